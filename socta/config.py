@@ -1,0 +1,86 @@
+"""Where things are, and the configuration in force for one data folder.
+
+A *data folder* holds the input tables (see ``data/README.md``). Reference configuration is looked
+up first in ``<data folder>/reference/<file>`` and then in the repository's ``data/reference/``,
+so an analyst overrides only the files they change (a fourth country, other weights) without
+touching the repository.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import yaml
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DATA_DIR = REPO_ROOT / "data" / "demo"
+REFERENCE_DIR = REPO_ROOT / "data" / "reference"
+OPEN_SOURCES_DIR = REPO_ROOT / "data" / "open_sources"
+NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
+BOOK_DIR = REPO_ROOT / "book"
+BUILD_DIR = REPO_ROOT / "_build"
+REGION = "region"
+
+
+class ConfigError(ValueError):
+    """A configuration file is missing or malformed; the message names the file and the fix."""
+
+
+@dataclass(frozen=True)
+class Project:
+    """The configuration and the paths for one data folder."""
+
+    data_dir: Path = DEFAULT_DATA_DIR
+    build_dir: Path = BUILD_DIR
+    _cache: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "data_dir", Path(self.data_dir).resolve())
+        object.__setattr__(self, "build_dir", Path(self.build_dir).resolve())
+        if not self.data_dir.is_dir():
+            raise ConfigError(
+                f"data folder {self.data_dir} does not exist: pass --data with a folder laid out "
+                "as described in data/README.md"
+            )
+
+    def reference_path(self, name: str) -> Path:
+        """The reference file in force: the data folder's own copy wins over the repository's."""
+        own = self.data_dir / "reference" / name
+        return own if own.is_file() else REFERENCE_DIR / name
+
+    def input_path(self, name: str) -> Path:
+        return self.data_dir / name
+
+    @cached_property
+    def settings(self) -> dict:
+        path = self.reference_path("settings.yaml")
+        try:
+            return yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as exc:
+            raise ConfigError(f"{path}: cannot read the settings ({exc}); fix the YAML syntax") from exc
+
+    @cached_property
+    def dataset(self) -> dict:
+        """The data folder's ``dataset.yaml``: its name and whether it is synthetic."""
+        path = self.data_dir / "dataset.yaml"
+        if not path.is_file():
+            raise ConfigError(
+                f"{path} is missing: every data folder describes itself (name, synthetic: true/false, "
+                "description); copy data/demo/dataset.yaml and edit it"
+            )
+        meta = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if "synthetic" not in meta or not isinstance(meta["synthetic"], bool):
+            raise ConfigError(f"{path}: set 'synthetic: true' or 'synthetic: false'")
+        return meta
+
+    @property
+    def years(self) -> tuple[int, int]:
+        a = self.settings["assessment"]
+        return int(a["first_year"]), int(a["last_year"])
+
+    def edition_dir(self, audience: str, lang: str) -> Path:
+        return self.build_dir / f"{audience}-{lang}"
+
+    def processed_dir(self, audience: str) -> Path:
+        return self.build_dir / "processed" / audience

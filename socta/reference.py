@@ -1,0 +1,125 @@
+"""The reference configuration in force: countries, crime areas, indicators, scales and weights."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import pandas as pd
+
+from .config import ConfigError, Project
+from .tableio import TableError, read_csv_table
+
+# file -> (required columns, numeric columns)
+REFERENCE_FILES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "countries.csv": (("iso3", "slug", "name_en", "name_local", "language", "script"), ()),
+    "population.csv": (("iso3", "year", "population", "source"), ("year", "population")),
+    "crime_areas.csv": (("area_id", "parent_id", "name_en", "order", "description"), ("order",)),
+    "indicators.csv": (("indicator_id", "area_id", "name_en", "unit", "kind", "submarkets", "categories", "headline"), ()),
+    "ocg_indicators.csv": (("indicator_id", "name_en", "weight", "status", "description"), ("weight",)),
+    "answer_scale.csv": (("answer", "value", "description"), ("value",)),
+    "area_threat_indicators.csv": (("indicator_id", "name_en", "weight", "source", "description"), ("weight",)),
+    "harm_dimensions.csv": (("dimension_id", "name_en", "weight", "description"), ("weight",)),
+    "probability_yardstick.csv": (("term", "lower_pct", "upper_pct"), ("lower_pct", "upper_pct")),
+    "grading_profiles.csv": (("profile", "dimension", "code", "meaning"), ()),
+}
+
+
+def _split(cell: str) -> list[str]:
+    return [part.strip() for part in str(cell).split("|") if part.strip()]
+
+
+@dataclass(frozen=True)
+class Reference:
+    project: Project
+
+    def table(self, name: str) -> pd.DataFrame:
+        required, numeric = REFERENCE_FILES[name]
+        path = self.project.reference_path(name)
+        try:
+            frame = read_csv_table(path, numeric_columns=set(numeric)).frame
+        except TableError as exc:
+            raise ConfigError(str(exc)) from exc
+        missing = [c for c in required if c not in frame.columns]
+        if missing:
+            raise ConfigError(f"{path}: missing column(s) {', '.join(missing)}; expected {', '.join(required)}")
+        for column in numeric:
+            values = pd.to_numeric(frame[column].replace("", None), errors="coerce")
+            bad = values.isna() & frame[column].ne("")
+            if bad.any():
+                row = int(bad.idxmax()) + 2
+                raise ConfigError(f"{path}, row {row}, column '{column}': {frame.at[row - 2, column]!r} is not a number")
+            frame[column] = values
+        return frame
+
+    @cached_property
+    def countries(self) -> pd.DataFrame:
+        return self.table("countries.csv").set_index("iso3", drop=False)
+
+    @cached_property
+    def population(self) -> pd.DataFrame:
+        return self.table("population.csv")
+
+    @cached_property
+    def areas(self) -> pd.DataFrame:
+        """All crime areas and sub-markets; ``parent_id`` is empty for a top-level area."""
+        return self.table("crime_areas.csv").set_index("area_id", drop=False)
+
+    @cached_property
+    def top_areas(self) -> pd.DataFrame:
+        a = self.areas
+        return a[a["parent_id"].eq("")].sort_values("order")
+
+    def top_area_of(self, area_id: str) -> str:
+        parent = self.areas.at[area_id, "parent_id"]
+        return parent or area_id
+
+    @cached_property
+    def indicators(self) -> pd.DataFrame:
+        frame = self.table("indicators.csv")
+        frame["submarket_list"] = frame["submarkets"].map(_split)
+        frame["category_list"] = frame["categories"].map(_split)
+        frame["headline"] = frame["headline"].str.lower().eq("true")
+        return frame.set_index("indicator_id", drop=False)
+
+    @cached_property
+    def ocg_indicators(self) -> pd.DataFrame:
+        return self.table("ocg_indicators.csv").set_index("indicator_id", drop=False)
+
+    @cached_property
+    def answer_scale(self) -> pd.DataFrame:
+        return self.table("answer_scale.csv").set_index("answer", drop=False)
+
+    @cached_property
+    def threat_indicators(self) -> pd.DataFrame:
+        return self.table("area_threat_indicators.csv").set_index("indicator_id", drop=False)
+
+    @cached_property
+    def harm_dimensions(self) -> pd.DataFrame:
+        return self.table("harm_dimensions.csv").set_index("dimension_id", drop=False)
+
+    @cached_property
+    def yardstick(self) -> pd.DataFrame:
+        return self.table("probability_yardstick.csv")
+
+    @cached_property
+    def grading(self) -> pd.DataFrame:
+        g = self.table("grading_profiles.csv")
+        profile = self.project.settings.get("grading_profile", "europol_4x4")
+        g = g[g["profile"].eq(profile)]
+        if g.empty:
+            raise ConfigError(f"grading profile {profile!r} (settings.yaml) has no rows in grading_profiles.csv")
+        return g
+
+    def grade_codes(self) -> list[str]:
+        """Every combined grade of the profile in force, e.g. A1 … X4."""
+        g = self.grading
+        rel = g.loc[g["dimension"].eq("source_reliability"), "code"]
+        info = g.loc[g["dimension"].eq("information"), "code"]
+        return [r + i for r in rel for i in info]
+
+    def handling_codes(self) -> list[str]:
+        g = self.grading
+        return list(g.loc[g["dimension"].eq("handling"), "code"])
+
+    def country_name(self, iso3: str) -> str:
+        return self.countries.at[iso3, "name_en"]

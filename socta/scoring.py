@@ -1,0 +1,169 @@
+"""Threat, harm and priority scores: every number the assessment ranks by.
+
+All scores are on 0-100 so that they read alike in tables and figures. Weights, scales, bands and
+tiers come from the reference configuration; nothing here knows a country or a crime area by name.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .config import REGION
+from .reference import Reference
+
+SUBSCORE_MAX = 4.0  # area-threat and harm sub-scores are on 0-4
+
+
+def band_of(score: float, bands: dict[str, float]) -> str:
+    """The band whose lower bound is the highest one not above ``score`` (bands: label -> lower bound)."""
+    if pd.isna(score):
+        return "unscored"
+    for label, lower in sorted(bands.items(), key=lambda kv: -kv[1]):
+        if score >= lower:
+            return label
+    return min(bands, key=bands.get)
+
+
+def answer_values(answers: pd.Series, scale: pd.DataFrame, unknown_answer: str) -> pd.Series:
+    """Numeric value of each answer; ``unknown`` becomes NaN (excluded) or the value of a stand-in answer."""
+    values = answers.map(scale["value"])
+    if unknown_answer != "exclude":
+        values = values.fillna(scale.at[unknown_answer, "value"])
+    return values.astype(float)
+
+
+def ocg_scores(answers: pd.DataFrame, ref: Reference, settings: dict) -> pd.DataFrame:
+    """Score each OCG 0-100 from its indicator answers and the configured weights.
+
+    score = 100 * sum(weight * value) / sum(weight * max value), the sums running over the
+    indicators answered (unknown answers are excluded, or replaced as settings.yaml says).
+    """
+    cfg = settings["ocg_scoring"]
+    weights = ref.ocg_indicators["weight"].astype(float)
+    vmax = float(ref.answer_scale["value"].max())
+    frame = answers[["ocg_id", "indicator", "answer"]].copy()
+    frame["value"] = answer_values(frame["answer"], ref.answer_scale, cfg["unknown_answer"])
+    frame["weight"] = frame["indicator"].map(weights)
+    known = frame[frame["value"].notna()]
+    grouped = known.assign(points=known["weight"] * known["value"], possible=known["weight"] * vmax).groupby("ocg_id")
+    result = pd.DataFrame({
+        "score": 100 * grouped["points"].sum() / grouped["possible"].sum(),
+        "indicators_answered": grouped.size(),
+    }).reindex(frame["ocg_id"].unique())
+    result["indicators_answered"] = result["indicators_answered"].fillna(0).astype(int)
+    result["band"] = result["score"].map(lambda s: band_of(s, cfg["bands"]))
+    return result.rename_axis("ocg_id").reset_index()
+
+
+def ocg_by_area(register: pd.DataFrame, scores: pd.DataFrame, ref: Reference) -> pd.DataFrame:
+    """One row per OCG and top-level crime area it is active in (sub-markets count for their area)."""
+    frame = register[["ocg_id", "country", "countries_active", "crime_areas"]].merge(scores, on="ocg_id", how="left")
+    frame["area"] = frame["crime_areas"].str.split("|")
+    frame = frame.explode("area")
+    frame["area"] = frame["area"].map(ref.top_area_of)
+    frame["international"] = frame["countries_active"].str.split("|").map(len) > 1
+    return frame.drop(columns=["crime_areas"]).drop_duplicates(["ocg_id", "area"]).reset_index(drop=True)
+
+
+def ocg_aggregates(by_area: pd.DataFrame, ref: Reference, bands: dict[str, float]) -> pd.DataFrame:
+    """Counts and mean threat of OCGs per scope (each reporting country, and the region) and area.
+
+    These aggregates are all a public edition ever sees of the OCG register.
+    """
+    scopes = [(iso3, by_area[by_area["country"].eq(iso3)]) for iso3 in ref.countries.index]
+    scopes.append((REGION, by_area))
+    rows = []
+    for scope, frame in scopes:
+        for area in ref.top_areas.index:
+            groups = frame[frame["area"].eq(area)]
+            row = {
+                "scope": scope, "area": area, "ocgs": len(groups),
+                "mean_score": groups["score"].mean() if len(groups) else np.nan,
+                "international": int(groups["international"].sum()),
+            }
+            row.update({f"band_{b}": int(groups["band"].eq(b).sum()) for b in bands})
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _scope_rows(expert: pd.DataFrame, ref: Reference):
+    for iso3 in ref.countries.index:
+        yield iso3, expert[expert["country"].eq(iso3)]
+    yield REGION, expert
+
+
+def area_threat(expert: pd.DataFrame, aggregates: pd.DataFrame, ref: Reference) -> pd.DataFrame:
+    """Crime-area threat per scope and area: five 0-4 sub-scores and their weighted score 0-100."""
+    weights = ref.threat_indicators["weight"].astype(float)
+    rows = []
+    for scope, experts in _scope_rows(expert, ref):
+        agg = aggregates[aggregates["scope"].eq(scope)].set_index("area")
+        most = agg["ocgs"].max() if len(agg) else 0
+        for area in ref.top_areas.index:
+            e = experts[experts["area"].eq(area)]
+            a = agg.loc[area] if area in agg.index else None
+            ocgs = float(a["ocgs"]) if a is not None else 0.0
+            sub = {
+                "trend": e["trend"].median() + 2 if len(e) else np.nan,
+                "scale": e["scale"].median() if len(e) else np.nan,
+                "ocg_number": SUBSCORE_MAX * ocgs / most if most else 0.0,
+                "ocg_threat": (a["mean_score"] / 100 * SUBSCORE_MAX) if ocgs else 0.0,
+                "international": SUBSCORE_MAX * a["international"] / ocgs if ocgs else 0.0,
+            }
+            rows.append({"scope": scope, "area": area, **sub, "threat": weighted_score(sub, weights)})
+    return pd.DataFrame(rows)
+
+
+def weighted_score(subscores: dict[str, float], weights: pd.Series) -> float:
+    """100 * sum(w * s) / (4 * sum(w)) over the sub-scores that are known."""
+    known = {k: v for k, v in subscores.items() if k in weights.index and pd.notna(v)}
+    if not known:
+        return np.nan
+    w = weights[list(known)]
+    return float(100 * sum(w[k] * v for k, v in known.items()) / (SUBSCORE_MAX * w.sum()))
+
+
+def harm_scores(expert: pd.DataFrame, ref: Reference, disagreement_range: float = 3) -> pd.DataFrame:
+    """Harm per scope and area: the median expert answer per dimension, and the weighted harm 0-100.
+
+    ``disagreement`` flags a dimension whose answers span ``disagreement_range`` points or more.
+    """
+    dims = ref.harm_dimensions
+    weights = dims["weight"].astype(float)
+    rows = []
+    for scope, experts in _scope_rows(expert, ref):
+        for area in ref.top_areas.index:
+            e = experts[experts["area"].eq(area)]
+            medians = {d: e[f"harm_{d}"].median() if len(e) else np.nan for d in dims.index}
+            spread = {d: (e[f"harm_{d}"].max() - e[f"harm_{d}"].min()) if len(e) else np.nan for d in dims.index}
+            disputed = [d for d, s in spread.items() if pd.notna(s) and s >= disagreement_range]
+            rows.append({
+                "scope": scope, "area": area, "respondents": len(e),
+                **{f"harm_{d}": v for d, v in medians.items()},
+                "harm": weighted_score(medians, weights),
+                "disagreement": "|".join(disputed),
+            })
+    return pd.DataFrame(rows)
+
+
+def prioritise(threat: pd.DataFrame, harm: pd.DataFrame, settings: dict) -> pd.DataFrame:
+    """Priority = weighted mean of threat and harm; ranked within each scope and put in tiers."""
+    cfg = settings["priority"]
+    w = cfg["weights"]
+    frame = threat[["scope", "area", "threat"]].merge(harm[["scope", "area", "harm"]], on=["scope", "area"])
+    frame["priority"] = (w["threat"] * frame["threat"] + w["harm"] * frame["harm"]) / (w["threat"] + w["harm"])
+    frame["rank"] = frame.groupby("scope")["priority"].rank(ascending=False, method="min").astype(int)
+    frame["tier"] = frame["priority"].map(lambda s: band_of(s, cfg["tiers"]))
+    return frame.sort_values(["scope", "rank"]).reset_index(drop=True)
+
+
+def change_between_periods(series: pd.DataFrame, last_year: int, window: int) -> float:
+    """Percentage change of the yearly mean over the last ``window`` years against the ``window`` before.
+
+    ``series`` has columns ``year`` and ``value``; NaN when the earlier period has no data or sums to 0.
+    """
+    recent = series[series["year"].between(last_year - window + 1, last_year)]["value"]
+    earlier = series[series["year"].between(last_year - 2 * window + 1, last_year - window)]["value"]
+    if recent.empty or earlier.empty or earlier.mean() == 0:
+        return np.nan
+    return float(100 * (recent.mean() / earlier.mean() - 1))

@@ -1,0 +1,321 @@
+"""Check every input table before anything runs, and report every problem at once.
+
+Each problem names the file, the spreadsheet row (the header is row 1), the column, the value and
+what is expected, so an analyst can fix the source file without reading code. Structure and types
+are checked here; value rules are declared as pandera schemas built from the reference in force.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from .config import Project
+from .reference import Reference
+from .tableio import CsvTable, TableError, read_csv_table
+
+PIPE_LIST = re.compile(r"^[^|]+(\|[^|]+)*$")
+ISO3 = re.compile(r"^[A-Z]{3}$")
+OCG_ID = r"^[A-Z]{3}-OCG-[0-9]{3}$"
+CONFIDENCE = ["low", "moderate", "high"]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str
+    row: int | None
+    column: str | None
+    value: str | None
+    expected: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.column:
+            where += f", column '{self.column}'"
+        value = "" if self.value is None else f": {self.value!r}"
+        return f"{where}{value}: {self.expected}"
+
+
+@dataclass
+class Column:
+    kind: str  # "str", "int", "float", "list"
+    required: bool = True
+    checks: list[pa.Check] = field(default_factory=list)
+    expected: str = ""  # the allowed values in words, used in messages
+
+
+@dataclass
+class TableSpec:
+    file: str
+    columns: dict[str, Column]
+    key: list[str]
+    restricted: bool = False
+
+
+@dataclass
+class ValidationResult:
+    problems: list[Problem]
+    tables: dict[str, pd.DataFrame]
+    notes: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _isin(values, words: str | None = None) -> tuple[list[pa.Check], str]:
+    values = list(values)
+    shown = ", ".join(map(str, values[:12])) + (" …" if len(values) > 12 else "")
+    return [pa.Check.isin(values)], words or f"one of {shown}"
+
+
+def table_specs(project: Project, ref: Reference) -> list[TableSpec]:
+    """The input tables and their rules, built from the reference configuration in force."""
+    lo, hi = project.settings["assessment"]["valid_years"]
+    countries = list(ref.countries.index)
+    grades = ref.grade_codes()
+    handling = ref.handling_codes()
+    year_check = [pa.Check.in_range(lo, hi)]
+    year_words = f"a year from {lo} to {hi} (settings.yaml assessment.valid_years)"
+
+    def col(kind, allowed=None, words=None, checks=None, required=True):
+        if allowed is not None:
+            checks, words = _isin(allowed, words)
+        return Column(kind, required, checks or [], words or "")
+
+    grade_col = col("str", grades, "a 4x4 grade: reliability A, B, C or X followed by information 1-4, e.g. B2")
+    handling_col = col("str", handling)
+    country_col = col("str", countries, f"an ISO3 code in countries.csv ({', '.join(countries)})")
+    harm = {
+        f"harm_{d}": col("int", checks=[pa.Check.in_range(0, 4)], words="a whole number from 0 (none) to 4 (very severe)")
+        for d in ref.harm_dimensions.index
+    }
+    structures = project.settings.get("ocg_structures", ["hierarchical", "cell", "network", "loose"])
+    return [
+        TableSpec(
+            "statistics.csv",
+            {
+                "country": country_col,
+                "year": col("int", checks=year_check, words=year_words),
+                "indicator": col("str", ref.indicators.index, "an indicator_id in indicators.csv"),
+                "submarket": col("str", required=False),
+                "category": col("str", required=False),
+                "value": col("float", checks=[pa.Check.ge(0)], words="a number of 0 or more"),
+                "unit": col("str"),
+                "source": col("str"),
+                "grade": grade_col,
+                "handling_code": handling_col,
+            },
+            key=["country", "year", "indicator", "submarket", "category"],
+        ),
+        TableSpec(
+            "ocg_register.csv",
+            {
+                "ocg_id": col("str", checks=[pa.Check.str_matches(OCG_ID)], words="a pseudonymous id like SRB-OCG-007"),
+                "country": country_col,
+                "size": col("int", checks=[pa.Check.ge(2)], words="a whole number of members, 2 or more"),
+                "structure": col("str", structures),
+                "nationalities": col("list", words="ISO3 codes separated by |, e.g. SRB|BIH"),
+                "countries_active": col("list", words="ISO3 codes separated by |, including the reporting country"),
+                "crime_areas": col("list", words="crime area ids from crime_areas.csv separated by |"),
+                "first_reported": col("int", checks=year_check, words=year_words),
+                "grade": grade_col,
+                "handling_code": handling_col,
+            },
+            key=["ocg_id"],
+            restricted=True,
+        ),
+        TableSpec(
+            "ocg_answers.csv",
+            {
+                "ocg_id": col("str"),
+                "indicator": col("str", ref.ocg_indicators.index, "an indicator_id in ocg_indicators.csv"),
+                "answer": col("str", ref.answer_scale.index),
+                "grade": grade_col,
+                "handling_code": handling_col,
+            },
+            key=["ocg_id", "indicator"],
+            restricted=True,
+        ),
+        TableSpec(
+            "expert_assessments.csv",
+            {
+                "country": country_col,
+                "area": col("str", ref.top_areas.index, "a top-level crime area id in crime_areas.csv"),
+                "respondent": col("str"),
+                "trend": col("int", checks=[pa.Check.in_range(-2, 2)], words="a whole number from -2 to 2"),
+                "scale": col("int", checks=[pa.Check.in_range(0, 4)], words="a whole number from 0 to 4"),
+                **harm,
+                "outlook": col("int", checks=[pa.Check.in_range(-2, 2)], words="a whole number from -2 to 2"),
+                "confidence": col("str", CONFIDENCE),
+            },
+            key=["country", "area", "respondent"],
+        ),
+    ]
+
+
+def _check_columns(spec: TableSpec, frame: pd.DataFrame) -> list[Problem]:
+    problems = []
+    expected = list(spec.columns)
+    extra = [c for c in frame.columns if c not in spec.columns]
+    for name in expected:
+        if name in frame.columns:
+            continue
+        guess = difflib.get_close_matches(name, extra, n=1, cutoff=0.6)
+        hint = f"; the file has {guess[0]!r}: rename it to {name!r}" if guess else ""
+        problems.append(Problem(spec.file, 1, name, None, f"required column is missing{hint}"))
+    for name in extra:
+        guess = difflib.get_close_matches(name, expected, n=1, cutoff=0.6)
+        hint = f"did you mean {guess[0]!r}?" if guess else "remove it"
+        problems.append(
+            Problem(spec.file, 1, name, None, f"unexpected column ({hint}); expected columns: {', '.join(expected)}")
+        )
+    return problems
+
+
+def _parse_types(spec: TableSpec, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
+    """Turn text cells into typed columns; report empty required cells and cells that are not numbers."""
+    problems: list[Problem] = []
+    typed = frame[list(spec.columns)].copy()
+    for name, column in spec.columns.items():
+        cells = frame[name]
+        empty = cells.eq("")
+        if column.required:
+            for i in cells.index[empty]:
+                problems.append(Problem(spec.file, i + 2, name, "", f"empty; a value is required ({column.expected or column.kind})"))
+        if column.kind in ("int", "float"):
+            numbers = pd.to_numeric(cells.where(~empty), errors="coerce")
+            for i in cells.index[numbers.isna() & ~empty]:
+                what = "a whole number" if column.kind == "int" else "a number"
+                problems.append(Problem(spec.file, i + 2, name, cells[i], f"is not {what}; expected {column.expected or what}"))
+            if column.kind == "int":
+                fractional = numbers.notna() & (numbers % 1 != 0)
+                for i in cells.index[fractional]:
+                    problems.append(Problem(spec.file, i + 2, name, cells[i], "is not a whole number"))
+                numbers = numbers.where(~fractional).astype("Int64")
+            typed[name] = numbers
+        elif column.kind == "list":
+            bad = ~empty & ~cells.str.match(PIPE_LIST)
+            for i in cells.index[bad]:
+                problems.append(Problem(spec.file, i + 2, name, cells[i], f"is not a list; expected {column.expected}"))
+    return typed, problems
+
+
+def _schema(spec: TableSpec) -> pa.DataFrameSchema:
+    columns = {
+        name: pa.Column(
+            {"int": "Int64", "float": "float64"}.get(c.kind, object),
+            checks=c.checks, nullable=True, coerce=False,
+        )
+        for name, c in spec.columns.items()
+    }
+    return pa.DataFrameSchema(columns, strict=False)
+
+
+def _schema_problems(spec: TableSpec, typed: pd.DataFrame) -> list[Problem]:
+    try:
+        _schema(spec).validate(typed, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        problems = []
+        for case in exc.failure_cases.itertuples(index=False):
+            if case.index is None or pd.isna(case.index):
+                continue
+            column = spec.columns.get(case.column)
+            words = column.expected if column else str(case.check)
+            problems.append(Problem(spec.file, int(case.index) + 2, case.column, str(case.failure_case), f"not allowed; expected {words}"))
+        return problems
+    return []
+
+
+def _duplicate_keys(spec: TableSpec, frame: pd.DataFrame) -> list[Problem]:
+    dup = frame.duplicated(subset=spec.key, keep=False)
+    problems = []
+    first_row: dict[tuple, int] = {}
+    for i in frame.index[dup]:
+        key = tuple(frame.loc[i, spec.key])
+        if key not in first_row:
+            first_row[key] = i + 2
+            continue
+        shown = ", ".join(f"{k}={v}" for k, v in zip(spec.key, key) if v != "")
+        problems.append(
+            Problem(spec.file, i + 2, "+".join(spec.key), shown,
+                    f"duplicate key: the same {', '.join(spec.key)} as row {first_row[key]}; keep one row")
+        )
+    return problems
+
+
+def _cross_checks(tables: dict[str, pd.DataFrame], ref: Reference) -> list[Problem]:
+    """Rules that need other tables or the reference: units, sub-markets, OCG links."""
+    problems: list[Problem] = []
+    stats = tables.get("statistics.csv")
+    if stats is not None:
+        ind = ref.indicators
+        for i, row in stats.iterrows():
+            if row["indicator"] not in ind.index:
+                continue
+            spec = ind.loc[row["indicator"]]
+            if row["unit"] and row["unit"] != spec["unit"]:
+                problems.append(Problem("statistics.csv", i + 2, "unit", row["unit"], f"indicator {row['indicator']} is measured in {spec['unit']!r}"))
+            for column, allowed in (("submarket", spec["submarket_list"]), ("category", spec["category_list"])):
+                value = row[column]
+                if allowed and value not in allowed:
+                    problems.append(Problem("statistics.csv", i + 2, column, value, f"indicator {row['indicator']} needs one of {', '.join(allowed)}"))
+                elif not allowed and value:
+                    problems.append(Problem("statistics.csv", i + 2, column, value, f"indicator {row['indicator']} has no {column}s; leave it empty"))
+            if spec["kind"] == "count" and pd.notna(row["value"]) and float(row["value"]) % 1:
+                problems.append(Problem("statistics.csv", i + 2, "value", str(row["value"]), "is a count: a whole number is expected"))
+    register = tables.get("ocg_register.csv")
+    if register is not None:
+        areas = set(ref.areas.index)
+        for i, row in register.iterrows():
+            for column in ("nationalities", "countries_active"):
+                codes = [c for c in str(row[column]).split("|") if c]
+                bad = [c for c in codes if not ISO3.match(c)]
+                if bad:
+                    problems.append(Problem("ocg_register.csv", i + 2, column, row[column], f"{', '.join(bad)} not an ISO3 code (three capital letters)"))
+            active = str(row["countries_active"]).split("|")
+            if row["country"] and row["country"] not in active:
+                problems.append(Problem("ocg_register.csv", i + 2, "countries_active", row["countries_active"], f"must include the reporting country {row['country']}"))
+            unknown = [a for a in str(row["crime_areas"]).split("|") if a and a not in areas]
+            if unknown:
+                problems.append(Problem("ocg_register.csv", i + 2, "crime_areas", row["crime_areas"], f"unknown crime area(s) {', '.join(unknown)}; expected ids from crime_areas.csv"))
+        answers = tables.get("ocg_answers.csv")
+        if answers is not None:
+            known = set(register["ocg_id"])
+            for i in answers.index[~answers["ocg_id"].isin(known)]:
+                problems.append(Problem("ocg_answers.csv", i + 2, "ocg_id", answers.at[i, "ocg_id"], "no OCG with this id in ocg_register.csv"))
+    return problems
+
+
+def validate(project: Project) -> ValidationResult:
+    """Validate every input table of the project's data folder; never modifies the files."""
+    ref = Reference(project)
+    problems: list[Problem] = []
+    notes: list[str] = []
+    tables: dict[str, pd.DataFrame] = {}
+    for spec in table_specs(project, ref):
+        path: Path = project.input_path(spec.file)
+        numeric = {n for n, c in spec.columns.items() if c.kind in ("int", "float")}
+        try:
+            read: CsvTable = read_csv_table(path, numeric_columns=numeric)
+        except TableError as exc:
+            problems.append(Problem(spec.file, None, None, None, str(exc).split(": ", 1)[-1]))
+            continue
+        notes.extend(read.notes)
+        column_problems = _check_columns(spec, read.frame)
+        problems.extend(column_problems)
+        if any(p.expected.startswith("required column") for p in column_problems):
+            continue
+        typed, type_problems = _parse_types(spec, read.frame)
+        problems.extend(type_problems)
+        problems.extend(_schema_problems(spec, typed))
+        problems.extend(_duplicate_keys(spec, read.frame))
+        tables[spec.file] = typed
+    problems.extend(_cross_checks(tables, ref))
+    return ValidationResult(sorted(set(problems), key=lambda p: (p.file, p.row or 0, p.column or "")), tables, notes)
