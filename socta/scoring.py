@@ -167,3 +167,21 @@ def change_between_periods(series: pd.DataFrame, last_year: int, window: int) ->
     if recent.empty or earlier.empty or earlier.mean() == 0:
         return np.nan
     return float(100 * (recent.mean() / earlier.mean() - 1))
+
+
+def ocg_scope_summary(register: pd.DataFrame, ref: Reference, bands: dict[str, float]) -> pd.DataFrame:
+    """Counts of OCGs per scope by band, structure and reach (long: scope, measure, category, count).
+
+    ``register`` carries each group's ``score`` and ``band``. Counts only: safe for a public edition.
+    """
+    frame = register.assign(international=register["countries_active"].str.split("|").map(len) > 1)
+    rows = []
+    scopes = [(iso3, frame[frame["country"].eq(iso3)]) for iso3 in ref.countries.index] + [(REGION, frame)]
+    for scope, groups in scopes:
+        rows.append((scope, "groups", "all", len(groups)))
+        rows += [(scope, "band", b, int(groups["band"].eq(b).sum())) for b in bands]
+        for structure, n in groups["structure"].value_counts().sort_index().items():
+            rows.append((scope, "structure", structure, int(n)))
+        rows.append((scope, "reach", "international", int(groups["international"].sum())))
+        rows.append((scope, "reach", "domestic", int((~groups["international"]).sum())))
+    return pd.DataFrame(rows, columns=["scope", "measure", "category", "count"])

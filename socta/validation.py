@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -107,8 +108,8 @@ def table_specs(project: Project, ref: Reference) -> list[TableSpec]:
                 "submarket": col("str", required=False),
                 "category": col("str", required=False),
                 "value": col("float", checks=[pa.Check.ge(0)], words="a number of 0 or more"),
-                "unit": col("str"),
-                "source": col("str"),
+                "unit": col("str", words="the indicator's unit in indicators.csv"),
+                "source": col("str", words="the source of the figure, e.g. Ministry of Interior, annual statistics"),
                 "grade": grade_col,
                 "handling_code": handling_col,
             },
@@ -134,7 +135,7 @@ def table_specs(project: Project, ref: Reference) -> list[TableSpec]:
         TableSpec(
             "ocg_answers.csv",
             {
-                "ocg_id": col("str"),
+                "ocg_id": col("str", words="an ocg_id in ocg_register.csv"),
                 "indicator": col("str", ref.ocg_indicators.index, "an indicator_id in ocg_indicators.csv"),
                 "answer": col("str", ref.answer_scale.index),
                 "grade": grade_col,
@@ -147,8 +148,9 @@ def table_specs(project: Project, ref: Reference) -> list[TableSpec]:
             "expert_assessments.csv",
             {
                 "country": country_col,
-                "area": col("str", ref.top_areas.index, "a top-level crime area id in crime_areas.csv"),
-                "respondent": col("str"),
+                "area": col("str", ref.top_areas.index,
+                            f"a top-level crime area id in crime_areas.csv ({', '.join(ref.top_areas.index)})"),
+                "respondent": col("str", words="a pseudonymous respondent id, e.g. R01"),
                 "trend": col("int", checks=[pa.Check.in_range(-2, 2)], words="a whole number from -2 to 2"),
                 "scale": col("int", checks=[pa.Check.in_range(0, 4)], words="a whole number from 0 to 4"),
                 **harm,
@@ -191,6 +193,8 @@ def _parse_types(spec: TableSpec, frame: pd.DataFrame) -> tuple[pd.DataFrame, li
                 problems.append(Problem(spec.file, i + 2, name, "", f"empty; a value is required ({column.expected or column.kind})"))
         if column.kind in ("int", "float"):
             numbers = pd.to_numeric(cells.where(~empty), errors="coerce")
+            # "inf", "-Infinity" parse as numbers but are not values anyone can use
+            numbers = numbers.where(np.isfinite(numbers.astype("float64")))
             for i in cells.index[numbers.isna() & ~empty]:
                 what = "a whole number" if column.kind == "int" else "a number"
                 problems.append(Problem(spec.file, i + 2, name, cells[i], f"is not {what}; expected {column.expected or what}"))
@@ -210,7 +214,8 @@ def _parse_types(spec: TableSpec, frame: pd.DataFrame) -> tuple[pd.DataFrame, li
 def _schema(spec: TableSpec) -> pa.DataFrameSchema:
     columns = {
         name: pa.Column(
-            {"int": "Int64", "float": "float64"}.get(c.kind, object),
+            # text columns: no dtype check (pandas 3 reads them as its string dtype, not object)
+            {"int": "Int64", "float": "float64"}.get(c.kind),
             checks=c.checks, nullable=True, coerce=False,
         )
         for name, c in spec.columns.items()
@@ -218,17 +223,22 @@ def _schema(spec: TableSpec) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(columns, strict=False)
 
 
-def _schema_problems(spec: TableSpec, typed: pd.DataFrame) -> list[Problem]:
+def _schema_problems(spec: TableSpec, typed: pd.DataFrame, frame: pd.DataFrame) -> list[Problem]:
+    """Value rules; each failing cell is reported with its text as written in the file."""
     try:
         _schema(spec).validate(typed, lazy=True)
     except pa.errors.SchemaErrors as exc:
         problems = []
         for case in exc.failure_cases.itertuples(index=False):
-            if case.index is None or pd.isna(case.index):
+            if case.index is None or pd.isna(case.index) or case.column not in frame.columns:
                 continue
+            index = int(case.index)
+            written = frame.at[index, case.column]
+            if written == "":
+                continue  # an empty cell is reported by _parse_types if required, else allowed
             column = spec.columns.get(case.column)
             words = column.expected if column else str(case.check)
-            problems.append(Problem(spec.file, int(case.index) + 2, case.column, str(case.failure_case), f"not allowed; expected {words}"))
+            problems.append(Problem(spec.file, index + 2, case.column, written, f"not allowed; expected {words}"))
         return problems
     return []
 
@@ -250,16 +260,17 @@ def _duplicate_keys(spec: TableSpec, frame: pd.DataFrame) -> list[Problem]:
     return problems
 
 
-def _cross_checks(tables: dict[str, pd.DataFrame], ref: Reference) -> list[Problem]:
+def _cross_checks(tables: dict[str, pd.DataFrame], raw: dict[str, pd.DataFrame], ref: Reference) -> list[Problem]:
     """Rules that need other tables or the reference: units, sub-markets, OCG links."""
     problems: list[Problem] = []
     stats = tables.get("statistics.csv")
     if stats is not None:
-        ind = ref.indicators
-        for i, row in stats.iterrows():
-            if row["indicator"] not in ind.index:
+        indicators = ref.indicators.to_dict("index")
+        # plain dicts, not DataFrame.iterrows(): a national file may have tens of thousands of rows
+        for i, row in zip(stats.index, stats.to_dict("records")):
+            spec = indicators.get(row["indicator"])
+            if spec is None:
                 continue
-            spec = ind.loc[row["indicator"]]
             if row["unit"] and row["unit"] != spec["unit"]:
                 problems.append(Problem("statistics.csv", i + 2, "unit", row["unit"], f"indicator {row['indicator']} is measured in {spec['unit']!r}"))
             for column, allowed in (("submarket", spec["submarket_list"]), ("category", spec["category_list"])):
@@ -269,11 +280,12 @@ def _cross_checks(tables: dict[str, pd.DataFrame], ref: Reference) -> list[Probl
                 elif not allowed and value:
                     problems.append(Problem("statistics.csv", i + 2, column, value, f"indicator {row['indicator']} has no {column}s; leave it empty"))
             if spec["kind"] == "count" and pd.notna(row["value"]) and float(row["value"]) % 1:
-                problems.append(Problem("statistics.csv", i + 2, "value", str(row["value"]), "is a count: a whole number is expected"))
+                problems.append(Problem("statistics.csv", i + 2, "value", raw["statistics.csv"].at[i, "value"],
+                                        f"indicator {row['indicator']} is a count: a whole number is expected"))
     register = tables.get("ocg_register.csv")
     if register is not None:
         areas = set(ref.areas.index)
-        for i, row in register.iterrows():
+        for i, row in zip(register.index, register.to_dict("records")):
             for column in ("nationalities", "countries_active"):
                 codes = [c for c in str(row[column]).split("|") if c]
                 bad = [c for c in codes if not ISO3.match(c)]
@@ -299,6 +311,7 @@ def validate(project: Project) -> ValidationResult:
     problems: list[Problem] = []
     notes: list[str] = []
     tables: dict[str, pd.DataFrame] = {}
+    raw: dict[str, pd.DataFrame] = {}
     for spec in table_specs(project, ref):
         path: Path = project.input_path(spec.file)
         numeric = {n for n, c in spec.columns.items() if c.kind in ("int", "float")}
@@ -314,8 +327,9 @@ def validate(project: Project) -> ValidationResult:
             continue
         typed, type_problems = _parse_types(spec, read.frame)
         problems.extend(type_problems)
-        problems.extend(_schema_problems(spec, typed))
+        problems.extend(_schema_problems(spec, typed, read.frame))
         problems.extend(_duplicate_keys(spec, read.frame))
         tables[spec.file] = typed
-    problems.extend(_cross_checks(tables, ref))
+        raw[spec.file] = read.frame
+    problems.extend(_cross_checks(tables, raw, ref))
     return ValidationResult(sorted(set(problems), key=lambda p: (p.file, p.row or 0, p.column or "")), tables, notes)

@@ -1,0 +1,150 @@
+"""The building blocks of a crime-area page, shared by the six area templates."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import figures
+from .config import REGION
+from .i18n import fmt_percent, t
+from .notebook import Page
+
+
+class AreaPage(Page):
+    """A crime-area page for one country or for the region."""
+
+    def summary(self) -> None:
+        """The area's threat, harm, priority rank and tier in this scope, in one paragraph."""
+        row = self.score_row()
+        n_areas = int(self.scores["scope"].eq(self.scope).sum())
+        self.say(t(
+            "In {scope}, {area} has a threat score of **{threat}** and a harm score of **{harm}** (both on "
+            "0–100), giving a priority score of **{priority}**: rank **{rank}** of {n} crime areas, "
+            "**{tier}**.",
+            scope=self.scope_name, area=self.area_name().lower(), threat=self.num(row["threat"]),
+            harm=self.num(row["harm"]), priority=self.num(row["priority"]), rank=int(row["rank"]),
+            n=n_areas, tier=t(row["tier"]),
+        ))
+
+    def indicator_figure(self, indicator: str, by: str | None = None, key: str | None = None) -> None:
+        """The indicator over the years, split by sub-market or category if given."""
+        spec = self.ref.indicators.loc[indicator]
+        data = self.series(indicator, by=by)
+        fig, ax = figures.new_figure("wide")
+        if by:
+            wide = data.pivot(index="year", columns=by, values="value").fillna(0)
+            labels = {c: t(self.ref.areas.at[c, "name_en"]) if c in self.ref.areas.index else t(c.replace("_", " "))
+                      for c in wide.columns}
+            if by == "category":
+                bottom = np.zeros(len(wide))
+                for colour, column in zip(figures.PALETTE, wide.columns):
+                    ax.bar(wide.index, wide[column], bottom=bottom, label=labels[column], color=colour, width=0.75)
+                    bottom += wide[column].to_numpy()
+            else:
+                for colour, column in zip(figures.PALETTE, wide.columns):
+                    ax.plot(wide.index, wide[column], marker="o", ms=3.5, lw=1.8, label=labels[column], color=colour)
+            ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        else:
+            ax.plot(data["year"], data["value"], marker="o", ms=3.5, lw=2, color=figures.PALETTE[0])
+        ax.set_title(f"{self.indicator_name(indicator)} — {self.scope_title}")
+        ax.set_ylabel(t(spec["unit"]))
+        ax.set_xlabel("")
+        ax.set_ylim(bottom=0)
+        ax.set_xticks(range(self.first_year, self.last_year + 1, 2))
+        figures.thousands(ax)
+        change = self.change(indicator)
+        peak = data.groupby("year")["value"].sum().idxmax()
+        caption = t("{indicator} in {scope}, {first}–{last}{split}.", indicator=self.indicator_name(indicator),
+                    scope=self.scope_name, first=str(self.first_year), last=str(self.last_year),
+                    split=t(" by {by}", by=t(by)) if by else "")
+        alt = t("Chart of {indicator} in {scope} per year from {first} to {last}; highest in {peak}; the mean of the "
+                "last years is {change} against the years before.", indicator=self.indicator_name(indicator).lower(),
+                scope=self.scope_name, first=str(self.first_year), last=str(self.last_year), peak=str(peak),
+                change=self.change_words(change))
+        self.figure(fig, key or indicator, caption, alt)
+
+    def change_words(self, change: float) -> str:
+        if pd.isna(change):
+            return t("not computable")
+        return t("{pct} higher", pct=fmt_percent(change / 100)) if change >= 0 else \
+            t("{pct} lower", pct=fmt_percent(-change / 100))
+
+    def indicator_table(self) -> None:
+        """Latest value, rate per 100,000 and change between periods, for every indicator of the area."""
+        window = int(self.project.settings["assessment"]["trend_window"])
+        rows = []
+        for indicator, spec in self.ref.indicators[self.ref.indicators["area_id"].eq(self.area)].iterrows():
+            if spec["category_list"] and not spec["headline"]:
+                continue  # breakdowns repeat the headline total
+            yearly = self.series(indicator).sort_values("year")
+            latest = yearly[yearly["year"].eq(self.last_year)]["value"].sum()
+            rate = self.rate(yearly[yearly["year"].eq(self.last_year)])["per_100k"].sum()
+            rows.append({
+                t("Indicator"): t(spec["name_en"]),
+                t("Unit"): t(spec["unit"]),
+                str(self.last_year): self.num(latest),
+                t("Per 100,000 inhabitants"): self.num(rate, 1),
+                t("Change, last {w} years vs {w} before", w=window): self.change_words(self.change(indicator)),
+            })
+        frame = pd.DataFrame(rows)
+        align = {c: "r" for c in frame.columns[2:]}
+        self.show_table(frame, "indicators", t("{area}: indicators for {scope}, {year}.",
+                               area=self.area_name(), scope=self.scope_name, year=str(self.last_year)), align)
+
+    def country_comparison(self, indicator: str) -> None:
+        """Rate per 100,000 inhabitants by country (region page)."""
+        fig, ax = figures.new_figure("wide")
+        for colour, iso3 in zip(figures.PALETTE, self.countries):
+            rated = self.rate(self.series(indicator, scope=iso3), scope=iso3)
+            ax.plot(rated["year"], rated["per_100k"], marker="o", ms=3.5, lw=1.8, color=colour,
+                    label=t(self.ref.country_name(iso3)))
+        ax.set_title(t("{indicator} per 100,000 inhabitants", indicator=self.indicator_name(indicator)))
+        ax.set_ylim(bottom=0)
+        ax.set_xticks(range(self.first_year, self.last_year + 1, 2))
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        latest = {iso3: self.rate(self.series(indicator, scope=iso3), scope=iso3).query("year == @self.last_year")["per_100k"].sum()
+                  for iso3 in self.countries}
+        top = max(latest, key=latest.get)
+        caption = t("{indicator} per 100,000 inhabitants by country, {first}–{last}.",
+                    indicator=self.indicator_name(indicator), first=str(self.first_year), last=str(self.last_year))
+        alt = t("Line chart comparing countries; in {year} the highest rate was in {country} ({rate} per 100,000).",
+                year=str(self.last_year), country=t(self.ref.country_name(top)), rate=self.num(latest[top], 1))
+        self.figure(fig, f"{indicator}-by-country", caption, alt)
+
+    def harm_figure(self) -> None:
+        """Median expert harm per dimension (0-4), with the disagreement flag."""
+        row = self.score_row()
+        dims = self.ref.harm_dimensions
+        values = [row[f"harm_{d}"] for d in dims.index]
+        names = [t(n) for n in dims["name_en"]]
+        fig, ax = figures.new_figure("wide")
+        ax.barh(names[::-1], values[::-1], color=figures.PALETTE[0], height=0.6)
+        ax.set_xlim(0, 4)
+        ax.set_xticks(range(5), [t("none"), t("low"), t("moderate"), t("severe"), t("very severe")])
+        ax.set_title(t("Harm profile — {area}, {scope}", area=self.area_name(), scope=self.scope_title))
+        disputed = [t(dims.at[d, "name_en"]).lower() for d in str(row["disagreement"]).split("|") if d]
+        note = t(" Respondents disagree widely on: {dims}.", dims=", ".join(disputed)) if disputed else ""
+        caption = t("Median harm assessed by {n} expert respondents in {scope}.{note}",
+                    n=int(row["respondents"]), scope=self.scope_name, note=note)
+        worst = names[int(np.nanargmax(values))]
+        alt = t("Horizontal bars of median harm per dimension on a scale of 0 to 4; highest: {dim}.", dim=worst.lower())
+        src = t("Source: expert assessments in {name}{synthetic}.", name=self.dataset.get("name", ""),
+                synthetic=t(" (synthetic demonstration data)") if self.dataset.get("synthetic") else "")
+        self.figure(fig, "harm", caption, alt, source=src)
+
+    def ocg_summary(self) -> None:
+        """How many OCGs are active in the area and how threatening they are: aggregates only."""
+        agg = self.table("ocg_aggregates")
+        row = agg[agg["scope"].eq(self.scope) & agg["area"].eq(self.area)].iloc[0]
+        n = int(row["ocgs"])
+        if n == 0:
+            self.say(t("No organised crime group active in {area} was reported in {scope}.",
+                       area=self.area_name().lower(), scope=self.scope_name))
+            return
+        self.say(t(
+            "{n} organised crime groups reported {where} are active in {area}; {high} of them are assessed as "
+            "high threat and {intl} are active in more than one country. Their mean threat score is {mean}.",
+            n=n, where=t("in the region") if self.is_region else t("by {c}", c=self.scope_name),
+            area=self.area_name().lower(), high=int(row["band_high"]), intl=int(row["international"]),
+            mean=self.num(row["mean_score"]),
+        ))

@@ -1,0 +1,278 @@
+"""Building blocks of the pages that are not a single crime area: conclusions, OCGs, methodology,
+open-source context and provenance."""
+from __future__ import annotations
+
+import hashlib
+import platform
+from importlib import metadata
+
+import numpy as np
+import pandas as pd
+
+from . import figures, gitoc
+from .config import OPEN_SOURCES_DIR, REGION, REPO_ROOT
+from .i18n import fmt_number, t
+from .notebook import Page
+
+
+class ConclusionsPage(Page):
+    def ranking(self, scope: str) -> pd.DataFrame:
+        s = self.scores
+        return s[s["scope"].eq(scope)].sort_values("rank")
+
+    def headline(self) -> None:
+        """The priority threats, regional and per country, in sentences generated from the scores."""
+        region = self.ranking(REGION)
+        first_tier = region[region["tier"].eq(region["tier"].iloc[0])]
+        top3 = [self.area_name(a).lower() for a in region["area"].head(3)]
+        self.say(t(
+            "**Regional priorities.** The highest-priority threat for the region is **{first}** (priority score "
+            "{score}, {tier}), followed by {second} and {third}. {n_first} of {n} crime areas fall in {tier}.",
+            first=top3[0], score=self.num(region["priority"].iloc[0]), tier=t(region["tier"].iloc[0]),
+            second=top3[1], third=top3[2], n_first=len(first_tier), n=len(region)))
+        lines = []
+        for iso3 in self.countries:
+            r = self.ranking(iso3)
+            lines.append("- " + t("**{country}**: {first} ({s1}), {second} ({s2}), {third} ({s3}).",
+                                  country=t(self.ref.country_name(iso3)),
+                                  first=self.area_name(r["area"].iloc[0]), s1=self.num(r["priority"].iloc[0]),
+                                  second=self.area_name(r["area"].iloc[1]).lower(), s2=self.num(r["priority"].iloc[1]),
+                                  third=self.area_name(r["area"].iloc[2]).lower(), s3=self.num(r["priority"].iloc[2])))
+        self.say(t("**National priorities** (the three highest priority scores in each country):") + "\n\n" + "\n".join(lines))
+        leader = region["area"].iloc[0]
+        if all(self.ranking(c)["area"].iloc[0] == leader for c in self.countries):
+            self.say(t("Every country ranks {area} first: a shared priority for regional co-operation.",
+                       area=self.area_name(leader).lower()))
+
+    def matrix(self, scope: str = REGION) -> None:
+        """Threat × harm matrix: one point per crime area; the dashed line marks equal priority."""
+        r = self.ranking(scope)
+        fig, ax = figures.new_figure("square")
+        ax.axline((0, 100), (100, 0), color="#BBBBBB", lw=0.8, ls="--")
+        for _, row in r.iterrows():
+            ax.scatter(row["threat"], row["harm"], s=60, color=figures.PALETTE[0], zorder=3)
+            ax.annotate(self.area_name(row["area"]), (row["threat"], row["harm"]), xytext=(5, 4),
+                        textcoords="offset points", fontsize=8.5)
+        ax.set_xlim(0, 100)
+        ax.set_ylim(0, 100)
+        ax.set_xlabel(t("Threat score (0–100)"))
+        ax.set_ylabel(t("Harm score (0–100)"))
+        name = t("Region") if scope == REGION else t(self.ref.country_name(scope))
+        ax.set_title(t("Threat and harm — {scope}", scope=name))
+        top = r.iloc[0]
+        self.figure(fig, f"matrix-{scope.lower()}",
+                    t("Prioritisation matrix, {scope}: each crime area by threat and harm. Points further up and to "
+                      "the right have higher priority.", scope=name),
+                    t("Scatter plot of the crime areas by threat (horizontal) and harm (vertical); {area} has the "
+                      "highest priority with threat {threat} and harm {harm}.", area=self.area_name(top["area"]).lower(),
+                      threat=self.num(top["threat"]), harm=self.num(top["harm"])))
+
+    def ranking_table(self, scope: str) -> None:
+        r = self.ranking(scope)
+        frame = pd.DataFrame({
+            t("Rank"): r["rank"].astype(str),
+            t("Crime area"): [self.area_name(a) for a in r["area"]],
+            t("Threat"): r["threat"].map(self.num),
+            t("Harm"): r["harm"].map(self.num),
+            t("Priority"): r["priority"].map(self.num),
+            t("Tier"): r["tier"].map(t),
+        })
+        name = t("Region") if scope == REGION else t(self.ref.country_name(scope))
+        self.show_table(frame, f"ranking-{scope.lower()}", t("Crime areas ranked by priority — {scope}.", scope=name),
+                        align={c: "r" for c in frame.columns if c not in (t("Crime area"), t("Tier"))})
+
+
+class OcgPage(Page):
+    def summary(self) -> pd.DataFrame:
+        s = self.table("ocg_summary")
+        return s[s["scope"].eq(self.scope)]
+
+    def count(self, measure: str, category: str) -> int:
+        s = self.summary()
+        return int(s[s["measure"].eq(measure) & s["category"].eq(category)]["count"].sum())
+
+    def overview(self) -> None:
+        self.say(t(
+            "{n} organised crime groups were reported {where}: {high} assessed as high threat, {medium} as medium "
+            "and {low} as low. {intl} are active in more than one country.",
+            n=self.count("groups", "all"), where=t("in the region") if self.is_region else t("by {c}", c=self.scope_name),
+            high=self.count("band", "high"), medium=self.count("band", "medium"), low=self.count("band", "low"),
+            intl=self.count("reach", "international")))
+
+    def areas_figure(self) -> None:
+        agg = self.table("ocg_aggregates")
+        agg = agg[agg["scope"].eq(self.scope)].set_index("area").loc[list(self.ref.top_areas.index)]
+        bands = list(self.project.settings["ocg_scoring"]["bands"])
+        fig, ax = figures.new_figure("wide")
+        names = [self.area_name(a) for a in agg.index]
+        left = np.zeros(len(agg))
+        for band in bands:
+            values = agg[f"band_{band}"].to_numpy()
+            ax.barh(names, values, left=left, color=figures.BAND_COLOURS.get(band), label=t(band), height=0.6)
+            left += values
+        ax.invert_yaxis()
+        ax.set_xlabel(t("Number of groups"))
+        ax.legend(title=t("Threat band"), loc="lower right")
+        ax.set_title(t("Groups by crime area and threat band — {scope}", scope=self.scope_title))
+        busiest = names[int(np.argmax(left))]
+        self.figure(fig, "areas", t("Organised crime groups active in each crime area, {scope}, by threat band. A group "
+                                   "active in several areas is counted in each.", scope=self.scope_name),
+                    t("Stacked horizontal bars of the number of groups per crime area; most groups are active in {area}.",
+                      area=busiest.lower()))
+
+    def structure_table(self) -> None:
+        s = self.summary()
+        s = s[s["measure"].isin(["structure", "reach"])]
+        frame = pd.DataFrame({t("Characteristic"): [t(m) for m in s["measure"]],
+                              t("Category"): [t(c) for c in s["category"]],
+                              t("Groups"): s["count"].map(fmt_number)})
+        self.show_table(frame, "structure", t("Structure and reach of the groups, {scope}.", scope=self.scope_name),
+                        align={t("Groups"): "r"})
+
+    def restricted_register(self) -> None:
+        """Group-level ranking: only in the restricted edition (the public folder has no register)."""
+        if self.audience != "restricted":
+            return
+        reg = self.table("ocg_register")
+        if not self.is_region:
+            reg = reg[reg["country"].eq(self.scope)]
+        reg = reg.sort_values("score", ascending=False)
+        frame = pd.DataFrame({
+            t("Group"): reg["ocg_id"], t("Score"): reg["score"].map(self.num), t("Band"): reg["band"].map(t),
+            t("Crime areas"): reg["crime_areas"].str.replace("|", ", "),
+            t("Countries"): reg["countries_active"].str.replace("|", ", "),
+            t("Grade"): reg["grade"], t("Handling"): reg["handling_code"]})
+        self.show_table(frame, "register", t("Organised crime groups ranked by threat score, {scope} (RESTRICTED).",
+                                             scope=self.scope_name), align={t("Score"): "r"})
+
+
+class MethodologyPage(Page):
+    def config_table(self, frame: pd.DataFrame, columns: dict[str, str], key: str, caption: str) -> None:
+        def cell(v):
+            if isinstance(v, str):
+                return t(v)
+            return self.num(v, 0 if pd.isna(v) or float(v).is_integer() else 1)
+
+        out = pd.DataFrame({t(label): frame[col].map(cell) for col, label in columns.items()})
+        self.show_table(out, key, t(caption), source=t("Source: reference configuration in force."))
+
+    def settings_text(self) -> None:
+        s = self.project.settings
+        bands = ", ".join(f"{t(k)} ≥ {v}" for k, v in s["ocg_scoring"]["bands"].items())
+        tiers = ", ".join(f"{t(k)} ≥ {v}" for k, v in s["priority"]["tiers"].items())
+        w = s["priority"]["weights"]
+        unknown = s["ocg_scoring"]["unknown_answer"]
+        self.say(t("OCG threat score = 100 × Σ(weight × answer value) / Σ(weight × 3) over the indicators answered. "
+                   "Bands: {bands}. Unknown answers: {unknown}.", bands=bands,
+                   unknown=t("excluded, and the score is rescaled over the indicators answered") if unknown == "exclude"
+                   else t("counted as '{a}'", a=t(unknown))))
+        self.say(t("Crime-area threat score = 100 × Σ(weight × sub-score) / Σ(weight × 4); harm score likewise from the "
+                   "median expert answer per dimension. Priority = ({wt} × threat + {wh} × harm) / ({wt} + {wh}); "
+                   "tiers: {tiers}. Change over time compares the mean of the last {n} years with the {n} years before.",
+                   wt=str(w["threat"]), wh=str(w["harm"]), tiers=tiers, n=str(s["assessment"]["trend_window"])))
+
+
+class OpenSourcesPage(Page):
+    @property
+    def sources(self) -> pd.DataFrame:
+        return pd.read_csv(OPEN_SOURCES_DIR / "sources.csv").set_index("file")
+
+    def source_of(self, file: str) -> str:
+        s = self.sources.loc[file]
+        return t("Source: {publisher}, {title}; {date}.", publisher=s["publisher"], title=s["title"],
+                 date=s["date_retrieved_or_published"])
+
+    def gitoc_scores(self) -> pd.DataFrame:
+        components = gitoc.load_components(REPO_ROOT / "data" / "reference" / "gitoc_components.csv")
+        return gitoc.headline_scores(gitoc.load_gitoc(OPEN_SOURCES_DIR / "gitoc_organized_crime_index.csv"), components)
+
+    def gitoc_figure(self) -> None:
+        h = self.gitoc_scores()
+        fig, axes = figures.new_figure("wide", 1, 2, sharey=True)
+        for ax, (column, label) in zip(axes, (("criminality", t("Criminality")), ("resilience", t("Resilience")))):
+            wide = h.pivot(index="country", columns="edition", values=column)
+            x = np.arange(len(wide))
+            for i, (edition, colour) in enumerate(zip(wide.columns, figures.PALETTE)):
+                ax.bar(x + (i - 0.5) * 0.38, wide[edition], width=0.38, color=colour, label=str(edition))
+            ax.set_xticks(x, [t(c) for c in wide.index])
+            ax.set_ylim(0, 10)
+            ax.set_title(label)
+        axes[0].set_ylabel(t("Score (1–10)"))
+        axes[1].legend(title=t("Edition"))
+        top = h.sort_values("criminality").iloc[-1]
+        self.figure(fig, "gitoc", t("GI-TOC Global Organized Crime Index: criminality and resilience, 2021 and 2023, "
+                                    "recomputed from their components; they match the published scores."),
+                    t("Grouped bars per country; the highest criminality score is {country} in {edition}: {score}.",
+                      country=t(top["country"]), edition=str(top["edition"]), score=fmt_number(top["criminality"], 2)),
+                    source=self.source_of("gitoc_organized_crime_index.csv"))
+
+    def gitoc_table(self) -> None:
+        h = self.gitoc_scores().sort_values(["country", "edition"])
+        two = lambda v: fmt_number(v, 2)  # noqa: E731
+        frame = pd.DataFrame({t("Country"): h["country"].map(t), t("Edition"): h["edition"].astype(str),
+                              t("Criminal markets"): h["markets"].map(two), t("Criminal actors"): h["actors"].map(two),
+                              t("Criminality"): h["criminality"].map(two), t("Resilience"): h["resilience"].map(two)})
+        self.show_table(frame, "gitoc", t("GI-TOC headline scores recomputed from their components."),
+                        align={c: "r" for c in frame.columns[2:]}, source=self.source_of("gitoc_organized_crime_index.csv"))
+
+    def frontex_figure(self) -> None:
+        f = gitoc.load_frontex(OPEN_SOURCES_DIR / "frontex_western_balkan_route.csv")
+        full = f[f["full_year"]]
+        fig, ax = figures.new_figure("wide")
+        ax.bar(full["year"], full["detections"], color=figures.PALETTE[0], width=0.75)
+        figures.thousands(ax)
+        ax.set_title(t("Detections of illegal border crossings, Western Balkan route"))
+        peak = full.loc[full["detections"].idxmax()]
+        self.figure(fig, "frontex", t("Frontex detections of illegal border crossings on the Western Balkan route, "
+                                      "{first}–{last} (detections, not persons; full years only).",
+                                      first=str(full["year"].min()), last=str(full["year"].max())),
+                    t("Bar chart per year; detections peaked in {year} at {n}.", year=str(int(peak["year"])),
+                      n=int(peak["detections"])), source=self.source_of("frontex_western_balkan_route.csv"))
+
+
+class ProvenancePage(Page):
+    def inputs_table(self) -> None:
+        """Input files as recorded when they were validated (the public run never opens OCG files)."""
+        rows = [{t("File"): f["file"], t("Rows"): fmt_number(f["rows"]), t("SHA-256 (first 16)"): f["sha256"][:16],
+                 t("Audience"): t("restricted") if f["restricted"] else t("public")} for f in self.inputs]
+        self.show_table(pd.DataFrame(rows), "inputs", t("Input files of this edition."), align={t("Rows"): "r"},
+                        source=t("Source: data folder '{name}'.", name=self.dataset.get("name", "")))
+
+    def statistics_sources(self) -> None:
+        s = self.statistics
+        g = s.groupby(["country", "source"], as_index=False).agg(rows=("value", "size"), first=("year", "min"),
+                                                                last=("year", "max"))
+        frame = pd.DataFrame({t("Country"): g["country"].map(lambda c: t(self.ref.country_name(c))),
+                              t("Source"): g["source"], t("Rows"): g["rows"].map(fmt_number),
+                              t("Years"): g["first"].astype(str) + "–" + g["last"].astype(str)})
+        self.show_table(frame, "sources", t("Sources of the statistics."), align={t("Rows"): "r"})
+
+    def reference_table(self) -> None:
+        from .reference import REFERENCE_FILES
+
+        rows = []
+        for name in [*REFERENCE_FILES, "settings.yaml"]:
+            path = self.project.reference_path(name)
+            origin = t("data folder") if path.parent.parent == self.project.data_dir else t("repository default")
+            rows.append({t("File"): name, t("In force from"): origin,
+                         t("SHA-256 (first 16)"): hashlib.sha256(path.read_bytes()).hexdigest()[:16]})
+        self.show_table(pd.DataFrame(rows), "reference", t("Reference configuration in force."),
+                        source=t("Source: socta reference configuration."))
+
+    def open_sources_table(self) -> None:
+        s = pd.read_csv(OPEN_SOURCES_DIR / "sources.csv")
+        frame = pd.DataFrame({t("File"): s["file"], t("Publisher"): s["publisher"],
+                              t("Date"): s["date_retrieved_or_published"], t("Licence"): s["licence"],
+                              t("SHA-256 (first 16)"): s["sha256"].str[:16]})
+        self.show_table(frame, "open-sources", t("Open-source files and their records."),
+                        source=t("Source: data/open_sources/sources.csv."))
+
+    def software_table(self) -> None:
+        rows = [{t("Software"): "Python", t("Version"): platform.python_version()}]
+        for package in ("socta", "jupyter-book", "papermill", "pandas", "matplotlib", "seaborn", "pandera"):
+            try:
+                rows.append({t("Software"): package, t("Version"): metadata.version(package)})
+            except metadata.PackageNotFoundError:
+                rows.append({t("Software"): package, t("Version"): t("not installed")})
+        self.show_table(pd.DataFrame(rows), "software", t("Software that produced this edition."),
+                        source=t("Source: the build environment (requirements.txt)."))

@@ -1,0 +1,65 @@
+"""The one figure style: sizes, fonts, a colour-blind-safe palette that prints in grey, a source line.
+
+Notebooks never set rcParams; they call :func:`apply_style` once (``Page`` does) and draw on the
+figures :func:`new_figure` returns.
+"""
+from __future__ import annotations
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import seaborn as sns
+
+# Okabe & Ito (2008): distinguishable with the common colour-vision deficiencies; ordered so
+# neighbours also differ in lightness when printed in grey.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+BAND_COLOURS = {"high": "#D55E00", "medium": "#E69F00", "low": "#56B4E9", "unscored": "#BBBBBB"}
+SIZES = {"wide": (8.0, 3.4), "panel": (8.0, 5.0), "square": (5.5, 4.5), "tall": (8.0, 6.5)}
+INK = "#222222"
+MUTED = "#666666"
+
+
+def apply_style() -> None:
+    sns.set_theme(context="notebook", style="whitegrid", palette=PALETTE)
+    mpl.rcParams.update({
+        "figure.dpi": 110,
+        "savefig.dpi": 200,
+        "font.family": "DejaVu Sans",  # has Cyrillic, for the language editions
+        "font.size": 9.5,
+        "axes.titlesize": 10.5,
+        "axes.titleweight": "bold",
+        "axes.titlelocation": "left",
+        "axes.labelsize": 9.5,
+        "axes.edgecolor": MUTED,
+        "axes.labelcolor": INK,
+        "text.color": INK,
+        "xtick.color": MUTED,
+        "ytick.color": MUTED,
+        "legend.frameon": False,
+        "legend.fontsize": 8.5,
+        "grid.color": "#E5E5E5",
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "svg.hashsalt": "socta",  # deterministic SVG ids
+    })
+    try:  # sharp figures in HTML and PDF: the inline backend renders at twice the resolution
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+
+        set_matplotlib_formats("retina")
+    except Exception:  # noqa: BLE001 - outside a kernel there is no inline backend, which is fine
+        pass
+
+
+def new_figure(size: str = "wide", nrows: int = 1, ncols: int = 1, **kwargs):
+    """A figure of one of the named sizes, with axes; ``squeeze`` as in matplotlib."""
+    return plt.subplots(nrows, ncols, figsize=SIZES[size], layout="constrained", **kwargs)
+
+
+def source_line(fig, text: str) -> None:
+    """Put the source under the figure, so it travels with the image when it is copied."""
+    fig.get_layout_engine().set(h_pad=0.08)
+    fig.supxlabel(text, x=0.0, ha="left", fontsize=7.5, color=MUTED, fontweight="normal")
+
+
+def thousands(ax, axis: str = "y") -> None:
+    fmt = mpl.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}")
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)

@@ -1,0 +1,108 @@
+"""Validated inputs → processed tables, one folder per audience.
+
+Data flow one way: the raw input files are only read; everything here is rebuilt. The public
+folder holds no OCG-level row, identifier, source grade or handling code: a public notebook cannot
+leak what it never reads.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from . import scoring
+from .config import Project
+from .reference import Reference
+from .validation import ValidationResult
+
+RESTRICTED_COLUMNS = ("grade", "handling_code")
+
+
+def _with_area(stats: pd.DataFrame, ref: Reference) -> pd.DataFrame:
+    stats = stats.copy()
+    stats["area"] = stats["indicator"].map(ref.indicators["area_id"])
+    return stats
+
+
+def processed_tables(project: Project, result: ValidationResult) -> dict[str, dict[str, pd.DataFrame]]:
+    """The tables each audience may read, keyed by audience then table name."""
+    ref = Reference(project)
+    t = result.tables
+    stats = _with_area(t["statistics.csv"], ref)
+    expert = t["expert_assessments.csv"]
+    scores = scoring.ocg_scores(t["ocg_answers.csv"], ref, project.settings)
+    by_area = scoring.ocg_by_area(t["ocg_register.csv"], scores, ref)
+    bands = project.settings["ocg_scoring"]["bands"]
+    aggregates = scoring.ocg_aggregates(by_area, ref, bands)
+    register = t["ocg_register.csv"].merge(scores, on="ocg_id", how="left")
+    public = {
+        "ocg_summary": scoring.ocg_scope_summary(register, ref, bands),
+        "statistics": stats.drop(columns=list(RESTRICTED_COLUMNS)),
+        "expert_assessments": expert,
+        "ocg_aggregates": aggregates,
+        "population": ref.population,
+    }
+    restricted = {
+        **public,
+        "statistics": stats,
+        "ocg_register": register,
+        "ocg_answers": t["ocg_answers.csv"],
+        "ocg_by_area": by_area,
+    }
+    return {"public": public, "restricted": restricted}
+
+
+def write_processed(project: Project, result: ValidationResult) -> dict[str, Path]:
+    """Write every audience's folder atomically: a reader sees the old folder or the new one."""
+    if not result.ok:
+        raise ValueError("refusing to write processed tables from data that failed validation")
+    written = {}
+    meta = {"dataset": project.dataset, "inputs": input_manifest(project, result)}
+    for audience, tables in processed_tables(project, result).items():
+        target = project.processed_dir(audience)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{audience}-", dir=target.parent))
+        for name, frame in tables.items():
+            frame.to_parquet(tmp / f"{name}.parquet", index=False)
+        (tmp / "dataset.json").write_text(json.dumps(meta, indent=2, default=str), encoding="utf-8")
+        _swap_dir(tmp, target)
+        written[audience] = target
+    return written
+
+
+def input_manifest(project: Project, result: ValidationResult) -> list[dict]:
+    """Each input file with its row count and checksum, recorded once at validation time."""
+    from .validation import table_specs
+
+    restricted = {spec.file: spec.restricted for spec in table_specs(project, Reference(project))}
+    return [
+        {"file": name, "rows": len(frame), "restricted": restricted.get(name, False),
+         "sha256": hashlib.sha256(project.input_path(name).read_bytes()).hexdigest()}
+        for name, frame in result.tables.items()
+    ]
+
+
+def _swap_dir(new: Path, target: Path) -> None:
+    """Replace ``target`` by ``new`` with two renames; the old copy is removed only afterwards."""
+    old = target.with_name(f".{target.name}.old")
+    if old.exists():
+        shutil.rmtree(old)
+    if target.exists():
+        target.rename(old)
+    new.rename(target)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def load(processed_dir: Path | str, name: str) -> pd.DataFrame:
+    path = Path(processed_dir) / f"{name}.parquet"
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"{path} not found: this edition's processed data has no table {name!r} "
+            "(OCG-level tables exist only for the restricted audience); run `socta validate` first"
+        )
+    return pd.read_parquet(path)

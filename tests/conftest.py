@@ -1,0 +1,30 @@
+"""Shared fixtures: throw-away copies of the demo data folder, so no test touches data/demo."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO_DIR = ROOT / "data" / "demo"
+
+
+def copy_demo(target: Path) -> Path:
+    """Copy the demo input tables (``*.csv``) and ``dataset.yaml`` into ``target``."""
+    target.mkdir(parents=True, exist_ok=True)
+    for path in [*sorted(DEMO_DIR.glob("*.csv")), DEMO_DIR / "dataset.yaml"]:
+        shutil.copy2(path, target / path.name)
+    return target
+
+
+@pytest.fixture
+def demo_copy(tmp_path: Path) -> Path:
+    """A fresh copy of data/demo (input tables and dataset.yaml) in a temporary folder."""
+    return copy_demo(tmp_path / "data")
+
+
+@pytest.fixture
+def demo_copies(tmp_path: Path):
+    """A factory for several independent copies: ``demo_copies("a")`` -> ``<tmp>/a``."""
+    return lambda name: copy_demo(tmp_path / name)
