@@ -152,7 +152,7 @@ def prioritise(threat: pd.DataFrame, harm: pd.DataFrame, settings: dict) -> pd.D
     w = cfg["weights"]
     frame = threat[["scope", "area", "threat"]].merge(harm[["scope", "area", "harm"]], on=["scope", "area"])
     frame["priority"] = (w["threat"] * frame["threat"] + w["harm"] * frame["harm"]) / (w["threat"] + w["harm"])
-    frame["rank"] = frame.groupby("scope")["priority"].rank(ascending=False, method="min").astype(int)
+    frame["rank"] = frame.groupby("scope")["priority"].rank(ascending=False, method="min").astype("Int64")  # NaN: not assessed
     frame["tier"] = frame["priority"].map(lambda s: band_of(s, cfg["tiers"]))
     return frame.sort_values(["scope", "rank"]).reset_index(drop=True)
 

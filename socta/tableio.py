@@ -10,12 +10,14 @@ from __future__ import annotations
 import csv
 import io
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 _BOM = b"\xef\xbb\xbf"
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # Excel's "Unicode Text" export
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 _LATIN_EXT = re.compile(r"[čćšžđČĆŠŽĐ]")
 _WORD = re.compile(r"[^\W\d_]+")  # a run of letters
@@ -38,6 +40,12 @@ class CsvTable:
     separator: str
     decimal: str
     notes: list[str] = field(default_factory=list)
+    # the cells as written in the file, before decimal commas were converted (None: same as frame)
+    written: pd.DataFrame | None = None
+
+    @property
+    def as_written(self) -> pd.DataFrame:
+        return self.frame if self.written is None else self.written
 
 
 def _cyrillic_words(text: str) -> int:
@@ -65,6 +73,12 @@ def _decode(raw: bytes, path: Path) -> tuple[str, str, list[str]]:
                 f"{path}: starts with a UTF-8 byte-order mark but is not valid UTF-8 ({exc}). "
                 "Save the file again as 'CSV UTF-8' in your spreadsheet program."
             ) from exc
+    if raw.startswith(_UTF16_BOMS):
+        try:
+            text = raw.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise TableError(f"{path}: starts like UTF-16 but cannot be read ({exc}). Save it as 'CSV UTF-8'.") from exc
+        return text, "utf-16", [f"{path.name}: UTF-16 ('Unicode text'); read as such. 'CSV UTF-8' is preferred."]
     try:
         return raw.decode("utf-8"), "utf-8", []
     except UnicodeDecodeError:
@@ -117,10 +131,20 @@ def read_csv_table(path: Path, numeric_columns: frozenset[str] | set[str] = froz
     header_line = next(n for n, line in enumerate(lines) if line.strip())
     sep = _separator(lines[header_line], path)
     try:
-        frame = pd.read_csv(
-            io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_filter=False,
-            skipinitialspace=True, quoting=csv.QUOTE_MINIMAL, skip_blank_lines=False, header=header_line,
-        )
+        with warnings.catch_warnings():
+            # index_col=False: never take the first column as the index when every row has more
+            # cells than the header; pandas would then drop the extra cells, so refuse instead
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(
+                io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_filter=False,
+                skipinitialspace=True, quoting=csv.QUOTE_MINIMAL, skip_blank_lines=False, header=header_line,
+                index_col=False,
+            )
+    except pd.errors.ParserWarning as exc:
+        raise TableError(
+            f"{path}: the data rows have more cells than the header row. Give every column a name in "
+            "the header, or remove the separator at the end of the lines."
+        ) from exc
     except pd.errors.ParserError as exc:
         raise TableError(f"{path}: not a well-formed CSV file ({exc}). Check quotes and separators.") from exc
     frame.columns = [str(c).strip() for c in frame.columns]
@@ -135,6 +159,7 @@ def read_csv_table(path: Path, numeric_columns: frozenset[str] | set[str] = froz
     if frame.empty:
         raise TableError(f"{path}: has a header row but no data rows.")
     decimal = "."
+    written = None
     if sep == ";":
         columns = sorted(set(numeric_columns) & set(frame.columns))
         # A ';' file from a spreadsheet in the region normally writes decimal commas, with '.' as
@@ -142,6 +167,7 @@ def read_csv_table(path: Path, numeric_columns: frozenset[str] | set[str] = froz
         # really uses decimal commas; otherwise "7.824" would silently become 7824.
         if any(frame[c].str.match(_HAS_DECIMAL_COMMA).any() for c in columns):
             decimal = ","
+            written = frame.copy()
             for column in columns:
                 cells = frame[column]
                 comma = cells.str.match(_DECIMAL_COMMA)
@@ -151,7 +177,7 @@ def read_csv_table(path: Path, numeric_columns: frozenset[str] | set[str] = froz
             notes.append(f"{path.name}: ';'-separated with decimal commas (e.g. 1.234,5); read as decimal points.")
         else:
             notes.append(f"{path.name}: ';'-separated; no decimal commas found, so '.' is read as the decimal point.")
-    return CsvTable(path=path, frame=frame, encoding=encoding, separator=sep, decimal=decimal, notes=notes)
+    return CsvTable(path=path, frame=frame, encoding=encoding, separator=sep, decimal=decimal, notes=notes, written=written)
 
 
 def write_atomic(path: Path, data: bytes) -> None:

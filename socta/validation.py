@@ -181,8 +181,12 @@ def _check_columns(spec: TableSpec, frame: pd.DataFrame) -> list[Problem]:
     return problems
 
 
-def _parse_types(spec: TableSpec, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
-    """Turn text cells into typed columns; report empty required cells and cells that are not numbers."""
+def _parse_types(spec: TableSpec, frame: pd.DataFrame, written: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
+    """Turn text cells into typed columns; report empty required cells and cells that are not numbers.
+
+    ``frame`` is what the reader parsed (decimal commas already converted), ``written`` the cells as
+    in the file: problems quote the latter, so the analyst can search for them.
+    """
     problems: list[Problem] = []
     typed = frame[list(spec.columns)].copy()
     for name, column in spec.columns.items():
@@ -201,7 +205,7 @@ def _parse_types(spec: TableSpec, frame: pd.DataFrame) -> tuple[pd.DataFrame, li
             if column.kind == "int":
                 fractional = numbers.notna() & (numbers % 1 != 0)
                 for i in cells.index[fractional]:
-                    problems.append(Problem(spec.file, i + 2, name, cells[i], "is not a whole number"))
+                    problems.append(Problem(spec.file, i + 2, name, written.at[i, name], "is not a whole number"))
                 numbers = numbers.where(~fractional).astype("Int64")
             typed[name] = numbers
         elif column.kind == "list":
@@ -325,11 +329,11 @@ def validate(project: Project) -> ValidationResult:
         problems.extend(column_problems)
         if any(p.expected.startswith("required column") for p in column_problems):
             continue
-        typed, type_problems = _parse_types(spec, read.frame)
+        typed, type_problems = _parse_types(spec, read.frame, read.as_written)
         problems.extend(type_problems)
-        problems.extend(_schema_problems(spec, typed, read.frame))
+        problems.extend(_schema_problems(spec, typed, read.as_written))
         problems.extend(_duplicate_keys(spec, read.frame))
         tables[spec.file] = typed
-        raw[spec.file] = read.frame
+        raw[spec.file] = read.as_written
     problems.extend(_cross_checks(tables, raw, ref))
     return ValidationResult(sorted(set(problems), key=lambda p: (p.file, p.row or 0, p.column or "")), tables, notes)

@@ -330,6 +330,26 @@ def test_all_problems_are_reported_at_once(demo_copy):
     assert result.problems == sorted(result.problems, key=lambda p: (p.file, p.row or 0, p.column or ""))
 
 
+def test_rows_with_more_cells_than_the_header(demo_copy):
+    """A separator at the end of every data line: refused with a fix, not a crash or lost cells."""
+    path = demo_copy / STATS
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([lines[0]] + [line + "," for line in lines[1:]]) + "\n", encoding="utf-8")
+    p = the_problem(run(demo_copy), STATS, None, None)
+    assert "more cells than the header" in p.expected
+
+
+def test_one_row_with_an_extra_cell(demo_copy):
+    path = demo_copy / STATS
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[4] += ",extra"  # spreadsheet row 5
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run(demo_copy)
+    p = the_problem(result, STATS, None, None)
+    assert "line 5" in p.expected and "separators" in p.expected
+    assert set(result.tables) == set(INPUT_FILES) - {STATS}
+
+
 def test_blank_lines_do_not_shift_row_numbers(demo_copy):
     """A blank line is a row in the spreadsheet: later row numbers must still match."""
     path = demo_copy / STATS
@@ -410,6 +430,15 @@ def _decimal_comma(text: str, grouped: bool) -> str:
     return whole + ("," + frac if frac else "")
 
 
+def test_excel_unicode_text_utf16_tabs(demo_copy, demo_result):
+    """Excel's 'Unicode Text' export: UTF-16 with a byte-order mark, tab-separated."""
+    header, rows, sources = _with_sources(demo_copy, CYRILLIC_SOURCE)
+    write_rows(demo_copy / STATS, header, rows, sep="\t", encoding="utf-16")
+    result = run(demo_copy)
+    _assert_same_statistics(result, demo_result, sources)
+    assert any("UTF-16" in n for n in result.notes), result.notes
+
+
 def test_semicolons_and_decimal_commas(demo_copy, demo_result):
     header, rows = read_rows(demo_copy / STATS)
     v = header.index("value")
@@ -447,6 +476,24 @@ def test_semicolons_with_decimal_points_are_not_read_as_thousands(demo_copy):
     assert result.ok, "\n".join(map(str, result.problems[:20]))
     assert result.tables[STATS].at[row - 2, "value"] == pytest.approx(7.824)
     assert any("';'" in n and "decimal point" in n for n in result.notes), result.notes
+
+
+def test_a_bad_number_in_a_semicolon_file_is_quoted_as_written(demo_copy):
+    """The analyst searches the file for '-1.234,5', not for the converted '-1234.5'."""
+    path = demo_copy / STATS
+    header, rows = read_rows(path)
+    v = header.index("value")
+    for r in rows:
+        r[v] = r[v].replace(".", ",")
+    amount = find_row(path, indicator="drug_seizures_kg")
+    count = find_row(path, indicator="drug_offences")
+    rows[amount - 2][v] = "-1.234,5"
+    rows[count - 2][v] = "12,5"
+    write_rows(path, header, rows, sep=";")
+    result = run(demo_copy)
+    assert the_problem(result, STATS, amount, "value").value == "-1.234,5"
+    p = the_problem(result, STATS, count, "value")
+    assert p.value == "12,5" and "whole number" in p.expected
 
 
 def test_a_bad_cell_in_a_semicolon_file_keeps_its_row(demo_copy):

@@ -1,0 +1,54 @@
+# socta — every target here is what the README and CI run. `make help` lists them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DATA ?= data/demo
+AUDIENCE ?= public
+EDITION_LANG ?= en
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+SOCTA_ARGS := --data $(DATA) --audience $(AUDIENCE) --lang $(EDITION_LANG)
+
+.DEFAULT_GOAL := help
+.PHONY: help setup report validate run build test test-fast demo-data messages clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@echo "  variables: DATA=$(DATA) AUDIENCE=$(AUDIENCE) EDITION_LANG=$(EDITION_LANG) JOBS=$(JOBS)"
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $@
+
+setup: $(STAMP) ## create .venv from requirements.txt (done by the other targets when needed)
+
+report: $(STAMP) ## validate the data, execute every notebook, build the HTML book in _build/<audience>-<lang>/html
+	$(BIN)/socta report $(SOCTA_ARGS) --jobs $(JOBS)
+	@echo "Open _build/$(AUDIENCE)-$(EDITION_LANG)/html/index.html in a browser."
+
+validate: $(STAMP) ## check the input tables of DATA and write the processed tables
+	$(BIN)/socta validate --data $(DATA)
+
+run: $(STAMP) ## execute the notebooks only (COUNTRY=SRB AREA=drugs to narrow)
+	$(BIN)/socta run $(SOCTA_ARGS) --jobs $(JOBS) $(if $(COUNTRY),--country $(COUNTRY)) $(if $(AREA),--area $(AREA))
+
+build: $(STAMP) ## build the book from the notebooks already executed
+	$(BIN)/socta build $(SOCTA_ARGS)
+
+test: $(STAMP) ## run the whole test suite (includes executing notebooks and building the book)
+	$(BIN)/python -m pytest
+
+test-fast: $(STAMP) ## run the tests that neither execute notebooks nor build the book
+	$(BIN)/python -m pytest -m "not slow"
+
+demo-data: $(STAMP) ## regenerate the synthetic demonstration data from its seed
+	$(BIN)/python data/demo/generate.py
+
+messages: $(STAMP) ## extract translatable strings to socta/locale/socta.pot (for the language editions)
+	$(BIN)/pybabel extract --no-location -k t -k tn:1,2 -o socta/locale/socta.pot socta
+
+clean: ## remove build products (_build); the venv stays
+	rm -rf _build

@@ -1,0 +1,54 @@
+"""The socta command as an analyst meets it: exit codes and messages on bad input."""
+import shutil
+
+from .helpers import REPO, socta
+
+
+def copy_demo(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data" / "demo", data)
+    return data
+
+
+def test_validate_the_demo_data(tmp_path):
+    result = socta("validate", "--build-dir", tmp_path / "build")
+    assert result.returncode == 0, result.stdout
+    assert "data valid" in result.stdout
+    assert (tmp_path / "build/processed/public/statistics.parquet").is_file()
+    assert not (tmp_path / "build/processed/public/ocg_register.parquet").exists()
+    assert (tmp_path / "build/processed/restricted/ocg_register.parquet").is_file()
+
+
+def test_bad_data_is_reported_and_nothing_is_written(tmp_path):
+    data = copy_demo(tmp_path)
+    stats = data / "statistics.csv"
+    lines = stats.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    row = lines[3].split(",")
+    row[header.index("value")] = "abc"
+    lines[3] = ",".join(row)
+    stats.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = socta("validate", "--data", data, "--build-dir", tmp_path / "build")
+    assert result.returncode == 1
+    assert "statistics.csv, row 4, column 'value': 'abc': is not a number" in result.stdout
+    assert "nothing was written" in result.stdout
+    assert not (tmp_path / "build" / "processed").exists()
+    run = socta("run", "--data", data, "--build-dir", tmp_path / "build")
+    assert run.returncode == 1 and not (tmp_path / "build" / "public-en").exists()
+
+
+def test_missing_data_folder_is_named(tmp_path):
+    result = socta("validate", "--data", tmp_path / "nowhere")
+    assert result.returncode == 2
+    assert "nowhere does not exist" in result.stdout and "data/README.md" in result.stdout
+
+
+def test_unknown_country_selection_is_an_error(tmp_path):
+    result = socta("run", "--country", "XXX", "--build-dir", tmp_path / "build")
+    assert result.returncode == 2 and "No notebook matches" in result.stdout
+
+
+def test_help_lists_the_commands():
+    result = socta("--help")
+    for command in ("validate", "run", "build", "report"):
+        assert command in result.stdout
