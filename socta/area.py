@@ -26,39 +26,66 @@ class AreaPage(Page):
             n=n_areas, tier=t(row["tier"]),
         ))
 
+    def _label(self, code: str) -> str:
+        if code in self.ref.areas.index:
+            return t(self.ref.areas.at[code, "name_en"])
+        return t(code.replace("_", " ").capitalize())
+
     def indicator_figure(self, indicator: str, by: str | None = None, key: str | None = None) -> None:
-        """The indicator over the years, split by sub-market or category if given."""
+        """The indicator over the years, split by sub-market (lines) or category (stacked bars).
+
+        Sub-markets of very different size (cannabis tonnes beside cocaine kilograms) get a panel each,
+        so the small ones stay readable.
+        """
         spec = self.ref.indicators.loc[indicator]
         data = self.series(indicator, by=by)
-        fig, ax = figures.new_figure("wide")
+        years = range(self.first_year, self.last_year + 1, 2)
+        title = f"{self.indicator_name(indicator)} — {self.scope_title}"
         if by:
             wide = data.pivot(index="year", columns=by, values="value").fillna(0)
-            labels = {c: t(self.ref.areas.at[c, "name_en"]) if c in self.ref.areas.index else t(c.replace("_", " "))
-                      for c in wide.columns}
+            peaks = wide.max()
+            panels = by == "submarket" and len(wide.columns) > 1 and peaks.max() > 8 * max(peaks.min(), 1e-9)
+        if by and panels:
+            ncols = 2
+            nrows = -(-len(wide.columns) // ncols)
+            fig, axes = figures.new_figure("panel", nrows, ncols, sharex=True, squeeze=False)
+            for ax, colour, column in zip(axes.flat, figures.PALETTE, wide.columns):
+                ax.plot(wide.index, wide[column], marker="o", ms=3, lw=1.8, color=colour)
+                ax.set_title(self._label(column), fontsize=9.5)
+                ax.set_ylim(bottom=0)
+                ax.set_xticks(years)
+                figures.thousands(ax)
+            for ax in axes.flat[len(wide.columns):]:
+                ax.set_visible(False)
+            fig.suptitle(title, x=0.0, ha="left", fontsize=10.5, fontweight="bold")
+            fig.supylabel(t(spec["unit"]), fontsize=9.5)
+        else:
+            fig, ax = figures.new_figure("wide")
             if by == "category":
                 bottom = np.zeros(len(wide))
                 for colour, column in zip(figures.PALETTE, wide.columns):
-                    ax.bar(wide.index, wide[column], bottom=bottom, label=labels[column], color=colour, width=0.75)
+                    ax.bar(wide.index, wide[column], bottom=bottom, label=self._label(column), color=colour, width=0.75)
                     bottom += wide[column].to_numpy()
-            else:
+            elif by:
                 for colour, column in zip(figures.PALETTE, wide.columns):
-                    ax.plot(wide.index, wide[column], marker="o", ms=3.5, lw=1.8, label=labels[column], color=colour)
-            ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
-        else:
-            ax.plot(data["year"], data["value"], marker="o", ms=3.5, lw=2, color=figures.PALETTE[0])
-        ax.set_title(f"{self.indicator_name(indicator)} — {self.scope_title}")
-        ax.set_ylabel(t(spec["unit"]))
-        ax.set_xlabel("")
-        ax.set_ylim(bottom=0)
-        ax.set_xticks(range(self.first_year, self.last_year + 1, 2))
-        figures.thousands(ax)
+                    ax.plot(wide.index, wide[column], marker="o", ms=3.5, lw=1.8, label=self._label(column), color=colour)
+            else:
+                ax.plot(data["year"], data["value"], marker="o", ms=3.5, lw=2, color=figures.PALETTE[0])
+            if by:
+                ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+            ax.set_title(title)
+            ax.set_ylabel(t(spec["unit"]))
+            ax.set_xlabel("")
+            ax.set_ylim(bottom=0)
+            ax.set_xticks(years)
+            figures.thousands(ax)
         change = self.change(indicator)
         peak = data.groupby("year")["value"].sum().idxmax()
+        split = t(", one panel per sub-market") if by and panels else (t(" by sub-market") if by == "submarket" else "")
         caption = t("{indicator} in {scope}, {first}–{last}{split}.", indicator=self.indicator_name(indicator),
-                    scope=self.scope_name, first=str(self.first_year), last=str(self.last_year),
-                    split=t(" by {by}", by=t(by)) if by else "")
+                    scope=self.scope_name, first=str(self.first_year), last=str(self.last_year), split=split)
         alt = t("Chart of {indicator} in {scope} per year from {first} to {last}; highest in {peak}; the mean of the "
-                "last years is {change} against the years before.", indicator=self.indicator_name(indicator).lower(),
+                "last years is {change} than the years before.", indicator=self.indicator_name(indicator).lower(),
                 scope=self.scope_name, first=str(self.first_year), last=str(self.last_year), peak=str(peak),
                 change=self.change_words(change))
         self.figure(fig, key or indicator, caption, alt)

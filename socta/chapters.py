@@ -49,10 +49,13 @@ class ConclusionsPage(Page):
         r = self.ranking(scope)
         fig, ax = figures.new_figure("square")
         ax.axline((0, 100), (100, 0), color="#BBBBBB", lw=0.8, ls="--")
-        for _, row in r.iterrows():
-            ax.scatter(row["threat"], row["harm"], s=60, color=figures.PALETTE[0], zorder=3)
-            ax.annotate(self.area_name(row["area"]), (row["threat"], row["harm"]), xytext=(5, 4),
-                        textcoords="offset points", fontsize=8.5)
+        ax.scatter(r["threat"], r["harm"], s=60, color=figures.PALETTE[0], zorder=3)
+        # labels to the right of their point, nudged apart vertically where points are close
+        label_y = figures.spread_labels(list(r["harm"]), min_gap=4.5)
+        for (_, row), y in zip(r.iterrows(), label_y):
+            ax.annotate(self.area_name(row["area"]), (row["threat"], row["harm"]), xytext=(row["threat"] + 2.5, y),
+                        textcoords="data", fontsize=8.5, va="center",
+                        arrowprops={"arrowstyle": "-", "color": "#999999", "lw": 0.6} if abs(y - row["harm"]) > 1 else None)
         ax.set_xlim(0, 100)
         ax.set_ylim(0, 100)
         ax.set_xlabel(t("Threat score (0–100)"))
@@ -123,8 +126,10 @@ class OcgPage(Page):
     def structure_table(self) -> None:
         s = self.summary()
         s = s[s["measure"].isin(["structure", "reach"])]
-        frame = pd.DataFrame({t("Characteristic"): [t(m) for m in s["measure"]],
-                              t("Category"): [t(c) for c in s["category"]],
+        words = {"structure": t("Structure"), "reach": t("Reach"), "international": t("Active in more than one country"),
+                 "domestic": t("Active in one country only")}
+        frame = pd.DataFrame({t("Characteristic"): [words.get(m, m) for m in s["measure"]],
+                              t("Category"): [words.get(c, t(c.capitalize())) for c in s["category"]],
                               t("Groups"): s["count"].map(fmt_number)})
         self.show_table(frame, "structure", t("Structure and reach of the groups, {scope}.", scope=self.scope_name),
                         align={t("Groups"): "r"})

@@ -5,6 +5,8 @@ figures :func:`new_figure` returns.
 """
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import seaborn as sns
@@ -55,9 +57,24 @@ def new_figure(size: str = "wide", nrows: int = 1, ncols: int = 1, **kwargs):
 
 
 def source_line(fig, text: str) -> None:
-    """Put the source under the figure, so it travels with the image when it is copied."""
+    """Put the source under the figure, so it travels with the image when it is copied.
+
+    Long sources wrap to the figure's width instead of widening the image.
+    """
+    width_chars = int(fig.get_figwidth() * 17)  # about 17 characters of 7.5 pt text per inch
     fig.get_layout_engine().set(h_pad=0.08)
-    fig.supxlabel(text, x=0.0, ha="left", fontsize=7.5, color=MUTED, fontweight="normal")
+    fig.supxlabel(textwrap.fill(text, width_chars), x=0.0, ha="left", fontsize=7.5, color=MUTED,
+                  fontweight="normal", linespacing=1.3)
+
+
+def spread_labels(positions: list[float], min_gap: float) -> list[float]:
+    """Move label positions apart (keeping their order) so no two are closer than ``min_gap``."""
+    order = sorted(range(len(positions)), key=lambda i: positions[i])
+    placed = list(positions)
+    for previous, current in zip(order, order[1:]):
+        if placed[current] - placed[previous] < min_gap:
+            placed[current] = placed[previous] + min_gap
+    return placed
 
 
 def thousands(ax, axis: str = "y") -> None:

@@ -137,10 +137,20 @@ class Page:
         return t("Source: {name}{synthetic}; socta calculations.", name=self.dataset.get("name", ""), synthetic=synthetic)
 
     # ---- output -------------------------------------------------------------------------
-    def banner(self) -> None:
-        """The marking and, for synthetic data, the notice every page carries."""
+    def banner(self, open_sources: bool = False) -> None:
+        """The notice every page carries when the assessment's data are synthetic.
+
+        ``open_sources``: the page shows public figures with their sources, not the synthetic data.
+        """
         parts = []
-        if self.dataset.get("synthetic"):
+        if self.dataset.get("synthetic") and open_sources:
+            parts.append(
+                "```{admonition} " + t("Public figures on a synthetic demonstration") + "\n:class: note synthetic-banner\n"
+                + t("The figures on this page are real public data, each with its source. The rest of this book is "
+                    "computed from the synthetic demonstration dataset '{name}', which says nothing about real crime "
+                    "in the region.", name=self.dataset.get("name", "")) + "\n```"
+            )
+        elif self.dataset.get("synthetic"):
             parts.append(
                 "```{admonition} " + t("Synthetic demonstration data") + "\n:class: warning synthetic-banner\n"
                 + t("Every number, figure and table on this page is computed from the synthetic demonstration "

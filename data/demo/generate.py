@@ -5,7 +5,7 @@ Every figure written by this script is invented. The files exist so that the val
 notebooks and the book can be built and tested without real (restricted) police data; they are
 not, and must never be presented as, statistics of any country.
 
-Output (the table contract is data/SPEC-input-tables.md):
+Output (the table contract is data/README.md):
     dataset.yaml, statistics.csv, ocg_register.csv, ocg_answers.csv, expert_assessments.csv
 
 Everything is driven by the reference configuration, looked up in ``<out>/reference/<file>``
