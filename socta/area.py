@@ -6,7 +6,7 @@ import pandas as pd
 
 from . import figures
 from .config import REGION
-from .i18n import fmt_percent, t
+from .i18n import fmt_number, fmt_percent, t
 from .notebook import Page
 
 
@@ -70,8 +70,10 @@ class AreaPage(Page):
                 for colour, column in zip(figures.PALETTE, wide.columns):
                     ax.plot(wide.index, wide[column], marker="o", ms=3.5, lw=1.8, label=self._label(column), color=colour)
             else:
-                ax.plot(data["year"], data["value"], marker="o", ms=3.5, lw=2, color=figures.PALETTE[0])
-            if by:
+                ax.plot(data["year"], data["value"], marker="o", ms=3.5, lw=2, color=figures.PALETTE[0],
+                        label=t("Recorded"))
+                self._fitted_line(ax, indicator)
+            if by or self.trend(indicator) is not None:
                 ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
             ax.set_title(title)
             ax.set_ylabel(t(spec["unit"]))
@@ -89,6 +91,20 @@ class AreaPage(Page):
                 scope=self.scope_name, first=str(self.first_year), last=str(self.last_year), peak=str(peak),
                 change=self.change_words(change))
         self.figure(fig, key or indicator, caption, alt)
+
+    def _fitted_line(self, ax, indicator: str) -> None:
+        """The trend model's fitted values over its span and its expected value for next year."""
+        tr = self.trend(indicator)
+        if tr is None:
+            return
+        nxt = int(tr["last_year"]) + 1
+        years = np.arange(nxt - int(tr["years"]), nxt + 1)
+        years = years[:-1]
+        fitted = tr["fitted_last"] * (1 + tr["change_per_year"]) ** (years - (nxt - 1))
+        ax.plot(years, fitted, ls="--", lw=1.4, color=figures.PALETTE[5], label=t("Fitted trend"))
+        ax.plot([nxt], [tr["expected_next"]], marker="o", ms=6, mfc="white", mec=figures.PALETTE[5], ls="",
+                label=t("Expected {year}", year=str(nxt)))
+        ax.set_xlim(self.first_year - 0.5, nxt + 0.5)
 
     def change_words(self, change: float) -> str:
         if pd.isna(change):
@@ -175,3 +191,30 @@ class AreaPage(Page):
             area=self.area_name().lower(), high=int(row["band_high"]), intl=int(row["international"]),
             mean=self.num(row["mean_score"]),
         ))
+
+    def trend_table(self) -> None:
+        """Every indicator's fitted change per year, its interval and the chance next year is higher."""
+        from .judgements import likelihood_term
+
+        rows = []
+        pct = lambda v: ("+" if v >= 0 else "−") + fmt_number(abs(100 * v), 1) + "%"  # noqa: E731
+        for indicator, spec in self.ref.indicators[self.ref.indicators["area_id"].eq(self.area)].iterrows():
+            if spec["category_list"] and not spec["headline"]:
+                continue
+            tr = self.trend(indicator)
+            if tr is None:
+                continue
+            rows.append({
+                t("Indicator"): t(spec["name_en"]),
+                t("Change a year"): pct(tr["change_per_year"]),
+                t("90% interval"): f"{pct(tr['change_low'])} … {pct(tr['change_high'])}",
+                t("P(next year higher)"): fmt_percent(tr["p_exceeds_last"]),
+                t("Yardstick"): t(likelihood_term(tr["p_exceeds_last"], self.ref.yardstick).term),
+            })
+        if rows:
+            frame = pd.DataFrame(rows)
+            self.show_table(frame, "trends", t("Trend models for {scope}: fitted change a year over the last {n} years "
+                                               "and the probability that {next} exceeds {last}.", scope=self.scope_name,
+                                               n=str(2 * int(self.project.settings["assessment"]["trend_window"])),
+                                               next=str(self.last_year + 1), last=str(self.last_year)),
+                            align={c: "r" for c in frame.columns[1:4]})

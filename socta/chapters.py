@@ -11,7 +11,7 @@ import pandas as pd
 
 from . import figures, gitoc
 from .config import OPEN_SOURCES_DIR, REGION, REPO_ROOT
-from .i18n import fmt_number, t
+from .i18n import fmt_number, fmt_percent, t
 from .notebook import Page
 
 
@@ -83,6 +83,108 @@ class ConclusionsPage(Page):
         name = t("Region") if scope == REGION else t(self.ref.country_name(scope))
         self.show_table(frame, f"ranking-{scope.lower()}", t("Crime areas ranked by priority — {scope}.", scope=name),
                         align={c: "r" for c in frame.columns if c not in (t("Crime area"), t("Tier"))})
+
+
+    # ---- key judgements -------------------------------------------------------------
+    def key_judgements(self, n: int = 3) -> None:
+        """One box per top-priority area of the region, with how robust its rank is to the weights."""
+        region = self.ranking(REGION)
+        robust = self.robustness(REGION)
+        top = int(self.project.settings["sensitivity"]["top"])
+        for i, area in enumerate(region["area"].head(n), start=1):
+            j = self.judgement(area, REGION)
+            rank_text = t("{area} ranks {rank} of {n} crime areas for the region and in the top {top} under {share} of "
+                          "weightings (Monte Carlo sensitivity).", area=self.area_name(area),
+                          rank=str(i), n=str(len(region)), top=str(top), share=fmt_percent(robust.at[area, "p_top"]))
+            body = rank_text + ("\n\n" + j["text"] + "\n\n" + j["basis"] if j else "")
+            self.say(f"```{{admonition}} {t('Key judgement {i}: {area}', i=str(i), area=self.area_name(area))}\n"
+                     f":class: key-judgement\n{body}\n```")
+
+    # ---- sensitivity ------------------------------------------------------------------
+    def robustness(self, scope: str) -> pd.DataFrame:
+        """P(top three), P(first) and median rank of each area under Dirichlet-perturbed weights."""
+        from .sensitivity import rank_robustness
+
+        cached = getattr(self, "_robust", {})
+        if scope not in cached:
+            cfg = self.project.settings["sensitivity"]
+            r = self.ranking(scope).set_index("area")
+            tw = self.ref.threat_indicators["weight"].astype(float)
+            hw = self.ref.harm_dimensions["weight"].astype(float)
+            harm = r[[f"harm_{d}" for d in hw.index]].set_axis(list(hw.index), axis=1)
+            cached[scope] = rank_robustness(r[list(tw.index)], harm, tw, hw, self.project.settings["priority"]["weights"],
+                                            draws=int(cfg["draws"]), concentration=float(cfg["concentration"]),
+                                            seed=int(cfg["seed"]), top=int(cfg["top"]))
+            self._robust = cached
+        return cached[scope]
+
+    def sensitivity_figure(self, scope: str = REGION) -> None:
+        cfg = self.project.settings["sensitivity"]
+        rob = self.robustness(scope).loc[self.ranking(scope)["area"]]
+        fig, ax = figures.new_figure("wide")
+        names = [self.area_name(a) for a in rob.index]
+        ax.barh(names, 100 * rob["p_top"], color=figures.PALETTE[0], height=0.6, label=t("In the top {n}", n=str(cfg["top"])))
+        ax.barh(names, 100 * rob["p_first"], color=figures.PALETTE[1], height=0.3, label=t("First"))
+        ax.invert_yaxis()
+        ax.set_xlim(0, 100)
+        ax.set_xlabel(t("Share of weightings (%)"))
+        ax.legend(loc="lower right")
+        ax.set_title(t("How robust is the ranking to the weights? — {scope}", scope=t("Region") if scope == REGION
+                       else t(self.ref.country_name(scope))))
+        lead = rob.index[0]
+        self.figure(fig, f"sensitivity-{scope.lower()}",
+                    t("Share of {draws} random weightings (Dirichlet around the configured weights, concentration "
+                      "{c}, seed {seed}) under which each crime area ranks in the top {top} and first.",
+                      draws=int(cfg["draws"]), c=str(cfg["concentration"]), seed=str(cfg["seed"]), top=str(cfg["top"])),
+                    t("Horizontal bars per crime area; {area} ranks in the top {top} under {share} of weightings.",
+                      area=self.area_name(lead).lower(), top=str(cfg["top"]), share=fmt_percent(rob.loc[lead, "p_top"])))
+
+    def sensitivity_text(self, scope: str = REGION) -> None:
+        cfg = self.project.settings["sensitivity"]
+        rob = self.robustness(scope).loc[self.ranking(scope)["area"]]
+        parts = [t("{area} ranks in the top {top} under {share} of weightings", area=self.area_name(a),
+                   top=str(cfg["top"]), share=fmt_percent(rob.at[a, "p_top"])) for a in rob.index[:3]]
+        fragile = [self.area_name(a).lower() for a in rob.index[3:] if rob.at[a, "p_top"] >= 0.25]
+        text = "; ".join(parts) + "."
+        if fragile:
+            text += " " + t("The top three is not settled: {areas} also reach it under a quarter or more of weightings.",
+                            areas=", ".join(fragile))
+        self.say(text)
+
+    # ---- change since the previous period ---------------------------------------------
+    def what_changed(self, scope: str = REGION) -> None:
+        """Rank now against rank with the previous period's statistics, and the statistical reason."""
+        window = int(self.project.settings["assessment"]["trend_window"])
+        now = self.scores[self.scores["scope"].eq(scope)].set_index("area")
+        before = self.scores_previous[self.scores_previous["scope"].eq(scope)].set_index("area")
+        rows, moves = [], []
+        for area in now.sort_values("rank").index:
+            r_now, r_before = int(now.at[area, "rank"]), int(before.at[area, "rank"])
+            tr_now = self.trend(self.headline_indicator(area), scope)
+            prev = self.table("trends_previous")
+            prev = prev[prev["scope"].eq(scope) & prev["indicator"].eq(self.headline_indicator(area))]
+            c_now = tr_now["change_per_year"] if tr_now is not None else float("nan")
+            c_before = prev["change_per_year"].iloc[0] if len(prev) and "change_per_year" in prev else float("nan")
+            pct = lambda v: "–" if pd.isna(v) else ("+" if v >= 0 else "−") + fmt_number(abs(100 * v), 1) + "%"  # noqa: E731
+            move = r_before - r_now
+            rows.append({t("Crime area"): self.area_name(area), t("Rank before"): str(r_before), t("Rank now"): str(r_now),
+                         t("Move"): ("▲ " + str(move)) if move > 0 else ("▼ " + str(-move)) if move < 0 else "=",
+                         t("Trend before"): pct(c_before), t("Trend now"): pct(c_now)})
+            if move:
+                moves.append(t("{area} moved {dir} from {b} to {n}: its headline indicator ({ind}) went from {cb} to {cn} "
+                               "a year.", area=self.area_name(area), dir=t("up") if move > 0 else t("down"),
+                               b=str(r_before), n=str(r_now), ind=t(self.ref.indicators.at[self.headline_indicator(area), "name_en"]).lower(),
+                               cb=pct(c_before), cn=pct(c_now)))
+        last = self.last_year
+        self.say(t("The ranking below is recomputed with the statistics of the period ending in {before} (the fitted trend "
+                   "over {span} years) against the period ending in {last}; expert assessments and the OCG register "
+                   "describe the current period and are held as they are, so every move has its reason in the data.",
+                   before=str(last - window), last=str(last), span=str(2 * window)))
+        self.say(" ".join(moves) if moves else t("No crime area changed rank."))
+        frame = pd.DataFrame(rows)
+        self.show_table(frame, f"changes-{scope.lower()}", t("Ranks in the previous and the latest period, {scope}.",
+                        scope=t("region") if scope == REGION else t(self.ref.country_name(scope))),
+                        align={c: "r" for c in frame.columns[1:]})
 
 
 class OcgPage(Page):

@@ -16,7 +16,7 @@ from IPython.display import Markdown, display
 
 from . import figures, scoring
 from .config import REGION, Project
-from .i18n import fmt_number, set_language, t
+from .i18n import fmt_number, fmt_percent, set_language, t
 from .processing import load
 from .reference import Reference
 
@@ -115,17 +115,74 @@ class Page:
 
     @cached_property
     def scores(self) -> pd.DataFrame:
-        """Threat, harm and priority of every crime area, for every scope."""
-        expert = self.table("expert_assessments")
-        threat = scoring.area_threat(expert, self.table("ocg_aggregates"), self.ref)
-        harm = scoring.harm_scores(expert, self.ref)
-        ranked = scoring.prioritise(threat, harm, self.project.settings)
-        return ranked.merge(threat.drop(columns="threat"), on=["scope", "area"]).merge(
-            harm.drop(columns="harm"), on=["scope", "area"])
+        """Threat, harm and priority of every crime area, for every scope (latest period)."""
+        return scoring.area_scores(self.table("expert_assessments"), self.table("ocg_aggregates"),
+                                   self.table("trends"), self.ref, self.project.settings)
+
+    @cached_property
+    def scores_previous(self) -> pd.DataFrame:
+        """The same, with the statistics of the previous period (experts and OCGs held as they are)."""
+        return scoring.area_scores(self.table("expert_assessments"), self.table("ocg_aggregates"),
+                                   self.table("trends_previous"), self.ref, self.project.settings)
 
     def score_row(self, area: str | None = None, scope: str | None = None) -> pd.Series:
         s = self.scores
         return s[s["scope"].eq(scope or self.scope) & s["area"].eq(area or self.area)].iloc[0]
+
+    def trend(self, indicator: str, scope: str | None = None) -> pd.Series | None:
+        """The fitted trend of an indicator's total in a scope (latest period), or None if not fitted."""
+        tr = self.table("trends")
+        hit = tr[tr["scope"].eq(scope or self.scope) & tr["indicator"].eq(indicator)]
+        if hit.empty or pd.isna(hit.iloc[0].get("change_per_year")):
+            return None
+        return hit.iloc[0]
+
+    def headline_indicator(self, area: str | None = None) -> str:
+        ind = self.ref.indicators
+        return ind[ind["area_id"].eq(area or self.area) & ind["headline"]].index[0]
+
+    def judgement(self, area: str | None = None, scope: str | None = None) -> dict | None:
+        """The key judgement on an area in a scope: will its headline indicator rise next year?
+
+        The likelihood term comes from the yardstick; the confidence from the evidence behind it.
+        """
+        from .judgements import confidence_level, likelihood_term
+
+        area, scope = area or self.area, scope or self.scope
+        indicator = self.headline_indicator(area)
+        trend = self.trend(indicator, scope)
+        if trend is None:
+            return None
+        likelihood = likelihood_term(trend["p_exceeds_last"], self.ref.yardstick)
+        ev = self.table("evidence")
+        ev = ev[ev["scope"].eq(scope) & ev["area"].eq(area)].iloc[0]
+        confidence = confidence_level(ev["graded_share"], ev["completeness"], int(ev["respondents"]),
+                                      self.project.settings["confidence"])
+        scope_name = t("the region") if scope == REGION else t(self.ref.country_name(scope))
+        pct = lambda v: ("+" if v >= 0 else "−") + fmt_number(abs(100 * v), 1) + "%"  # noqa: E731
+        text = t(
+            "It is **{term}** that {indicator} in {scope} will be higher in {next} than in {last} (estimated "
+            "probability {p}%). The fitted trend is {change} a year (90% interval {low} to {high}) over "
+            "{first}–{last}.",
+            term=t(likelihood.term), indicator=t(self.ref.indicators.at[indicator, "name_en"]).lower(),
+            scope=scope_name, next=str(int(trend["last_year"]) + 1), last=str(int(trend["last_year"])),
+            p=fmt_number(round(likelihood.percent)), change=pct(trend["change_per_year"]),
+            low=pct(trend["change_low"]), high=pct(trend["change_high"]),
+            first=str(int(trend["last_year"]) - int(trend["years"]) + 1))
+        basis = t("Analytic confidence: **{level}**. {graded} of the statistics behind it come from reliable sources "
+                  "with confirmed information, {complete} of the expected values are present, and {n} expert "
+                  "respondents assessed the area.", level=t(confidence),
+                  graded=fmt_percent(ev["graded_share"]), complete=fmt_percent(ev["completeness"]),
+                  n=int(ev["respondents"]))
+        return {"area": area, "scope": scope, "term": likelihood.term, "percent": likelihood.percent,
+                "in_gap": likelihood.in_gap, "confidence": confidence, "text": text, "basis": basis}
+
+    def judgement_box(self, area: str | None = None, scope: str | None = None, title: str | None = None) -> None:
+        j = self.judgement(area, scope)
+        if j is None:
+            return
+        heading = title or t("Key judgement")
+        md(f"```{{admonition}} {heading}\n:class: key-judgement\n{j['text']}\n\n{j['basis']}\n```")
 
     def change(self, indicator: str) -> float:
         window = int(self.project.settings["assessment"]["trend_window"])

@@ -15,8 +15,9 @@ from pathlib import Path
 import pandas as pd
 
 from . import scoring
-from .config import Project
+from .config import REGION, Project
 from .reference import Reference
+from .trends import trend_table
 from .validation import ValidationResult
 
 RESTRICTED_COLUMNS = ("grade", "handling_code")
@@ -34,12 +35,21 @@ def processed_tables(project: Project, result: ValidationResult) -> dict[str, di
     t = result.tables
     stats = _with_area(t["statistics.csv"], ref)
     expert = t["expert_assessments.csv"]
-    scores = scoring.ocg_scores(t["ocg_answers.csv"], ref, project.settings)
+    scores = scoring.all_ocg_scores(t["ocg_answers.csv"], ref, project.settings)
     by_area = scoring.ocg_by_area(t["ocg_register.csv"], scores, ref)
     bands = project.settings["ocg_scoring"]["bands"]
     aggregates = scoring.ocg_aggregates(by_area, ref, bands)
     register = t["ocg_register.csv"].merge(scores, on="ocg_id", how="left")
+    first, last = project.years
+    window = int(project.settings["assessment"]["trend_window"])
+    scopes = {**{c: [c] for c in ref.countries.index}, REGION: list(ref.countries.index)}
+    seed = int(project.settings["trends"]["seed"])
+    trends_now = trend_table(stats, ref.indicators, scopes, last, 2 * window, seed)
+    trends_before = trend_table(stats, ref.indicators, scopes, last - window, 2 * window, seed)
     public = {
+        "trends": trends_now,
+        "trends_previous": trends_before,
+        "evidence": evidence(stats, expert, ref, scopes, last, 2 * window),
         "ocg_summary": scoring.ocg_scope_summary(register, ref, bands),
         "statistics": stats.drop(columns=list(RESTRICTED_COLUMNS)),
         "expert_assessments": expert,
@@ -52,8 +62,36 @@ def processed_tables(project: Project, result: ValidationResult) -> dict[str, di
         "ocg_register": register,
         "ocg_answers": t["ocg_answers.csv"],
         "ocg_by_area": by_area,
+        "ocg_contributions": scoring.ocg_contributions(t["ocg_answers.csv"], ref, project.settings),
     }
     return {"public": public, "restricted": restricted}
+
+
+def evidence(stats: pd.DataFrame, expert: pd.DataFrame, ref: Reference, scopes: dict[str, list[str]],
+             end_year: int, span: int) -> pd.DataFrame:
+    """What the judgements on each scope × area rest on, as aggregates a public edition may show.
+
+    ``graded_share``: share of the statistics rows whose source is reliable (A, B) and whose
+    information is confirmed (1, 2); ``completeness``: rows present against rows expected (every
+    indicator, sub-market and category, every year of the span, every country of the scope);
+    ``respondents``: expert assessments.
+    """
+    window = stats[stats["year"].between(end_year - span + 1, end_year)]
+    years = window["year"].nunique() and span
+    rows = []
+    for scope, countries in scopes.items():
+        for area in ref.top_areas.index:
+            specs = ref.indicators[ref.indicators["area_id"].eq(area)]
+            per_year = sum(max(len(s["submarket_list"]), 1) * max(len(s["category_list"]), 1) for _, s in specs.iterrows())
+            expected = per_year * years * len(countries)
+            got = window[window["area"].eq(area) & window["country"].isin(countries)]
+            good = got["grade"].str[0].isin(["A", "B"]) & got["grade"].str[1:].isin(["1", "2"])
+            experts = expert[expert["area"].eq(area) & expert["country"].isin(countries)]
+            rows.append({"scope": scope, "area": area, "rows": len(got),
+                         "graded_share": float(good.mean()) if len(got) else 0.0,
+                         "completeness": min(len(got) / expected, 1.0) if expected else 0.0,
+                         "respondents": len(experts)})
+    return pd.DataFrame(rows)
 
 
 def write_processed(project: Project, result: ValidationResult) -> dict[str, Path]:

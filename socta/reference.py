@@ -21,6 +21,7 @@ REFERENCE_FILES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "harm_dimensions.csv": (("dimension_id", "name_en", "weight", "description"), ("weight",)),
     "probability_yardstick.csv": (("term", "lower_pct", "upper_pct"), ("lower_pct", "upper_pct")),
     "grading_profiles.csv": (("profile", "dimension", "code", "meaning"), ()),
+    "sleipnir_attributes.csv": (("attribute", "name_en", "weight", "indicator_id", "note"), ("weight",)),
 }
 
 
@@ -84,6 +85,10 @@ class Reference:
     @cached_property
     def ocg_indicators(self) -> pd.DataFrame:
         return self.table("ocg_indicators.csv").set_index("indicator_id", drop=False)
+
+    @cached_property
+    def sleipnir(self) -> pd.DataFrame:
+        return self.table("sleipnir_attributes.csv").set_index("attribute", drop=False)
 
     @cached_property
     def answer_scale(self) -> pd.DataFrame:

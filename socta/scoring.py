@@ -55,6 +55,48 @@ def ocg_scores(answers: pd.DataFrame, ref: Reference, settings: dict) -> pd.Data
     return result.rename_axis("ocg_id").reset_index()
 
 
+def ocg_contributions(answers: pd.DataFrame, ref: Reference, settings: dict) -> pd.DataFrame:
+    """Each indicator's share of each group's Europol-profile score, in score points (they sum to the score)."""
+    cfg = settings["ocg_scoring"]
+    vmax = float(ref.answer_scale["value"].max())
+    frame = answers[["ocg_id", "indicator", "answer"]].copy()
+    frame["value"] = answer_values(frame["answer"], ref.answer_scale, cfg["unknown_answer"])
+    frame["weight"] = frame["indicator"].map(ref.ocg_indicators["weight"].astype(float))
+    possible = (frame["weight"] * vmax).where(frame["value"].notna()).groupby(frame["ocg_id"]).transform("sum")
+    frame["points"] = 100 * frame["weight"] * frame["value"].fillna(0) / possible
+    return frame[["ocg_id", "indicator", "answer", "points"]]
+
+
+def sleipnir_scores(answers: pd.DataFrame, ref: Reference, settings: dict) -> pd.DataFrame:
+    """Sleipnir profile: each attribute scores its points (high 4, medium 2, low 1, none 0, unknown 2) × P.
+
+    Attributes without a corresponding OCG indicator count as unknown. Returns the raw points
+    (maximum 760) and the score on 0-100.
+    """
+    cfg = settings["sleipnir"]
+    attributes = ref.sleipnir
+    wide = answers.pivot(index="ocg_id", columns="indicator", values="answer")
+    points = pd.Series(0.0, index=wide.index)
+    for _, attribute in attributes.iterrows():
+        source = attribute["indicator_id"]
+        answer = wide[source].fillna("unknown") if source and source in wide.columns else pd.Series("unknown", index=wide.index)
+        points += answer.map(cfg["points"]).astype(float) * float(attribute["weight"])
+    return pd.DataFrame({"ocg_id": wide.index, "sleipnir_points": points.to_numpy(),
+                         "sleipnir_score": 100 * points.to_numpy() / float(cfg["maximum"])})
+
+
+def all_ocg_scores(answers: pd.DataFrame, ref: Reference, settings: dict) -> pd.DataFrame:
+    """Both profiles side by side; ``score`` and ``band`` follow the profile chosen in settings.yaml."""
+    europol = ocg_scores(answers, ref, settings).rename(columns={"score": "europol_score"}).drop(columns="band")
+    both = europol.merge(sleipnir_scores(answers, ref, settings), on="ocg_id", how="left")
+    profile = settings.get("ocg_profile", "europol")
+    both["score"] = both[f"{profile}_score"]
+    both["band"] = both["score"].map(lambda s: band_of(s, settings["ocg_scoring"]["bands"]))
+    for name in ("europol", "sleipnir"):
+        both[f"{name}_rank"] = both[f"{name}_score"].rank(ascending=False, method="min")
+    return both
+
+
 def ocg_by_area(register: pd.DataFrame, scores: pd.DataFrame, ref: Reference) -> pd.DataFrame:
     """One row per OCG and top-level crime area it is active in (sub-markets count for their area)."""
     frame = register[["ocg_id", "country", "countries_active", "crime_areas"]].merge(scores, on="ocg_id", how="left")
@@ -92,8 +134,14 @@ def _scope_rows(expert: pd.DataFrame, ref: Reference):
     yield REGION, expert
 
 
-def area_threat(expert: pd.DataFrame, aggregates: pd.DataFrame, ref: Reference) -> pd.DataFrame:
-    """Crime-area threat per scope and area: five 0-4 sub-scores and their weighted score 0-100."""
+def area_threat(expert: pd.DataFrame, aggregates: pd.DataFrame, ref: Reference,
+                stat_trend: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Crime-area threat per scope and area: 0-4 sub-scores and their weighted score 0-100.
+
+    ``stat_trend`` (scope, area, stat_trend) supplies the statistics-based trend sub-score; without
+    it that sub-score is unknown and left out of the weighted score.
+    """
+    lookup = {} if stat_trend is None else stat_trend.set_index(["scope", "area"])["stat_trend"].to_dict()
     weights = ref.threat_indicators["weight"].astype(float)
     rows = []
     for scope, experts in _scope_rows(expert, ref):
@@ -109,6 +157,7 @@ def area_threat(expert: pd.DataFrame, aggregates: pd.DataFrame, ref: Reference) 
                 "ocg_number": SUBSCORE_MAX * ocgs / most if most else 0.0,
                 "ocg_threat": (a["mean_score"] / 100 * SUBSCORE_MAX) if ocgs else 0.0,
                 "international": SUBSCORE_MAX * a["international"] / ocgs if ocgs else 0.0,
+                "stat_trend": lookup.get((scope, area), np.nan),
             }
             rows.append({"scope": scope, "area": area, **sub, "threat": weighted_score(sub, weights)})
     return pd.DataFrame(rows)
@@ -185,3 +234,24 @@ def ocg_scope_summary(register: pd.DataFrame, ref: Reference, bands: dict[str, f
         rows.append((scope, "reach", "international", int(groups["international"].sum())))
         rows.append((scope, "reach", "domestic", int((~groups["international"]).sum())))
     return pd.DataFrame(rows, columns=["scope", "measure", "category", "count"])
+
+
+def stat_trend_subscores(trends: pd.DataFrame, settings: dict) -> pd.DataFrame:
+    """The statistics-based trend sub-score of each scope × area, from its headline indicator's fit."""
+    from .trends import trend_subscore
+
+    full_scale = float(settings["trends"]["stat_trend_full_scale_pct"])
+    headline = trends[trends["headline"]].copy()
+    change = headline["change_per_year"] if "change_per_year" in headline else pd.Series(np.nan, index=headline.index)
+    headline["stat_trend"] = change.map(lambda c: trend_subscore(c, full_scale))
+    return headline[["scope", "area", "stat_trend"]]
+
+
+def area_scores(expert: pd.DataFrame, aggregates: pd.DataFrame, trends: pd.DataFrame, ref: Reference,
+                settings: dict) -> pd.DataFrame:
+    """Threat with its sub-scores, harm with its dimensions, priority, rank and tier: one row per scope × area."""
+    threat = area_threat(expert, aggregates, ref, stat_trend_subscores(trends, settings))
+    harm = harm_scores(expert, ref)
+    ranked = prioritise(threat, harm, settings)
+    return ranked.merge(threat.drop(columns="threat"), on=["scope", "area"]).merge(
+        harm.drop(columns="harm"), on=["scope", "area"])

@@ -2,10 +2,13 @@
 
 Each yearly series is fitted with a Poisson GLM, log(mean) = a + b·year, with the dispersion
 estimated from the Pearson χ² (quasi-Poisson; never below 1, so intervals are not made narrower
-than Poisson's). That gives the change per year, exp(b) − 1, with a 90% interval, and — by drawing
-the coefficients from their estimated distribution and next year's value around the drawn mean
-(negative binomial for counts, gamma for amounts, both with the estimated dispersion) — the
-probability that next year's value exceeds this year's.
+than Poisson's). That gives the change per year, exp(b) − 1, with a 90% interval.
+
+For next year the series is treated as persistent: next year's expected value is this year's value
+times the fitted yearly change (a drift from where the series stands, not from the fitted line,
+which a recent turn would leave far behind). Drawing the slope from its estimated distribution and
+next year's value around that mean (negative binomial for counts, gamma for amounts, with the
+estimated dispersion) gives the probability that next year's value exceeds this year's.
 """
 from __future__ import annotations
 
@@ -30,7 +33,8 @@ class Trend:
     change_low: float             # 90% interval
     change_high: float
     dispersion: float
-    expected_next: float          # fitted mean for the year after last_year
+    fitted_last: float            # the fitted line's value in last_year
+    expected_next: float          # last_value × (1 + change_per_year): expected value for the year after
     p_exceeds_last: float         # P(next year's value > last_year's value)
 
     def as_dict(self) -> dict:
@@ -58,7 +62,8 @@ def fit_trend(years, values, kind: str = "count", seed: int = 0, draws: int = DR
     x_next = np.array([1.0, last_year + 1 - centre])
     rng = np.random.default_rng(seed)
     coefs = rng.multivariate_normal(np.asarray(fit.params), np.asarray(fit.cov_params()), size=draws)
-    mu = np.exp(coefs @ x_next)
+    last_value = float(y[-1])
+    mu = np.maximum(last_value, 1e-9) * np.exp(coefs[:, 1])
     if kind == "count":
         if dispersion > 1.0:
             nxt = rng.negative_binomial(mu / (dispersion - 1.0), 1.0 / dispersion)
@@ -66,12 +71,12 @@ def fit_trend(years, values, kind: str = "count", seed: int = 0, draws: int = DR
             nxt = rng.poisson(mu)
     else:
         nxt = rng.gamma(mu / dispersion, dispersion)
-    last_value = float(y[-1])
     return Trend(
         years=len(frame), last_year=last_year, last_value=last_value,
         change_per_year=float(np.exp(b) - 1), change_low=float(np.exp(b - z * se) - 1),
         change_high=float(np.exp(b + z * se) - 1), dispersion=dispersion,
-        expected_next=float(np.exp(fit.params @ x_next)), p_exceeds_last=float(np.mean(nxt > last_value)),
+        fitted_last=float(np.exp(fit.params @ (x_next - [0.0, 1.0]))), expected_next=last_value * float(np.exp(b)),
+        p_exceeds_last=float(np.mean(nxt > last_value)),
     )
 
 
@@ -80,3 +85,32 @@ def trend_subscore(change_per_year: float, full_scale_pct: float) -> float:
     if change_per_year is None or pd.isna(change_per_year):
         return np.nan
     return float(np.clip(2 + 2 * (100 * change_per_year) / full_scale_pct, 0, 4))
+
+
+def trend_table(stats: pd.DataFrame, indicators: pd.DataFrame, scopes: dict[str, list[str]], end_year: int,
+                span: int, seed: int) -> pd.DataFrame:
+    """Fit every indicator's total (summed over sub-markets and categories) per scope.
+
+    ``scopes`` maps a scope name to the countries it sums; the fit uses the ``span`` years ending in
+    ``end_year``. Breakdown indicators that repeat a headline total are fitted like any other.
+    """
+    rows = []
+    window = stats[stats["year"].between(end_year - span + 1, end_year)]
+    for scope, countries in scopes.items():
+        in_scope = window[window["country"].isin(countries)]
+        for indicator, spec in indicators.iterrows():
+            yearly = in_scope[in_scope["indicator"].eq(indicator)].groupby("year")["value"].sum()
+            trend = fit_trend(yearly.index, yearly.to_numpy(), kind=spec["kind"],
+                              seed=seed + zlib_key(scope, indicator))
+            row = {"scope": scope, "indicator": indicator, "area": spec["area_id"], "end_year": end_year,
+                   "headline": bool(spec["headline"])}
+            row.update(trend.as_dict() if trend else {})
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def zlib_key(*parts: str) -> int:
+    """A stable small integer per series, so each series has its own reproducible random stream."""
+    import zlib
+
+    return zlib.crc32("|".join(parts).encode()) % 100_000
