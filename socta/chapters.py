@@ -236,6 +236,118 @@ class OcgPage(Page):
         self.show_table(frame, "structure", t("Structure and reach of the groups, {scope}.", scope=self.scope_name),
                         align={t("Groups"): "r"})
 
+    def profiles_table(self) -> None:
+        """The same groups under the Europol-style profile and under Sleipnir: bands and rank agreement."""
+        prof = self.table("ocg_profiles")
+        prof = prof[prof["scope"].eq(self.scope)]
+        bands = list(self.project.settings["ocg_scoring"]["bands"])
+        names = {"europol": t("Europol-style indicators"), "sleipnir": t("Sleipnir (RCMP)")}
+        frame = pd.DataFrame({t("Profile"): prof["profile"].map(names), t("Mean score"): prof["mean_score"].map(self.num),
+                              **{t(b.capitalize()): prof[f"band_{b}"].map(fmt_number) for b in bands}})
+        self.show_table(frame, "profiles", t("Groups per threat band under the two scoring profiles, {scope}.",
+                                             scope=self.scope_name), align={c: "r" for c in frame.columns[1:]})
+        rho = prof["spearman"].iloc[0]
+        if pd.notna(rho):
+            self.say(t("The two profiles rank the groups alike (Spearman rank correlation {rho}); they differ mostly in "
+                       "level, because Sleipnir counts the attributes no indicator answers as unknown (2 P).",
+                       rho=fmt_number(rho, 2)))
+
+    def network_figure(self) -> None:
+        """Countries and crime areas linked by the number of groups active in both (counts, never identities)."""
+        import networkx as nx
+
+        links = self.table("ocg_links")
+        g = nx.Graph()
+        countries = self.countries
+        areas = list(self.ref.top_areas.index)
+        for c in countries:
+            g.add_node(c, kind="country")
+        for a in areas:
+            g.add_node(a, kind="area")
+        for row in links.itertuples():
+            if row.groups > 0:
+                g.add_edge(row.a, row.b, weight=row.groups, kind=row.kind)
+        pos = {c: (0.0, 1 - i / max(len(countries) - 1, 1)) for i, c in enumerate(countries)}
+        pos.update({a: (1.0, 1 - i / max(len(areas) - 1, 1)) for i, a in enumerate(areas)})
+        fig, ax = figures.new_figure("tall")
+        most = max(d["weight"] for *_, d in g.edges(data=True))
+        from matplotlib.patches import PathPatch
+        from matplotlib.path import Path as MplPath
+
+        for u, v, d in g.edges(data=True):
+            (x1, y1), (x2, y2) = pos[u], pos[v]
+            width = 0.5 + 6 * d["weight"] / most
+            if d["kind"] == "country-country":
+                # a curve bulging left of the country column, labelled at its midpoint
+                cx = x1 - 1.1 * abs(y1 - y2)
+                path = MplPath([(x1, y1), (cx, (y1 + y2) / 2), (x2, y2)], [MplPath.MOVETO, MplPath.CURVE3, MplPath.CURVE3])
+                ax.add_patch(PathPatch(path, fc="none", ec=figures.PALETTE[1], lw=width, alpha=0.8))
+                ax.text((x1 + cx) / 2, (y1 + y2) / 2, str(d["weight"]), ha="center", va="center", fontsize=8.5,
+                        color=figures.INK, bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": figures.PALETTE[1]})
+            else:
+                ax.plot([x1, x2], [y1, y2], color=figures.PALETTE[0], lw=width, alpha=0.5, solid_capstyle="butt")
+        for node, (x, y) in pos.items():
+            is_country = g.nodes[node]["kind"] == "country"
+            ax.scatter([x], [y], s=260, color=figures.PALETTE[1] if is_country else figures.PALETTE[0], zorder=3)
+            label = t(self.ref.country_name(node)) if is_country else self.area_name(node)
+            ax.text(x + (-0.05 if is_country else 0.05), y, label, ha="right" if is_country else "left", va="center",
+                    fontsize=9.5, fontweight="bold" if is_country else "normal")
+        ax.set_xlim(-0.85, 1.75)
+        ax.set_ylim(-0.12, 1.12)
+        ax.axis("off")
+        ax.set_title(t("Where the groups operate: countries and crime areas"))
+        ca = links[links["kind"].eq("country-area")].sort_values("groups").iloc[-1]
+        cc = links[links["kind"].eq("country-country")].sort_values("groups").iloc[-1]
+        self.figure(fig, "network", t("Links between the region's countries (left) and crime areas (right): the wider a "
+                                      "line, the more groups are active in both (numbers in the table below); the "
+                                      "labelled arcs count the groups active in both countries."),
+                    t("Network diagram; the strongest link is {country}–{area} with {n} groups; {c1} and {c2} share {m} "
+                      "groups.", country=t(self.ref.country_name(ca["a"])), area=self.area_name(ca["b"]).lower(),
+                      n=int(ca["groups"]), c1=t(self.ref.country_name(cc["a"])), c2=t(self.ref.country_name(cc["b"])),
+                      m=int(cc["groups"])))
+
+    def links_table(self) -> None:
+        links = self.table("ocg_links")
+        ca = links[links["kind"].eq("country-area")].pivot(index="b", columns="a", values="groups")
+        ca = ca.loc[list(self.ref.top_areas.index), self.countries]
+        frame = pd.DataFrame({t("Crime area"): [self.area_name(a) for a in ca.index],
+                              **{t(self.ref.country_name(c)): ca[c].map(fmt_number) for c in ca.columns}})
+        self.show_table(frame, "links", t("Groups active in each country and crime area (a group counts in every "
+                                          "country where it is active)."), align={c: "r" for c in frame.columns[1:]})
+
+    def regional_links_text(self) -> str:
+        links = self.table("ocg_links")
+        cc = links[links["kind"].eq("country-country") & (links["a"].eq(self.scope) | links["b"].eq(self.scope))]
+        parts = [t("{n} with {country}", n=fmt_number(int(r.groups)),
+                   country=t(self.ref.country_name(r.b if r.a == self.scope else r.a))) for r in cc.itertuples()]
+        return t("Groups active in {scope} that are also active elsewhere in the region: {parts}. The regional page "
+                 "shows the whole network.", scope=self.scope_name, parts="; ".join(parts))
+
+    def contributions_figure(self, top: int = 10) -> None:
+        """Which indicators drive the score of the highest-scoring groups (restricted edition only)."""
+        if self.audience != "restricted":
+            return
+        reg = self.table("ocg_register")
+        if not self.is_region:
+            reg = reg[reg["country"].eq(self.scope)]
+        ids = list(reg.sort_values("score", ascending=False)["ocg_id"].head(top))
+        con = self.table("ocg_contributions")
+        wide = con[con["ocg_id"].isin(ids)].pivot(index="ocg_id", columns="indicator", values="points").loc[ids]
+        fig, ax = figures.new_figure("tall")
+        left = np.zeros(len(wide))
+        colours = figures.PALETTE + ["#999999", "#555555", "#BBBBBB", "#DDDDDD"]
+        for colour, ind in zip(colours, self.ref.ocg_indicators.index):
+            ax.barh(wide.index, wide[ind], left=left, color=colour, label=t(self.ref.ocg_indicators.at[ind, "name_en"]),
+                    height=0.65)
+            left += wide[ind].to_numpy()
+        ax.invert_yaxis()
+        ax.set_xlabel(t("Score points (sum = threat score)"))
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7.5)
+        ax.set_title(t("What drives the highest-scoring groups — {scope}", scope=self.scope_title))
+        self.figure(fig, "contributions", t("Contribution of each indicator to the threat score of the {n} highest-scoring "
+                                            "groups, {scope} (RESTRICTED).", n=len(wide), scope=self.scope_name),
+                    t("Stacked bars per group; each segment is one indicator's weighted answer."))
+
     def restricted_register(self) -> None:
         """Group-level ranking: only in the restricted edition (the public folder has no register)."""
         if self.audience != "restricted":
@@ -246,6 +358,7 @@ class OcgPage(Page):
         reg = reg.sort_values("score", ascending=False)
         frame = pd.DataFrame({
             t("Group"): reg["ocg_id"], t("Score"): reg["score"].map(self.num), t("Band"): reg["band"].map(t),
+            t("Sleipnir rank"): reg["sleipnir_rank"].map(lambda v: self.num(v)),
             t("Crime areas"): reg["crime_areas"].str.replace("|", ", "),
             t("Countries"): reg["countries_active"].str.replace("|", ", "),
             t("Grade"): reg["grade"], t("Handling"): reg["handling_code"]})

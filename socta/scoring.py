@@ -255,3 +255,40 @@ def area_scores(expert: pd.DataFrame, aggregates: pd.DataFrame, trends: pd.DataF
     ranked = prioritise(threat, harm, settings)
     return ranked.merge(threat.drop(columns="threat"), on=["scope", "area"]).merge(
         harm.drop(columns="harm"), on=["scope", "area"])
+
+
+def ocg_links(register: pd.DataFrame, ref: Reference) -> pd.DataFrame:
+    """Counts of groups linking places and markets: country × crime area, and country × country.
+
+    A group counts for every region country in its ``countries_active`` (not only the reporting one),
+    so the table shows where groups operate. Counts only, never identities.
+    """
+    countries = list(ref.countries.index)
+    frame = register[["ocg_id", "countries_active", "crime_areas"]].copy()
+    frame["active"] = frame["countries_active"].str.split("|").map(lambda cs: [c for c in cs if c in countries])
+    frame["areas"] = frame["crime_areas"].str.split("|").map(lambda a: sorted({ref.top_area_of(x) for x in a}))
+    rows = []
+    for c in countries:
+        in_c = frame[frame["active"].map(lambda cs, c=c: c in cs)]
+        for area in ref.top_areas.index:
+            rows.append(("country-area", c, area, int(in_c["areas"].map(lambda a, area=area: area in a).sum())))
+        for other in countries:
+            if other > c:
+                rows.append(("country-country", c, other, int(in_c["active"].map(lambda cs, o=other: o in cs).sum())))
+    return pd.DataFrame(rows, columns=["kind", "a", "b", "groups"])
+
+
+def profile_comparison(register: pd.DataFrame, ref: Reference, settings: dict) -> pd.DataFrame:
+    """Per scope: groups per band under each profile and the rank correlation between the profiles."""
+    bands = settings["ocg_scoring"]["bands"]
+    rows = []
+    scopes = [(c, register[register["country"].eq(c)]) for c in ref.countries.index] + [(REGION, register)]
+    for scope, groups in scopes:
+        rho = groups["europol_score"].corr(groups["sleipnir_score"], method="spearman") if len(groups) > 2 else np.nan
+        for profile in ("europol", "sleipnir"):
+            band = groups[f"{profile}_score"].map(lambda s: band_of(s, bands))
+            row = {"scope": scope, "profile": profile, "groups": len(groups), "spearman": rho,
+                   "mean_score": groups[f"{profile}_score"].mean()}
+            row.update({f"band_{b}": int(band.eq(b).sum()) for b in bands})
+            rows.append(row)
+    return pd.DataFrame(rows)
