@@ -392,6 +392,36 @@ class MethodologyPage(Page):
                    wt=str(w["threat"]), wh=str(w["harm"]), tiers=tiers, n=str(s["assessment"]["trend_window"])))
 
 
+    def rules_text(self) -> None:
+        """The estimative-language, confidence, trend and sensitivity rules in force, in words."""
+        s = self.project.settings
+        conf = s["confidence"]
+        sens = s["sensitivity"]
+        self.say(t("**Likelihood.** A key judgement's likelihood term is chosen from the computed probability with the "
+                   "yardstick above. The ranges leave deliberate gaps; a probability in a gap takes the term of the "
+                   "nearer range, and one exactly half-way between two ranges takes the term nearer to 50%, the more "
+                   "cautious claim. No other likelihood words are used in key judgements."))
+        self.say(t("**Analytic confidence** is high when at least {hg} of the statistics behind the judgement come from "
+                   "reliable sources (A or B) with confirmed information (1 or 2), at least {hc} of the expected values "
+                   "are present and at least {hr} experts assessed the area; moderate with at least {mg}, {mc} and {mr}; "
+                   "low otherwise.", hg=fmt_percent(conf["high"]["graded_share"]),
+                   hc=fmt_percent(conf["high"]["completeness"]), hr=str(conf["high"]["respondents"]),
+                   mg=fmt_percent(conf["moderate"]["graded_share"]), mc=fmt_percent(conf["moderate"]["completeness"]),
+                   mr=str(conf["moderate"]["respondents"])))
+        self.say(t("**Trends.** Each yearly series is fitted over the last {span} years with a log-linear count model "
+                   "(Poisson with over-dispersion estimated from the data, never below Poisson's). The probability "
+                   "that next year exceeds this year comes from {draws} draws of the slope and of next year's value "
+                   "around this year's value times the fitted change (negative binomial for counts, gamma for "
+                   "amounts). The statistical trend sub-score maps a fitted change of −{fs}% to +{fs}% a year onto 0–4.",
+                   span=str(2 * int(s["assessment"]["trend_window"])), draws="4,000",
+                   fs=str(s["trends"]["stat_trend_full_scale_pct"])))
+        self.say(t("**Sensitivity.** The ranking is recomputed under {draws} weightings drawn from Dirichlet distributions "
+                   "centred on the configured weights (concentration {c}, seed {seed}); the share of draws in which a "
+                   "crime area ranks in the top {top} measures how far its place depends on the choice of weights.",
+                   draws=fmt_number(int(sens["draws"])), c=str(sens["concentration"]), seed=str(sens["seed"]),
+                   top=str(sens["top"])))
+
+
 class OpenSourcesPage(Page):
     @property
     def sources(self) -> pd.DataFrame:
@@ -496,3 +526,68 @@ class ProvenancePage(Page):
                 rows.append({t("Software"): package, t("Version"): t("not installed")})
         self.show_table(pd.DataFrame(rows), "software", t("Software that produced this edition."),
                         source=t("Source: the build environment (requirements.txt)."))
+
+
+class FactorsPage(Page):
+    """Crime-relevant factors: what enables organised crime in the region, read from the data."""
+
+    ENABLERS = ["corruption", "lbs", "money_laundering", "violence", "countermeasures", "international"]
+
+    def enablers(self) -> pd.DataFrame:
+        e = self.table("ocg_enablers")
+        return e[e["indicator"].isin(self.ENABLERS)]
+
+    def enablers_figure(self) -> None:
+        e = self.enablers()
+        fig, ax = figures.new_figure("panel")
+        scopes = [*self.countries, REGION]
+        names = [t(self.ref.ocg_indicators.at[i, "name_en"]) for i in self.ENABLERS]
+        y = np.arange(len(self.ENABLERS))
+        height = 0.8 / len(scopes)
+        for k, (scope, colour) in enumerate(zip(scopes, figures.PALETTE)):
+            share = e[e["scope"].eq(scope)].set_index("indicator").loc[self.ENABLERS, "share_medium_high"]
+            label = t("Region") if scope == REGION else t(self.ref.country_name(scope))
+            ax.barh(y + (k - (len(scopes) - 1) / 2) * height, 100 * share, height=height, color=colour, label=label)
+        ax.set_yticks(y, names)
+        ax.invert_yaxis()
+        ax.set_xlim(0, 100)
+        ax.set_xlabel(t("Share of groups assessed medium or high (%)"))
+        ax.legend(loc="lower right")
+        ax.set_title(t("Enablers used by the organised crime groups"))
+        reg = e[e["scope"].eq(REGION)].set_index("indicator")["share_medium_high"]
+        top = reg.idxmax()
+        self.figure(fig, "enablers", t("Share of the organised crime groups assessed as using each enabler to a medium "
+                                       "or high degree, by reporting country and for the region."),
+                    t("Grouped horizontal bars; in the region the most common enabler is {enabler}, used by {share} of "
+                      "the groups.", enabler=t(self.ref.ocg_indicators.at[top, "name_en"]).lower(),
+                      share=fmt_percent(reg[top])))
+
+    def enablers_text(self) -> None:
+        reg = self.enablers()
+        reg = reg[reg["scope"].eq(REGION)].set_index("indicator")
+        context = pd.read_csv(OPEN_SOURCES_DIR / "europol_context.csv")
+        lines = []
+        for indicator in ("corruption", "lbs", "money_laundering"):
+            ours = t("{share} of the region's groups use {enabler} to a medium or high degree ({unknown} unknown)",
+                     share=fmt_percent(reg.at[indicator, "share_medium_high"]),
+                     enabler=t(self.ref.ocg_indicators.at[indicator, "name_en"]).lower(),
+                     unknown=fmt_percent(reg.at[indicator, "share_unknown"]))
+            ctx = context[context["indicator"].eq(indicator)]
+            if len(ctx):
+                ours += "; " + t("for comparison, {items}", items="; ".join(
+                    t("{measure}: {value} {unit} ({source})", measure=r.measure, value=str(r.value),
+                      unit=t(r.unit), source=r.source) for r in ctx.itertuples()))
+            lines.append("- " + ours + ".")
+        self.say("\n".join(lines))
+
+    def geography_figure(self) -> None:
+        geo = self.table("ocg_geography")
+        abroad = geo[geo["scope"].eq(REGION) & geo["measure"].eq("active_abroad")].sort_values("groups", ascending=False)
+        fig, ax = figures.new_figure("wide")
+        ax.bar(abroad["code"], abroad["groups"], color=figures.PALETTE[0], width=0.7)
+        ax.set_ylabel(t("Groups"))
+        ax.set_title(t("Countries outside the region where the groups are active"))
+        top = abroad.iloc[0]
+        self.figure(fig, "abroad", t("Number of the region's organised crime groups active in each country outside the "
+                                     "region (ISO 3166 alpha-3 codes); a group active in several countries counts in each."),
+                    t("Bar chart; most groups active abroad operate in {code} ({n}).", code=top["code"], n=int(top["groups"])))

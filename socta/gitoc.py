@@ -370,7 +370,7 @@ def verify_checksums(sources_csv: str | Path, folder: str | Path) -> list[str]:
             )
         verified.append(name)
     unlisted = sorted(
-        p.name for p in folder.glob("*.csv") if p.resolve() != sources_csv.resolve() and p.name not in verified
+        p.name for p in folder.glob("*.csv") if p.name != sources_csv.name and p.name not in verified
     )
     if unlisted:
         raise ValueError(f"{', '.join(unlisted)}: in {folder} but without a record in {sources_csv}")

@@ -52,6 +52,8 @@ def t(msgid: str, /, **values) -> str:
 
     Whole numbers are written with thousands separators; pre-formatted strings pass unchanged.
     """
+    if not msgid:
+        return ""  # gettext("") is a catalogue's header, never a message
     text = _catalogue(language()).gettext(msgid)
     formatted = {
         k: fmt_number(v) if isinstance(v, int) and not isinstance(v, bool) else v for k, v in values.items()

@@ -52,6 +52,8 @@ def processed_tables(project: Project, result: ValidationResult) -> dict[str, di
         "evidence": evidence(stats, expert, ref, scopes, last, 2 * window),
         "ocg_summary": scoring.ocg_scope_summary(register, ref, bands),
         "ocg_links": scoring.ocg_links(register, ref),
+        "ocg_enablers": scoring.ocg_enablers(t["ocg_answers.csv"], register, ref),
+        "ocg_geography": scoring.ocg_geography(register, ref),
         "ocg_profiles": scoring.profile_comparison(register, ref, project.settings),
         "statistics": stats.drop(columns=list(RESTRICTED_COLUMNS)),
         "expert_assessments": expert,

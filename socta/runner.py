@@ -79,6 +79,7 @@ def grid(project: Project, audience: str, lang: str, processed_dir: Path,
         for template, output, title in (
             ("conclusions.md", "conclusions", t("Main conclusions")),
             ("methodology.md", "methodology", t("Methodology")),
+            ("factors.md", "factors", t("Crime-relevant factors")),
             ("open_sources.md", "open_sources", t("Open-source context")),
             ("provenance.md", "annex/provenance", t("Data sources and provenance")),
         ):

@@ -292,3 +292,36 @@ def profile_comparison(register: pd.DataFrame, ref: Reference, settings: dict) -
             row.update({f"band_{b}": int(band.eq(b).sum()) for b in bands})
             rows.append(row)
     return pd.DataFrame(rows)
+
+
+def ocg_enablers(answers: pd.DataFrame, register: pd.DataFrame, ref: Reference) -> pd.DataFrame:
+    """Per scope and OCG indicator: the share of groups answering medium or high, and unknown.
+
+    The crime-relevant factors (corruption, legal business structures, money laundering, violence,
+    counter-measures) are read from the groups' indicator answers: aggregates only.
+    """
+    frame = answers.merge(register[["ocg_id", "country"]], on="ocg_id")
+    rows = []
+    scopes = [(c, frame[frame["country"].eq(c)]) for c in ref.countries.index] + [(REGION, frame)]
+    for scope, groups in scopes:
+        for indicator in ref.ocg_indicators.index:
+            a = groups[groups["indicator"].eq(indicator)]["answer"]
+            rows.append({"scope": scope, "indicator": indicator, "groups": len(a),
+                         "share_medium_high": float(a.isin(["medium", "high"]).mean()) if len(a) else np.nan,
+                         "share_unknown": float(a.eq("unknown").mean()) if len(a) else np.nan})
+    return pd.DataFrame(rows)
+
+
+def ocg_geography(register: pd.DataFrame, ref: Reference) -> pd.DataFrame:
+    """Per scope: how many groups are active in each country outside the region, and of each nationality."""
+    region = set(ref.countries.index)
+    rows = []
+    scopes = [(c, register[register["country"].eq(c)]) for c in ref.countries.index] + [(REGION, register)]
+    for scope, groups in scopes:
+        for measure, column in (("active_abroad", "countries_active"), ("nationality", "nationalities")):
+            codes = groups[column].str.split("|").explode()
+            if measure == "active_abroad":
+                codes = codes[~codes.isin(region)]
+            for code, n in codes.value_counts().sort_index().items():
+                rows.append({"scope": scope, "measure": measure, "code": code, "groups": int(n)})
+    return pd.DataFrame(rows, columns=["scope", "measure", "code", "groups"])

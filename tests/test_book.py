@@ -117,3 +117,68 @@ def test_open_sources_carry_their_source_and_match_published_scores(book):
     text = read(book, "open_sources.html")
     assert "Global Initiative against Transnational Organized Crime" in text and "Frontex" in text
     assert "6.22" in text  # Serbia 2023 criminality, recomputed from its components
+
+
+KEY_JUDGEMENT = re.compile(r'<div class="admonition key-judgement">(.*?)</div>', re.S)
+# words that express likelihood; in a key judgement they may appear only inside a yardstick term
+LIKELIHOOD_WORDS = re.compile(r"\b(likely|unlikely|likelihood|probable|probably|improbable|possible|possibly|"
+                              r"possibility|certain|certainly|certainty|chance|doubtful|may|might|perhaps|almost|"
+                              r"highly|remote|realistic|expected to|surely)\b", re.I)
+
+
+def key_judgements(html):
+    return [re.sub(r"<[^>]+>", "", box) for box in KEY_JUDGEMENT.findall(html)]
+
+
+def only_yardstick_words(text, terms):
+    for term in sorted(terms, key=len, reverse=True):
+        text = re.sub(rf"\b{re.escape(term)}\b", " ", text, flags=re.I)
+    return LIKELIHOOD_WORDS.findall(text)
+
+
+def test_the_yardstick_check_catches_a_foreign_likelihood_word():
+    terms = Reference(Project()).yardstick["term"]
+    assert only_yardstick_words("It is highly likely that x will rise.", terms) == []
+    assert only_yardstick_words("It is probably going to rise; a realistic possibility.", terms) == ["probably"]
+
+
+def test_key_judgement_boxes_use_only_yardstick_terms(book):
+    terms = list(Reference(Project()).yardstick["term"])
+    boxes = []
+    for path in book.rglob("*.html"):
+        for box in key_judgements(path.read_text(encoding="utf-8")):
+            boxes.append(box)
+            assert any(re.search(rf"\b{re.escape(t)}\b", box) for t in terms), f"{path.name}: no yardstick term in {box!r}"
+            assert only_yardstick_words(box, terms) == [], f"{path.name}: likelihood word outside the yardstick: {box!r}"
+            assert re.search(r"Analytic confidence: (high|moderate|low)", box), f"{path.name}: no confidence in {box!r}"
+    ref = Reference(Project())
+    assert len(boxes) >= len(ref.top_areas) * (len(ref.countries) + 1) + 3
+
+
+def test_main_conclusions_open_with_key_judgements_and_the_matrix(book):
+    text = read(book, "conclusions.html")
+    first_box = text.index('class="admonition key-judgement"')
+    matrix = text.index("fig-conclusions-matrix-region")
+    ranking_section = text.index('id="regional-prioritisation"')
+    assert first_box < matrix < ranking_section
+    assert re.search(r"ranks in the top 3 under \d+% of weightings", text)
+    assert "fig-conclusions-sensitivity-region" in text and "What changed since the previous period" in text
+
+
+def test_every_area_page_has_its_trend_model_harm_profile_and_judgement(book):
+    ref = Reference(Project())
+    for area in ref.top_areas.index:
+        for slug in [*ref.countries["slug"], None]:
+            page = f"areas/{area}/countries/{slug}.html" if slug else f"areas/{area}/index.html"
+            text = read(book, page)
+            assert "Trend models for" in text and "P(next year higher)" in text, page
+            assert "Harm profile" in text or "-harm" in text, page
+            assert 'class="admonition key-judgement"' in text, page
+
+
+def test_methodology_prints_weights_yardstick_and_confidence_rule(book):
+    text = read(book, "methodology.html")
+    for term in Reference(Project()).yardstick["term"]:
+        assert term in text
+    assert "Analytic confidence</strong> is high when at least" in text
+    assert "Sleipnir" in text and "Dirichlet" in text

@@ -175,7 +175,8 @@ def test_bad_score_names_file_line_column(tmp_path: Path) -> None:
 
 def test_sources_checksums_match() -> None:
     verified = gitoc.verify_checksums(SOURCES_CSV, OPEN_SOURCES)
-    assert sorted(verified) == ["frontex_western_balkan_route.csv", "gitoc_organized_crime_index.csv"]
+    assert sorted(verified) == sorted(p.name for p in OPEN_SOURCES.glob("*.csv") if p.name != "sources.csv")
+    assert {"frontex_western_balkan_route.csv", "gitoc_organized_crime_index.csv"} <= set(verified)
 
 
 def test_sources_records_complete() -> None:
@@ -186,8 +187,8 @@ def test_sources_records_complete() -> None:
 
 
 def test_tampered_copy_raises_naming_file(tmp_path: Path) -> None:
-    for name in ("gitoc_organized_crime_index.csv", "frontex_western_balkan_route.csv"):
-        shutil.copy2(OPEN_SOURCES / name, tmp_path / name)
+    for path in OPEN_SOURCES.glob("*.csv"):
+        shutil.copy2(path, tmp_path / path.name)
     gitoc.verify_checksums(SOURCES_CSV, tmp_path)  # an untouched copy passes
     tampered = tmp_path / "gitoc_organized_crime_index.csv"
     original = tampered.read_bytes()

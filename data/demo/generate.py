@@ -76,6 +76,7 @@ INDICATOR_PROFILE: dict[str, dict] = {
     "drug_offences": {"rate": 90.0, "growth": 0.01, "sigma": 0.05, "trend_spread": 0.08,
                       "covid": 0.94},
     "migrants_detected": {"special": "migration"},
+    "document_fraud_cases": {"rate": 6.0, "growth": 0.03, "sigma": 0.12, "trend_spread": 0.06},
     "smugglers_arrested": {"special": "smugglers"},
     "thb_victims_sex": {"special": "thb"},
     "thb_victims_age": {"special": "thb"},
