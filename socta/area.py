@@ -176,21 +176,25 @@ class AreaPage(Page):
         self.figure(fig, "harm", caption, alt, source=src)
 
     def ocg_summary(self) -> None:
-        """How many OCGs are active in the area and how threatening they are: aggregates only."""
+        """How many OCGs are active in the area and how threatening they are: aggregates only,
+        small counts suppressed in the public edition."""
         agg = self.table("ocg_aggregates")
         row = agg[agg["scope"].eq(self.scope) & agg["area"].eq(self.area)].iloc[0]
-        n = int(row["ocgs"])
-        if n == 0:
+        if not row["ocgs_suppressed"] and row["ocgs"] == 0:
             self.say(t("No organised crime group active in {area} was reported in {scope}.",
                        area=self.area_name().lower(), scope=self.scope_name))
             return
-        self.say(t(
-            "{n} organised crime groups reported {where} are active in {area}; {high} of them are assessed as "
-            "high threat and {intl} are active in more than one country. Their mean threat score is {mean}.",
-            n=n, where=t("in the region") if self.is_region else t("by {c}", c=self.scope_name),
-            area=self.area_name().lower(), high=int(row["band_high"]), intl=int(row["international"]),
-            mean=self.num(row["mean_score"]),
-        ))
+        text = t("{n} organised crime groups reported {where} are active in {area}; {high} of them are assessed as high "
+                 "threat and {intl} are active in more than one country.",
+                 n=self.count(row["ocgs"], row["ocgs_suppressed"]),
+                 where=t("in the region") if self.is_region else t("by {c}", c=self.scope_name),
+                 area=self.area_name().lower(), high=self.count(row["band_high"], row["band_high_suppressed"]),
+                 intl=self.count(row["international"], row["international_suppressed"]))
+        if pd.notna(row["mean_score"]):
+            text += " " + t("Their mean threat score is {mean}.", mean=self.num(row["mean_score"]))
+        if self.threshold and (row["ocgs_suppressed"] or row["band_high_suppressed"] or row["international_suppressed"]):
+            text += " " + t("(Counts below {k} are suppressed in the public edition.)", k=str(self.threshold))
+        self.say(text)
 
     def trend_table(self) -> None:
         """Every indicator's fitted change per year, its interval and the chance next year is higher."""

@@ -192,17 +192,24 @@ class OcgPage(Page):
         s = self.table("ocg_summary")
         return s[s["scope"].eq(self.scope)]
 
-    def count(self, measure: str, category: str) -> int:
+    def summary_count(self, measure: str, category: str) -> str:
         s = self.summary()
-        return int(s[s["measure"].eq(measure) & s["category"].eq(category)]["count"].sum())
+        row = s[s["measure"].eq(measure) & s["category"].eq(category)]
+        if row.empty:
+            return self.count(0)
+        return self.count(row["count"].iloc[0], row["suppressed"].iloc[0])
 
     def overview(self) -> None:
-        self.say(t(
+        text = t(
             "{n} organised crime groups were reported {where}: {high} assessed as high threat, {medium} as medium "
             "and {low} as low. {intl} are active in more than one country.",
-            n=self.count("groups", "all"), where=t("in the region") if self.is_region else t("by {c}", c=self.scope_name),
-            high=self.count("band", "high"), medium=self.count("band", "medium"), low=self.count("band", "low"),
-            intl=self.count("reach", "international")))
+            n=self.summary_count("groups", "all"), where=t("in the region") if self.is_region else t("by {c}", c=self.scope_name),
+            high=self.summary_count("band", "high"), medium=self.summary_count("band", "medium"),
+            low=self.summary_count("band", "low"), intl=self.summary_count("reach", "international"))
+        if self.threshold:
+            text += " " + t("In this public edition counts below {k} are suppressed (<{k}), and so is a second count "
+                            "wherever a total would reveal the first.", k=str(self.threshold))
+        self.say(text)
 
     def areas_figure(self) -> None:
         agg = self.table("ocg_aggregates")
@@ -212,16 +219,22 @@ class OcgPage(Page):
         names = [self.area_name(a) for a in agg.index]
         left = np.zeros(len(agg))
         for band in bands:
-            values = agg[f"band_{band}"].to_numpy()
+            values = agg[f"band_{band}"].astype(float).fillna(0).to_numpy()
             ax.barh(names, values, left=left, color=figures.BAND_COLOURS.get(band), label=t(band), height=0.6)
             left += values
+        hidden = agg[[f"band_{b}_suppressed" for b in bands]].any(axis=1).to_numpy()
+        for y, (name, flag) in enumerate(zip(names, hidden)):
+            if flag:
+                ax.text(left[y] + 0.3, y, t("some counts <{k}", k=str(self.threshold)), va="center", fontsize=7.5,
+                        color=figures.MUTED)
         ax.invert_yaxis()
         ax.set_xlabel(t("Number of groups"))
         ax.legend(title=t("Threat band"), loc="lower right")
         ax.set_title(t("Groups by crime area and threat band — {scope}", scope=self.scope_title))
         busiest = names[int(np.argmax(left))]
+        note = t(" Counts below {k} are suppressed and not drawn.", k=str(self.threshold)) if hidden.any() else ""
         self.figure(fig, "areas", t("Organised crime groups active in each crime area, {scope}, by threat band. A group "
-                                   "active in several areas is counted in each.", scope=self.scope_name),
+                                   "active in several areas is counted in each.{note}", scope=self.scope_name, note=note),
                     t("Stacked horizontal bars of the number of groups per crime area; most groups are active in {area}.",
                       area=busiest.lower()))
 
@@ -232,7 +245,7 @@ class OcgPage(Page):
                  "domestic": t("Active in one country only")}
         frame = pd.DataFrame({t("Characteristic"): [words.get(m, m) for m in s["measure"]],
                               t("Category"): [words.get(c, t(c.capitalize())) for c in s["category"]],
-                              t("Groups"): s["count"].map(fmt_number)})
+                              t("Groups"): [self.count(v, h) for v, h in zip(s["count"], s["suppressed"])]})
         self.show_table(frame, "structure", t("Structure and reach of the groups, {scope}.", scope=self.scope_name),
                         align={t("Groups"): "r"})
 
@@ -243,7 +256,8 @@ class OcgPage(Page):
         bands = list(self.project.settings["ocg_scoring"]["bands"])
         names = {"europol": t("Europol-style indicators"), "sleipnir": t("Sleipnir (RCMP)")}
         frame = pd.DataFrame({t("Profile"): prof["profile"].map(names), t("Mean score"): prof["mean_score"].map(self.num),
-                              **{t(b.capitalize()): prof[f"band_{b}"].map(fmt_number) for b in bands}})
+                              **{t(b.capitalize()): [self.count(v, h) for v, h in zip(prof[f"band_{b}"], prof[f"band_{b}_suppressed"])]
+                                 for b in bands}})
         self.show_table(frame, "profiles", t("Groups per threat band under the two scoring profiles, {scope}.",
                                              scope=self.scope_name), align={c: "r" for c in frame.columns[1:]})
         rho = prof["spearman"].iloc[0]
@@ -265,8 +279,10 @@ class OcgPage(Page):
         for a in areas:
             g.add_node(a, kind="area")
         for row in links.itertuples():
-            if row.groups > 0:
-                g.add_edge(row.a, row.b, weight=row.groups, kind=row.kind)
+            if row.suppressed:
+                g.add_edge(row.a, row.b, weight=1, kind=row.kind, label=f"<{self.threshold}")
+            elif row.groups > 0:
+                g.add_edge(row.a, row.b, weight=int(row.groups), kind=row.kind, label=str(int(row.groups)))
         pos = {c: (0.0, 1 - i / max(len(countries) - 1, 1)) for i, c in enumerate(countries)}
         pos.update({a: (1.0, 1 - i / max(len(areas) - 1, 1)) for i, a in enumerate(areas)})
         fig, ax = figures.new_figure("tall")
@@ -282,7 +298,7 @@ class OcgPage(Page):
                 cx = x1 - 1.1 * abs(y1 - y2)
                 path = MplPath([(x1, y1), (cx, (y1 + y2) / 2), (x2, y2)], [MplPath.MOVETO, MplPath.CURVE3, MplPath.CURVE3])
                 ax.add_patch(PathPatch(path, fc="none", ec=figures.PALETTE[1], lw=width, alpha=0.8))
-                ax.text((x1 + cx) / 2, (y1 + y2) / 2, str(d["weight"]), ha="center", va="center", fontsize=8.5,
+                ax.text((x1 + cx) / 2, (y1 + y2) / 2, d["label"], ha="center", va="center", fontsize=8.5,
                         color=figures.INK, bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": figures.PALETTE[1]})
             else:
                 ax.plot([x1, x2], [y1, y2], color=figures.PALETTE[0], lw=width, alpha=0.5, solid_capstyle="butt")
@@ -296,8 +312,8 @@ class OcgPage(Page):
         ax.set_ylim(-0.12, 1.12)
         ax.axis("off")
         ax.set_title(t("Where the groups operate: countries and crime areas"))
-        ca = links[links["kind"].eq("country-area")].sort_values("groups").iloc[-1]
-        cc = links[links["kind"].eq("country-country")].sort_values("groups").iloc[-1]
+        ca = links[links["kind"].eq("country-area")].sort_values("groups").dropna(subset=["groups"]).iloc[-1]
+        cc = links[links["kind"].eq("country-country")].sort_values("groups").dropna(subset=["groups"]).iloc[-1]
         self.figure(fig, "network", t("Links between the region's countries (left) and crime areas (right): the wider a "
                                       "line, the more groups are active in both (numbers in the table below); the "
                                       "labelled arcs count the groups active in both countries."),
@@ -308,17 +324,18 @@ class OcgPage(Page):
 
     def links_table(self) -> None:
         links = self.table("ocg_links")
-        ca = links[links["kind"].eq("country-area")].pivot(index="b", columns="a", values="groups")
-        ca = ca.loc[list(self.ref.top_areas.index), self.countries]
-        frame = pd.DataFrame({t("Crime area"): [self.area_name(a) for a in ca.index],
-                              **{t(self.ref.country_name(c)): ca[c].map(fmt_number) for c in ca.columns}})
+        links = links[links["kind"].eq("country-area")].set_index(["b", "a"])
+        areas = list(self.ref.top_areas.index)
+        frame = pd.DataFrame({t("Crime area"): [self.area_name(a) for a in areas],
+                              **{t(self.ref.country_name(c)): [self.count(links.at[(a, c), "groups"], links.at[(a, c), "suppressed"])
+                                                               for a in areas] for c in self.countries}})
         self.show_table(frame, "links", t("Groups active in each country and crime area (a group counts in every "
                                           "country where it is active)."), align={c: "r" for c in frame.columns[1:]})
 
     def regional_links_text(self) -> str:
         links = self.table("ocg_links")
         cc = links[links["kind"].eq("country-country") & (links["a"].eq(self.scope) | links["b"].eq(self.scope))]
-        parts = [t("{n} with {country}", n=fmt_number(int(r.groups)),
+        parts = [t("{n} with {country}", n=self.count(r.groups, r.suppressed),
                    country=t(self.ref.country_name(r.b if r.a == self.scope else r.a))) for r in cc.itertuples()]
         return t("Groups active in {scope} that are also active elsewhere in the region: {parts}. The regional page "
                  "shows the whole network.", scope=self.scope_name, parts="; ".join(parts))
@@ -588,6 +605,9 @@ class FactorsPage(Page):
         ax.set_ylabel(t("Groups"))
         ax.set_title(t("Countries outside the region where the groups are active"))
         top = abroad.iloc[0]
+        note = t(" Countries with fewer than {k} groups are not shown in the public edition.", k=str(self.threshold)) \
+            if self.threshold else ""
         self.figure(fig, "abroad", t("Number of the region's organised crime groups active in each country outside the "
-                                     "region (ISO 3166 alpha-3 codes); a group active in several countries counts in each."),
+                                     "region (ISO 3166 alpha-3 codes); a group active in several countries counts in "
+                                     "each.{note}", note=note),
                     t("Bar chart; most groups active abroad operate in {code} ({n}).", code=top["code"], n=int(top["groups"])))

@@ -116,14 +116,12 @@ class Page:
     @cached_property
     def scores(self) -> pd.DataFrame:
         """Threat, harm and priority of every crime area, for every scope (latest period)."""
-        return scoring.area_scores(self.table("expert_assessments"), self.table("ocg_aggregates"),
-                                   self.table("trends"), self.ref, self.project.settings)
+        return self.table("area_scores")
 
     @cached_property
     def scores_previous(self) -> pd.DataFrame:
         """The same, with the statistics of the previous period (experts and OCGs held as they are)."""
-        return scoring.area_scores(self.table("expert_assessments"), self.table("ocg_aggregates"),
-                                   self.table("trends_previous"), self.ref, self.project.settings)
+        return self.table("area_scores_previous")
 
     def score_row(self, area: str | None = None, scope: str | None = None) -> pd.Series:
         s = self.scores
@@ -241,6 +239,16 @@ class Page:
         md(f"```{{table}} {caption}\n:name: {name}\n\n{markdown_table(frame, align)}\n```\n\n"
            f"*{source or self.source_statistics}*")
         self.names.append(name)
+
+    @property
+    def threshold(self) -> int:
+        return int(self.project.settings["public"]["small_count_threshold"]) if self.audience == "public" else 0
+
+    def count(self, value, suppressed: bool = False) -> str:
+        """A count as this edition prints it: suppressed small counts read "<5"."""
+        from .disclosure import count_text
+
+        return count_text(value, bool(suppressed), self.threshold, fmt_number)
 
     def num(self, value, decimals: int = 0) -> str:
         return "–" if pd.isna(value) else fmt_number(value, decimals)

@@ -17,6 +17,7 @@ import pandas as pd
 from . import scoring
 from .config import REGION, Project
 from .reference import Reference
+from .disclosure import suppress
 from .trends import trend_table
 from .validation import ValidationResult
 
@@ -46,22 +47,30 @@ def processed_tables(project: Project, result: ValidationResult) -> dict[str, di
     seed = int(project.settings["trends"]["seed"])
     trends_now = trend_table(stats, ref.indicators, scopes, last, 2 * window, seed)
     trends_before = trend_table(stats, ref.indicators, scopes, last - window, 2 * window, seed)
-    public = {
+    # scores use the unsuppressed aggregates, so both editions rank alike
+    ocg_tables = {
+        "ocg_aggregates": aggregates,
+        "ocg_summary": scoring.ocg_scope_summary(register, ref, bands),
+        "ocg_links": scoring.ocg_links(register, ref),
+        "ocg_profiles": scoring.profile_comparison(register, ref, project.settings),
+        "ocg_geography": scoring.ocg_geography(register, ref),
+    }
+    shared = {
+        "statistics": stats.drop(columns=list(RESTRICTED_COLUMNS)),
+        "expert_assessments": expert,
+        "population": ref.population,
         "trends": trends_now,
         "trends_previous": trends_before,
         "evidence": evidence(stats, expert, ref, scopes, last, 2 * window),
-        "ocg_summary": scoring.ocg_scope_summary(register, ref, bands),
-        "ocg_links": scoring.ocg_links(register, ref),
+        "area_scores": scoring.area_scores(expert, aggregates, trends_now, ref, project.settings),
+        "area_scores_previous": scoring.area_scores(expert, aggregates, trends_before, ref, project.settings),
         "ocg_enablers": scoring.ocg_enablers(t["ocg_answers.csv"], register, ref),
-        "ocg_geography": scoring.ocg_geography(register, ref),
-        "ocg_profiles": scoring.profile_comparison(register, ref, project.settings),
-        "statistics": stats.drop(columns=list(RESTRICTED_COLUMNS)),
-        "expert_assessments": expert,
-        "ocg_aggregates": aggregates,
-        "population": ref.population,
     }
+    threshold = int(project.settings["public"]["small_count_threshold"])
+    public = {**shared, **suppress_ocg_tables(ocg_tables, threshold)}
     restricted = {
-        **public,
+        **shared,
+        **suppress_ocg_tables(ocg_tables, 0),
         "statistics": stats,
         "ocg_register": register,
         "ocg_answers": t["ocg_answers.csv"],
@@ -69,6 +78,51 @@ def processed_tables(project: Project, result: ValidationResult) -> dict[str, di
         "ocg_contributions": scoring.ocg_contributions(t["ocg_answers.csv"], ref, project.settings),
     }
     return {"public": public, "restricted": restricted}
+
+
+def suppress_ocg_tables(tables: dict[str, pd.DataFrame], threshold: int) -> dict[str, pd.DataFrame]:
+    """The OCG aggregates as an edition shows them: counts under ``threshold`` suppressed (0: none).
+
+    Every count gets a ``<column>_suppressed`` companion; a suppressed count is NA.
+    """
+    out = {}
+    agg = tables["ocg_aggregates"]
+    band_cols = [c for c in agg.columns if c.startswith("band_")]
+    long = agg.melt(id_vars=["scope", "area"], value_vars=band_cols, var_name="band", value_name="count")
+    long = suppress(long, "count", [["scope", "area"], ["area", "band"]], threshold, cells=long["scope"].ne(REGION))
+    wide = agg.copy()
+    for band in band_cols:
+        part = long[long["band"].eq(band)].set_index(["scope", "area"])
+        key = list(zip(wide["scope"], wide["area"]))
+        wide[band] = part.loc[key, "count"].to_numpy()
+        wide[f"{band}_suppressed"] = part.loc[key, "suppressed"].to_numpy()
+    for column in ("ocgs", "international"):
+        small = (agg[column] > 0) & (agg[column] < threshold)
+        wide[column] = agg[column].astype("Float64").where(~small)
+        wide[f"{column}_suppressed"] = small
+    # a mean over fewer groups than the threshold would describe those groups
+    wide["mean_score"] = agg["mean_score"].where(agg["ocgs"] >= threshold)
+    out["ocg_aggregates"] = wide
+
+    summary = tables["ocg_summary"]
+    cells = summary["scope"].ne(REGION) & summary["measure"].ne("groups")
+    out["ocg_summary"] = suppress(summary, "count", [["scope", "measure"], ["measure", "category"]], threshold, cells=cells)
+    out["ocg_links"] = suppress(tables["ocg_links"], "groups", [], threshold)
+    geography = suppress(tables["ocg_geography"], "groups", [], threshold)
+    out["ocg_geography"] = geography[~geography["suppressed"]]  # the place name alone would tell
+
+    prof = tables["ocg_profiles"]
+    pb = [c for c in prof.columns if c.startswith("band_")]
+    plong = prof.melt(id_vars=["scope", "profile"], value_vars=pb, var_name="band", value_name="count")
+    plong = suppress(plong, "count", [["scope", "profile"], ["profile", "band"]], threshold, cells=plong["scope"].ne(REGION))
+    pwide = prof.copy()
+    for band in pb:
+        part = plong[plong["band"].eq(band)].set_index(["scope", "profile"])
+        key = list(zip(pwide["scope"], pwide["profile"]))
+        pwide[band] = part.loc[key, "count"].to_numpy()
+        pwide[f"{band}_suppressed"] = part.loc[key, "suppressed"].to_numpy()
+    out["ocg_profiles"] = pwide
+    return out
 
 
 def evidence(stats: pd.DataFrame, expert: pd.DataFrame, ref: Reference, scopes: dict[str, list[str]],
