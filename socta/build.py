@@ -59,7 +59,63 @@ def edition_config(project: Project, audience: str, lang: str) -> dict:
     sphinx.setdefault("html_theme_options", {})["announcement"] = f"{marking} · {notice}"
     config.setdefault("parse", {})["myst_substitutions"] = {"edition_marking": marking, "dataset_notice": notice}
     config["title"] = t(config["title"])
+    latex = sphinx.setdefault("latex_elements", {})
+    latex.update(latex_edition(config["title"], config.get("author", ""), marking, notice, handling_note(project, audience)))
     return config
+
+
+_TEX_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
+                "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\^{}"}
+
+
+def tex_escape(text: str) -> str:
+    """Text safe to put into LaTeX (one pass, so an escape is never escaped again)."""
+    import re
+
+    return re.sub(r"[\\&%$#_{}~^]", lambda m: _TEX_SPECIAL[m.group()], text)
+
+
+def handling_note(project: Project, audience: str) -> str:
+    """For the restricted edition: the most restrictive handling code of the sources used."""
+    if audience != "restricted":
+        return ""
+    import json
+
+    meta = json.loads((project.processed_dir(audience) / "dataset.json").read_text(encoding="utf-8"))
+    code = meta.get("handling_max")
+    return t("Most restrictive handling code of the sources used: {code}.", code=code) if code else ""
+
+
+def latex_edition(title: str, author: str, marking: str, notice: str, handling: str) -> dict:
+    """Cover page and running marks: the edition marking sits in every page's header and footer."""
+    import datetime
+    import os
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    day = datetime.date.fromtimestamp(int(epoch)) if epoch else datetime.date.today()
+    mark = tex_escape(marking)
+    marks = (r"\fancyhf{}\fancyhead[C]{\small\bfseries " + mark + r"}\fancyfoot[C]{\small\bfseries " + mark
+             + r"}\fancyfoot[R]{\thepage}")
+    preamble = (
+        r"\makeatletter" "\n"
+        r"\fancypagestyle{normal}{" + marks + r"\fancyhead[R]{\small\nouppercase{\rightmark}}"
+        r"\renewcommand{\headrulewidth}{0.4pt}\renewcommand{\footrulewidth}{0.4pt}}" "\n"
+        r"\fancypagestyle{plain}{" + marks + r"\renewcommand{\headrulewidth}{0pt}\renewcommand{\footrulewidth}{0pt}}" "\n"
+        r"\makeatother" "\n"
+        r"\setcounter{tocdepth}{1}" "\n"
+        r"\setlength{\tymin}{38pt}" "\n"  # narrow numeric columns of tabulary tables otherwise overflow
+    )
+    cover = (
+        r"\begin{titlepage}\thispagestyle{plain}\centering" "\n"
+        r"\vspace*{2.5cm}{\Huge\bfseries " + tex_escape(title) + r"\par}" "\n"
+        r"\vspace{1cm}{\Large " + tex_escape(author) + r"\par}" "\n"
+        r"\vspace{1.5cm}{\LARGE\bfseries " + mark + r"\par}" "\n"
+        + (r"\vspace{0.4cm}{\large " + tex_escape(handling) + r"\par}" "\n" if handling else "")
+        + r"\vspace{1cm}{\large " + day.strftime("%d %B %Y") + r"\par}" "\n"
+        r"\vfill\fbox{\parbox{0.85\textwidth}{\centering\vspace{0.3cm}" + tex_escape(notice) + r"\vspace{0.3cm}}}" "\n"
+        r"\vspace{1.5cm}\end{titlepage}" "\n"
+    )
+    return {"preamble": preamble, "maketitle": cover}
 
 
 def stage(project: Project, audience: str, lang: str) -> Path:
@@ -73,23 +129,56 @@ def stage(project: Project, audience: str, lang: str) -> Path:
     return source
 
 
-def build_html(project: Project, audience: str = "public", lang: str = "en", quiet: bool = False) -> Path:
+def _jupyter_book(source: Path, work: Path, builder: str, log: Path) -> None:
+    cmd = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(source), "--path-output", str(work),
+           "--builder", builder, "-W", "-n", "--keep-going"]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    text = proc.stdout + proc.stderr
+    log.write_text(text, encoding="utf-8")
+    if proc.returncode != 0:
+        problems = [line for line in text.splitlines() if "WARNING" in line or "ERROR" in line or line.startswith("!")]
+        raise BuildError(f"the {builder} build failed:\n" + "\n".join(problems[:40] or text.splitlines()[-40:])
+                         + f"\n(full log: {log})")
+
+
+def build_html(project: Project, audience: str = "public", lang: str = "en") -> Path:
     """Build the edition's HTML with ``-W -n --keep-going``; raise BuildError with the log on failure."""
     source = stage(project, audience, lang)
     edition = project.edition_dir(audience, lang)
     work = edition / "work"
-    cmd = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(source), "--path-output", str(work),
-           "--builder", "html", "-W", "-n", "--keep-going"]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
-    log = proc.stdout + proc.stderr
-    (edition / "build-html.log").write_text(log, encoding="utf-8")
-    if proc.returncode != 0:
-        warnings = [line for line in log.splitlines() if "WARNING" in line or "ERROR" in line]
-        raise BuildError("the book build failed:\n" + "\n".join(warnings[:40] or log.splitlines()[-40:])
-                         + f"\n(full log: {edition / 'build-html.log'})")
+    _jupyter_book(source, work, "html", edition / "build-html.log")
     tmp = Path(tempfile.mkdtemp(prefix=".html-", dir=edition))
     shutil.rmtree(tmp)
     shutil.copytree(work / "_build" / "html", tmp)
-    target = edition / "html"
-    _swap_dir(tmp, target)
-    return target / "index.html"
+    _swap_dir(tmp, edition / "html")
+    return edition / "html" / "index.html"
+
+
+TEX_PACKAGES = ["texlive-xetex", "texlive-latex-extra", "texlive-latex-recommended", "texlive-fonts-recommended",
+                "latexmk", "fonts-freefont-otf", "texlive-lang-cyrillic", "texlive-lang-european", "poppler-utils"]
+
+
+def tex_missing() -> list[str]:
+    return [tool for tool in ("xelatex", "latexmk") if shutil.which(tool) is None]
+
+
+def build_pdf(project: Project, audience: str = "public", lang: str = "en") -> Path:
+    """Build the edition's PDF through LaTeX (xelatex) from the same executed notebooks as the HTML."""
+    missing = tex_missing()
+    if missing:
+        raise BuildError(f"{', '.join(missing)} not found: the PDF needs TeX. Install it with\n"
+                         f"  sudo apt-get install -y --no-install-recommends {' '.join(TEX_PACKAGES)}\n"
+                         "(`make report` does this itself when it runs as root), or build HTML only with --formats html.")
+    source = stage(project, audience, lang)
+    edition = project.edition_dir(audience, lang)
+    work = edition / "work"
+    _jupyter_book(source, work, "pdflatex", edition / "build-pdf.log")
+    built = work / "_build" / "latex" / "assessment.pdf"
+    if not built.is_file():
+        raise BuildError(f"LaTeX ran but {built} is missing; see {edition / 'build-pdf.log'}")
+    target = edition / "pdf" / "assessment.pdf"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(".assessment.pdf.tmp")
+    shutil.copy2(built, tmp)
+    tmp.replace(target)
+    return target

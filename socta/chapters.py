@@ -223,16 +223,15 @@ class OcgPage(Page):
             ax.barh(names, values, left=left, color=figures.BAND_COLOURS.get(band), label=t(band), height=0.6)
             left += values
         hidden = agg[[f"band_{b}_suppressed" for b in bands]].any(axis=1).to_numpy()
-        for y, (name, flag) in enumerate(zip(names, hidden)):
-            if flag:
-                ax.text(left[y] + 0.3, y, t("some counts <{k}", k=str(self.threshold)), va="center", fontsize=7.5,
-                        color=figures.MUTED)
+        # a dagger on the label marks an area with suppressed counts (explained in the caption)
+        ax.set_yticks(range(len(names)), [f"{n} †" if flag else n for n, flag in zip(names, hidden)])
+        ax.set_xlim(0, max(left.max(), 1) * 1.05)
         ax.invert_yaxis()
         ax.set_xlabel(t("Number of groups"))
         ax.legend(title=t("Threat band"), loc="lower right")
         ax.set_title(t("Groups by crime area and threat band — {scope}", scope=self.scope_title))
         busiest = names[int(np.argmax(left))]
-        note = t(" Counts below {k} are suppressed and not drawn.", k=str(self.threshold)) if hidden.any() else ""
+        note = t(" † Some counts are below {k} and are suppressed, so not drawn.", k=str(self.threshold)) if hidden.any() else ""
         self.figure(fig, "areas", t("Organised crime groups active in each crime area, {scope}, by threat band. A group "
                                    "active in several areas is counted in each.{note}", scope=self.scope_name, note=note),
                     t("Stacked horizontal bars of the number of groups per crime area; most groups are active in {area}.",
@@ -500,7 +499,7 @@ class OpenSourcesPage(Page):
 class ProvenancePage(Page):
     def inputs_table(self) -> None:
         """Input files as recorded when they were validated (the public run never opens OCG files)."""
-        rows = [{t("File"): f["file"], t("Rows"): fmt_number(f["rows"]), t("SHA-256 (first 16)"): f["sha256"][:16],
+        rows = [{t("File"): f"`{f['file']}`", t("Rows"): fmt_number(f["rows"]), t("SHA-256 (first 12)"): f["sha256"][:12],
                  t("Audience"): t("restricted") if f["restricted"] else t("public")} for f in self.inputs]
         self.show_table(pd.DataFrame(rows), "inputs", t("Input files of this edition."), align={t("Rows"): "r"},
                         source=t("Source: data folder '{name}'.", name=self.dataset.get("name", "")))
@@ -521,18 +520,19 @@ class ProvenancePage(Page):
         for name in [*REFERENCE_FILES, "settings.yaml"]:
             path = self.project.reference_path(name)
             origin = t("data folder") if path.parent.parent == self.project.data_dir else t("repository default")
-            rows.append({t("File"): name, t("In force from"): origin,
-                         t("SHA-256 (first 16)"): hashlib.sha256(path.read_bytes()).hexdigest()[:16]})
+            rows.append({t("File"): f"`{name}`", t("In force from"): origin,
+                         t("SHA-256 (first 12)"): hashlib.sha256(path.read_bytes()).hexdigest()[:12]})
         self.show_table(pd.DataFrame(rows), "reference", t("Reference configuration in force."),
                         source=t("Source: socta reference configuration."))
 
-    def open_sources_table(self) -> None:
+    def open_sources_list(self) -> None:
+        """One entry per open-source file: who published it, when, under what licence, and its checksum."""
         s = pd.read_csv(OPEN_SOURCES_DIR / "sources.csv")
-        frame = pd.DataFrame({t("File"): s["file"], t("Publisher"): s["publisher"],
-                              t("Date"): s["date_retrieved_or_published"], t("Licence"): s["licence"],
-                              t("SHA-256 (first 16)"): s["sha256"].str[:16]})
-        self.show_table(frame, "open-sources", t("Open-source files and their records."),
-                        source=t("Source: data/open_sources/sources.csv."))
+        items = [t("- `{file}`: {publisher}, *{title}*; {date}; licence: {licence}; SHA-256 `{sha}`.", file=r.file,
+                   publisher=r.publisher, title=r.title, date=r.date_retrieved_or_published, licence=r.licence,
+                   sha=r.sha256[:16]) for r in s.itertuples()]
+        self.say(t("**Open-source files** (raw snapshots in `data/open_sources/`, never edited; records in "
+                   "`sources.csv`):") + "\n\n" + "\n".join(items))
 
     def software_table(self) -> None:
         rows = [{t("Software"): "Python", t("Version"): platform.python_version()}]

@@ -85,14 +85,23 @@ def cmd_run(project: Project, args, console) -> int:
 
 
 def cmd_build(project: Project, args, console) -> int:
-    from .build import BuildError, build_html
+    from .build import BuildError, build_html, build_pdf
 
-    try:
-        index = build_html(project, args.audience, args.lang)
-    except (BuildError, ConfigError) as exc:
-        console.print(f"[bold red]Build failed[/]: {exc}", markup=False)
-        return 1
-    console.print(f"[green]✓ book built[/]: {index}")
+    formats = [f.strip() for f in args.formats.split(",") if f.strip()]
+    unknown = set(formats) - {"html", "pdf"}
+    if unknown:
+        console.print(f"[bold red]Unknown format(s) {', '.join(sorted(unknown))}[/]: use html, pdf or html,pdf")
+        return 2
+    builders = {"html": build_html, "pdf": build_pdf}
+    for fmt in formats:
+        start = time.perf_counter()
+        try:
+            path = builders[fmt](project, args.audience, args.lang)
+        except (BuildError, ConfigError) as exc:
+            console.print(f"[bold red]{fmt.upper()} build failed[/]:")
+            console.print(str(exc), markup=False)
+            return 1
+        console.print(f"[green]✓ {fmt.upper()} built[/] in {time.perf_counter() - start:.0f} s: {path}")
     return 0
 
 
@@ -108,6 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     def edition(p):
         p.add_argument("--audience", choices=["public", "restricted"], default="public")
         p.add_argument("--lang", default="en", help="language of the edition (default: en)")
+        p.add_argument("--formats", default="html,pdf", help="what to build: html, pdf or html,pdf (default)")
 
     def running(p):
         p.add_argument("--country", action="append", help="run only this country (ISO3, or 'region'); repeatable")
@@ -136,7 +146,8 @@ def main(argv: list[str] | None = None) -> int:
         project = Project(**kwargs)
         _ = project.dataset
     except ConfigError as exc:
-        console.print(f"[bold red]Error[/]: {exc}", markup=False)
+        console.print("[bold red]Error[/]:")
+        console.print(str(exc), markup=False)
         return 2
     if args.command == "validate":
         return cmd_validate(project, console)

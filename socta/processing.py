@@ -164,10 +164,22 @@ def write_processed(project: Project, result: ValidationResult) -> dict[str, Pat
         tmp = Path(tempfile.mkdtemp(prefix=f".{audience}-", dir=target.parent))
         for name, frame in tables.items():
             frame.to_parquet(tmp / f"{name}.parquet", index=False)
-        (tmp / "dataset.json").write_text(json.dumps(meta, indent=2, default=str), encoding="utf-8")
+        edition_meta = dict(meta)
+        if audience == "restricted":
+            edition_meta["handling_max"] = most_restrictive_handling(result)
+        (tmp / "dataset.json").write_text(json.dumps(edition_meta, indent=2, default=str), encoding="utf-8")
         _swap_dir(tmp, target)
         written[audience] = target
     return written
+
+
+def most_restrictive_handling(result: ValidationResult) -> str | None:
+    """The highest handling code (H0 < H1 < H2 < H3) among all the rows the assessment uses."""
+    codes = set()
+    for frame in result.tables.values():
+        if "handling_code" in frame:
+            codes |= set(frame["handling_code"].dropna())
+    return max(codes) if codes else None
 
 
 def input_manifest(project: Project, result: ValidationResult) -> list[dict]:
