@@ -48,7 +48,9 @@ demo-data: $(STAMP) ## regenerate the synthetic demonstration data from its seed
 	$(BIN)/python data/demo/generate.py
 
 messages: $(STAMP) ## extract translatable strings to socta/locale/socta.pot (for the language editions)
+	mkdir -p socta/locale
 	$(BIN)/pybabel extract --no-location -k t -k tn:1,2 -o socta/locale/socta.pot socta
+	$(BIN)/python -m socta.i18n socta/locale/socta.pot
 
 clean: ## remove build products (_build); the venv stays
 	rm -rf _build

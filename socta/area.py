@@ -122,15 +122,23 @@ class AreaPage(Page):
             yearly = self.series(indicator).sort_values("year")
             latest = yearly[yearly["year"].eq(self.last_year)]["value"].sum()
             rate = self.rate(yearly[yearly["year"].eq(self.last_year)])["per_100k"].sum()
-            rows.append({
+            row = {
                 t("Indicator"): t(spec["name_en"]),
                 t("Unit"): t(spec["unit"]),
                 str(self.last_year): self.num(latest),
                 t("Per 100,000 inhabitants"): self.num(rate, 1),
                 t("Change, last {w} years vs {w} before", w=window): self.change_words(self.change(indicator)),
-            })
+            }
+            if self.audience == "restricted":  # grades and handling codes next to the data they qualify
+                rows_used = self.statistics[self.statistics["indicator"].eq(indicator)
+                                            & self.statistics["year"].eq(self.last_year)]
+                if not self.is_region:
+                    rows_used = rows_used[rows_used["country"].eq(self.scope)]
+                row[t("Grade")] = "/".join(sorted(rows_used["grade"].unique()))
+                row[t("Handling")] = rows_used["handling_code"].max() if len(rows_used) else "–"
+            rows.append(row)
         frame = pd.DataFrame(rows)
-        align = {c: "r" for c in frame.columns[2:]}
+        align = {c: "r" for c in frame.columns[2:5]}
         self.show_table(frame, "indicators", t("{area}: indicators for {scope}, {year}.",
                                area=self.area_name(), scope=self.scope_name, year=str(self.last_year)), align)
 

@@ -56,11 +56,12 @@ def edition_config(project: Project, audience: str, lang: str) -> dict:
     notice = dataset_notice(project)
     sphinx = config.setdefault("sphinx", {}).setdefault("config", {})
     sphinx["language"] = lang
-    sphinx.setdefault("html_theme_options", {})["announcement"] = f"{marking} · {notice}"
+    handling = handling_note(project, audience)
+    sphinx.setdefault("html_theme_options", {})["announcement"] = " · ".join(p for p in (marking, handling, notice) if p)
     config.setdefault("parse", {})["myst_substitutions"] = {"edition_marking": marking, "dataset_notice": notice}
     config["title"] = t(config["title"])
     latex = sphinx.setdefault("latex_elements", {})
-    latex.update(latex_edition(config["title"], config.get("author", ""), marking, notice, handling_note(project, audience)))
+    latex.update(latex_edition(config["title"], config.get("author", ""), marking, notice, handling))
     return config
 
 

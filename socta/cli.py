@@ -63,10 +63,15 @@ def cmd_run(project: Project, args, console) -> int:
     countries = [c.upper() if c.lower() != REGION else REGION for c in args.country] if args.country else None
     jobs = grid(project, audience, lang, project.processed_dir(audience), countries=countries, areas=args.area)
     if not jobs:
-        console.print("[bold red]No notebook matches --country/--area[/]; see `socta run --help`.")
+        from .reference import Reference
+
+        ref = Reference(project)
+        console.print("[bold red]No notebook matches --country/--area.[/]")
+        console.print(f"  countries: {', '.join(ref.countries.index)}, region; "
+                      f"areas: {', '.join(ref.top_areas.index)}, ocg", markup=False)
         return 2
     edition = project.edition_dir(audience, lang)
-    console.print(f"Executing {len(jobs)} notebooks for the {audience}-{lang} edition on {args.jobs} processes …")
+    console.print(f"Executing {len(jobs)} notebook{'s' if len(jobs) != 1 else ''} for the {audience}-{lang} edition on {args.jobs} processes …")
     start = time.perf_counter()
     outcomes = run_grid(jobs, edition / "source", edition / "failed", workers=args.jobs,
                         timeout=args.timeout, progress=_progress_printer(console))
@@ -139,15 +144,21 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     console = _console()
+    languages = None
     try:
         kwargs = {"data_dir": args.data}
         if args.build_dir:
             kwargs["build_dir"] = args.build_dir
         project = Project(**kwargs)
         _ = project.dataset
+        languages = project.settings.get("languages", ["en"])
     except ConfigError as exc:
         console.print("[bold red]Error[/]:")
         console.print(str(exc), markup=False)
+        return 2
+    if getattr(args, "lang", "en") not in languages:
+        console.print(f"[bold red]Error[/]: no edition language {args.lang!r}; settings.yaml lists {', '.join(languages)}. "
+                      "A language edition needs its catalogue in socta/locale/<lang>/LC_MESSAGES/socta.po first.")
         return 2
     if args.command == "validate":
         return cmd_validate(project, console)

@@ -65,3 +65,37 @@ def tn(singular: str, plural: str, n: int, /, **values) -> str:
     """Like :func:`t` for a message whose form depends on a count ``n``."""
     text = _catalogue(language()).ngettext(singular, plural, n)
     return text.format(n=fmt_number(n), **values)
+
+
+def template_messages(notebooks_dir: Path) -> dict[str, list[str]]:
+    """The ``{{t:…}}`` placeholders of the notebook templates: headings and paragraphs to translate."""
+    import re
+
+    found: dict[str, list[str]] = {}
+    for path in sorted(Path(notebooks_dir).rglob("*.md")):
+        for match in re.finditer(r"\{\{\s*t:([^}]+)\}\}", path.read_text(encoding="utf-8")):
+            found.setdefault(match.group(1).strip(), []).append(str(path.relative_to(notebooks_dir)))
+    return found
+
+
+def append_template_messages(pot: Path, notebooks_dir: Path) -> int:
+    """Add the templates' messages to the ``.pot`` written by ``pybabel extract``; returns how many."""
+    from babel.messages.pofile import read_po, write_po
+
+    with open(pot, "rb") as fh:
+        catalog = read_po(fh)
+    messages = template_messages(notebooks_dir)
+    for msgid, places in messages.items():
+        catalog.add(msgid, locations=[(place, 0) for place in places])
+    with open(pot, "wb") as fh:
+        write_po(fh, catalog, omit_header=False, no_location=False)
+    return len(messages)
+
+
+if __name__ == "__main__":  # make messages: python -m socta.i18n <pot>
+    import sys
+
+    from .config import NOTEBOOKS_DIR
+
+    n = append_template_messages(Path(sys.argv[1]), NOTEBOOKS_DIR)
+    print(f"added {n} template messages to {sys.argv[1]}")

@@ -115,6 +115,8 @@ def execute(job: Job, source_dir: str, failed_dir: str, timeout: int) -> Outcome
         papermill.execute_notebook(
             prepare(job), str(tmp), parameters=job.parameters, kernel_name="python3",
             cwd=str(target.parent), progress_bar=False, log_output=False, execution_timeout=timeout,
+            # the kernel's own log lines (TCP notice, shutdown chatter) are not the analyst's business
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
         )
         tmp.replace(target)
         return Outcome(job, True, time.perf_counter() - start)
