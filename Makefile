@@ -11,7 +11,9 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 SOCTA_ARGS := --data $(DATA) --audience $(AUDIENCE) --lang $(EDITION_LANG)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup report validate run build test test-fast demo-data messages clean
+.PHONY: help setup tex report validate run build test test-fast demo-data messages clean
+TEX_PACKAGES := texlive-xetex texlive-latex-extra texlive-latex-recommended texlive-fonts-recommended latexmk \
+	fonts-freefont-otf texlive-lang-cyrillic texlive-lang-european poppler-utils
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -25,9 +27,21 @@ $(STAMP): requirements.txt pyproject.toml
 
 setup: $(STAMP) ## create .venv from requirements.txt (done by the other targets when needed)
 
-report: $(STAMP) ## validate the data, execute every notebook, build the HTML book in _build/<audience>-<lang>/html
-	$(BIN)/socta report $(SOCTA_ARGS) --jobs $(JOBS)
-	@echo "Open _build/$(AUDIENCE)-$(EDITION_LANG)/html/index.html in a browser."
+tex: ## install the TeX packages the PDF needs (Debian; as root), or say what to install
+	@if command -v xelatex >/dev/null && command -v latexmk >/dev/null && command -v pdftotext >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing TeX for the PDF (about 115 MB, 2-3 minutes) ..."; \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(TEX_PACKAGES); \
+	else \
+		echo "The PDF needs TeX. Install it with:"; \
+		echo "  sudo apt-get install -y --no-install-recommends $(TEX_PACKAGES)"; \
+		echo "or build the HTML only: make report FORMATS=html"; exit 1; \
+	fi
+
+FORMATS ?= html,pdf
+report: $(STAMP) $(if $(findstring pdf,$(FORMATS)),tex) ## validate, execute every notebook, build HTML and PDF in _build/<audience>-<lang>/
+	$(BIN)/socta report $(SOCTA_ARGS) --jobs $(JOBS) --formats $(FORMATS)
+	@echo "Open _build/$(AUDIENCE)-$(EDITION_LANG)/html/index.html in a browser; the PDF is _build/$(AUDIENCE)-$(EDITION_LANG)/pdf/assessment.pdf"
 
 validate: $(STAMP) ## check the input tables of DATA and write the processed tables
 	$(BIN)/socta validate --data $(DATA)
@@ -35,10 +49,10 @@ validate: $(STAMP) ## check the input tables of DATA and write the processed tab
 run: $(STAMP) ## execute the notebooks only (COUNTRY=SRB AREA=drugs to narrow)
 	$(BIN)/socta run $(SOCTA_ARGS) --jobs $(JOBS) $(if $(COUNTRY),--country $(COUNTRY)) $(if $(AREA),--area $(AREA))
 
-build: $(STAMP) ## build the book from the notebooks already executed
-	$(BIN)/socta build $(SOCTA_ARGS)
+build: $(STAMP) ## build the book (FORMATS=html,pdf) from the notebooks already executed
+	$(BIN)/socta build $(SOCTA_ARGS) --formats $(FORMATS)
 
-test: $(STAMP) ## run the whole test suite (includes executing notebooks and building the book)
+test: $(STAMP) tex ## run the whole test suite (executes notebooks, builds the HTML and PDF book)
 	$(BIN)/python -m pytest
 
 test-fast: $(STAMP) ## run the tests that neither execute notebooks nor build the book

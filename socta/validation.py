@@ -49,6 +49,7 @@ class Column:
     required: bool = True
     checks: list[pa.Check] = field(default_factory=list)
     expected: str = ""  # the allowed values in words, used in messages
+    optional: bool = False  # the column may be left out of the file altogether
 
 
 @dataclass
@@ -128,6 +129,7 @@ def table_specs(project: Project, ref: Reference) -> list[TableSpec]:
                 "first_reported": col("int", checks=year_check, words=year_words),
                 "grade": grade_col,
                 "handling_code": handling_col,
+                "notes": Column("str", required=False, optional=True, expected="free text (restricted)"),
             },
             key=["ocg_id"],
             restricted=True,
@@ -167,7 +169,7 @@ def _check_columns(spec: TableSpec, frame: pd.DataFrame) -> list[Problem]:
     expected = list(spec.columns)
     extra = [c for c in frame.columns if c not in spec.columns]
     for name in expected:
-        if name in frame.columns:
+        if name in frame.columns or spec.columns[name].optional:
             continue
         guess = difflib.get_close_matches(name, extra, n=1, cutoff=0.6)
         hint = f"; the file has {guess[0]!r}: rename it to {name!r}" if guess else ""
@@ -329,6 +331,10 @@ def validate(project: Project) -> ValidationResult:
         problems.extend(column_problems)
         if any(p.expected.startswith("required column") for p in column_problems):
             continue
+        for name, column in spec.columns.items():
+            if column.optional and name not in read.frame.columns:
+                read.frame[name] = ""
+                read.as_written[name] = ""
         typed, type_problems = _parse_types(spec, read.frame, read.as_written)
         problems.extend(type_problems)
         problems.extend(_schema_problems(spec, typed, read.as_written))

@@ -41,11 +41,21 @@ class Page(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def book(tmp_path_factory):
-    build = tmp_path_factory.mktemp("build")
-    result = socta("report", "--build-dir", build, "--jobs", "2")
+def edition(tmp_path_factory):
+    """The public edition, HTML and PDF, built from the demo data with canaries in its restricted fields."""
+    from .canaries import plant
+
+    root = tmp_path_factory.mktemp("edition")
+    data = plant(root / "data")
+    build = root / "build"
+    result = socta("report", "--data", data, "--build-dir", build, "--jobs", "2", "--formats", "html,pdf")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    html = build / "public-en" / "html"
+    return build
+
+
+@pytest.fixture(scope="module")
+def book(edition):
+    html = edition / "public-en" / "html"
     assert (html / "index.html").is_file()
     return html
 
@@ -86,11 +96,11 @@ def test_every_chapter_of_the_outline_is_in_the_book(book):
 
 def test_main_conclusions_state_the_computed_priority(book):
     from socta.notebook import Page as NbPage
-    from socta.config import BUILD_DIR
 
     text = read(book, "conclusions.html")
     processed = book.parent.parent / "processed" / "public"
-    page = NbPage(scope=REGION, processed_dir=str(processed), data_dir=str(Project().data_dir), first_year=2014, last_year=2024)
+    page = NbPage(scope=REGION, processed_dir=str(processed), data_dir=str(book.parent.parent.parent / "data"),
+                  first_year=2014, last_year=2024)
     top = page.scores[page.scores["scope"].eq(REGION)].sort_values("rank").iloc[0]
     name = page.area_name(top["area"]).lower()
     assert f"The highest-priority threat for the region is <strong>{name}</strong>" in text

@@ -1,0 +1,67 @@
+"""Search a built edition for strings that must not be in it (canaries planted in restricted fields).
+
+Everything a reader of the public edition could get is searched: HTML, the search index, the
+page sources and downloadable notebooks, the text chunks of every PNG, and the PDF's text (through
+``pdftotext``) and its raw bytes (metadata).
+"""
+from __future__ import annotations
+
+import shutil
+import struct
+import subprocess
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Leak:
+    path: Path
+    canary: str
+    where: str
+
+
+def png_text(data: bytes) -> str:
+    """The text of a PNG's tEXt, zTXt and iTXt chunks (where image metadata lives)."""
+    out, pos = [], 8
+    while pos + 8 <= len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + length]
+        if kind == b"tEXt":
+            out.append(body.decode("latin-1"))
+        elif kind == b"zTXt":
+            key, _, rest = body.partition(b"\0")
+            out.append(key.decode("latin-1") + " " + zlib.decompress(rest[1:]).decode("latin-1"))
+        elif kind == b"iTXt":
+            key, _, rest = body.partition(b"\0")
+            compressed, rest = rest[0], rest[2:]
+            _, _, rest = rest.partition(b"\0")
+            _, _, text = rest.partition(b"\0")
+            out.append(key.decode("latin-1") + " " + (zlib.decompress(text) if compressed else text).decode("utf-8", "ignore"))
+        pos += 12 + length
+    return "\n".join(out)
+
+
+def pdf_text(path: Path) -> str:
+    if shutil.which("pdftotext") is None:
+        raise RuntimeError("pdftotext not found: install poppler-utils to search the PDF's text")
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def readable_text(path: Path) -> list[tuple[str, str]]:
+    """(where, text) pairs a reader could extract from ``path``."""
+    data = path.read_bytes()
+    if path.suffix.lower() == ".png":
+        return [("PNG metadata", png_text(data))]
+    if path.suffix.lower() == ".pdf":
+        return [("PDF text", pdf_text(path)), ("PDF bytes", data.decode("latin-1"))]
+    return [("text", data.decode("utf-8", errors="ignore"))]
+
+
+def find_leaks(tree: Path, canaries: list[str]) -> list[Leak]:
+    """Every occurrence of a canary in any file under ``tree``."""
+    leaks = []
+    for path in sorted(p for p in Path(tree).rglob("*") if p.is_file()):
+        for where, text in readable_text(path):
+            leaks += [Leak(path, canary, where) for canary in canaries if canary in text]
+    return leaks

@@ -1,0 +1,120 @@
+"""Editions: nothing restricted in the public one (leak test), markings, suppression, and the PDF."""
+import re
+import shutil
+import struct
+import subprocess
+import zlib
+
+import pytest
+
+from socta.build import edition_config, tex_escape
+from socta.config import Project
+from socta.leaks import find_leaks, png_text
+from socta.processing import write_processed
+from socta.runner import execute, grid
+from socta.validation import validate
+
+from .canaries import CANARIES, GROUP, NOTE, plant
+from .test_book import book, edition  # noqa: F401 - the shared, built public edition
+
+slow = pytest.mark.slow
+
+
+def png_with_text(key: str, text: str) -> bytes:
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0))
+            + chunk(b"tEXt", key.encode() + b"\0" + text.encode()) + chunk(b"IEND", b""))
+
+
+def test_png_metadata_is_read():
+    assert "CANARY" in png_text(png_with_text("Comment", "CANARY here"))
+
+
+@slow
+def test_canaries_are_in_the_restricted_data_but_nowhere_in_the_public_edition(edition):
+    restricted = edition / "processed" / "restricted"
+    import pandas as pd
+
+    register = pd.read_parquet(restricted / "ocg_register.parquet")
+    assert GROUP in set(register["ocg_id"]) and register["notes"].str.contains(NOTE).any()
+    public = edition / "public-en"
+    assert (public / "html" / "searchindex.js").is_file() and list((public / "html" / "_sources").rglob("*.ipynb"))
+    assert list((public / "html" / "_images").glob("*.png")) and (public / "pdf" / "assessment.pdf").is_file()
+    leaks = find_leaks(public, CANARIES)
+    assert leaks == [], "restricted values in the public edition:\n" + "\n".join(f"{l.path} ({l.where}): {l.canary}" for l in leaks)
+
+
+@slow
+def test_the_leak_test_fails_when_a_canary_is_routed_into_a_public_page(edition, tmp_path):
+    """Execute a public page as if its notebook had been handed the restricted data: the scan must catch it."""
+    public_copy = tmp_path / "public-en"
+    shutil.copytree(edition / "public-en" / "html", public_copy / "html")
+    project = Project(data_dir=edition.parent / "data", build_dir=edition)
+    job = next(j for j in grid(project, "public", "en", edition / "processed" / "restricted")
+               if j.output == "ocg/countries/serbia")
+    misrouted = type(job)(job.template, job.output, job.title, {**job.parameters, "audience": "restricted"})
+    outcome = execute(misrouted, str(public_copy / "source"), str(tmp_path / "failed"), timeout=300)
+    assert outcome.ok, outcome.error
+    leaks = find_leaks(public_copy, CANARIES)
+    assert {l.canary for l in leaks} >= {GROUP}
+    # and an image whose metadata carries a canary is caught too
+    (public_copy / "html" / "_images" / "planted.png").write_bytes(png_with_text("Title", NOTE))
+    assert any(l.where == "PNG metadata" and l.canary == NOTE for l in find_leaks(public_copy, CANARIES))
+
+
+@slow
+def test_public_pdf_exists_with_cover_chapters_captions_and_markings(edition):
+    pdf = edition / "public-en" / "pdf" / "assessment.pdf"
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    assert 60 <= pages <= 250
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    page_texts = text.split("\f")[:pages]
+    assert all("PUBLIC" in p for p in page_texts), "a PDF page without the PUBLIC marking"
+    cover = page_texts[0]
+    assert "Regional Serious and Organised Crime" in cover and "Synthetic demonstration data" in cover
+    for chapter in ["Methodology", "Main conclusions", "Drug trafficking — Regional overview", "Cybercrime — Serbia",
+                    "Crime-relevant factors", "Open-source context", "Glossary"]:
+        assert chapter in text, chapter
+    assert re.search(r"Fig\. \d+\.\d+: Prioritisation matrix, Region", text)
+    assert re.search(r"Table \d+\.\d+: Crime areas ranked by priority", text)
+    log = next((edition / "public-en" / "work" / "_build" / "latex").glob("*.log")).read_text(errors="ignore")
+    assert "Overfull \\hbox" not in log
+
+
+@slow
+def test_public_edition_shows_suppressed_counts_as_marked(book):
+    text = (book / "ocg" / "countries" / "montenegro.html").read_text(encoding="utf-8")
+    assert "&lt;5" in text and "counts below 5 are suppressed" in text
+
+
+def test_markings_of_both_editions_in_html_and_pdf_configuration(tmp_path):
+    project = Project(build_dir=tmp_path)
+    result = validate(project)
+    write_processed(project, result)
+    public = edition_config(project, "public", "en")["sphinx"]["config"]
+    restricted = edition_config(project, "restricted", "en")["sphinx"]["config"]
+    assert public["html_theme_options"]["announcement"].startswith("PUBLIC")
+    announcement = restricted["html_theme_options"]["announcement"]
+    assert announcement.startswith("RESTRICTED") and re.search(r"handling code of the sources used: H[0-3]", announcement)
+    for config, mark in ((public, "PUBLIC"), (restricted, "RESTRICTED")):
+        preamble = config["latex_elements"]["preamble"]
+        assert re.search(rf"\\fancyhead\[C\]{{[^}}]*{mark}", preamble) and re.search(rf"\\fancyfoot\[C\]{{[^}}]*{mark}", preamble)
+        assert mark in config["latex_elements"]["maketitle"]
+
+
+def test_tex_escape():
+    assert tex_escape("50% & co_op {x} #1 ~ ^ \\") == r"50\% \& co\_op \{x\} \#1 \textasciitilde{} \^{} \textbackslash{}"
+
+
+@slow
+def test_restricted_pages_show_groups_with_grades_and_handling_codes(tmp_path):
+    data = plant(tmp_path / "data")
+    project = Project(data_dir=data, build_dir=tmp_path / "build")
+    dirs = write_processed(project, validate(project))
+    job = next(j for j in grid(project, "restricted", "en", dirs["restricted"]) if j.output == "ocg/countries/serbia")
+    outcome = execute(job, str(tmp_path / "source"), str(tmp_path / "failed"), timeout=300)
+    assert outcome.ok, outcome.error
+    text = (tmp_path / "source" / "ocg" / "countries" / "serbia.ipynb").read_text(encoding="utf-8")
+    assert GROUP in text and re.search(r"\| H[0-3] \|", text) and "(RESTRICTED)" in text
