@@ -22,7 +22,7 @@ def _console():
     return Console(stderr=False, highlight=False, soft_wrap=True)
 
 
-def cmd_validate(project: Project, console, write: bool = True) -> int:
+def cmd_validate(project: Project, console, write: bool = True, quiet: bool = False) -> int:
     from .processing import write_processed
     from .validation import validate
 
@@ -39,29 +39,57 @@ def cmd_validate(project: Project, console, write: bool = True) -> int:
             console.print(f"  • {problem}", markup=False)
         return 1
     rows = ", ".join(f"{name} {len(frame)} rows" for name, frame in result.tables.items())
-    console.print(f"[green]✓ data valid[/] ({project.data_dir}): {rows}")
+    if not quiet:
+        console.print(f"[green]✓ data valid[/] ({project.data_dir}): {rows}")
     if write:
         written = write_processed(project, result)
-        console.print(f"  processed tables: {', '.join(str(p) for p in written.values())}")
+        if not quiet:
+            console.print(f"  processed tables: {', '.join(str(p) for p in written.values())}")
     return 0
 
 
-def _progress_printer(console):
-    def show(outcome, done, total):
-        mark = "[green]✓[/]" if outcome.ok else "[bold red]✗[/]"
-        console.print(f"  {mark} [{done:>2}/{total}] {outcome.job.output} ({outcome.seconds:.1f} s)")
-    return show
+class Progress:
+    """What runs, what is done, what failed and the time left: a live bar on a terminal, plain lines
+    otherwise (CI logs), nothing but the summary with --quiet."""
+
+    def __init__(self, console, total_to_run: int, quiet: bool = False):
+        self.console, self.quiet = console, quiet
+        self.live = None
+        if not quiet and console.is_terminal and total_to_run:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn, TimeElapsedColumn, \
+                TimeRemainingColumn
+
+            self.live = Bar(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                            TextColumn("left"), TimeRemainingColumn(), console=console, transient=True)
+            self.task = self.live.add_task("executing", total=total_to_run)
+            self.live.start()
+
+    def __call__(self, outcome, done, total):
+        if outcome.skipped:
+            return
+        if self.live is not None:
+            self.live.advance(self.task)
+            self.live.update(self.task, description=f"last: {outcome.job.output}")
+        if not self.quiet and not outcome.ok:
+            self.console.print(f"  [bold red]✗[/] {outcome.job.output} failed ({outcome.seconds:.1f} s)")
+        elif not self.quiet and self.live is None:
+            self.console.print(f"  ✓ {outcome.job.output} ({outcome.seconds:.1f} s)", markup=False)
+
+    def stop(self):
+        if self.live is not None:
+            self.live.stop()
 
 
 def cmd_run(project: Project, args, console) -> int:
-    from .runner import grid, prune, run_grid
+    from .runner import grid, keys_for, prune, recorded_key, run_grid
 
-    status = cmd_validate(project, console)
+    status = cmd_validate(project, console, quiet=args.quiet)
     if status:
         return status
     audience, lang = args.audience, args.lang
     countries = [c.upper() if c.lower() != REGION else REGION for c in args.country] if args.country else None
-    jobs = grid(project, audience, lang, project.processed_dir(audience), countries=countries, areas=args.area)
+    processed = project.processed_dir(audience)
+    jobs = grid(project, audience, lang, processed, countries=countries, areas=args.area)
     if not jobs:
         from .reference import Reference
 
@@ -71,20 +99,38 @@ def cmd_run(project: Project, args, console) -> int:
                       f"areas: {', '.join(ref.top_areas.index)}, ocg", markup=False)
         return 2
     edition = project.edition_dir(audience, lang)
-    console.print(f"Executing {len(jobs)} notebook{'s' if len(jobs) != 1 else ''} for the {audience}-{lang} edition on {args.jobs} processes …")
+    source = edition / "source"
+    keys = keys_for(project, jobs, processed)
+    to_run = len(jobs) if args.force else sum(recorded_key(source, j) != keys[j.output] for j in jobs)
+    where = f"the Dask cluster at {args.scheduler}" if args.scheduler else f"{args.jobs} processes"
+    if not args.quiet:
+        console.print(f"{len(jobs)} notebook{'s' if len(jobs) != 1 else ''} in the {audience}-{lang} grid; "
+                      f"{to_run} to execute on {where}, {len(jobs) - to_run} up to date.")
     start = time.perf_counter()
-    outcomes = run_grid(jobs, edition / "source", edition / "failed", workers=args.jobs,
-                        timeout=args.timeout, progress=_progress_printer(console))
+    progress = Progress(console, to_run, args.quiet)
+    try:
+        outcomes = run_grid(jobs, source, edition / "failed", workers=args.jobs, timeout=args.timeout,
+                            progress=progress, keys=keys, force=args.force, scheduler=args.scheduler)
+    except KeyboardInterrupt:
+        progress.stop()
+        console.print("[bold yellow]Interrupted.[/] Pages that finished are in place; the others keep their "
+                      "previous version. Nothing is half-written.")
+        return 130
+    progress.stop()
     if countries is None and args.area is None:
-        prune(edition / "source", jobs)
+        prune(source, jobs)
     failed = [o for o in outcomes if not o.ok]
-    console.print(f"{len(outcomes) - len(failed)} of {len(outcomes)} notebooks executed in {time.perf_counter() - start:.0f} s.")
+    executed = sum(1 for o in outcomes if not o.skipped)
+    console.print(f"{executed - len(failed)} executed, {len(outcomes) - executed} up to date, {len(failed)} failed "
+                  f"in {time.perf_counter() - start:.0f} s.")
     if failed:
         console.print(f"[bold red]{len(failed)} notebook(s) failed[/]; their previous pages were kept:")
         for o in failed:
-            console.print(f"  • {o.job.output} ({o.job.template}, scope {o.job.parameters.get('scope')}): {o.error}", markup=False)
+            area = o.job.parameters.get("area", o.job.template)
+            console.print(f"  • {o.job.output} (country {o.job.parameters.get('scope')}, area {area}): {o.error}",
+                          markup=False)
             if o.failed_copy:
-                console.print(f"    traceback in {o.failed_copy}", markup=False)
+                console.print(f"    executed notebook with the traceback: {o.failed_copy}", markup=False)
         return 1
     return 0
 
@@ -97,6 +143,15 @@ def cmd_build(project: Project, args, console) -> int:
     if unknown:
         console.print(f"[bold red]Unknown format(s) {', '.join(sorted(unknown))}[/]: use html, pdf or html,pdf")
         return 2
+    from .runner import stale_pages
+
+    stale = stale_pages(project, args.audience, args.lang)
+    if stale and not args.allow_stale:
+        console.print(f"[bold red]{len(stale)} page(s) are missing or out of date[/] for the data and code now in force "
+                      f"({project.data_dir}):")
+        console.print("  " + ", ".join(stale[:12]) + (" …" if len(stale) > 12 else ""), markup=False)
+        console.print("Run `socta run` (same --data) first; it executes only what changed. --allow-stale builds anyway.")
+        return 1
     builders = {"html": build_html, "pdf": build_pdf}
     for fmt in formats:
         start = time.perf_counter()
@@ -129,15 +184,22 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--area", action="append", help="run only this crime area (id, or 'ocg'); repeatable")
         p.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="notebooks executed at once (default: cores)")
         p.add_argument("--timeout", type=int, default=600, help="seconds a notebook cell may run (default: 600)")
+        p.add_argument("--force", action="store_true", help="execute every notebook, even those up to date")
+        p.add_argument("--quiet", action="store_true", help="print only the summary and problems")
+        p.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                       help="run on a Dask cluster (e.g. tcp://10.0.0.5:8786) instead of local processes")
 
     p = sub.add_parser("validate", help="check every input table; write processed tables if valid")
     common(p)
     p = sub.add_parser("run", help="validate, then execute the notebook grid with papermill")
     common(p), edition(p), running(p)
-    p = sub.add_parser("build", help="build the edition's HTML book from the executed notebooks")
+    p = sub.add_parser("build", help="build the edition's HTML and PDF from the executed notebooks")
     common(p), edition(p)
+    p.add_argument("--allow-stale", action="store_true", help="build even if some pages are out of date")
     p = sub.add_parser("report", help="validate, run every notebook and build the book")
     common(p), edition(p), running(p)
+    p.add_argument("--keep-going", action="store_true", help="build the book even if some notebooks failed "
+                   "(their previous pages are used)")
     return parser
 
 
@@ -167,7 +229,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "build":
         return cmd_build(project, args, console)
     status = cmd_run(project, args, console)
-    return status or cmd_build(project, args, console)
+    if status and not (status == 1 and args.keep_going):
+        if status == 1:
+            console.print("The book was not built from a failed run (use --keep-going to build it anyway).")
+        return status
+    args.allow_stale = bool(status)
+    return cmd_build(project, args, console) or status
 
 
 if __name__ == "__main__":

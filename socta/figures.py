@@ -9,7 +9,7 @@ import textwrap
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
-import seaborn as sns
+from cycler import cycler
 
 # Okabe & Ito (2008): distinguishable with the common colour-vision deficiencies; ordered so
 # neighbours also differ in lightness when printed in grey.
@@ -21,8 +21,11 @@ MUTED = "#666666"
 
 
 def apply_style() -> None:
-    sns.set_theme(context="notebook", style="whitegrid", palette=PALETTE)
+    # seaborn's whitegrid look through matplotlib's copy of it: importing seaborn itself costs about
+    # 1.5 s of every notebook's start, for no figure that needs it
+    plt.style.use("seaborn-v0_8-whitegrid")
     mpl.rcParams.update({
+        "axes.prop_cycle": cycler(color=PALETTE),
         "figure.dpi": 110,
         "savefig.dpi": 200,
         "font.family": "DejaVu Sans",  # has Cyrillic, for the language editions

@@ -6,6 +6,7 @@ page sources and downloadable notebooks, the text chunks of every PNG, and the P
 """
 from __future__ import annotations
 
+import re
 import shutil
 import struct
 import subprocess
@@ -48,20 +49,45 @@ def pdf_text(path: Path) -> str:
     return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
 
 
+FONTS = {".ttf", ".otf", ".woff", ".woff2", ".eot"}
+
+
 def readable_text(path: Path) -> list[tuple[str, str]]:
-    """(where, text) pairs a reader could extract from ``path``."""
+    """(where, text) pairs a reader could extract from ``path`` (fonts hold no data of ours)."""
+    if path.suffix.lower() in FONTS:
+        return []
     data = path.read_bytes()
     if path.suffix.lower() == ".png":
         return [("PNG metadata", png_text(data))]
     if path.suffix.lower() == ".pdf":
         return [("PDF text", pdf_text(path)), ("PDF bytes", data.decode("latin-1"))]
+    if path.name == "objects.inv":  # Sphinx's inventory: four header lines, then zlib
+        head, _, body = data.partition(b"zlib\n")
+        try:
+            return [("inventory", zlib.decompress(body).decode("utf-8", "ignore"))]
+        except zlib.error:
+            return [("text", data.decode("utf-8", errors="ignore"))]
     return [("text", data.decode("utf-8", errors="ignore"))]
 
 
+def _pattern(canary: str) -> re.Pattern:
+    # a canary counts only as a whole token: "QXA" inside a base64 image or a hash is chance, not a leak
+    return re.compile(r"(?<![A-Za-z0-9+/=])" + re.escape(canary) + r"(?![A-Za-z0-9+/=])")
+
+
 def find_leaks(tree: Path, canaries: list[str]) -> list[Leak]:
-    """Every occurrence of a canary in any file under ``tree``."""
+    """Every occurrence of a canary in any file under ``tree``.
+
+    In a PDF's raw bytes (compressed streams) only canaries of 8 characters or more are sought; its
+    text is searched for all of them.
+    """
+    patterns = {c: _pattern(c) for c in canaries}
     leaks = []
     for path in sorted(p for p in Path(tree).rglob("*") if p.is_file()):
         for where, text in readable_text(path):
-            leaks += [Leak(path, canary, where) for canary in canaries if canary in text]
+            for canary, pattern in patterns.items():
+                if where == "PDF bytes" and len(canary) < 8:
+                    continue
+                if pattern.search(text):
+                    leaks.append(Leak(path, canary, where))
     return leaks

@@ -17,7 +17,7 @@ from IPython.display import Markdown, display
 from . import figures, scoring
 from .config import REGION, Project
 from .i18n import fmt_number, fmt_percent, set_language, t
-from .processing import load
+from .store import load
 from .reference import Reference
 
 AUDIENCE_MARK = {"public": "PUBLIC", "restricted": "RESTRICTED — law-enforcement use only"}

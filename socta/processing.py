@@ -18,7 +18,6 @@ from . import scoring
 from .config import REGION, Project
 from .reference import Reference
 from .disclosure import suppress
-from .trends import trend_table
 from .validation import ValidationResult
 
 RESTRICTED_COLUMNS = ("grade", "handling_code")
@@ -41,6 +40,8 @@ def processed_tables(project: Project, result: ValidationResult) -> dict[str, di
     bands = project.settings["ocg_scoring"]["bands"]
     aggregates = scoring.ocg_aggregates(by_area, ref, bands)
     register = t["ocg_register.csv"].merge(scores, on="ocg_id", how="left")
+    from .trends import trend_table  # statsmodels: only where trends are fitted
+
     first, last = project.years
     window = int(project.settings["assessment"]["trend_window"])
     scopes = {**{c: [c] for c in ref.countries.index}, REGION: list(ref.countries.index)}
@@ -204,13 +205,3 @@ def _swap_dir(new: Path, target: Path) -> None:
     new.rename(target)
     if old.exists():
         shutil.rmtree(old)
-
-
-def load(processed_dir: Path | str, name: str) -> pd.DataFrame:
-    path = Path(processed_dir) / f"{name}.parquet"
-    if not path.is_file():
-        raise FileNotFoundError(
-            f"{path} not found: this edition's processed data has no table {name!r} "
-            "(OCG-level tables exist only for the restricted audience); run `socta validate` first"
-        )
-    return pd.read_parquet(path)

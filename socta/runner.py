@@ -3,11 +3,22 @@
 Templates are MyST Markdown notebooks (reviewable text, no outputs) under ``notebooks/``. For each
 page the runner fills the markdown placeholders (``{{title}}``, ``{{t:Some heading}}``) through the
 translation function, injects the parameters, executes with papermill and writes the executed
-notebook into the edition's book source. An output is replaced only when its run succeeds, so a
-failing notebook keeps the last good page and never erases the others.
+notebook into the edition's book source.
+
+- **Incremental**: each page has a cache key, a content hash of its template, its parameters, the
+  package code, the requirements, the reference configuration and the slice of the processed data
+  it reads (its country, its crime area). The key is recorded beside the output (``.<page>.key``);
+  a page whose key is unchanged is not executed again (``force`` re-runs all).
+- **Nothing lost**: an output is replaced (atomically) only when its run succeeds, so a failing page
+  keeps the last good one and never erases the others; the failed copy with its traceback goes to
+  the edition's ``failed/`` folder.
+- **Parallel**: a pool of processes (each starts its own kernels) or a Dask cluster. Regional
+  pages read the processed data, not the country pages, so the grid has no ordering constraints.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import multiprocessing
 import os
 import re
@@ -17,23 +28,33 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import NOTEBOOKS_DIR, REGION, Project
+import pandas as pd
+
+from .config import NOTEBOOKS_DIR, OPEN_SOURCES_DIR, REGION, REPO_ROOT, Project
 from .i18n import set_language, t
-from .reference import Reference
+from .reference import REFERENCE_FILES, Reference
 
 PLACEHOLDER = re.compile(r"\{\{\s*(title|t:(?P<text>[^}]+))\s*\}\}")
+SCOPE_COLUMNS = ("scope", "country", "iso3")
+# what a page reads besides the code and the configuration
+READS_DATA, READS_REFERENCE, READS_OPEN_SOURCES, READS_MANIFEST = "data", "reference", "open_sources", "manifest"
 
 
 @dataclass(frozen=True)
 class Job:
-    template: str            # relative to notebooks/
+    template: str            # relative to notebooks/ (or an absolute path)
     output: str              # relative to the edition's book source, without suffix
     title: str
     parameters: dict = field(hash=False)
+    reads: str = READS_DATA
 
     @property
-    def label(self) -> str:
-        return self.output
+    def scope(self) -> str:
+        return self.parameters.get("scope", REGION)
+
+    @property
+    def area(self) -> str | None:
+        return self.parameters.get("area")
 
 
 @dataclass
@@ -43,6 +64,7 @@ class Outcome:
     seconds: float
     error: str = ""
     failed_copy: str = ""
+    skipped: bool = False    # up to date: not executed
 
 
 def grid(project: Project, audience: str, lang: str, processed_dir: Path,
@@ -76,23 +98,116 @@ def grid(project: Project, audience: str, lang: str, processed_dir: Path,
     if areas is None or "ocg" in areas:
         jobs += scoped("ocg.md", "ocg", lambda s: t("Organised crime groups — {scope}", scope=s))
     if areas is None and region_wanted:
-        for template, output, title in (
-            ("conclusions.md", "conclusions", t("Main conclusions")),
-            ("methodology.md", "methodology", t("Methodology")),
-            ("factors.md", "factors", t("Crime-relevant factors")),
-            ("open_sources.md", "open_sources", t("Open-source context")),
-            ("provenance.md", "annex/provenance", t("Data sources and provenance")),
+        for template, output, title, reads in (
+            ("conclusions.md", "conclusions", t("Main conclusions"), READS_DATA),
+            ("methodology.md", "methodology", t("Methodology"), READS_REFERENCE),
+            ("factors.md", "factors", t("Crime-relevant factors"), READS_DATA),
+            ("open_sources.md", "open_sources", t("Open-source context"), READS_OPEN_SOURCES),
+            ("provenance.md", "annex/provenance", t("Data sources and provenance"), READS_MANIFEST),
         ):
-            jobs.append(Job(template, output, title, {**base, "scope": REGION}))
+            jobs.append(Job(template, output, title, {**base, "scope": REGION}, reads))
     return jobs
 
+
+# ---- cache keys ----------------------------------------------------------------------------
+
+def _sha(*parts: bytes | str) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode("utf-8") if isinstance(part, str) else part)
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def code_fingerprint() -> str:
+    """The package code and the pinned requirements: a change re-runs every page."""
+    files = sorted((REPO_ROOT / "socta").rglob("*.py")) + [REPO_ROOT / "requirements.txt"]
+    return _sha(*(p.read_bytes() for p in files if p.is_file()))
+
+
+def reference_fingerprint(project: Project) -> str:
+    names = [*REFERENCE_FILES, "settings.yaml", "gitoc_components.csv"]
+    return _sha(*(name + project.reference_path(name).read_bytes().hex() for name in names
+                  if project.reference_path(name).is_file()))
+
+
+def _slice(frame: pd.DataFrame, scope: str, area: str | None) -> pd.DataFrame:
+    """The rows a page for ``scope`` (and ``area``) can see: its country's and its area's."""
+    if scope != REGION:
+        columns = [c for c in SCOPE_COLUMNS if c in frame.columns]
+        if columns:
+            frame = frame[frame[columns[0]].eq(scope)]
+        elif {"a", "b"} <= set(frame.columns):
+            frame = frame[frame["a"].eq(scope) | frame["b"].eq(scope)]
+    if area is not None and "area" in frame.columns:
+        frame = frame[frame["area"].eq(area)]
+    return frame
+
+
+class DataDigests:
+    """Digests of the processed tables, sliced per page (cached per scope and area)."""
+
+    def __init__(self, processed_dir: Path):
+        self.dir = Path(processed_dir)
+        self.tables = {p.stem: pd.read_parquet(p) for p in sorted(self.dir.glob("*.parquet"))}
+        meta = json.loads((self.dir / "dataset.json").read_text(encoding="utf-8"))
+        self.dataset = json.dumps(meta.get("dataset", {}), sort_keys=True, default=str)
+        self.manifest = json.dumps(meta, sort_keys=True, default=str)
+        self._cache: dict = {}
+
+    def of(self, scope: str, area: str | None) -> str:
+        key = (scope, area)
+        if key not in self._cache:
+            parts = [self.dataset]
+            for name, frame in self.tables.items():
+                part = _slice(frame, scope, area)
+                parts.append(name + str(pd.util.hash_pandas_object(part, index=False).sum()) + str(len(part)))
+            self._cache[key] = _sha(*parts)
+        return self._cache[key]
+
+
+def job_key(job: Job, digests: DataDigests, code: str, reference: str) -> str:
+    """The content hash that decides whether a page must be executed again."""
+    template = Path(job.template) if Path(job.template).is_absolute() else NOTEBOOKS_DIR / job.template
+    # absolute paths say where, not what: they stay out of the key
+    params = {k: v for k, v in job.parameters.items() if k not in ("processed_dir", "data_dir")}
+    if job.reads == READS_DATA:
+        data = digests.of(job.scope, job.area)
+    elif job.reads == READS_MANIFEST:
+        data = digests.manifest
+    elif job.reads == READS_OPEN_SOURCES:
+        data = digests.dataset + _sha(*(p.read_bytes() for p in sorted(OPEN_SOURCES_DIR.glob("*.csv"))))
+    else:
+        data = digests.dataset
+    return _sha(template.read_bytes(), json.dumps(params, sort_keys=True), job.title, job.reads, data, code, reference)
+
+
+def key_path(source_dir: Path, job: Job) -> Path:
+    target = Path(source_dir) / f"{job.output}.ipynb"
+    return target.with_name(f".{target.stem}.key")
+
+
+def recorded_key(source_dir: Path, job: Job) -> str | None:
+    path = key_path(source_dir, job)
+    target = Path(source_dir) / f"{job.output}.ipynb"
+    return path.read_text(encoding="utf-8").strip() if path.is_file() and target.is_file() else None
+
+
+def keys_for(project: Project, jobs: list[Job], processed_dir: Path) -> dict[str, str]:
+    digests = DataDigests(processed_dir)
+    code, reference = code_fingerprint(), reference_fingerprint(project)
+    return {job.output: job_key(job, digests, code, reference) for job in jobs}
+
+
+# ---- execution -----------------------------------------------------------------------------
 
 def prepare(job: Job):
     """The template as a notebook, placeholders filled, kernel fixed to this environment's python3."""
     import jupytext
 
     set_language(job.parameters["lang"])
-    nb = jupytext.read(NOTEBOOKS_DIR / job.template)
+    template = Path(job.template) if Path(job.template).is_absolute() else NOTEBOOKS_DIR / job.template
+    nb = jupytext.read(template)
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             cell.source = PLACEHOLDER.sub(
@@ -102,53 +217,143 @@ def prepare(job: Job):
     return nb
 
 
-def execute(job: Job, source_dir: str, failed_dir: str, timeout: int) -> Outcome:
-    """Run one page; on success replace its output atomically, on failure keep the old one."""
-    import nbformat
+def execute_notebook(job: Job, timeout: int, cwd: str) -> tuple[bool, str, str, float]:
+    """Run one page wherever this is called (a local worker or a Dask worker).
+
+    Returns (ok, the executed notebook as JSON text, the error, seconds); nothing is written.
+    """
+    import tempfile
+
     import papermill
 
     start = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="socta-run-") as tmp:
+        out = Path(tmp) / "page.ipynb"
+        # notebooks take absolute paths; a worker without the output folder runs in a scratch one
+        cwd = cwd if Path(cwd).is_dir() else tmp
+        try:
+            papermill.execute_notebook(
+                prepare(job), str(out), parameters=job.parameters, kernel_name="python3", cwd=cwd,
+                progress_bar=False, log_output=False, execution_timeout=timeout,
+                # the kernel's own log lines (TCP notice, shutdown chatter) are not the analyst's business
+                extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+            )
+            return True, out.read_text(encoding="utf-8"), "", time.perf_counter() - start
+        except Exception as exc:  # noqa: BLE001 - every failure is reported in the summary
+            if isinstance(exc, papermill.PapermillExecutionError):
+                error = f"cell {exc.exec_count}: {exc.ename}: {str(exc.evalue).strip()}"
+            else:
+                error = f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=3)}"
+            text = out.read_text(encoding="utf-8") if out.exists() else ""
+            return False, text, error.strip(), time.perf_counter() - start
+
+
+def write_result(job: Job, source_dir: Path, failed_dir: Path, key: str | None, ok: bool, text: str,
+                 error: str, seconds: float) -> Outcome:
+    """Put a finished run in place: success replaces the page atomically, failure keeps the old one."""
+    target = Path(source_dir) / f"{job.output}.ipynb"
+    if ok:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.stem}.{os.getpid()}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(target)
+        if key:
+            key_file = key_path(source_dir, job)
+            key_tmp = key_file.with_name(key_file.name + ".tmp")
+            key_tmp.write_text(key + "\n", encoding="utf-8")
+            key_tmp.replace(key_file)
+        return Outcome(job, True, seconds)
+    failed = Path(failed_dir) / f"{job.output}.ipynb"
+    if text:
+        failed.parent.mkdir(parents=True, exist_ok=True)
+        failed.write_text(text, encoding="utf-8")
+    return Outcome(job, False, seconds, error, str(failed) if text else "")
+
+
+def execute(job: Job, source_dir: str, failed_dir: str, timeout: int, key: str | None = None) -> Outcome:
+    """Run one page and put the result in place (what a local pool worker does)."""
     target = Path(source_dir) / f"{job.output}.ipynb"
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.stem}.{os.getpid()}.running.ipynb")
-    try:
-        papermill.execute_notebook(
-            prepare(job), str(tmp), parameters=job.parameters, kernel_name="python3",
-            cwd=str(target.parent), progress_bar=False, log_output=False, execution_timeout=timeout,
-            # the kernel's own log lines (TCP notice, shutdown chatter) are not the analyst's business
-            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-        )
-        tmp.replace(target)
-        return Outcome(job, True, time.perf_counter() - start)
-    except Exception as exc:  # noqa: BLE001 - every failure is reported in the summary
-        failed = Path(failed_dir) / f"{job.output}.ipynb"
-        failed.parent.mkdir(parents=True, exist_ok=True)
-        if tmp.exists():
-            tmp.replace(failed)
-        message = getattr(exc, "ename", type(exc).__name__) + ": " + str(getattr(exc, "evalue", exc)).strip()
-        if not isinstance(exc, papermill.PapermillExecutionError):
-            message += "\n" + traceback.format_exc(limit=3)
-        else:
-            message = f"cell {exc.exec_count}: {message}"
-        return Outcome(job, False, time.perf_counter() - start, message.strip(), str(failed) if failed.exists() else "")
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    ok, text, error, seconds = execute_notebook(job, timeout, str(target.parent))
+    return write_result(job, Path(source_dir), Path(failed_dir), key, ok, text, error, seconds)
 
 
 def run_grid(jobs: list[Job], source_dir: Path, failed_dir: Path, workers: int = 2, timeout: int = 600,
-             progress=None) -> list[Outcome]:
-    """Execute ``jobs`` on a pool of ``workers`` processes (each starts its own kernels)."""
+             progress=None, keys: dict[str, str] | None = None, force: bool = False,
+             scheduler: str | None = None) -> list[Outcome]:
+    """Execute the pages whose key changed (all with ``force``), on a local pool or a Dask cluster.
+
+    ``progress(outcome, done, total)`` is called as each page finishes (skipped pages included).
+    Ctrl-C cancels what has not started, stops the kernels and leaves every page whole.
+    """
+    keys = keys or {}
     outcomes: list[Outcome] = []
+    todo = []
+    for job in jobs:
+        key = keys.get(job.output)
+        if not force and key and recorded_key(source_dir, job) == key:
+            outcomes.append(Outcome(job, True, 0.0, skipped=True))
+        else:
+            todo.append(job)
+    total = len(jobs)
+    if progress:
+        for i, outcome in enumerate(outcomes, start=1):
+            progress(outcome, i, total)
+    if not todo:
+        return sorted(outcomes, key=lambda o: o.job.output)
+    if scheduler:
+        outcomes += _run_dask(todo, Path(source_dir), Path(failed_dir), timeout, keys, scheduler, progress,
+                              len(outcomes), total)
+    else:
+        outcomes += _run_local(todo, Path(source_dir), Path(failed_dir), workers, timeout, keys, progress,
+                               len(outcomes), total)
+    return sorted(outcomes, key=lambda o: o.job.output)
+
+
+def _run_local(jobs, source_dir, failed_dir, workers, timeout, keys, progress, done, total) -> list[Outcome]:
+    outcomes = []
     ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=max(1, workers), mp_context=ctx) as pool:
-        futures = {pool.submit(execute, job, str(source_dir), str(failed_dir), timeout): job for job in jobs}
+    pool = ProcessPoolExecutor(max_workers=max(1, min(workers, len(jobs))), mp_context=ctx)
+    try:
+        futures = {pool.submit(execute, job, str(source_dir), str(failed_dir), timeout, keys.get(job.output)): job
+                   for job in jobs}
         for future in as_completed(futures):
             outcome = future.result()
             outcomes.append(outcome)
+            done += 1
             if progress:
-                progress(outcome, len(outcomes), len(jobs))
-    return sorted(outcomes, key=lambda o: o.job.output)
+                progress(outcome, done, total)
+    except KeyboardInterrupt:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    return outcomes
+
+
+def _run_dask(jobs, source_dir, failed_dir, timeout, keys, scheduler, progress, done, total) -> list[Outcome]:
+    """Run on a Dask cluster; the workers return the executed notebooks, written here by the client.
+
+    The workers need this package and the processed data at the same path (a shared file system,
+    or the same machine).
+    """
+    from distributed import Client, as_completed as dask_completed
+
+    outcomes = []
+    with Client(scheduler) as client:
+        futures = {}
+        for job in jobs:
+            cwd = str((Path(source_dir) / job.output).parent)
+            futures[client.submit(execute_notebook, job, timeout, cwd, key=f"socta-{job.output}-{keys.get(job.output, '')[:12]}",
+                                  pure=False)] = job
+        for future in dask_completed(futures):
+            job = futures[future]
+            ok, text, error, seconds = future.result()
+            outcome = write_result(job, Path(source_dir), Path(failed_dir), keys.get(job.output), ok, text, error, seconds)
+            outcomes.append(outcome)
+            done += 1
+            if progress:
+                progress(outcome, done, total)
+    return outcomes
 
 
 def prune(source_dir: Path, jobs: list[Job]) -> list[Path]:
@@ -157,4 +362,16 @@ def prune(source_dir: Path, jobs: list[Job]) -> list[Path]:
     stale = [p for p in Path(source_dir).rglob("*.ipynb") if p not in wanted]
     for path in stale:
         path.unlink()
+        key_file = path.with_name(f".{path.stem}.key")
+        if key_file.exists():
+            key_file.unlink()
     return stale
+
+
+def stale_pages(project: Project, audience: str, lang: str) -> list[str]:
+    """Pages of the edition whose inputs changed since they were executed (or that were never run)."""
+    processed = project.processed_dir(audience)
+    jobs = grid(project, audience, lang, processed)
+    keys = keys_for(project, jobs, processed)
+    source = project.edition_dir(audience, lang) / "source"
+    return [job.output for job in jobs if recorded_key(source, job) != keys[job.output]]

@@ -1,0 +1,118 @@
+"""The runner: failure isolation, the incremental cache, and a Dask cluster run like the local pool."""
+import shutil
+
+import nbformat
+import pytest
+
+from socta.config import NOTEBOOKS_DIR, Project
+from socta.processing import write_processed
+from socta.runner import Job, grid, keys_for, recorded_key, run_grid
+from socta.validation import validate
+
+from .helpers import REPO, socta
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture()
+def project(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data" / "demo", data)
+    project = Project(data_dir=data, build_dir=tmp_path / "build")
+    write_processed(project, validate(project))
+    return project
+
+
+def small_grid(project):
+    jobs = grid(project, "public", "en", project.processed_dir("public"), areas=["drugs", "property"])
+    assert len(jobs) == 8
+    return jobs
+
+
+def rerun(project, jobs):
+    write_processed(project, validate(project))
+    keys = keys_for(project, jobs, project.processed_dir("public"))
+    source = project.edition_dir("public", "en") / "source"
+    outcomes = run_grid(jobs, source, source.parent / "failed", workers=2, keys=keys)
+    assert all(o.ok for o in outcomes), [o.error for o in outcomes if not o.ok]
+    return {o.job.output for o in outcomes if not o.skipped}
+
+
+def test_cache_reruns_exactly_the_pages_whose_inputs_changed(project):
+    jobs = small_grid(project)
+    assert rerun(project, jobs) == {j.output for j in jobs}           # cold: everything
+    assert rerun(project, jobs) == set()                              # nothing changed: nothing runs
+    stats = project.data_dir / "statistics.csv"
+    lines = stats.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    for i, line in enumerate(lines):
+        cells = line.split(",")
+        if cells[header.index("country")] == "MNE" and cells[header.index("indicator")] == "thefts" \
+                and cells[header.index("year")] == "2024":
+            cells[header.index("value")] = str(int(cells[header.index("value")]) + 40)
+            lines[i] = ",".join(cells)
+    stats.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # Montenegro's thefts feed only the property pages of Montenegro and of the region
+    assert rerun(project, jobs) == {"areas/property/countries/montenegro", "areas/property/index"}
+    # a template change re-runs that template's pages only
+    source = project.edition_dir("public", "en") / "source"
+    assert all(recorded_key(source, j) for j in jobs)
+
+
+def test_a_failing_notebook_leaves_the_others_and_the_previous_page(project, tmp_path):
+    broken = tmp_path / "broken.md"
+    broken.write_text((NOTEBOOKS_DIR / "areas" / "drugs.md").read_text(encoding="utf-8").replace(
+        "page.harm_figure()", "page.harm_figure()\nraise RuntimeError('harm table missing for this country')"),
+        encoding="utf-8")
+    jobs = small_grid(project)[:3]
+    bad = Job(str(broken), jobs[0].output, jobs[0].title, jobs[0].parameters)
+    source = project.edition_dir("public", "en") / "source"
+    previous = source / f"{bad.output}.ipynb"
+    previous.parent.mkdir(parents=True)
+    previous.write_text("the previous good page", encoding="utf-8")
+    outcomes = {o.job.output: o for o in run_grid([bad, *jobs[1:]], source, source.parent / "failed", workers=2)}
+    assert [o.ok for o in outcomes.values()].count(False) == 1
+    failed = outcomes[bad.output]
+    assert failed.error.startswith("cell ") and "RuntimeError: harm table missing" in failed.error
+    assert previous.read_text(encoding="utf-8") == "the previous good page"
+    assert nbformat.read(failed.failed_copy, as_version=4)
+    for job in jobs[1:]:
+        assert (source / f"{job.output}.ipynb").is_file()
+
+
+def test_the_command_exits_non_zero_and_names_the_failing_cell(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data" / "demo", data)
+    (data / "reference").mkdir()
+    indicators = (REPO / "data/reference/indicators.csv").read_text(encoding="utf-8")
+    # no headline indicator for cybercrime: its pages cannot state a judgement
+    (data / "reference/indicators.csv").write_text(indicators.replace(
+        "child_sexual_exploitation,true", "child_sexual_exploitation,false"), encoding="utf-8")
+    result = socta("report", "--data", data, "--build-dir", tmp_path / "build", "--country", "MNE",
+                   "--area", "cyber", "--area", "thb", "--formats", "html")
+    assert result.returncode == 1
+    assert "1 executed, 0 up to date, 1 failed" in result.stdout
+    assert "areas/cyber/countries/montenegro (country MNE, area cyber): cell" in result.stdout
+    assert "IndexError" in result.stdout and "The book was not built from a failed run" in result.stdout
+    assert (tmp_path / "build/public-en/failed/areas/cyber/countries/montenegro.ipynb").is_file()
+
+
+def outputs_of(path):
+    nb = nbformat.read(path, as_version=4)
+    return [(o.get("output_type"), o.get("data", {}).get("text/markdown"), o.get("text"))
+            for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+
+
+def test_a_local_dask_cluster_produces_the_same_notebooks_as_the_local_pool(project):
+    from distributed import LocalCluster
+
+    jobs = [j for j in grid(project, "public", "en", project.processed_dir("public"))
+            if j.output in ("methodology", "areas/drugs/countries/montenegro")]
+    local = project.build_dir / "local"
+    run_grid(jobs, local, project.build_dir / "f1", workers=2)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        dask_dir = project.build_dir / "dask"
+        outcomes = run_grid(jobs, dask_dir, project.build_dir / "f2", scheduler=cluster.scheduler_address)
+    assert all(o.ok for o in outcomes), [o.error for o in outcomes]
+    for job in jobs:
+        assert outputs_of(local / f"{job.output}.ipynb") == outputs_of(dask_dir / f"{job.output}.ipynb")
