@@ -11,7 +11,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 SOCTA_ARGS := --data $(DATA) --audience $(AUDIENCE) --lang $(EDITION_LANG)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup tex report validate run build test test-fast demo-data messages clean
+.PHONY: help setup tex report validate run build test test-fast bench demo-data messages clean
 TEX_PACKAGES := texlive-xetex texlive-latex-extra texlive-latex-recommended texlive-fonts-recommended latexmk \
 	fonts-freefont-otf texlive-lang-cyrillic texlive-lang-european poppler-utils
 
@@ -57,6 +57,9 @@ test: $(STAMP) tex ## run the whole test suite (executes notebooks, builds the H
 
 test-fast: $(STAMP) ## run the tests that neither execute notebooks nor build the book
 	$(BIN)/python -m pytest -m "not slow"
+
+bench: $(STAMP) ## benchmark the runner: naive loop vs socta cold / unchanged / one country changed, and scaling
+	$(BIN)/python bench/bench.py --jobs $(JOBS)
 
 demo-data: $(STAMP) ## regenerate the synthetic demonstration data from its seed
 	$(BIN)/python data/demo/generate.py

@@ -156,7 +156,11 @@ def change_one_country(data: Path, iso3: str) -> None:
 
 
 def executed_count(output: str) -> int:
-    return sum(1 for line in output.splitlines() if "✓ [" in line or "✗ [" in line or " ok " in line)
+    """Notebooks actually executed, from the runner's summary line ("N executed, M up to date, F failed")."""
+    import re
+
+    match = re.search(r"(\d+) executed, \d+ up to date, (\d+) failed", output)
+    return int(match.group(1)) + int(match.group(2)) if match else -1
 
 
 def main() -> None:
