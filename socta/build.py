@@ -142,16 +142,38 @@ def _jupyter_book(source: Path, work: Path, builder: str, log: Path) -> None:
                          + f"\n(full log: {log})")
 
 
+def source_signature(source: Path) -> str:
+    """Every file of the book source by path, size and modification time: unchanged means no rebuild."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for path in sorted(p for p in source.rglob("*") if p.is_file() and not p.name.startswith(".")):
+        stat = path.stat()
+        h.update(f"{path.relative_to(source)}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
+def _up_to_date(record: Path, signature: str, product: Path) -> bool:
+    return product.exists() and record.is_file() and record.read_text(encoding="utf-8").strip() == signature
+
+
 def build_html(project: Project, audience: str = "public", lang: str = "en") -> Path:
-    """Build the edition's HTML with ``-W -n --keep-going``; raise BuildError with the log on failure."""
+    """Build the edition's HTML with ``-W -n --keep-going``; raise BuildError with the log on failure.
+
+    Nothing is rebuilt when the book source has not changed since the last successful build.
+    """
     source = stage(project, audience, lang)
     edition = project.edition_dir(audience, lang)
+    signature, record = source_signature(source), edition / ".html-source"
+    if _up_to_date(record, signature, edition / "html" / "index.html"):
+        return edition / "html" / "index.html"
     work = edition / "work"
     _jupyter_book(source, work, "html", edition / "build-html.log")
     tmp = Path(tempfile.mkdtemp(prefix=".html-", dir=edition))
     shutil.rmtree(tmp)
     shutil.copytree(work / "_build" / "html", tmp)
     _swap_dir(tmp, edition / "html")
+    record.write_text(signature, encoding="utf-8")
     return edition / "html" / "index.html"
 
 
@@ -172,14 +194,18 @@ def build_pdf(project: Project, audience: str = "public", lang: str = "en") -> P
                          "(`make report` does this itself when it runs as root), or build HTML only with --formats html.")
     source = stage(project, audience, lang)
     edition = project.edition_dir(audience, lang)
+    signature, record = source_signature(source), edition / ".pdf-source"
+    target = edition / "pdf" / "assessment.pdf"
+    if _up_to_date(record, signature, target):
+        return target
     work = edition / "work"
     _jupyter_book(source, work, "pdflatex", edition / "build-pdf.log")
     built = work / "_build" / "latex" / "assessment.pdf"
     if not built.is_file():
         raise BuildError(f"LaTeX ran but {built} is missing; see {edition / 'build-pdf.log'}")
-    target = edition / "pdf" / "assessment.pdf"
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(".assessment.pdf.tmp")
     shutil.copy2(built, tmp)
     tmp.replace(target)
+    record.write_text(signature, encoding="utf-8")
     return target

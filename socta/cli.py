@@ -22,9 +22,14 @@ def _console():
     return Console(stderr=False, highlight=False, soft_wrap=True)
 
 
-def cmd_validate(project: Project, console, write: bool = True, quiet: bool = False) -> int:
-    from .processing import write_processed
+def cmd_validate(project: Project, console, write: bool = True, quiet: bool = False, reuse: bool = False) -> int:
+    from .processing import inputs_fingerprint, processed_fingerprint, write_processed
     from .validation import validate
+
+    if reuse and processed_fingerprint(project) == inputs_fingerprint(project):
+        if not quiet:
+            console.print(f"[green]✓ data unchanged[/] since the last validation ({project.data_dir}); processed tables reused")
+        return 0
 
     try:
         result = validate(project)
@@ -83,7 +88,7 @@ class Progress:
 def cmd_run(project: Project, args, console) -> int:
     from .runner import grid, keys_for, prune, recorded_key, run_grid
 
-    status = cmd_validate(project, console, quiet=args.quiet)
+    status = cmd_validate(project, console, quiet=args.quiet, reuse=not args.force)
     if status:
         return status
     audience, lang = args.audience, args.lang

@@ -36,6 +36,15 @@ def markdown_table(frame: pd.DataFrame, align: dict[str, str] | None = None) -> 
     return "\n".join([header, rule, *body])
 
 
+def probability_text(percent: float) -> str:
+    """A probability for prose: whole percent, but never a false 0% or 100% from rounding."""
+    if percent > 99:
+        return ">99"
+    if percent < 1:
+        return "<1"
+    return fmt_number(round(percent))
+
+
 class Page:
     """One page of the book: a scope (a country's ISO3 or ``region``) and optionally a crime area."""
 
@@ -164,7 +173,7 @@ class Page:
             "{first}–{last}.",
             term=t(likelihood.term), indicator=t(self.ref.indicators.at[indicator, "name_en"]).lower(),
             scope=scope_name, next=str(int(trend["last_year"]) + 1), last=str(int(trend["last_year"])),
-            p=fmt_number(round(likelihood.percent)), change=pct(trend["change_per_year"]),
+            p=probability_text(likelihood.percent), change=pct(trend["change_per_year"]),
             low=pct(trend["change_low"]), high=pct(trend["change_high"]),
             first=str(int(trend["last_year"]) - int(trend["years"]) + 1))
         basis = t("Analytic confidence: **{level}**. {graded} of the statistics behind it come from reliable sources "

@@ -158,7 +158,8 @@ def write_processed(project: Project, result: ValidationResult) -> dict[str, Pat
     if not result.ok:
         raise ValueError("refusing to write processed tables from data that failed validation")
     written = {}
-    meta = {"dataset": project.dataset, "inputs": input_manifest(project, result)}
+    meta = {"dataset": project.dataset, "inputs": input_manifest(project, result),
+            "fingerprint": inputs_fingerprint(project)}
     for audience, tables in processed_tables(project, result).items():
         target = project.processed_dir(audience)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -172,6 +173,34 @@ def write_processed(project: Project, result: ValidationResult) -> dict[str, Pat
         _swap_dir(tmp, target)
         written[audience] = target
     return written
+
+
+def inputs_fingerprint(project: Project) -> str:
+    """What the processed tables are computed from: the input files, the configuration, the code."""
+    from .reference import REFERENCE_FILES
+    from .runner import code_fingerprint
+    from .validation import INPUT_FILES
+
+    h = hashlib.sha256()
+    for name in ["dataset.yaml", *INPUT_FILES]:
+        path = project.input_path(name)
+        h.update(name.encode() + (path.read_bytes() if path.is_file() else b"<missing>"))
+    for name in [*REFERENCE_FILES, "settings.yaml"]:
+        path = project.reference_path(name)
+        h.update(name.encode() + (path.read_bytes() if path.is_file() else b"<missing>"))
+    h.update(code_fingerprint().encode())
+    return h.hexdigest()
+
+
+def processed_fingerprint(project: Project) -> str | None:
+    """The fingerprint recorded with the processed tables, if every audience's folder has the same one."""
+    found = set()
+    for audience in ("public", "restricted"):
+        meta = project.processed_dir(audience) / "dataset.json"
+        if not meta.is_file():
+            return None
+        found.add(json.loads(meta.read_text(encoding="utf-8")).get("fingerprint"))
+    return found.pop() if len(found) == 1 else None
 
 
 def most_restrictive_handling(result: ValidationResult) -> str | None:

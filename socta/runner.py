@@ -372,6 +372,8 @@ def stale_pages(project: Project, audience: str, lang: str) -> list[str]:
     """Pages of the edition whose inputs changed since they were executed (or that were never run)."""
     processed = project.processed_dir(audience)
     jobs = grid(project, audience, lang, processed)
+    if not (processed / "dataset.json").is_file():
+        return [job.output for job in jobs]
     keys = keys_for(project, jobs, processed)
     source = project.edition_dir(audience, lang) / "source"
     return [job.output for job in jobs if recorded_key(source, job) != keys[job.output]]

@@ -23,6 +23,7 @@ PIPE_LIST = re.compile(r"^[^|]+(\|[^|]+)*$")
 ISO3 = re.compile(r"^[A-Z]{3}$")
 OCG_ID = r"^[A-Z]{3}-OCG-[0-9]{3}$"
 CONFIDENCE = ["low", "moderate", "high"]
+INPUT_FILES = ["statistics.csv", "ocg_register.csv", "ocg_answers.csv", "expert_assessments.csv"]
 
 
 @dataclass(frozen=True, order=True)

@@ -46,9 +46,21 @@ def test_missing_data_folder_is_named(tmp_path):
 def test_unknown_country_selection_is_an_error(tmp_path):
     result = socta("run", "--country", "XXX", "--build-dir", tmp_path / "build")
     assert result.returncode == 2 and "No notebook matches" in result.stdout
+    assert "countries: SRB, MNE, MKD, region" in result.stdout
 
 
 def test_help_lists_the_commands():
     result = socta("--help")
     for command in ("validate", "run", "build", "report"):
         assert command in result.stdout
+
+
+def test_build_refuses_pages_missing_or_out_of_date(tmp_path):
+    result = socta("build", "--build-dir", tmp_path / "build", "--formats", "html")
+    assert result.returncode == 1
+    assert "page(s) are missing or out of date" in result.stdout and "areas/drugs/index" in result.stdout
+
+
+def test_unknown_language_is_refused(tmp_path):
+    result = socta("run", "--lang", "sr", "--build-dir", tmp_path / "build")
+    assert result.returncode == 2 and "no edition language 'sr'" in result.stdout
