@@ -16,9 +16,8 @@ from pathlib import Path
 
 import yaml
 
-from .config import BOOK_DIR, REPO_ROOT, Project
+from .config import AUDIENCE_MARK, BOOK_DIR, REPO_ROOT, Project
 from .i18n import set_language, t
-from .notebook import AUDIENCE_MARK
 from .processing import _swap_dir
 
 

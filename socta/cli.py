@@ -238,7 +238,8 @@ def main(argv: list[str] | None = None) -> int:
         if status == 1:
             console.print("The book was not built from a failed run (use --keep-going to build it anyway).")
         return status
-    args.allow_stale = bool(status)
+    # a complete, successful run has just brought every page up to date; otherwise check
+    args.allow_stale = bool(status) or (args.country is None and args.area is None)
     return cmd_build(project, args, console) or status
 
 

@@ -21,6 +21,8 @@ NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
 BOOK_DIR = REPO_ROOT / "book"
 BUILD_DIR = REPO_ROOT / "_build"
 REGION = "region"
+# the marking of each edition, on every page (translated through socta.i18n.t where shown)
+AUDIENCE_MARK = {"public": "PUBLIC", "restricted": "RESTRICTED — law-enforcement use only"}
 
 
 class ConfigError(ValueError):

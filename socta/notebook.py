@@ -20,7 +20,6 @@ from .i18n import fmt_number, fmt_percent, set_language, t
 from .store import load
 from .reference import Reference
 
-AUDIENCE_MARK = {"public": "PUBLIC", "restricted": "RESTRICTED — law-enforcement use only"}
 
 
 def md(text: str) -> None:

@@ -81,6 +81,23 @@ def processed_tables(project: Project, result: ValidationResult) -> dict[str, di
     return {"public": public, "restricted": restricted}
 
 
+def _suppress_bands(frame: pd.DataFrame, row: str, threshold: int) -> pd.DataFrame:
+    """Suppress the ``band_*`` counts of a wide table whose rows are (scope, ``row``).
+
+    Bands of a row add up to its total; countries add up to the region (the totals, not cells).
+    """
+    bands = [c for c in frame.columns if c.startswith("band_") and not c.endswith("_suppressed")]
+    long = frame.melt(id_vars=["scope", row], value_vars=bands, var_name="band", value_name="count")
+    long = suppress(long, "count", [["scope", row], [row, "band"]], threshold, cells=long["scope"].ne(REGION))
+    wide = frame.copy()
+    key = list(zip(wide["scope"], wide[row]))
+    for band in bands:
+        part = long[long["band"].eq(band)].set_index(["scope", row])
+        wide[band] = part.loc[key, "count"].to_numpy()
+        wide[f"{band}_suppressed"] = part.loc[key, "suppressed"].to_numpy()
+    return wide
+
+
 def suppress_ocg_tables(tables: dict[str, pd.DataFrame], threshold: int) -> dict[str, pd.DataFrame]:
     """The OCG aggregates as an edition shows them: counts under ``threshold`` suppressed (0: none).
 
@@ -88,15 +105,7 @@ def suppress_ocg_tables(tables: dict[str, pd.DataFrame], threshold: int) -> dict
     """
     out = {}
     agg = tables["ocg_aggregates"]
-    band_cols = [c for c in agg.columns if c.startswith("band_")]
-    long = agg.melt(id_vars=["scope", "area"], value_vars=band_cols, var_name="band", value_name="count")
-    long = suppress(long, "count", [["scope", "area"], ["area", "band"]], threshold, cells=long["scope"].ne(REGION))
-    wide = agg.copy()
-    for band in band_cols:
-        part = long[long["band"].eq(band)].set_index(["scope", "area"])
-        key = list(zip(wide["scope"], wide["area"]))
-        wide[band] = part.loc[key, "count"].to_numpy()
-        wide[f"{band}_suppressed"] = part.loc[key, "suppressed"].to_numpy()
+    wide = _suppress_bands(agg, "area", threshold)
     for column in ("ocgs", "international"):
         small = (agg[column] > 0) & (agg[column] < threshold)
         wide[column] = agg[column].astype("Float64").where(~small)
@@ -104,25 +113,13 @@ def suppress_ocg_tables(tables: dict[str, pd.DataFrame], threshold: int) -> dict
     # a mean over fewer groups than the threshold would describe those groups
     wide["mean_score"] = agg["mean_score"].where(agg["ocgs"] >= threshold)
     out["ocg_aggregates"] = wide
-
     summary = tables["ocg_summary"]
     cells = summary["scope"].ne(REGION) & summary["measure"].ne("groups")
     out["ocg_summary"] = suppress(summary, "count", [["scope", "measure"], ["measure", "category"]], threshold, cells=cells)
     out["ocg_links"] = suppress(tables["ocg_links"], "groups", [], threshold)
     geography = suppress(tables["ocg_geography"], "groups", [], threshold)
     out["ocg_geography"] = geography[~geography["suppressed"]]  # the place name alone would tell
-
-    prof = tables["ocg_profiles"]
-    pb = [c for c in prof.columns if c.startswith("band_")]
-    plong = prof.melt(id_vars=["scope", "profile"], value_vars=pb, var_name="band", value_name="count")
-    plong = suppress(plong, "count", [["scope", "profile"], ["profile", "band"]], threshold, cells=plong["scope"].ne(REGION))
-    pwide = prof.copy()
-    for band in pb:
-        part = plong[plong["band"].eq(band)].set_index(["scope", "profile"])
-        key = list(zip(pwide["scope"], pwide["profile"]))
-        pwide[band] = part.loc[key, "count"].to_numpy()
-        pwide[f"{band}_suppressed"] = part.loc[key, "suppressed"].to_numpy()
-    out["ocg_profiles"] = pwide
+    out["ocg_profiles"] = _suppress_bands(tables["ocg_profiles"], "profile", threshold)
     return out
 
 

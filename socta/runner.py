@@ -131,25 +131,30 @@ def reference_fingerprint(project: Project) -> str:
                   if project.reference_path(name).is_file()))
 
 
-def _slice(frame: pd.DataFrame, scope: str, area: str | None) -> pd.DataFrame:
+def _mask(frame: pd.DataFrame, scope: str, area: str | None):
     """The rows a page for ``scope`` (and ``area``) can see: its country's and its area's."""
+    import numpy as np
+
+    mask = np.ones(len(frame), dtype=bool)
     if scope != REGION:
         columns = [c for c in SCOPE_COLUMNS if c in frame.columns]
         if columns:
-            frame = frame[frame[columns[0]].eq(scope)]
+            mask &= frame[columns[0]].eq(scope).to_numpy()
         elif {"a", "b"} <= set(frame.columns):
-            frame = frame[frame["a"].eq(scope) | frame["b"].eq(scope)]
+            mask &= (frame["a"].eq(scope) | frame["b"].eq(scope)).to_numpy()
     if area is not None and "area" in frame.columns:
-        frame = frame[frame["area"].eq(area)]
-    return frame
+        mask &= frame["area"].eq(area).to_numpy()
+    return mask
 
 
 class DataDigests:
-    """Digests of the processed tables, sliced per page (cached per scope and area)."""
+    """Digests of the processed tables, sliced per page: each row is hashed once, a slice sums its rows."""
 
     def __init__(self, processed_dir: Path):
         self.dir = Path(processed_dir)
         self.tables = {p.stem: pd.read_parquet(p) for p in sorted(self.dir.glob("*.parquet"))}
+        self.row_hashes = {name: pd.util.hash_pandas_object(frame, index=False).to_numpy()
+                           for name, frame in self.tables.items()}
         meta = json.loads((self.dir / "dataset.json").read_text(encoding="utf-8"))
         self.dataset = json.dumps(meta.get("dataset", {}), sort_keys=True, default=str)
         self.manifest = json.dumps(meta, sort_keys=True, default=str)
@@ -160,8 +165,10 @@ class DataDigests:
         if key not in self._cache:
             parts = [self.dataset]
             for name, frame in self.tables.items():
-                part = _slice(frame, scope, area)
-                parts.append(name + str(pd.util.hash_pandas_object(part, index=False).sum()) + str(len(part)))
+                mask = _mask(frame, scope, area)
+                # wrapping uint64 sum: order-free, and any changed row changes it
+                total = int(self.row_hashes[name][mask].sum(dtype="uint64"))
+                parts.append(f"{name}:{int(mask.sum())}:{total}")
             self._cache[key] = _sha(*parts)
         return self._cache[key]
 

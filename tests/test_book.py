@@ -64,20 +64,24 @@ def read(html, page):
     return (html / page).read_text(encoding="utf-8")
 
 
-def test_every_country_and_area_page_is_built_with_figures_and_the_banner(book):
+def area_pages():
+    """Every crime-area page: one per country and a regional one, per area."""
     ref = Reference(Project())
     for area in ref.top_areas.index:
         for slug in [*ref.countries["slug"], None]:
-            page = f"areas/{area}/countries/{slug}.html" if slug else f"areas/{area}/index.html"
-            text = read(book, page)
-            parsed = Page(text)
-            figures = [i for i in parsed.images if "_images/" in i.get("src", "")]
-            assert len(figures) >= 2, f"{page}: {len(figures)} figures"
-            assert all(i.get("alt") and len(i["alt"]) > 30 for i in figures), f"{page}: an image without alt text"
-            assert "Synthetic demonstration data" in text, f"{page}: no synthetic-data banner"
-            assert "PUBLIC" in text
-            assert "Source:" in text
-            assert not re.search(r"Traceback|Error\b|stderr", text), f"{page}: an error was rendered"
+            yield f"areas/{area}/countries/{slug}.html" if slug else f"areas/{area}/index.html"
+
+
+def test_every_country_and_area_page_is_built_with_figures_and_the_banner(book):
+    for page in area_pages():
+        text = read(book, page)
+        figures = [i for i in Page(text).images if "_images/" in i.get("src", "")]
+        assert len(figures) >= 2, f"{page}: {len(figures)} figures"
+        assert all(i.get("alt") and len(i["alt"]) > 30 for i in figures), f"{page}: an image without alt text"
+        assert "Synthetic demonstration data" in text, f"{page}: no synthetic-data banner"
+        assert "PUBLIC" in text
+        assert "Source:" in text
+        assert not re.search(r"Traceback|Error\b|stderr", text), f"{page}: an error was rendered"
 
 
 def test_images_exist_and_are_png(book):
@@ -176,14 +180,11 @@ def test_main_conclusions_open_with_key_judgements_and_the_matrix(book):
 
 
 def test_every_area_page_has_its_trend_model_harm_profile_and_judgement(book):
-    ref = Reference(Project())
-    for area in ref.top_areas.index:
-        for slug in [*ref.countries["slug"], None]:
-            page = f"areas/{area}/countries/{slug}.html" if slug else f"areas/{area}/index.html"
-            text = read(book, page)
-            assert "Trend models for" in text and "P(next year higher)" in text, page
-            assert "Harm profile" in text or "-harm" in text, page
-            assert re.search(r'class="[^"]*key-judgement', text), page
+    for page in area_pages():
+        text = read(book, page)
+        assert "Trend models for" in text and "P(next year higher)" in text, page
+        assert "Harm profile" in text or "-harm" in text, page
+        assert re.search(r'class="[^"]*key-judgement', text), page
 
 
 def test_methodology_prints_weights_yardstick_and_confidence_rule(book):
