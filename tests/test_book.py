@@ -193,3 +193,12 @@ def test_methodology_prints_weights_yardstick_and_confidence_rule(book):
         assert term in text
     assert "Analytic confidence</strong> is high when at least" in text
     assert "Sleipnir" in text and "Dirichlet" in text
+
+
+def test_no_placeholder_or_missing_value_text_on_any_page(book):
+    for path in book.rglob("*.html"):
+        if "_static" in path.parts:
+            continue
+        text = re.sub(r"<[^>]+>", " ", path.read_text(encoding="utf-8"))
+        for bad in (r"\{\{", r"\bTODO\b", r"\blorem\b", r"\bNaN\b", r"<NA>", r"\bnan\b", r"\bNone\b"):
+            assert not re.search(bad, text), f"{path.relative_to(book)}: {bad}"
