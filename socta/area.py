@@ -5,7 +5,6 @@ import numpy as np
 import pandas as pd
 
 from . import figures
-from .config import REGION
 from .i18n import fmt_number, fmt_percent, t
 from .notebook import Page
 
