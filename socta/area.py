@@ -7,6 +7,7 @@ import pandas as pd
 from . import figures
 from .i18n import fmt_number, fmt_percent, t
 from .notebook import Page
+from .observations import NOT_AVAILABLE
 
 
 class AreaPage(Page):
@@ -15,155 +16,248 @@ class AreaPage(Page):
     def summary(self) -> None:
         """The area's threat, harm, priority rank and tier in this scope, in one paragraph."""
         row = self.score_row()
-        n_areas = int(self.scores["scope"].eq(self.scope).sum())
+        ranked = self.scores[self.scores["scope"].eq(self.scope) & self.scores["rank"].notna()]
+        if pd.isna(row["priority"]):
+            self.say(t("In {scope}, {area} has no threat or harm score: neither statistics with a trend, nor OCG data, nor "
+                       "expert assessments are available for it, so it is not ranked.",
+                       scope=self.scope_name, area=self.area_name().lower()))
+            return
+        basis = {"threat+harm": "", "threat": " " + t("Harm is not scored (no expert assessment), so the priority is "
+                                                      "the threat score alone."),
+                 "harm": " " + t("Threat is not scored (no usable indicator), so the priority is the harm score alone.")}
         self.say(t(
             "In {scope}, {area} has a threat score of **{threat}** and a harm score of **{harm}** (both on "
             "0–100), giving a priority score of **{priority}**: rank **{rank}** of {n} crime areas, "
             "**{tier}**.",
-            scope=self.scope_name, area=self.area_name().lower(), threat=self.num(row["threat"]),
-            harm=self.num(row["harm"]), priority=self.num(row["priority"]), rank=int(row["rank"]),
-            n=n_areas, tier=t(row["tier"]),
-        ))
+            scope=self.scope_name, area=self.area_name().lower(),
+            threat=self.num(row["threat"]) if pd.notna(row["threat"]) else t("not scored"),
+            harm=self.num(row["harm"]) if pd.notna(row["harm"]) else t("not scored"),
+            priority=self.num(row["priority"]), rank=int(row["rank"]),
+            n=len(ranked), tier=t(row["tier"]),
+        ) + basis.get(row.get("priority_basis", "threat+harm"), ""))
 
     def _label(self, code: str) -> str:
         if code in self.ref.areas.index:
             return t(self.ref.areas.at[code, "name_en"])
         return t(code.replace("_", " ").capitalize())
 
-    def indicator_figure(self, indicator: str, by: str | None = None, key: str | None = None) -> None:
-        """The indicator over the years, split by sub-market (lines) or category (stacked bars).
+    def area_indicators(self, headline_first: bool = True) -> list[str]:
+        """The area's indicators in configuration order (headline first): what the page shows."""
+        ind = self.ref.indicators[self.ref.indicators["area_id"].eq(self.area)]
+        ids = list(ind.index)
+        return sorted(ids, key=lambda i: not ind.at[i, "headline"]) if headline_first else ids
 
-        Sub-markets of very different size (cannabis tonnes beside cocaine kilograms) get a panel each,
-        so the small ones stay readable.
-        """
+    def breakdown_of(self, indicator: str) -> str | None:
+        """How the indicator is split in the data: ``submarket``, ``category`` or not at all."""
         spec = self.ref.indicators.loc[indicator]
+        return "submarket" if spec["submarket_list"] else "category" if spec["category_list"] else None
+
+    def no_data(self, what: str) -> None:
+        self.say(f"*{what}*")
+
+    def gaps_note(self, data: pd.DataFrame) -> str:
+        """What a figure or table leaves out: years with no complete value, and who is missing."""
+        if data.empty:
+            return ""
+        totals = data.groupby("year").agg(value=("value", lambda v: v.notna().all()),
+                                          missing=("missing_countries", lambda v: "|".join(sorted({c for x in v for c in str(x).split("|") if c}))))
+        gaps = totals[~totals["value"]]
+        if gaps.empty:
+            return ""
+        from .coverage import year_ranges
+
+        who = sorted({c for x in gaps["missing"] for c in x.split("|") if c})
+        names = ", ".join(t(self.ref.country_name(c)) for c in who if c in self.ref.countries.index)
+        if self.is_region and names:
+            return " " + t("No regional total for {years}: not every country reported (missing or incomplete: {who}).",
+                           years=year_ranges(gaps.index), who=names)
+        return " " + t("No complete value for {years}.", years=year_ranges(gaps.index))
+
+    def indicator_figure(self, indicator: str, key: str | None = None) -> None:
+        """The indicator over the years, split as the data are (sub-markets as lines or panels, categories as
+        stacked bars). A year with no complete value is a gap, never a zero; a value published as below a
+        threshold is drawn as an open triangle at that threshold, a part-year value as an open circle."""
+        spec = self.ref.indicators.loc[indicator]
+        by = self.breakdown_of(indicator)
         data = self.series(indicator, by=by)
-        years = range(self.first_year, self.last_year + 1, 2)
-        title = f"{self.indicator_name(indicator)} — {self.scope_title}"
-        if by:
-            wide = data.pivot(index="year", columns=by, values="value").fillna(0)
-            peaks = wide.max()
-            panels = by == "submarket" and len(wide.columns) > 1 and peaks.max() > 8 * max(peaks.min(), 1e-9)
-        if by and panels:
-            ncols = 2
-            nrows = -(-len(wide.columns) // ncols)
-            fig, axes = figures.new_figure("panel", nrows, ncols, sharex=True, squeeze=False)
-            for ax, colour, column in zip(axes.flat, figures.PALETTE, wide.columns):
-                ax.plot(wide.index, wide[column], marker="o", ms=3, lw=1.8, color=colour)
-                ax.set_title(self._label(column), fontsize=9.5)
-                ax.set_ylim(bottom=0)
+        name = self.indicator_name(indicator)
+        if not data["value"].notna().any() and not data["censor"].isin(["below", "above"]).any():
+            self.no_data(t("No data on {indicator} for {scope} in {first}–{last}.", indicator=name.lower(),
+                           scope=self.scope_name, first=str(self.first_year), last=str(self.last_year)))
+            return
+        years = range(self.first_year, self.last_year + 1, 2 if self.last_year - self.first_year > 8 else 1)
+        title = f"{name} — {self.scope_title}"
+        groups = [(None, data)] if by is None else [(g, d) for g, d in data.groupby(by, sort=False)]
+        peaks = pd.Series({g: d["value"].max() for g, d in groups}).fillna(0)
+        panels = by == "submarket" and len(groups) > 1 and peaks.max() > 8 * max(peaks.min(), 1e-9)
+        if panels:
+            nrows = -(-len(groups) // 2)
+            fig, axes = figures.new_figure("panel", nrows, 2, sharex=True, squeeze=False)
+            for ax, colour, (group, part) in zip(axes.flat, figures.PALETTE, groups):
+                figures.observed_line(ax, part, colour)
+                ax.set_title(self._label(group), fontsize=9.5)
                 ax.set_xticks(years)
                 figures.thousands(ax)
-            for ax in axes.flat[len(wide.columns):]:
+            for ax in axes.flat[len(groups):]:
                 ax.set_visible(False)
             fig.suptitle(title, x=0.0, ha="left", fontsize=10.5, fontweight="bold")
             fig.supylabel(t(spec["unit"]), fontsize=9.5)
         else:
             fig, ax = figures.new_figure("wide")
             if by == "category":
-                bottom = np.zeros(len(wide))
+                wide = data.pivot(index="year", columns="category", values="value")
+                complete = wide.notna().all(axis=1)  # a stacked bar with a part missing would understate
+                bottom = np.zeros(int(complete.sum()))
                 for colour, column in zip(figures.PALETTE, wide.columns):
-                    ax.bar(wide.index, wide[column], bottom=bottom, label=self._label(column), color=colour, width=0.75)
-                    bottom += wide[column].to_numpy()
+                    ax.bar(wide.index[complete], wide.loc[complete, column], bottom=bottom, label=self._label(column),
+                           color=colour, width=0.75)
+                    bottom += wide.loc[complete, column].to_numpy()
+                for year in wide.index[~complete]:
+                    ax.annotate(t("n/a"), (year, 0), ha="center", va="bottom", fontsize=7.5, color=figures.MUTED)
             elif by:
-                for colour, column in zip(figures.PALETTE, wide.columns):
-                    ax.plot(wide.index, wide[column], marker="o", ms=3.5, lw=1.8, label=self._label(column), color=colour)
+                for colour, (group, part) in zip(figures.PALETTE, groups):
+                    figures.observed_line(ax, part, colour, label=self._label(group))
             else:
-                ax.plot(data["year"], data["value"], marker="o", ms=3.5, lw=2, color=figures.PALETTE[0],
-                        label=t("Recorded"))
+                figures.observed_line(ax, data, figures.PALETTE[0], label=t("Recorded"))
                 self._fitted_line(ax, indicator)
-            if by or self.trend(indicator) is not None:
-                ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+            ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
             ax.set_title(title)
             ax.set_ylabel(t(spec["unit"]))
             ax.set_xlabel("")
             ax.set_ylim(bottom=0)
             ax.set_xticks(years)
+            ax.set_xlim(self.first_year - 0.6, max(ax.get_xlim()[1], self.last_year + 0.6))
             figures.thousands(ax)
+        totals = self.series(indicator)
+        split = t(", one panel per sub-market") if panels else (t(" by sub-market") if by == "submarket" else
+                                                                t(" by category") if by == "category" else "")
+        marks = figures.marks_used(data)
+        caption = t("{indicator} in {scope}, {first}–{last}{split}.", indicator=name, scope=self.scope_name,
+                    first=str(self.first_year), last=str(self.last_year), split=split)
+        caption += self.gaps_note(data) + "".join(" " + m for m in marks)
+        self.figure(fig, key or indicator, caption, self.figure_alt(indicator, totals))
+
+    def figure_alt(self, indicator: str, totals: pd.DataFrame) -> str:
+        """Alt text that states what the chart shows, computed from the same series."""
+        known = totals.dropna(subset=["value"])
+        text = t("Chart of {indicator} in {scope} per year from {first} to {last}.",
+                 indicator=self.indicator_name(indicator).lower(), scope=self.scope_name,
+                 first=str(self.first_year), last=str(self.last_year))
+        if len(known):
+            peak = known.loc[known["value"].idxmax()]
+            text += " " + t("Highest total: {value} in {year}.", value=self.num(peak["value"]), year=str(int(peak["year"])))
         change = self.change(indicator)
-        peak = data.groupby("year")["value"].sum().idxmax()
-        split = t(", one panel per sub-market") if by and panels else (t(" by sub-market") if by == "submarket" else "")
-        caption = t("{indicator} in {scope}, {first}–{last}{split}.", indicator=self.indicator_name(indicator),
-                    scope=self.scope_name, first=str(self.first_year), last=str(self.last_year), split=split)
-        alt = t("Chart of {indicator} in {scope} per year from {first} to {last}; highest in {peak}; the mean of the "
-                "last years is {change} than the years before.", indicator=self.indicator_name(indicator).lower(),
-                scope=self.scope_name, first=str(self.first_year), last=str(self.last_year), peak=str(peak),
-                change=self.change_words(change))
-        self.figure(fig, key or indicator, caption, alt)
+        if pd.notna(change):
+            text += " " + t("The mean of the last years is {change} than the years before.", change=self.change_words(change))
+        return text
 
     def _fitted_line(self, ax, indicator: str) -> None:
-        """The trend model's fitted values over its span and its expected value for next year."""
+        """The trend model's fitted values over its span and its expected value for the forecast year."""
         tr = self.trend(indicator)
         if tr is None:
             return
-        nxt = int(tr["last_year"]) + 1
-        years = np.arange(nxt - int(tr["years"]), nxt + 1)
-        years = years[:-1]
-        fitted = tr["fitted_last"] * (1 + tr["change_per_year"]) ** (years - (nxt - 1))
+        years = np.arange(int(tr["first_year"]), int(tr["last_observed_year"]) + 1)
+        ref_year = int(tr["reference_year"])
+        fitted = tr["fitted_last"] * (1 + tr["change_per_year"]) ** (years - ref_year)
         ax.plot(years, fitted, ls="--", lw=1.4, color=figures.PALETTE[5], label=t("Fitted trend"))
+        nxt = int(tr["forecast_year"])
         ax.plot([nxt], [tr["expected_next"]], marker="o", ms=6, mfc="white", mec=figures.PALETTE[5], ls="",
                 label=t("Expected {year}", year=str(nxt)))
-        ax.set_xlim(self.first_year - 0.5, nxt + 0.5)
 
     def change_words(self, change: float) -> str:
         if pd.isna(change):
-            return t("not computable")
+            return t("not available: a year is missing in one of the periods")
         return t("{pct} higher", pct=fmt_percent(change / 100)) if change >= 0 else \
             t("{pct} lower", pct=fmt_percent(-change / 100))
 
-    def indicator_table(self) -> None:
-        """Latest value, rate per 100,000 and change between periods, for every indicator of the area."""
+    def indicator_table(self, years: int = 5) -> None:
+        """The last ``years`` years of every indicator of the area, flagged as official statistics flag
+        them, with the rate per 100,000 in the last year with a value and the change between periods."""
+        from .observations import footnote_legend, observation_text
+
         window = int(self.project.settings["assessment"]["trend_window"])
-        rows = []
-        for indicator, spec in self.ref.indicators[self.ref.indicators["area_id"].eq(self.area)].iterrows():
-            if spec["category_list"] and not spec["headline"]:
-                continue  # breakdowns repeat the headline total
-            yearly = self.series(indicator).sort_values("year")
-            latest = yearly[yearly["year"].eq(self.last_year)]["value"].sum()
-            rate = self.rate(yearly[yearly["year"].eq(self.last_year)])["per_100k"].sum()
-            row = {
-                t("Indicator"): t(spec["name_en"]),
-                t("Unit"): t(spec["unit"]),
-                str(self.last_year): self.num(latest),
-                t("Per 100,000 inhabitants"): self.num(rate, 1),
-                t("Change, last {w} years vs {w} before", w=window): self.change_words(self.change(indicator)),
-            }
+        shown = list(range(max(self.first_year, self.last_year - years + 1), self.last_year + 1))
+        rows, used = [], set()
+        for indicator in self.area_indicators():
+            spec = self.ref.indicators.loc[indicator]
+            yearly = self.series(indicator).set_index("year")
+            row = {t("Indicator"): t(spec["name_en"]), t("Unit"): t(spec["unit"])}
+            for year in shown:
+                text, marks = observation_text(yearly.loc[year], self.ref.observation_status)
+                row[str(year)] = text
+                used |= marks
+            known = yearly[yearly["value"].notna() & yearly["months"].isna()]
+            if len(known):
+                year = int(known.index.max())
+                rate = self.rate(known.loc[[year]].reset_index(), scope=self.scope)["per_100k"].iloc[0]
+                row[t("Per 100,000 inhabitants")] = (f"{self.num(rate, 1)} ({year})" if pd.notna(rate)
+                                                     else NOT_AVAILABLE)
+            else:
+                row[t("Per 100,000 inhabitants")] = NOT_AVAILABLE
+                used.add(NOT_AVAILABLE)
+            row[t("Change, last {w} years vs {w} before", w=window)] = self.change_words(self.change(indicator))
             if self.audience == "restricted":  # grades and handling codes next to the data they qualify
                 rows_used = self.statistics[self.statistics["indicator"].eq(indicator)
                                             & self.statistics["year"].eq(self.last_year)]
                 if not self.is_region:
                     rows_used = rows_used[rows_used["country"].eq(self.scope)]
-                row[t("Grade")] = "/".join(sorted(rows_used["grade"].unique()))
+                row[t("Grade")] = "/".join(sorted(rows_used["grade"].dropna().unique())) or "–"
                 row[t("Handling")] = rows_used["handling_code"].max() if len(rows_used) else "–"
             rows.append(row)
+        if not rows:
+            self.no_data(t("No indicator of {area} is configured (indicators.csv).", area=self.area_name().lower()))
+            return
         frame = pd.DataFrame(rows)
-        align = {c: "r" for c in frame.columns[2:5]}
-        self.show_table(frame, "indicators", t("{area}: indicators for {scope}, {year}.",
-                               area=self.area_name(), scope=self.scope_name, year=str(self.last_year)), align)
+        align = {str(y): "r" for y in shown} | {t("Per 100,000 inhabitants"): "r"}
+        legend = footnote_legend(used, self.ref.observation_status)
+        note = t("Regional totals only where every country reported.") if self.is_region else ""
+        self.show_table(frame, "indicators", t("{area}: indicators for {scope}, {first}–{last}.", area=self.area_name(),
+                                               scope=self.scope_name, first=str(shown[0]), last=str(shown[-1])),
+                        align, notes=" ".join(p for p in (legend, note) if p))
 
-    def country_comparison(self, indicator: str) -> None:
-        """Rate per 100,000 inhabitants by country (region page)."""
+    def country_comparison(self, indicator: str | None = None) -> None:
+        """Rate per 100,000 inhabitants by country (region page), gaps as gaps."""
+        indicator = indicator or self.headline_indicator()
+        if indicator is None:
+            return
+        rated = {iso3: self.rate(self.series(indicator, scope=iso3), scope=iso3) for iso3 in self.countries}
+        if not any(r["per_100k"].notna().any() for r in rated.values()):
+            self.no_data(t("No country has data on {indicator} in {first}–{last}, so no comparison can be drawn.",
+                           indicator=self.indicator_name(indicator).lower(), first=str(self.first_year),
+                           last=str(self.last_year)))
+            return
         fig, ax = figures.new_figure("wide")
-        for colour, iso3 in zip(figures.PALETTE, self.countries):
-            rated = self.rate(self.series(indicator, scope=iso3), scope=iso3)
-            ax.plot(rated["year"], rated["per_100k"], marker="o", ms=3.5, lw=1.8, color=colour,
-                    label=t(self.ref.country_name(iso3)))
+        for colour, (iso3, r) in zip(figures.PALETTE, rated.items()):
+            ax.plot(r["year"], r["per_100k"], marker="o", ms=3.5, lw=1.8, color=colour, label=t(self.ref.country_name(iso3)))
         ax.set_title(t("{indicator} per 100,000 inhabitants", indicator=self.indicator_name(indicator)))
         ax.set_ylim(bottom=0)
-        ax.set_xticks(range(self.first_year, self.last_year + 1, 2))
+        ax.set_xticks(range(self.first_year, self.last_year + 1, 2 if self.last_year - self.first_year > 8 else 1))
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
-        latest = {iso3: self.rate(self.series(indicator, scope=iso3), scope=iso3).query("year == @self.last_year")["per_100k"].sum()
-                  for iso3 in self.countries}
-        top = max(latest, key=latest.get)
+        latest = {iso3: r.dropna(subset=["per_100k"]).tail(1) for iso3, r in rated.items()}
+        latest = {iso3: r for iso3, r in latest.items() if len(r)}
+        last_common = min(int(r["year"].iloc[0]) for r in latest.values())
+        at_common = {iso3: rated[iso3].set_index("year")["per_100k"].get(last_common) for iso3 in latest}
+        at_common = {k: v for k, v in at_common.items() if pd.notna(v)}
         caption = t("{indicator} per 100,000 inhabitants by country, {first}–{last}.",
                     indicator=self.indicator_name(indicator), first=str(self.first_year), last=str(self.last_year))
-        alt = t("Line chart comparing countries; in {year} the highest rate was in {country} ({rate} per 100,000).",
-                year=str(self.last_year), country=t(self.ref.country_name(top)), rate=self.num(latest[top], 1))
+        missing = [t(self.ref.country_name(c)) for c in self.countries if c not in latest]
+        if missing:
+            caption += " " + t("No data from {countries}.", countries=", ".join(missing))
+        if at_common:
+            top = max(at_common, key=at_common.get)
+            alt = t("Line chart comparing countries; in {year} the highest rate was in {country} ({rate} per 100,000).",
+                    year=str(last_common), country=t(self.ref.country_name(top)), rate=self.num(at_common[top], 1))
+        else:
+            alt = t("Line chart comparing countries; no year has data from more than one country.")
         self.figure(fig, f"{indicator}-by-country", caption, alt)
 
     def harm_figure(self) -> None:
         """Median expert harm per dimension (0-4), with the disagreement flag."""
         row = self.score_row()
+        if int(row["respondents"]) == 0:
+            self.no_data(t("No expert assessment of {area} was made in {scope}, so its harm is not scored; the priority "
+                           "rests on the threat score alone.", area=self.area_name().lower(), scope=self.scope_name))
+            return
         dims = self.ref.harm_dimensions
         values = [row[f"harm_{d}"] for d in dims.index]
         names = [t(n) for n in dims["name_en"]]
@@ -185,6 +279,11 @@ class AreaPage(Page):
     def ocg_summary(self) -> None:
         """How many OCGs are active in the area and how threatening they are: aggregates only,
         small counts suppressed in the public edition."""
+        if not self.has_input("ocg_register.csv"):
+            self.no_data(t("No OCG register is part of this dataset, so nothing can be said here about the groups "
+                           "active in {area}; the threat score rests on the other indicators.",
+                           area=self.area_name().lower()))
+            return
         agg = self.table("ocg_aggregates")
         row = agg[agg["scope"].eq(self.scope) & agg["area"].eq(self.area)].iloc[0]
         if not row["ocgs_suppressed"] and row["ocgs"] == 0:
@@ -204,28 +303,35 @@ class AreaPage(Page):
         self.say(text)
 
     def trend_table(self) -> None:
-        """Every indicator's fitted change per year, its interval and the chance next year is higher."""
+        """Every indicator's fitted change per year, its interval and the chance the forecast year is higher;
+        an indicator without a fit says why."""
         from .judgements import likelihood_term
 
         rows = []
         pct = lambda v: ("+" if v >= 0 else "−") + fmt_number(abs(100 * v), 1) + "%"  # noqa: E731
-        for indicator, spec in self.ref.indicators[self.ref.indicators["area_id"].eq(self.area)].iterrows():
-            if spec["category_list"] and not spec["headline"]:
+        for indicator in self.area_indicators():
+            tr = self.trend_row(indicator)
+            name = t(self.ref.indicators.at[indicator, "name_en"])
+            if tr is None or tr.get("reason"):
+                rows.append({t("Indicator"): name, t("Years fitted"): "–", t("Change a year"): "–",
+                             t("90% interval"): "–", t("Forecast"): "–",
+                             t("Yardstick"): self.trend_reason(tr)})
                 continue
-            tr = self.trend(indicator)
-            if tr is None:
-                continue
+            wide = bool(tr.get("wide_interval"))
             rows.append({
-                t("Indicator"): t(spec["name_en"]),
+                t("Indicator"): name,
+                t("Years fitted"): f"{int(tr['first_year'])}–{int(tr['last_observed_year'])}",
                 t("Change a year"): pct(tr["change_per_year"]),
                 t("90% interval"): f"{pct(tr['change_low'])} … {pct(tr['change_high'])}",
-                t("P(next year higher)"): fmt_percent(tr["p_exceeds_last"]),
-                t("Yardstick"): t(likelihood_term(tr["p_exceeds_last"], self.ref.yardstick).term),
+                t("Forecast"): t("P({next} > {ref}) = {p}", next=str(int(tr["forecast_year"])),
+                                 ref=str(int(tr["reference_year"])), p=fmt_percent(tr["p_exceeds_last"])),
+                t("Yardstick"): t("none: the interval is too wide to judge") if wide else
+                t(likelihood_term(tr["p_exceeds_last"], self.ref.yardstick).term),
             })
-        if rows:
-            frame = pd.DataFrame(rows)
-            self.show_table(frame, "trends", t("Trend models for {scope}: fitted change a year over the last {n} years "
-                                               "and the probability that {next} exceeds {last}.", scope=self.scope_name,
-                                               n=str(2 * int(self.project.settings["assessment"]["trend_window"])),
-                                               next=str(self.last_year + 1), last=str(self.last_year)),
-                            align={c: "r" for c in frame.columns[1:4]})
+        if not rows:
+            return
+        frame = pd.DataFrame(rows)
+        self.show_table(frame, "trends", t("Trend models for {scope}: fitted change a year and the probability that the "
+                                           "year after the last observation exceeds the last final value.",
+                                           scope=self.scope_name),
+                        align={c: "r" for c in frame.columns[1:5]})

@@ -2,6 +2,7 @@
 open-source context and provenance."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import platform
 from importlib import metadata
@@ -15,38 +16,72 @@ from .i18n import fmt_number, fmt_percent, t
 from .notebook import Page
 
 
+def needs_input(name: str):
+    """Skip a block of a page when the dataset lacks the optional input file it is made from; the
+    page says once, in a sentence, what is missing (:meth:`Page.say_missing`)."""
+    def wrap(method):
+        @functools.wraps(method)
+        def inner(self, *args, **kwargs):
+            if not self.has_input(name):
+                self.say_missing(name)
+                return "" if method.__name__.endswith("_text") else None
+            return method(self, *args, **kwargs)
+        return inner
+    return wrap
+
+
 class ConclusionsPage(Page):
     def ranking(self, scope: str) -> pd.DataFrame:
+        """The ranked crime areas of a scope; an area with no score at all is not ranked."""
         s = self.scores
-        return s[s["scope"].eq(scope)].sort_values("rank")
+        return s[s["scope"].eq(scope) & s["rank"].notna()].sort_values("rank")
+
+    def unranked_text(self, scope: str) -> str:
+        s = self.scores
+        out = s[s["scope"].eq(scope) & s["rank"].isna()]
+        if out.empty:
+            return ""
+        return " " + t("Not ranked for lack of any data: {areas}.", areas=", ".join(self.area_name(a).lower() for a in out["area"]))
 
     def headline(self) -> None:
         """The priority threats, regional and per country, in sentences generated from the scores."""
         region = self.ranking(REGION)
+        if region.empty:
+            self.say(t("No crime area can be ranked for the region: the data hold no usable statistics, OCG data or "
+                       "expert assessments."))
+            return
         first_tier = region[region["tier"].eq(region["tier"].iloc[0])]
-        top3 = [self.area_name(a).lower() for a in region["area"].head(3)]
+        top = [self.area_name(a).lower() for a in region["area"].head(3)]
+        following = {1: "", 2: t(", followed by {second}", second=top[1] if len(top) > 1 else ""),
+                     3: t(", followed by {second} and {third}", second=top[1] if len(top) > 1 else "",
+                          third=top[2] if len(top) > 2 else "")}[len(top)]
         self.say(t(
             "**Regional priorities.** The highest-priority threat for the region is **{first}** (priority score "
-            "{score}, {tier}), followed by {second} and {third}. {n_first} of {n} crime areas fall in {tier}.",
-            first=top3[0], score=self.num(region["priority"].iloc[0]), tier=t(region["tier"].iloc[0]),
-            second=top3[1], third=top3[2], n_first=len(first_tier), n=len(region)))
+            "{score}, {tier}){following}. {n_first} of {n} ranked crime areas fall in {tier}.",
+            first=top[0], score=self.num(region["priority"].iloc[0]), tier=t(region["tier"].iloc[0]),
+            following=following, n_first=len(first_tier), n=len(region)) + self.unranked_text(REGION))
         lines = []
         for iso3 in self.countries:
             r = self.ranking(iso3)
-            lines.append("- " + t("**{country}**: {first} ({s1}), {second} ({s2}), {third} ({s3}).",
-                                  country=t(self.ref.country_name(iso3)),
-                                  first=self.area_name(r["area"].iloc[0]), s1=self.num(r["priority"].iloc[0]),
-                                  second=self.area_name(r["area"].iloc[1]).lower(), s2=self.num(r["priority"].iloc[1]),
-                                  third=self.area_name(r["area"].iloc[2]).lower(), s3=self.num(r["priority"].iloc[2])))
+            if r.empty:
+                lines.append("- " + t("**{country}**: no crime area can be ranked.", country=t(self.ref.country_name(iso3))))
+                continue
+            items = [f"{self.area_name(a) if i == 0 else self.area_name(a).lower()} ({self.num(p)})"
+                     for i, (a, p) in enumerate(zip(r["area"].head(3), r["priority"].head(3)))]
+            lines.append("- " + t("**{country}**: {areas}.", country=t(self.ref.country_name(iso3)), areas=", ".join(items)))
         self.say(t("**National priorities** (the three highest priority scores in each country):") + "\n\n" + "\n".join(lines))
         leader = region["area"].iloc[0]
-        if all(self.ranking(c)["area"].iloc[0] == leader for c in self.countries):
+        if all(len(self.ranking(c)) and self.ranking(c)["area"].iloc[0] == leader for c in self.countries):
             self.say(t("Every country ranks {area} first: a shared priority for regional co-operation.",
                        area=self.area_name(leader).lower()))
 
     def matrix(self, scope: str = REGION) -> None:
         """Threat × harm matrix: one point per crime area; the dashed line marks equal priority."""
-        r = self.ranking(scope)
+        r = self.ranking(scope).dropna(subset=["threat", "harm"])
+        name = t("Region") if scope == REGION else t(self.ref.country_name(scope))
+        if r.empty:
+            self.say(f"*{t('No threat × harm matrix for {scope}: no crime area has both a threat and a harm score.', scope=name)}*")
+            return
         fig, ax = figures.new_figure("square")
         ax.axline((0, 100), (100, 0), color="#BBBBBB", lw=0.8, ls="--")
         ax.scatter(r["threat"], r["harm"], s=60, color=figures.PALETTE[0], zorder=3)
@@ -60,7 +95,6 @@ class ConclusionsPage(Page):
         ax.set_ylim(0, 100)
         ax.set_xlabel(t("Threat score (0–100)"))
         ax.set_ylabel(t("Harm score (0–100)"))
-        name = t("Region") if scope == REGION else t(self.ref.country_name(scope))
         ax.set_title(t("Threat and harm — {scope}", scope=name))
         top = r.iloc[0]
         self.figure(fig, f"matrix-{scope.lower()}",
@@ -72,11 +106,13 @@ class ConclusionsPage(Page):
 
     def ranking_table(self, scope: str) -> None:
         r = self.ranking(scope)
+        if r.empty:
+            return
         frame = pd.DataFrame({
             t("Rank"): r["rank"].astype(str),
             t("Crime area"): [self.area_name(a) for a in r["area"]],
             t("Threat"): r["threat"].map(self.num),
-            t("Harm"): r["harm"].map(self.num),
+            t("Harm"): r["harm"].map(lambda v: self.num(v) if pd.notna(v) else t("not scored")),
             t("Priority"): r["priority"].map(self.num),
             t("Tier"): r["tier"].map(t),
         })
@@ -91,12 +127,15 @@ class ConclusionsPage(Page):
         region = self.ranking(REGION)
         robust = self.robustness(REGION)
         top = int(self.project.settings["sensitivity"]["top"])
+        if region.empty:
+            self.say(t("No key judgement can be made: no crime area of the region can be ranked."))
+            return
         for i, area in enumerate(region["area"].head(n), start=1):
             j = self.judgement(area, REGION)
             rank_text = t("{area} ranks {rank} of {n} crime areas for the region and in the top {top} under {share} of "
                           "weightings (Monte Carlo sensitivity).", area=self.area_name(area),
                           rank=str(i), n=str(len(region)), top=str(top), share=fmt_percent(robust.at[area, "p_top"]))
-            body = rank_text + ("\n\n" + j["text"] + "\n\n" + j["basis"] if j else "")
+            body = rank_text + "\n\n" + j["text"] + "\n\n" + j["basis"]
             self.say(f"```{{admonition}} {t('Key judgement {i}: {area}', i=str(i), area=self.area_name(area))}\n"
                      f":class: key-judgement\n{body}\n```")
 
@@ -121,6 +160,8 @@ class ConclusionsPage(Page):
     def sensitivity_figure(self, scope: str = REGION) -> None:
         cfg = self.project.settings["sensitivity"]
         rob = self.robustness(scope).loc[self.ranking(scope)["area"]]
+        if len(rob) < 2:
+            return  # one area or none: nothing to compare
         fig, ax = figures.new_figure("wide")
         names = [self.area_name(a) for a in rob.index]
         ax.barh(names, 100 * rob["p_top"], color=figures.PALETTE[0], height=0.6, label=t("In the top {n}", n=str(cfg["top"])))
@@ -142,6 +183,9 @@ class ConclusionsPage(Page):
     def sensitivity_text(self, scope: str = REGION) -> None:
         cfg = self.project.settings["sensitivity"]
         rob = self.robustness(scope).loc[self.ranking(scope)["area"]]
+        if len(rob) < 2:
+            self.say(t("With fewer than two ranked crime areas the weights cannot change the order."))
+            return
         parts = [t("{area} ranks in the top {top} under {share} of weightings", area=self.area_name(a),
                    top=str(cfg["top"]), share=fmt_percent(rob.at[a, "p_top"])) for a in rob.index[:3]]
         fragile = [self.area_name(a).lower() for a in rob.index[3:] if rob.at[a, "p_top"] >= 0.25]
@@ -159,6 +203,8 @@ class ConclusionsPage(Page):
         before = self.scores_previous[self.scores_previous["scope"].eq(scope)].set_index("area")
         rows, moves = [], []
         for area in now.sort_values("rank").index:
+            if pd.isna(now.at[area, "rank"]) or pd.isna(before.at[area, "rank"]):
+                continue  # not ranked in one of the periods: no move to explain
             r_now, r_before = int(now.at[area, "rank"]), int(before.at[area, "rank"])
             tr_now = self.trend(self.headline_indicator(area), scope)
             prev = self.table("trends_previous")
@@ -181,6 +227,8 @@ class ConclusionsPage(Page):
                    "describe the current period and are held as they are, so every move has its reason in the data.",
                    before=str(last - window), last=str(last), span=str(2 * window)))
         self.say(" ".join(moves) if moves else t("No crime area changed rank."))
+        if not rows:
+            return
         frame = pd.DataFrame(rows)
         self.show_table(frame, f"changes-{scope.lower()}", t("Ranks in the previous and the latest period, {scope}.",
                         scope=t("region") if scope == REGION else t(self.ref.country_name(scope))),
@@ -199,6 +247,7 @@ class OcgPage(Page):
             return self.count(0)
         return self.count(row["count"].iloc[0], row["suppressed"].iloc[0])
 
+    @needs_input(\"ocg_register.csv\")
     def overview(self) -> None:
         text = t(
             "{n} organised crime groups were reported {where}: {high} assessed as high threat, {medium} as medium "
@@ -211,6 +260,7 @@ class OcgPage(Page):
                             "wherever a total would reveal the first.", k=str(self.threshold))
         self.say(text)
 
+    @needs_input(\"ocg_register.csv\")
     def areas_figure(self) -> None:
         agg = self.table("ocg_aggregates")
         agg = agg[agg["scope"].eq(self.scope)].set_index("area").loc[list(self.ref.top_areas.index)]
@@ -237,6 +287,7 @@ class OcgPage(Page):
                     t("Stacked horizontal bars of the number of groups per crime area; most groups are active in {area}.",
                       area=busiest.lower()))
 
+    @needs_input(\"ocg_register.csv\")
     def structure_table(self) -> None:
         s = self.summary()
         s = s[s["measure"].isin(["structure", "reach"])]
@@ -248,6 +299,7 @@ class OcgPage(Page):
         self.show_table(frame, "structure", t("Structure and reach of the groups, {scope}.", scope=self.scope_name),
                         align={t("Groups"): "r"})
 
+    @needs_input(\"ocg_register.csv\")
     def profiles_table(self) -> None:
         """The same groups under the Europol-style profile and under Sleipnir: bands and rank agreement."""
         prof = self.table("ocg_profiles")
@@ -265,6 +317,7 @@ class OcgPage(Page):
                        "level, because Sleipnir counts the attributes no indicator answers as unknown (2 P).",
                        rho=fmt_number(rho, 2)))
 
+    @needs_input(\"ocg_register.csv\")
     def network_figure(self) -> None:
         """Countries and crime areas linked by the number of groups active in both (counts, never identities)."""
         import networkx as nx
@@ -321,6 +374,7 @@ class OcgPage(Page):
                       n=int(ca["groups"]), c1=t(self.ref.country_name(cc["a"])), c2=t(self.ref.country_name(cc["b"])),
                       m=int(cc["groups"])))
 
+    @needs_input(\"ocg_register.csv\")
     def links_table(self) -> None:
         links = self.table("ocg_links")
         links = links[links["kind"].eq("country-area")].set_index(["b", "a"])
@@ -331,6 +385,7 @@ class OcgPage(Page):
         self.show_table(frame, "links", t("Groups active in each country and crime area (a group counts in every "
                                           "country where it is active)."), align={c: "r" for c in frame.columns[1:]})
 
+    @needs_input(\"ocg_register.csv\")
     def regional_links_text(self) -> str:
         links = self.table("ocg_links")
         cc = links[links["kind"].eq("country-country") & (links["a"].eq(self.scope) | links["b"].eq(self.scope))]
@@ -339,6 +394,7 @@ class OcgPage(Page):
         return t("Groups active in {scope} that are also active elsewhere in the region: {parts}. The regional page "
                  "shows the whole network.", scope=self.scope_name, parts="; ".join(parts))
 
+    @needs_input(\"ocg_register.csv\")
     def contributions_figure(self, top: int = 10) -> None:
         """Which indicators drive the score of the highest-scoring groups (restricted edition only)."""
         if self.audience != "restricted":
@@ -364,6 +420,7 @@ class OcgPage(Page):
                                             "groups, {scope} (RESTRICTED).", n=len(wide), scope=self.scope_name),
                     t("Stacked bars per group; each segment is one indicator's weighted answer."))
 
+    @needs_input(\"ocg_register.csv\")
     def restricted_register(self) -> None:
         """Group-level ranking: only in the restricted edition (the public folder has no register)."""
         if self.audience != "restricted":
@@ -407,6 +464,43 @@ class MethodologyPage(Page):
                    "tiers: {tiers}. Change over time compares the mean of the last {n} years with the {n} years before.",
                    wt=str(w["threat"]), wh=str(w["harm"]), tiers=tiers, n=str(s["assessment"]["trend_window"])))
 
+
+    def inputs_basis_text(self) -> None:
+        """How the scores of this edition are formed from the inputs that exist."""
+        have = {name: self.has_input(name) for name in ("ocg_register.csv", "ocg_answers.csv", "expert_assessments.csv")}
+        if all(have.values()):
+            self.say(t("This edition has all four inputs: statistics, the OCG register, the OCG indicator answers and "
+                       "the expert assessments; every sub-score below can be computed where the data cover it."))
+        else:
+            missing = [name for name, ok in have.items() if not ok]
+            effects = {"ocg_register.csv": t("the OCG sub-scores of the threat score (number of groups, their threat, "
+                                              "their international reach) are unknown"),
+                       "ocg_answers.csv": t("the groups' threat scores and the enablers they use are unknown"),
+                       "expert_assessments.csv": t("the expert trend and scale sub-scores and the whole harm score are "
+                                                   "unknown, so the priority is the threat score alone")}
+            self.say(t("This edition rests on part of the inputs. Missing: {files}. Hence {effects}. A sub-score that "
+                       "is unknown is left out and the weights of the known ones are rescaled; this is how every score "
+                       "here treats missing parts, including the sensitivity analysis.",
+                       files=", ".join(f"`{m}`" for m in missing), effects="; ".join(effects[m] for m in missing)))
+
+    def data_rules_text(self) -> None:
+        """How gaps, flags, censored and part-year values are treated, in words."""
+        s = self.project.settings
+        self.say(t("**Gaps are gaps.** A year without a value is shown as a gap in figures and as ':' in tables, never "
+                   "as 0. A regional total is given only for years in which every country reports every part of it; "
+                   "other years are left out and the missing countries are named. The same rule holds for a total over "
+                   "sub-markets or categories."))
+        self.say(t("**Flagged values.** Each value may carry observation-status codes of the SDMX code list "
+                   "CL_OBS_STATUS (break in series, estimated, provisional, …), shown in tables as footnote letters. "
+                   "A value published only as below a threshold (such as '<5') or as a lower bound (such as "
+                   "'more than 3,300') is not a number: tables print it as published and figures draw it as an open "
+                   "triangle. A figure for part of the year is shown but never compared with whole years."))
+        self.say(t("**What a trend needs.** A trend is fitted only to whole-year values, from the last break in series "
+                   "on, and only with at least {n} such years; it is projected from the last value that is final (not "
+                   "estimated, provisional or part-year) to the year after the last observation, and that year is "
+                   "named. Where the data are insufficient, or the fitted change too uncertain, or analytic confidence "
+                   "low, the key judgement says so instead of using a likelihood term.",
+                   n=str(s["trends"].get("min_points", 5))))
 
     def rules_text(self) -> None:
         """The estimative-language, confidence, trend and sensitivity rules in force, in words."""
@@ -550,10 +644,20 @@ class FactorsPage(Page):
 
     ENABLERS = ["corruption", "lbs", "money_laundering", "violence", "countermeasures", "international"]
 
+    def factor_indicators(self) -> list[str]:
+        """The statistics configured as measures of enabling factors (settings.yaml ``factors.indicators``)
+        that the indicator list in force has; says so when there are none."""
+        wanted = (self.project.settings.get("factors") or {}).get("indicators", [])
+        found = [i for i in wanted if i in self.ref.indicators.index]
+        if not found:
+            self.say(f"*{t('No statistic measuring an enabling factor is configured for this dataset.')}*")
+        return found
+
     def enablers(self) -> pd.DataFrame:
         e = self.table("ocg_enablers")
         return e[e["indicator"].isin(self.ENABLERS)]
 
+    @needs_input(\"ocg_answers.csv\")
     def enablers_figure(self) -> None:
         e = self.enablers()
         fig, ax = figures.new_figure("panel")
@@ -579,6 +683,7 @@ class FactorsPage(Page):
                       "the groups.", enabler=t(self.ref.ocg_indicators.at[top, "name_en"]).lower(),
                       share=fmt_percent(reg[top])))
 
+    @needs_input(\"ocg_answers.csv\")
     def enablers_text(self) -> None:
         reg = self.enablers()
         reg = reg[reg["scope"].eq(REGION)].set_index("indicator")
@@ -597,6 +702,7 @@ class FactorsPage(Page):
             lines.append("- " + ours + ".")
         self.say("\n".join(lines))
 
+    @needs_input(\"ocg_register.csv\")
     def geography_figure(self) -> None:
         geo = self.table("ocg_geography")
         abroad = geo[geo["scope"].eq(REGION) & geo["measure"].eq("active_abroad")].sort_values("groups", ascending=False)

@@ -4,6 +4,7 @@
     socta run      [--data DIR] [--audience A] [--country ISO3 ...] [--area ID ...] [--jobs N]
     socta build    [--data DIR] [--audience A]
     socta report   [--data DIR] [--audience A]       # all three
+    socta import   --mapping MAPPING.yaml --out DIR/statistics.csv [--data DIR]
 """
 from __future__ import annotations
 
@@ -14,6 +15,12 @@ import time
 from pathlib import Path
 
 from .config import DEFAULT_DATA_DIR, REGION, ConfigError, Project
+
+
+def escape(text: str) -> str:
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
 
 
 def _console():
@@ -46,6 +53,9 @@ def cmd_validate(project: Project, console, write: bool = True, quiet: bool = Fa
     rows = ", ".join(f"{name} {len(frame)} rows" for name, frame in result.tables.items())
     if not quiet:
         console.print(f"[green]✓ data valid[/] ({project.data_dir}): {rows}")
+        for warning in result.warnings:  # grouped findings; an indented line details the one before
+            detail = warning.startswith("  ")
+            console.print(("        " if detail else "[yellow]warning[/] ") + escape(warning.strip()))
     if write:
         written = write_processed(project, result)
         if not quiet:
@@ -170,6 +180,37 @@ def cmd_build(project: Project, args, console) -> int:
     return 0
 
 
+def cmd_import(args, console) -> int:
+    """Source tables → statistics.csv (and provenance.csv) through a declared mapping file."""
+    from .importer import ImportFailed, MappingError, run_import
+
+    try:
+        result, written = run_import(args.mapping, args.out, data_dir=args.data, write=not args.dry_run)
+    except MappingError as exc:
+        console.print(f"[bold red]Mapping error[/] ({args.mapping}):")
+        console.print(str(exc), markup=False)
+        return 2
+    except ConfigError as exc:
+        console.print("[bold red]Configuration error[/]:")
+        console.print(str(exc), markup=False)
+        return 2
+    except ImportFailed as exc:
+        for line in exc.report:
+            console.print(line, markup=False)
+        console.print(f"[bold red]{len(exc.problems)} problem(s)[/]; nothing was written:")
+        for problem in exc.problems:
+            console.print(f"  • {problem}", markup=False)
+        return 1
+    for line in result.report:
+        console.print(line, markup=False)
+    if written:
+        console.print(f"[green]✓ {len(result.rows)} rows imported[/]: " + ", ".join(str(p) for p in written), markup=False)
+        console.print(f"Next: socta validate --data {Path(args.out).parent}", markup=False)
+    else:
+        console.print(f"[green]✓ {len(result.rows)} rows would be imported[/] (--dry-run: nothing written)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="socta", description="Serious and Organised Crime Threat Assessment toolkit")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -205,12 +246,23 @@ def build_parser() -> argparse.ArgumentParser:
     common(p), edition(p), running(p)
     p.add_argument("--keep-going", action="store_true", help="build the book even if some notebooks failed "
                    "(their previous pages are used)")
+    p = sub.add_parser("import", help="turn source tables into statistics.csv through a mapping file",
+                       description="Read the source files a mapping file declares and write statistics.csv and, "
+                       "beside it, provenance.csv (source file, row and value as published of every row). "
+                       "The mapping format is described in data/README.md.")
+    p.add_argument("--mapping", type=Path, required=True, help="the mapping file (YAML), e.g. data/open/mapping.yaml")
+    p.add_argument("--out", type=Path, required=True, help="the statistics file to write, e.g. data/open/statistics.csv")
+    p.add_argument("--data", type=Path, default=None, help="data folder whose reference (indicators, countries) the "
+                   "mapping is checked against (default: the folder of --out)")
+    p.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     console = _console()
+    if args.command == "import":  # writes a data folder's statistics; needs no dataset.yaml yet
+        return cmd_import(args, console)
     languages = None
     try:
         kwargs = {"data_dir": args.data}

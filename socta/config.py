@@ -8,6 +8,7 @@ touching the repository.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 
@@ -71,15 +72,38 @@ class Project:
                 f"{path} is missing: every data folder describes itself (name, synthetic: true/false, "
                 "description); copy data/demo/dataset.yaml and edit it"
             )
-        meta = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        try:
+            meta = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            raise ConfigError(f"{path}: cannot read it ({exc}); fix the YAML syntax") from exc
+        if not isinstance(meta, dict):
+            raise ConfigError(f"{path}: expected keys such as 'name:' and 'synthetic:', one per line")
         if "synthetic" not in meta or not isinstance(meta["synthetic"], bool):
             raise ConfigError(f"{path}: set 'synthetic: true' or 'synthetic: false'")
+        if not str(meta.get("name") or "").strip():
+            raise ConfigError(f"{path}: give the dataset a 'name:' (it is printed on every page)")
         return meta
 
     @property
     def years(self) -> tuple[int, int]:
-        a = self.settings["assessment"]
-        return int(a["first_year"]), int(a["last_year"])
+        """The assessment period: ``dataset.yaml`` ``period`` when given, else settings.yaml's years."""
+        period = self.dataset.get("period")
+        if period is None:
+            a = self.settings["assessment"]
+            return int(a["first_year"]), int(a["last_year"])
+        where = self.data_dir / "dataset.yaml"
+        try:
+            first, last = (int(y) for y in period)
+        except (TypeError, ValueError):
+            raise ConfigError(f"{where}: 'period' must be two years, e.g. period: [2014, 2024]; found {period!r}") from None
+        lo, hi = (int(y) for y in self.settings["assessment"]["valid_years"])
+        if not lo <= first < last <= hi:
+            raise ConfigError(f"{where}: period {first}–{last} must run forward within the valid years {lo}–{hi} "
+                              "(settings.yaml assessment.valid_years) and span at least two years")
+        if last > date.today().year:
+            raise ConfigError(f"{where}: period ends in {last}, a year still in the future; "
+                              f"the last year can be {date.today().year} at most")
+        return first, last
 
     def edition_dir(self, audience: str, lang: str) -> Path:
         return self.build_dir / f"{audience}-{lang}"

@@ -11,6 +11,8 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 from cycler import cycler
 
+from .i18n import t
+
 # Okabe & Ito (2008): distinguishable with the common colour-vision deficiencies; ordered so
 # neighbours also differ in lightness when printed in grey.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -83,3 +85,35 @@ def spread_labels(positions: list[float], min_gap: float) -> list[float]:
 def thousands(ax, axis: str = "y") -> None:
     fmt = mpl.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}")
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
+
+
+def observed_line(ax, series, colour: str, label: str | None = None) -> None:
+    """One yearly series as the data support it (a frame from :func:`socta.series.yearly`).
+
+    Whole-year values are joined by a line that breaks at every gap (a missing year is NaN, never
+    0); a part-year value is an open circle not joined to the line; a value published only as
+    below N is an open downward triangle at N (the value lies under it), a lower bound (more
+    than N) an open upward triangle.
+    """
+    whole = series["value"].where(series["months"].isna())
+    ax.plot(series["year"], whole, marker="o", ms=3.5, lw=1.8, color=colour, label=label)
+    part = series[series["value"].notna() & series["months"].notna()]
+    if len(part):
+        ax.plot(part["year"], part["value"], ls="", marker="o", ms=6, mfc="white", mec=colour)
+    for censor, marker in (("below", "v"), ("above", "^")):
+        hit = series[series["censor"].eq(censor) & series["bound"].notna()]
+        if len(hit):
+            ax.plot(hit["year"], hit["bound"], ls="", marker=marker, ms=6, mfc="white", mec=colour)
+    ax.set_ylim(bottom=0)
+
+
+def marks_used(series) -> list[str]:
+    """The caption sentences that explain the open markers :func:`observed_line` drew."""
+    marks = []
+    if (series["value"].notna() & series["months"].notna()).any():
+        marks.append(t("An open circle is a figure for part of the year only, not joined to the line."))
+    if (series["censor"].eq("below") & series["bound"].notna()).any():
+        marks.append(t("An open downward triangle marks a value published only as below that level."))
+    if (series["censor"].eq("above") & series["bound"].notna()).any():
+        marks.append(t("An open upward triangle marks a lower bound: the value is more than that."))
+    return marks

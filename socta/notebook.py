@@ -35,6 +35,16 @@ def markdown_table(frame: pd.DataFrame, align: dict[str, str] | None = None) -> 
     return "\n".join([header, rule, *body])
 
 
+def judgement_sentence(term: str, opening: str, indicator: str, scope: str, forecast_year: int, reference_year: int,
+                       probability: str) -> str:
+    """The key-judgement sentence, grammatical for every yardstick term: ``opening`` comes from the
+    yardstick's configuration ("There is a {term} that", "It is {term} that")."""
+    start = t(opening or "It is {term} that", term=f"**{t(term)}**")
+    return t("{start} {indicator} in {scope} will be higher in {next} than in {ref} (estimated probability {p}%).",
+             start=start, indicator=indicator, scope=scope, next=str(forecast_year), ref=str(reference_year),
+             p=probability)
+
+
 def probability_text(percent: float) -> str:
     """A probability for prose: whole percent, but never a false 0% or 100% from rounding."""
     if percent > 99:
@@ -98,14 +108,15 @@ class Page:
         return s[s["year"].between(self.first_year, self.last_year)]
 
     def series(self, indicator: str, by: str | None = None, scope: str | None = None) -> pd.DataFrame:
-        """Yearly values of an indicator for a scope (the region sums its countries), optionally by
-        ``submarket``, ``category`` or ``country``."""
+        """Yearly values of an indicator for a scope, optionally by ``submarket``, ``category`` or
+        ``country``: every year of the period, gaps as NA, a total only where every part reported
+        (see :func:`socta.series.yearly`)."""
+        from .series import yearly
+
         scope = scope or self.scope
-        s = self.statistics[self.statistics["indicator"].eq(indicator)]
-        if scope != REGION:
-            s = s[s["country"].eq(scope)]
-        keys = ["year"] + ([by] if by else [])
-        return s.groupby(keys, as_index=False)["value"].sum()
+        countries = self.countries if scope == REGION else [scope]
+        return yearly(self.statistics, self.ref.indicators.loc[indicator], countries,
+                      range(self.first_year, self.last_year + 1), self.ref.observation_status, by=by)
 
     @cached_property
     def population(self) -> pd.DataFrame:
@@ -135,58 +146,123 @@ class Page:
         s = self.scores
         return s[s["scope"].eq(scope or self.scope) & s["area"].eq(area or self.area)].iloc[0]
 
-    def trend(self, indicator: str, scope: str | None = None) -> pd.Series | None:
-        """The fitted trend of an indicator's total in a scope (latest period), or None if not fitted."""
+    def trend_row(self, indicator: str, scope: str | None = None) -> pd.Series | None:
+        """The trend record of an indicator's total in a scope (latest period), fitted or not."""
         tr = self.table("trends")
         hit = tr[tr["scope"].eq(scope or self.scope) & tr["indicator"].eq(indicator)]
-        if hit.empty or pd.isna(hit.iloc[0].get("change_per_year")):
-            return None
-        return hit.iloc[0]
+        return None if hit.empty else hit.iloc[0]
 
-    def headline_indicator(self, area: str | None = None) -> str:
+    def trend(self, indicator: str, scope: str | None = None) -> pd.Series | None:
+        """The fitted trend of an indicator's total in a scope (latest period), or None if not fitted."""
+        hit = self.trend_row(indicator, scope)
+        if hit is None or hit.get("reason") or pd.isna(hit.get("change_per_year")):
+            return None
+        return hit
+
+    def trend_reason(self, tr: pd.Series | None) -> str:
+        """Why no trend is given, in words."""
+        reason = "" if tr is None else tr.get("reason", "")
+        minimum = int(self.project.settings["trends"].get("min_points", 5))
+        since = ""
+        if tr is not None and pd.notna(tr.get("break_year")):
+            since = " " + t("since the break in series in {year}", year=str(int(tr["break_year"])))
+        return {
+            "no_data": t("no data"),
+            "too_few_points": t("fewer than {n} years with a final whole-year value{since}", n=str(minimum), since=since),
+            "too_sparse": t("counts too small to fit a trend"),
+            "no_anchor": t("no final value to project from"),
+        }.get(reason, t("no data") if tr is None else t("not fitted"))
+
+    def headline_indicator(self, area: str | None = None) -> str | None:
         ind = self.ref.indicators
-        return ind[ind["area_id"].eq(area or self.area) & ind["headline"]].index[0]
+        hit = ind[ind["area_id"].eq(area or self.area) & ind["headline"]].index
+        return hit[0] if len(hit) else None
+
+    def has_input(self, name: str) -> bool:
+        """Whether the dataset includes an (optional) input file."""
+        return any(f["file"] == name and not f.get("absent") for f in self.inputs)
 
     def judgement(self, area: str | None = None, scope: str | None = None) -> dict | None:
-        """The key judgement on an area in a scope: will its headline indicator rise next year?
+        """The key judgement on an area in a scope: will its headline indicator rise in the forecast year?
 
-        The likelihood term comes from the yardstick; the confidence from the evidence behind it.
+        The likelihood term comes from the yardstick, and only when the evidence supports one: with no
+        fitted trend, an interval too wide to read, or low analytic confidence, the judgement says so
+        plainly instead (``term`` is then None).
         """
         from .judgements import confidence_level, likelihood_term
 
         area, scope = area or self.area, scope or self.scope
         indicator = self.headline_indicator(area)
-        trend = self.trend(indicator, scope)
-        if trend is None:
-            return None
-        likelihood = likelihood_term(trend["p_exceeds_last"], self.ref.yardstick)
+        scope_name = t("the region") if scope == REGION else t(self.ref.country_name(scope))
         ev = self.table("evidence")
         ev = ev[ev["scope"].eq(scope) & ev["area"].eq(area)].iloc[0]
         confidence = confidence_level(ev["graded_share"], ev["completeness"], int(ev["respondents"]),
                                       self.project.settings["confidence"])
-        scope_name = t("the region") if scope == REGION else t(self.ref.country_name(scope))
-        pct = lambda v: ("+" if v >= 0 else "−") + fmt_number(abs(100 * v), 1) + "%"  # noqa: E731
-        text = t(
-            "It is **{term}** that {indicator} in {scope} will be higher in {next} than in {last} (estimated "
-            "probability {p}%). The fitted trend is {change} a year (90% interval {low} to {high}) over "
-            "{first}–{last}.",
-            term=t(likelihood.term), indicator=t(self.ref.indicators.at[indicator, "name_en"]).lower(),
-            scope=scope_name, next=str(int(trend["last_year"]) + 1), last=str(int(trend["last_year"])),
-            p=probability_text(likelihood.percent), change=pct(trend["change_per_year"]),
-            low=pct(trend["change_low"]), high=pct(trend["change_high"]),
-            first=str(int(trend["last_year"]) - int(trend["years"]) + 1))
         basis = t("Analytic confidence: **{level}**. {graded} of the statistics behind it come from reliable sources "
                   "with confirmed information, {complete} of the expected values are present, and {n} expert "
                   "respondents assessed the area.", level=t(confidence),
                   graded=fmt_percent(ev["graded_share"]), complete=fmt_percent(ev["completeness"]),
                   n=int(ev["respondents"]))
-        return {"area": area, "scope": scope, "term": likelihood.term, "percent": likelihood.percent,
-                "in_gap": likelihood.in_gap, "confidence": confidence, "text": text, "basis": basis}
+        missing = [t(self.ref.country_name(c)) for c in str(ev.get("missing_countries", "") or "").split("|")
+                   if c in self.ref.countries.index]
+        if missing and scope == REGION:
+            basis += " " + t("No {year} value from: {countries}.", year=str(self.last_year), countries=", ".join(missing))
+        result = {"area": area, "scope": scope, "term": None, "percent": float("nan"), "in_gap": False,
+                  "confidence": confidence, "basis": basis}
+        if indicator is None:
+            result["text"] = t("No judgement on {area} in {scope}: no headline indicator is configured for it.",
+                               area=self.area_name(area).lower(), scope=scope_name)
+            return result
+        name = t(self.ref.indicators.at[indicator, "name_en"]).lower()
+        tr = self.trend_row(indicator, scope)
+        trend = self.trend(indicator, scope)
+        if trend is None:
+            result["text"] = t("The data cannot support a judgement on whether {indicator} in {scope} will rise: "
+                               "{reason}.", indicator=name, scope=scope_name, reason=self.trend_reason(tr))
+            return result
+        pct = lambda v: ("+" if v >= 0 else "−") + fmt_number(abs(100 * v), 1) + "%"  # noqa: E731
+        fitted = t("The fitted trend is {change} a year (90% interval {low} to {high}) over {first}–{last}.",
+                   change=pct(trend["change_per_year"]), low=pct(trend["change_low"]), high=pct(trend["change_high"]),
+                   first=str(int(trend["first_year"])), last=str(int(trend["last_observed_year"])))
+        if bool(trend.get("wide_interval")) or confidence == "low":
+            why = t("the fitted change is too uncertain") if bool(trend.get("wide_interval")) else \
+                t("analytic confidence is low")
+            result["text"] = t("The data cannot support a judgement on whether {indicator} in {scope} will be higher in "
+                               "{next} than in {ref}: {why}.", indicator=name, scope=scope_name,
+                               next=str(int(trend["forecast_year"])), ref=str(int(trend["reference_year"])), why=why) \
+                + " " + fitted
+            return result
+        likelihood = likelihood_term(trend["p_exceeds_last"], self.ref.yardstick)
+        result.update(term=likelihood.term, percent=likelihood.percent, in_gap=likelihood.in_gap)
+        result["text"] = judgement_sentence(likelihood.term, self.yardstick_opening(likelihood.term), name, scope_name,
+                                            int(trend["forecast_year"]),
+                                            int(trend["reference_year"]), probability_text(likelihood.percent)) + " " + fitted
+        return result
+
+    MISSING_INPUT = {
+        "ocg_register.csv": "No OCG register is part of this dataset, so this page cannot describe the organised crime "
+                            "groups; the threat scores rest on the statistics and the expert assessments.",
+        "ocg_answers.csv": "No OCG indicator answers are part of this dataset, so the groups' use of corruption, legal "
+                           "business structures and money laundering cannot be described here.",
+        "expert_assessments.csv": "No expert assessments are part of this dataset, so harm is not scored.",
+    }
+
+    def say_missing(self, name: str) -> None:
+        """Say once per page that an optional input is absent and what that leaves out."""
+        said = self.__dict__.setdefault("_said_missing", set())
+        if name not in said:
+            said.add(name)
+            self.say(f"*{t(self.MISSING_INPUT[name])}*")
+
+    def yardstick_opening(self, term: str) -> str:
+        y = self.ref.yardstick
+        if "opening" not in y.columns:
+            return "It is {term} that"
+        hit = y.loc[y["term"].eq(term), "opening"]
+        return hit.iloc[0] if len(hit) and hit.iloc[0] else "It is {term} that"
 
     def judgement_box(self, area: str | None = None, scope: str | None = None, title: str | None = None) -> None:
         j = self.judgement(area, scope)
-        if j is None:
-            return
         heading = title or t("Key judgement")
         md(f"```{{admonition}} {heading}\n:class: key-judgement\n{j['text']}\n\n{j['basis']}\n```")
 
@@ -241,11 +317,12 @@ class Page:
         self.names.append(name)
 
     def show_table(self, frame: pd.DataFrame, key: str, caption: str, align: dict[str, str] | None = None,
-                   source: str | None = None) -> None:
-        """Show a formatted table (strings in cells) as a numbered, captioned, named table."""
+                   source: str | None = None, notes: str = "") -> None:
+        """Show a formatted table (strings in cells) as a numbered, captioned, named table; ``notes``
+        (the legend of its flags) goes under it, before the source."""
         name = f"tbl-{self.page_id}-{key}"
-        md(f"```{{table}} {caption}\n:name: {name}\n\n{markdown_table(frame, align)}\n```\n\n"
-           f"*{source or self.source_statistics}*")
+        below = (f"{notes}  \n" if notes else "") + f"*{source or self.source_statistics}*"
+        md(f"```{{table}} {caption}\n:name: {name}\n\n{markdown_table(frame, align)}\n```\n\n{below}")
         self.names.append(name)
 
     @property

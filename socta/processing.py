@@ -17,6 +17,7 @@ import pandas as pd
 from . import scoring
 from .config import REGION, Project
 from .reference import Reference
+from .coverage import cell_coverage
 from .disclosure import suppress
 from .validation import ValidationResult
 
@@ -46,8 +47,10 @@ def processed_tables(project: Project, result: ValidationResult) -> dict[str, di
     window = int(project.settings["assessment"]["trend_window"])
     scopes = {**{c: [c] for c in ref.countries.index}, REGION: list(ref.countries.index)}
     seed = int(project.settings["trends"]["seed"])
-    trends_now = trend_table(stats, ref.indicators, scopes, last, 2 * window, seed)
-    trends_before = trend_table(stats, ref.indicators, scopes, last - window, 2 * window, seed)
+    span = max(2 * window, 1)
+    trends_now = trend_table(stats, ref, scopes, last, span, seed, project.settings)
+    trends_before = trend_table(stats, ref, scopes, last - window, span, seed, project.settings)
+    have_register = present(project, "ocg_register.csv")
     # scores use the unsuppressed aggregates, so both editions rank alike
     ocg_tables = {
         "ocg_aggregates": aggregates,
@@ -62,9 +65,11 @@ def processed_tables(project: Project, result: ValidationResult) -> dict[str, di
         "population": ref.population,
         "trends": trends_now,
         "trends_previous": trends_before,
-        "evidence": evidence(stats, expert, ref, scopes, last, 2 * window),
-        "area_scores": scoring.area_scores(expert, aggregates, trends_now, ref, project.settings),
-        "area_scores_previous": scoring.area_scores(expert, aggregates, trends_before, ref, project.settings),
+        "evidence": evidence(stats, expert, ref, scopes, last, span),
+        "coverage": cell_coverage(stats, ref, first, last),
+        "area_scores": scoring.area_scores(expert, aggregates, trends_now, ref, project.settings, have_register),
+        "area_scores_previous": scoring.area_scores(expert, aggregates, trends_before, ref, project.settings,
+                                                    have_register),
         "ocg_enablers": scoring.ocg_enablers(t["ocg_answers.csv"], register, ref),
     }
     threshold = int(project.settings["public"]["small_count_threshold"])
@@ -127,27 +132,36 @@ def evidence(stats: pd.DataFrame, expert: pd.DataFrame, ref: Reference, scopes: 
              end_year: int, span: int) -> pd.DataFrame:
     """What the judgements on each scope × area rest on, as aggregates a public edition may show.
 
-    ``graded_share``: share of the statistics rows whose source is reliable (A, B) and whose
-    information is confirmed (1, 2); ``completeness``: rows present against rows expected (every
-    indicator, sub-market and category, every year of the span, every country of the scope);
-    ``respondents``: expert assessments.
+    ``graded_share``: share of the statistics rows with a value whose source is reliable (A, B) and
+    whose information is confirmed (1, 2); ``completeness``: country × indicator × year cells of the
+    span with a complete usable value (a gap, a ``<N`` or a missing sub-series counts against it),
+    against every cell expected; ``respondents``: expert assessments; ``missing_countries``: the
+    scope's countries with no usable value of the area's headline indicator in ``end_year``.
     """
-    window = stats[stats["year"].between(end_year - span + 1, end_year)]
-    years = window["year"].nunique() and span
+    first = end_year - span + 1
+    cells = cell_coverage(stats, ref, first, end_year)
+    cells["area"] = cells["indicator"].map(ref.indicators["area_id"])
+    window = stats[stats["year"].between(first, end_year) & stats["value"].notna()]
+    headline = ref.indicators[ref.indicators["headline"]].set_index("area_id")["indicator_id"]
     rows = []
     for scope, countries in scopes.items():
         for area in ref.top_areas.index:
-            specs = ref.indicators[ref.indicators["area_id"].eq(area)]
-            per_year = sum(max(len(s["submarket_list"]), 1) * max(len(s["category_list"]), 1) for _, s in specs.iterrows())
-            expected = per_year * years * len(countries)
+            expected = cells[cells["area"].eq(area) & cells["country"].isin(countries)]
             got = window[window["area"].eq(area) & window["country"].isin(countries)]
             good = got["grade"].str[0].isin(["A", "B"]) & got["grade"].str[1:].isin(["1", "2"])
             experts = expert[expert["area"].eq(area) & expert["country"].isin(countries)]
+            latest = expected[expected["year"].eq(end_year) & expected["indicator"].eq(headline.get(area, ""))]
             rows.append({"scope": scope, "area": area, "rows": len(got),
                          "graded_share": float(good.mean()) if len(got) else 0.0,
-                         "completeness": min(len(got) / expected, 1.0) if expected else 0.0,
-                         "respondents": len(experts)})
+                         "completeness": float(expected["has_value"].mean()) if len(expected) else 0.0,
+                         "respondents": len(experts),
+                         "missing_countries": "|".join(sorted(latest.loc[~latest["has_value"], "country"]))})
     return pd.DataFrame(rows)
+
+
+def present(project: Project, name: str) -> bool:
+    """Whether an optional input file is in the data folder."""
+    return project.input_path(name).is_file()
 
 
 def write_processed(project: Project, result: ValidationResult) -> dict[str, Path]:
@@ -217,6 +231,8 @@ def input_manifest(project: Project, result: ValidationResult) -> list[dict]:
     return [
         {"file": name, "rows": len(frame), "restricted": restricted.get(name, False),
          "sha256": hashlib.sha256(project.input_path(name).read_bytes()).hexdigest()}
+        if project.input_path(name).is_file() else
+        {"file": name, "rows": 0, "restricted": restricted.get(name, False), "sha256": "", "absent": True}
         for name, frame in result.tables.items()
     ]
 

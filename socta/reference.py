@@ -22,6 +22,7 @@ REFERENCE_FILES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "probability_yardstick.csv": (("term", "lower_pct", "upper_pct"), ("lower_pct", "upper_pct")),
     "grading_profiles.csv": (("profile", "dimension", "code", "meaning"), ()),
     "sleipnir_attributes.csv": (("attribute", "name_en", "weight", "indicator_id", "note"), ("weight",)),
+    "observation_status.csv": (("code", "name_en", "footnote", "missing", "breaks_series", "fit", "anchor"), ()),
 }
 
 
@@ -125,6 +126,16 @@ class Reference:
     def handling_codes(self) -> list[str]:
         g = self.grading
         return list(g.loc[g["dimension"].eq("handling"), "code"])
+
+    @cached_property
+    def observation_status(self) -> pd.DataFrame:
+        """The SDMX observation-status code list (CL_OBS_STATUS) and what each code means here:
+        ``missing`` (no value), ``breaks_series`` (a trend starts afresh), ``fit`` (usable in a trend
+        fit), ``anchor`` (a projection may start from it)."""
+        frame = self.table("observation_status.csv")
+        for column in ("missing", "breaks_series", "fit", "anchor"):
+            frame[column] = frame[column].str.lower().eq("true")
+        return frame.set_index("code", drop=False)
 
     def country_name(self, iso3: str) -> str:
         return self.countries.at[iso3, "name_en"]

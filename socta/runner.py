@@ -94,7 +94,7 @@ def grid(project: Project, audience: str, lang: str, processed_dir: Path,
         if areas is not None and area not in areas:
             continue
         name = t(ref.areas.at[area, "name_en"])
-        jobs += scoped(f"areas/{area}.md", f"areas/{area}", lambda s, name=name: f"{name} — {s}", area)
+        jobs += scoped("area.md", f"areas/{area}", lambda s, name=name: f"{name} — {s}", area)
     if areas is None or "ocg" in areas:
         jobs += scoped("ocg.md", "ocg", lambda s: t("Organised crime groups — {scope}", scope=s))
     if areas is None and region_wanted:

@@ -135,11 +135,12 @@ def _scope_rows(expert: pd.DataFrame, ref: Reference):
 
 
 def area_threat(expert: pd.DataFrame, aggregates: pd.DataFrame, ref: Reference,
-                stat_trend: pd.DataFrame | None = None) -> pd.DataFrame:
+                stat_trend: pd.DataFrame | None = None, have_register: bool = True) -> pd.DataFrame:
     """Crime-area threat per scope and area: 0-4 sub-scores and their weighted score 0-100.
 
     ``stat_trend`` (scope, area, stat_trend) supplies the statistics-based trend sub-score; without
-    it that sub-score is unknown and left out of the weighted score.
+    it that sub-score is unknown and left out of the weighted score. Without an OCG register
+    (``have_register`` False) the OCG sub-scores are unknown too, and left out the same way.
     """
     lookup = {} if stat_trend is None else stat_trend.set_index(["scope", "area"])["stat_trend"].to_dict()
     weights = ref.threat_indicators["weight"].astype(float)
@@ -159,6 +160,8 @@ def area_threat(expert: pd.DataFrame, aggregates: pd.DataFrame, ref: Reference,
                 "international": SUBSCORE_MAX * a["international"] / ocgs if ocgs else 0.0,
                 "stat_trend": lookup.get((scope, area), np.nan),
             }
+            if not have_register:  # no register is not "no groups": the OCG sub-scores are unknown
+                sub.update(ocg_number=np.nan, ocg_threat=np.nan, international=np.nan)
             rows.append({"scope": scope, "area": area, **sub, "threat": weighted_score(sub, weights)})
     return pd.DataFrame(rows)
 
@@ -200,7 +203,12 @@ def prioritise(threat: pd.DataFrame, harm: pd.DataFrame, settings: dict) -> pd.D
     cfg = settings["priority"]
     w = cfg["weights"]
     frame = threat[["scope", "area", "threat"]].merge(harm[["scope", "area", "harm"]], on=["scope", "area"])
-    frame["priority"] = (w["threat"] * frame["threat"] + w["harm"] * frame["harm"]) / (w["threat"] + w["harm"])
+    # like every score here: the weighted mean of what is known (harm is unknown without experts)
+    weights = pd.Series({"threat": float(w["threat"]), "harm": float(w["harm"])})
+    frame["priority"] = [weighted_score({"threat": t_ / 25, "harm": h / 25}, weights) for t_, h in
+                         zip(frame["threat"], frame["harm"])]
+    frame["priority_basis"] = [("threat+harm" if pd.notna(t_) and pd.notna(h) else "threat" if pd.notna(t_)
+                                else "harm" if pd.notna(h) else "") for t_, h in zip(frame["threat"], frame["harm"])]
     frame["rank"] = frame.groupby("scope")["priority"].rank(ascending=False, method="min").astype("Int64")  # NaN: not assessed
     frame["tier"] = frame["priority"].map(lambda s: band_of(s, cfg["tiers"]))
     return frame.sort_values(["scope", "rank"]).reset_index(drop=True)
@@ -209,11 +217,14 @@ def prioritise(threat: pd.DataFrame, harm: pd.DataFrame, settings: dict) -> pd.D
 def change_between_periods(series: pd.DataFrame, last_year: int, window: int) -> float:
     """Percentage change of the yearly mean over the last ``window`` years against the ``window`` before.
 
-    ``series`` has columns ``year`` and ``value``; NaN when the earlier period has no data or sums to 0.
+    ``series`` has columns ``year`` and ``value``. NaN unless every year of both periods has a value
+    (a mean over the years that happen to be present would compare unlike periods), or when the
+    earlier period sums to 0.
     """
     recent = series[series["year"].between(last_year - window + 1, last_year)]["value"]
     earlier = series[series["year"].between(last_year - 2 * window + 1, last_year - window)]["value"]
-    if recent.empty or earlier.empty or earlier.mean() == 0:
+    if len(recent) < window or len(earlier) < window or recent.isna().any() or earlier.isna().any() \
+            or earlier.mean() == 0:
         return np.nan
     return float(100 * (recent.mean() / earlier.mean() - 1))
 
@@ -248,9 +259,9 @@ def stat_trend_subscores(trends: pd.DataFrame, settings: dict) -> pd.DataFrame:
 
 
 def area_scores(expert: pd.DataFrame, aggregates: pd.DataFrame, trends: pd.DataFrame, ref: Reference,
-                settings: dict) -> pd.DataFrame:
+                settings: dict, have_register: bool = True) -> pd.DataFrame:
     """Threat with its sub-scores, harm with its dimensions, priority, rank and tier: one row per scope × area."""
-    threat = area_threat(expert, aggregates, ref, stat_trend_subscores(trends, settings))
+    threat = area_threat(expert, aggregates, ref, stat_trend_subscores(trends, settings), have_register)
     harm = harm_scores(expert, ref)
     ranked = prioritise(threat, harm, settings)
     return ranked.merge(threat.drop(columns="threat"), on=["scope", "area"]).merge(

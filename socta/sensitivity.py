@@ -24,21 +24,39 @@ def rank_robustness(threat_sub: pd.DataFrame, harm_sub: pd.DataFrame, threat_w: 
     """For one scope: per area, P(rank ≤ top), P(rank 1) and the median rank over weight draws.
 
     ``threat_sub``/``harm_sub``: one row per area (index), one 0-4 column per indicator/dimension named
-    as in the weight series. Missing sub-scores count as 0 here, so give complete inputs.
+    as in the weight series. A missing sub-score is treated exactly as the main score treats it
+    (:func:`socta.scoring.weighted_score`): left out, the weights of the known ones rescaled. An area
+    with no known score at all is not ranked (NaN).
     """
     rng = np.random.default_rng(seed)
     areas = threat_sub.index
-    T = threat_sub[threat_w.index].fillna(0).to_numpy(float)         # areas × threat indicators
-    H = harm_sub[harm_w.index].fillna(0).to_numpy(float)             # areas × harm dimensions
+    T = threat_sub[threat_w.index].to_numpy(float)                   # areas × threat indicators
+    H = harm_sub[harm_w.index].to_numpy(float)                       # areas × harm dimensions
     wt = dirichlet_around(threat_w.to_numpy(), concentration, draws, rng)   # draws × indicators
     wh = dirichlet_around(harm_w.to_numpy(), concentration, draws, rng)
     wp = dirichlet_around(np.array([priority_w["threat"], priority_w["harm"]]), concentration, draws, rng)
-    threat = 100 * wt @ T.T / SUBSCORE_MAX                           # draws × areas (weights sum to 1)
-    harm = 100 * wh @ H.T / SUBSCORE_MAX
-    priority = wp[:, [0]] * threat + wp[:, [1]] * harm
-    ranks = (-priority).argsort(axis=1).argsort(axis=1) + 1          # 1 = highest priority
+    threat = _known_mean(wt, T)                                      # draws × areas, 0-100
+    harm = _known_mean(wh, H)
+    both = np.stack([threat, harm])                                  # 2 × draws × areas
+    known = ~np.isnan(both)
+    weights = np.moveaxis(wp, 1, 0)[:, :, None] * known              # 2 × draws × areas
+    with np.errstate(invalid="ignore", divide="ignore"):
+        priority = (np.nan_to_num(both) * weights).sum(axis=0) / weights.sum(axis=0)
+    ranked = ~np.isnan(priority[0])
+    ranks = np.full(priority.shape, np.nan)
+    order = np.where(np.isnan(priority), -np.inf, priority)
+    ranks[:, ranked] = ((-order).argsort(axis=1).argsort(axis=1) + 1)[:, ranked]   # 1 = highest priority
     return pd.DataFrame({
-        "p_top": (ranks <= top).mean(axis=0),
-        "p_first": (ranks == 1).mean(axis=0),
-        "median_rank": np.median(ranks, axis=0),
+        "p_top": np.where(ranked, (ranks <= top).mean(axis=0), np.nan),
+        "p_first": np.where(ranked, (ranks == 1).mean(axis=0), np.nan),
+        "median_rank": np.where(ranked, np.nanmedian(np.where(ranked, ranks, 0), axis=0), np.nan),
     }, index=areas)
+
+
+def _known_mean(weights: np.ndarray, subscores: np.ndarray) -> np.ndarray:
+    """0-100 score per draw and area: weighted mean of the known 0-4 sub-scores (NaN if none known)."""
+    known = ~np.isnan(subscores)                                     # areas × items
+    with np.errstate(invalid="ignore", divide="ignore"):
+        points = weights @ np.nan_to_num(subscores).T                # draws × areas
+        possible = weights @ known.T.astype(float)
+        return np.where(possible > 0, 100 * points / (SUBSCORE_MAX * possible), np.nan)

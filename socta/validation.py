@@ -24,6 +24,11 @@ ISO3 = re.compile(r"^[A-Z]{3}$")
 OCG_ID = r"^[A-Z]{3}-OCG-[0-9]{3}$"
 CONFIDENCE = ["low", "moderate", "high"]
 INPUT_FILES = ["statistics.csv", "ocg_register.csv", "ocg_answers.csv", "expert_assessments.csv"]
+# an assessment can rest on statistics alone; without these the pages say what is missing
+OPTIONAL_FILES = ("ocg_register.csv", "ocg_answers.csv", "expert_assessments.csv")
+# "<5" (published as below 5), ">3300" (more than 3,300), ":" (not available)
+CENSORED = re.compile(r"^\s*([<>])\s*=?\s*(\d+(?:[.,]\d+)?)\s*$")
+NOT_AVAILABLE = {"", ":"}
 
 
 @dataclass(frozen=True, order=True)
@@ -66,6 +71,7 @@ class ValidationResult:
     problems: list[Problem]
     tables: dict[str, pd.DataFrame]
     notes: list[str]
+    warnings: list[str] = field(default_factory=list)  # grouped coverage findings: the data have holes
 
     @property
     def ok(self) -> bool:
@@ -109,11 +115,18 @@ def table_specs(project: Project, ref: Reference) -> list[TableSpec]:
                 "indicator": col("str", ref.indicators.index, "an indicator_id in indicators.csv"),
                 "submarket": col("str", required=False),
                 "category": col("str", required=False),
-                "value": col("float", checks=[pa.Check.ge(0)], words="a number of 0 or more"),
+                "value": Column("observation", required=False, checks=[pa.Check.ge(0)],
+                                expected="a number of 0 or more, '<N' (published as below N), '>N' (more than N), "
+                                         "or empty with a missing-value status (L, M, O, Q)"),
                 "unit": col("str", words="the indicator's unit in indicators.csv"),
                 "source": col("str", words="the source of the figure, e.g. Ministry of Interior, annual statistics"),
                 "grade": grade_col,
                 "handling_code": handling_col,
+                "status": Column("list", required=False, optional=True, checks=[],
+                                 expected="SDMX observation-status codes from observation_status.csv separated by |, "
+                                          "e.g. E or B|P (empty: a normal value)"),
+                "months": Column("int", required=False, optional=True, checks=[pa.Check.in_range(1, 11)],
+                                 expected="the months a part-year figure covers, 1 to 11 (empty: the whole year)"),
             },
             key=["country", "year", "indicator", "submarket", "category"],
         ),
@@ -198,6 +211,10 @@ def _parse_types(spec: TableSpec, frame: pd.DataFrame, written: pd.DataFrame) ->
         if column.required:
             for i in cells.index[empty]:
                 problems.append(Problem(spec.file, i + 2, name, "", f"empty; a value is required ({column.expected or column.kind})"))
+        if column.kind == "observation":
+            typed, more = _parse_observations(spec.file, name, cells, written[name], typed)
+            problems.extend(more)
+            continue
         if column.kind in ("int", "float"):
             numbers = pd.to_numeric(cells.where(~empty), errors="coerce")
             # "inf", "-Infinity" parse as numbers but are not values anyone can use
@@ -218,11 +235,32 @@ def _parse_types(spec: TableSpec, frame: pd.DataFrame, written: pd.DataFrame) ->
     return typed, problems
 
 
+def _parse_observations(file: str, name: str, cells: pd.Series, written: pd.Series,
+                        typed: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
+    """A value cell: a number, ``<N``/``>N`` (censored: ``censor`` below/above, ``bound`` N), or
+    not available (empty or ``:``; the status must then say why, checked in the cross-checks)."""
+    problems = []
+    text = cells.fillna("").astype(str).str.strip()
+    match = text.str.extract(CENSORED)
+    censored = match[0].notna()
+    numbers = pd.to_numeric(text.where(~censored & ~text.isin(NOT_AVAILABLE)), errors="coerce")
+    numbers = numbers.where(np.isfinite(numbers.astype("float64")))
+    bad = numbers.isna() & ~censored & ~text.isin(NOT_AVAILABLE)
+    for i in cells.index[bad]:
+        problems.append(Problem(file, i + 2, name, written[i], "is not a number; expected a number of 0 or more, "
+                                "'<N' for a value published as below N, '>N' for more than N, or ':' / empty when "
+                                "not available"))
+    typed[name] = numbers.astype("float64")
+    typed["censor"] = match[0].map({"<": "below", ">": "above"}).fillna("").astype(str)
+    typed["bound"] = pd.to_numeric(match[1].str.replace(",", ".", regex=False), errors="coerce")
+    return typed, problems
+
+
 def _schema(spec: TableSpec) -> pa.DataFrameSchema:
     columns = {
         name: pa.Column(
             # text columns: no dtype check (pandas 3 reads them as its string dtype, not object)
-            {"int": "Int64", "float": "float64"}.get(c.kind),
+            {"int": "Int64", "float": "float64", "observation": "float64"}.get(c.kind),
             checks=c.checks, nullable=True, coerce=False,
         )
         for name, c in spec.columns.items()
@@ -319,9 +357,15 @@ def validate(project: Project) -> ValidationResult:
     notes: list[str] = []
     tables: dict[str, pd.DataFrame] = {}
     raw: dict[str, pd.DataFrame] = {}
+    warnings: list[str] = []
     for spec in table_specs(project, ref):
         path: Path = project.input_path(spec.file)
-        numeric = {n for n, c in spec.columns.items() if c.kind in ("int", "float")}
+        numeric = {n for n, c in spec.columns.items() if c.kind in ("int", "float", "observation")}
+        if spec.file in OPTIONAL_FILES and not path.exists():
+            tables[spec.file] = empty_table(spec)
+            warnings.append(f"{spec.file}: not in the data folder; the assessment rests on the other files, and "
+                            f"the pages that need it say so ({MISSING_FILE_EFFECT[spec.file]}).")
+            continue
         try:
             read: CsvTable = read_csv_table(path, numeric_columns=numeric)
         except TableError as exc:
@@ -343,4 +387,78 @@ def validate(project: Project) -> ValidationResult:
         tables[spec.file] = typed
         raw[spec.file] = read.as_written
     problems.extend(_cross_checks(tables, raw, ref))
-    return ValidationResult(sorted(set(problems), key=lambda p: (p.file, p.row or 0, p.column or "")), tables, notes)
+    if "statistics.csv" in tables:
+        problems.extend(_status_checks(tables["statistics.csv"], raw["statistics.csv"], ref))
+    if "ocg_answers.csv" in raw and "ocg_register.csv" not in raw and len(tables["ocg_answers.csv"]):
+        problems.append(Problem("ocg_answers.csv", None, None, None,
+                                "answers without ocg_register.csv: add the register, or remove ocg_answers.csv"))
+    problems.extend(_demo_copy(project))
+    if not problems:
+        from .coverage import coverage_warnings
+
+        warnings.extend(coverage_warnings(project, ref, tables))
+    return ValidationResult(sorted(set(problems), key=lambda p: (p.file, p.row or 0, p.column or "")), tables, notes,
+                            warnings)
+
+
+MISSING_FILE_EFFECT = {
+    "ocg_register.csv": "no OCG chapter figures, no OCG sub-scores in the threat score",
+    "ocg_answers.csv": "no OCG threat scores",
+    "expert_assessments.csv": "no harm score, no expert trend or outlook; priorities rest on threat alone",
+}
+
+
+def empty_table(spec: TableSpec) -> pd.DataFrame:
+    """An input table with no rows, typed as a read one would be: what an absent optional file gives."""
+    dtypes = {"int": "Int64", "float": "float64", "observation": "float64"}
+    frame = pd.DataFrame({name: pd.Series(dtype=dtypes.get(c.kind, "str")) for name, c in spec.columns.items()})
+    return frame
+
+
+def _status_checks(stats: pd.DataFrame, written: pd.DataFrame, ref: Reference) -> list[Problem]:
+    """Observation status codes are known; an empty value says why it is missing; a missing-value
+    status carries no number."""
+    problems = []
+    known = ref.observation_status
+    missing_codes = set(known.index[known["missing"]])
+    codes = stats["status"].fillna("").astype(str).str.split("|")
+    for i, row_codes in zip(stats.index, codes):
+        row_codes = [c for c in row_codes if c]
+        unknown = [c for c in row_codes if c not in known.index]
+        if unknown:
+            guess = difflib.get_close_matches(unknown[0].upper(), list(known.index), n=1)
+            hint = f" (did you mean {guess[0]!r}? codes are capital letters)" if guess else ""
+            problems.append(Problem("statistics.csv", i + 2, "status", written.at[i, "status"],
+                                    f"unknown observation status{hint}; expected codes from observation_status.csv: "
+                                    f"{', '.join(known.index)}, separated by |"))
+            continue
+        has_number = pd.notna(stats.at[i, "value"]) or stats.at[i, "censor"] != ""
+        says_missing = bool(missing_codes & set(row_codes))
+        if not has_number and not says_missing:
+            problems.append(Problem("statistics.csv", i + 2, "value", written.at[i, "value"],
+                                    "no value: write the number, '<N' if published as below N, or leave it empty "
+                                    "with status O (missing), L (not collected), M (cannot exist) or Q (suppressed)"))
+        elif has_number and says_missing:
+            problems.append(Problem("statistics.csv", i + 2, "status", written.at[i, "status"],
+                                    "says the value is missing, but the row has one: remove the status or the value"))
+    return problems
+
+
+def _demo_copy(project: Project) -> list[Problem]:
+    """A folder that calls itself real must not carry the synthetic demonstration files."""
+    import hashlib
+
+    from .config import DEFAULT_DATA_DIR
+
+    if project.dataset.get("synthetic") or project.data_dir == DEFAULT_DATA_DIR.resolve():
+        return []
+    problems = []
+    for name in INPUT_FILES:
+        own, demo = project.input_path(name), DEFAULT_DATA_DIR / name
+        if own.is_file() and demo.is_file() and \
+                hashlib.sha256(own.read_bytes()).digest() == hashlib.sha256(demo.read_bytes()).digest():
+            problems.append(Problem(name, None, None, None,
+                                    "is the synthetic demonstration file of data/demo/, but dataset.yaml says "
+                                    "'synthetic: false': remove it (the file is optional unless it is statistics.csv) "
+                                    "or replace it with your real data"))
+    return problems

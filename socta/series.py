@@ -1,0 +1,91 @@
+"""Yearly series as the data support them: gaps stay gaps, flags travel with the values.
+
+One function, :func:`yearly`, turns the long statistics table into the series a page draws, a
+table prints and a trend is fitted to, for one country or for several (the region). Its rules:
+
+- Every year of the window gets a row, so a year with no data is a gap (``value`` NA), never 0.
+- A total (over countries, sub-markets or categories) is given only when **every** cell it adds up
+  has a value: a sum over what happens to be present would fall whenever a country is late. An
+  incomplete year keeps ``value`` NA and names what is missing in ``missing_countries``.
+- A value published as ``<N`` (censored) or ``>N`` (a lower bound) is not a number: ``value`` is NA
+  and ``censor``/``bound`` say what is known, so a figure can draw it as censored.
+- Observation-status codes (SDMX CL_OBS_STATUS) of the cells are joined in ``status``; a part-year
+  figure keeps ``months``; ``fit`` and ``anchor`` say whether the year may enter a trend fit and be
+  the starting point of a projection (from ``observation_status.csv``).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+CELL_KEYS = ("country", "submarket", "category")
+
+
+def status_codes(status: str) -> list[str]:
+    """``"B|P"`` → ``["B", "P"]``; empty → ``[]`` (a normal value)."""
+    return [c for c in str(status or "").split("|") if c]
+
+
+def _expected_cells(spec: pd.Series, countries: list[str], years: list[int]) -> pd.DataFrame:
+    """Every (country, year, sub-market, category) cell the indicator should have."""
+    subs = list(spec["submarket_list"]) or [""]
+    cats = list(spec["category_list"]) or [""]
+    index = pd.MultiIndex.from_product([countries, years, subs, cats], names=["country", "year", "submarket", "category"])
+    return index.to_frame(index=False)
+
+
+def yearly(stats: pd.DataFrame, spec: pd.Series, countries: list[str], years, status: pd.DataFrame,
+           by: str | None = None) -> pd.DataFrame:
+    """The yearly series of one indicator (``spec``: its row of ``indicators``) over ``countries``.
+
+    ``by``: ``None`` for the total, or ``submarket``, ``category`` or ``country`` for one line per
+    value of it. Columns: year, [by], value, status, censor, bound, months, missing_countries,
+    reported, expected, fit, anchor, breaks.
+    """
+    years = [int(y) for y in years]
+    keys = ["year"] + ([by] if by else [])
+    cells = _expected_cells(spec, list(countries), years)
+    s = stats[stats["indicator"].eq(spec.name) & stats["country"].isin(countries) & stats["year"].isin(years)]
+    columns = ["country", "year", "submarket", "category", "value", "status", "censor", "bound", "months"]
+    s = s.reindex(columns=columns)
+    s["year"] = s["year"].astype(int)
+    cells = cells.merge(s, on=["country", "year", "submarket", "category"], how="left")
+    cells["status"] = cells["status"].fillna("").astype(str)
+    cells["censor"] = cells["censor"].fillna("").astype(str)
+    cells["months"] = pd.to_numeric(cells["months"], errors="coerce")
+    missing_codes = set(status.index[status["missing"]])
+    no_fit = set(status.index[~status["fit"]])
+    no_anchor = set(status.index[~status["anchor"]])
+    breaking = set(status.index[status["breaks_series"]])
+    codes = cells["status"].map(status_codes)
+    has_value = cells["value"].notna() & cells["censor"].eq("") & ~codes.map(lambda c: bool(missing_codes & set(c)))
+    cells["has_value"] = has_value
+    cells["whole_year"] = cells["months"].isna()
+    cells["fit_ok"] = has_value & cells["whole_year"] & ~codes.map(lambda c: bool(no_fit & set(c)))
+    cells["anchor_ok"] = cells["fit_ok"] & ~codes.map(lambda c: bool(no_anchor & set(c)))
+    cells["breaks"] = codes.map(lambda c: bool(breaking & set(c)))
+    cells["value"] = cells["value"].where(has_value)
+
+    def countries_missing(group: pd.DataFrame) -> str:
+        return "|".join(sorted(group.loc[~group["has_value"], "country"].unique()))
+
+    grouped = cells.groupby(keys, sort=True)
+    out = grouped.agg(
+        expected=("has_value", "size"), reported=("has_value", "sum"),
+        total=("value", lambda v: v.sum(min_count=1)),
+        fit=("fit_ok", "all"), anchor=("anchor_ok", "all"), breaks=("breaks", "any"),
+        months=("months", "min"),
+    ).reset_index()
+    out["missing_countries"] = grouped[["country", "has_value"]].apply(countries_missing).to_numpy()
+    out["status"] = grouped["status"].agg(lambda v: "|".join(sorted({c for x in v for c in status_codes(x)}))).to_numpy()
+    # censoring is kept only where one published cell stands alone (one country, one sub-series)
+    single = grouped["censor"].agg(lambda v: v.iloc[0] if len(v) == 1 else ("mixed" if v.ne("").any() else "")).to_numpy()
+    bound = grouped["bound"].agg(lambda v: v.iloc[0] if len(v) == 1 else np.nan).to_numpy()
+    out["censor"] = single
+    out["bound"] = pd.to_numeric(pd.Series(bound), errors="coerce").to_numpy()
+    complete = out["reported"].eq(out["expected"])
+    out["value"] = out["total"].where(complete)
+    out["fit"] = out["fit"] & complete
+    out["anchor"] = out["anchor"] & complete
+    return out.drop(columns="total")[keys + ["value", "status", "censor", "bound", "months", "missing_countries",
+                                             "reported", "expected", "fit", "anchor", "breaks"]]
