@@ -317,7 +317,7 @@ class AreaPage(Page):
                              t("90% interval"): "–", t("Forecast"): "–",
                              t("Yardstick"): self.trend_reason(tr)})
                 continue
-            wide = bool(tr.get("wide_interval"))
+            unsupported = not bool(tr.get("supports_judgement", True))
             rows.append({
                 t("Indicator"): name,
                 t("Years fitted"): f"{int(tr['first_year'])}–{int(tr['last_observed_year'])}",
@@ -325,7 +325,7 @@ class AreaPage(Page):
                 t("90% interval"): f"{pct(tr['change_low'])} … {pct(tr['change_high'])}",
                 t("Forecast"): t("P({next} > {ref}) = {p}", next=str(int(tr["forecast_year"])),
                                  ref=str(int(tr["reference_year"])), p=fmt_percent(tr["p_exceeds_last"])),
-                t("Yardstick"): t("none: the interval is too wide to judge") if wide else
+                t("Yardstick"): t("none: {why}", why=self.unsupported_reason(tr)) if unsupported else
                 t(likelihood_term(tr["p_exceeds_last"], self.ref.yardstick).term),
             })
         if not rows:

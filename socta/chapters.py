@@ -247,7 +247,7 @@ class OcgPage(Page):
             return self.count(0)
         return self.count(row["count"].iloc[0], row["suppressed"].iloc[0])
 
-    @needs_input(\"ocg_register.csv\")
+    @needs_input("ocg_register.csv")
     def overview(self) -> None:
         text = t(
             "{n} organised crime groups were reported {where}: {high} assessed as high threat, {medium} as medium "
@@ -260,7 +260,7 @@ class OcgPage(Page):
                             "wherever a total would reveal the first.", k=str(self.threshold))
         self.say(text)
 
-    @needs_input(\"ocg_register.csv\")
+    @needs_input("ocg_register.csv")
     def areas_figure(self) -> None:
         agg = self.table("ocg_aggregates")
         agg = agg[agg["scope"].eq(self.scope)].set_index("area").loc[list(self.ref.top_areas.index)]
@@ -287,7 +287,7 @@ class OcgPage(Page):
                     t("Stacked horizontal bars of the number of groups per crime area; most groups are active in {area}.",
                       area=busiest.lower()))
 
-    @needs_input(\"ocg_register.csv\")
+    @needs_input("ocg_register.csv")
     def structure_table(self) -> None:
         s = self.summary()
         s = s[s["measure"].isin(["structure", "reach"])]
@@ -299,7 +299,7 @@ class OcgPage(Page):
         self.show_table(frame, "structure", t("Structure and reach of the groups, {scope}.", scope=self.scope_name),
                         align={t("Groups"): "r"})
 
-    @needs_input(\"ocg_register.csv\")
+    @needs_input("ocg_register.csv")
     def profiles_table(self) -> None:
         """The same groups under the Europol-style profile and under Sleipnir: bands and rank agreement."""
         prof = self.table("ocg_profiles")
@@ -317,7 +317,7 @@ class OcgPage(Page):
                        "level, because Sleipnir counts the attributes no indicator answers as unknown (2 P).",
                        rho=fmt_number(rho, 2)))
 
-    @needs_input(\"ocg_register.csv\")
+    @needs_input("ocg_register.csv")
     def network_figure(self) -> None:
         """Countries and crime areas linked by the number of groups active in both (counts, never identities)."""
         import networkx as nx
@@ -374,7 +374,7 @@ class OcgPage(Page):
                       n=int(ca["groups"]), c1=t(self.ref.country_name(cc["a"])), c2=t(self.ref.country_name(cc["b"])),
                       m=int(cc["groups"])))
 
-    @needs_input(\"ocg_register.csv\")
+    @needs_input("ocg_register.csv")
     def links_table(self) -> None:
         links = self.table("ocg_links")
         links = links[links["kind"].eq("country-area")].set_index(["b", "a"])
@@ -385,7 +385,7 @@ class OcgPage(Page):
         self.show_table(frame, "links", t("Groups active in each country and crime area (a group counts in every "
                                           "country where it is active)."), align={c: "r" for c in frame.columns[1:]})
 
-    @needs_input(\"ocg_register.csv\")
+    @needs_input("ocg_register.csv")
     def regional_links_text(self) -> str:
         links = self.table("ocg_links")
         cc = links[links["kind"].eq("country-country") & (links["a"].eq(self.scope) | links["b"].eq(self.scope))]
@@ -394,7 +394,7 @@ class OcgPage(Page):
         return t("Groups active in {scope} that are also active elsewhere in the region: {parts}. The regional page "
                  "shows the whole network.", scope=self.scope_name, parts="; ".join(parts))
 
-    @needs_input(\"ocg_register.csv\")
+    @needs_input("ocg_register.csv")
     def contributions_figure(self, top: int = 10) -> None:
         """Which indicators drive the score of the highest-scoring groups (restricted edition only)."""
         if self.audience != "restricted":
@@ -420,7 +420,7 @@ class OcgPage(Page):
                                             "groups, {scope} (RESTRICTED).", n=len(wide), scope=self.scope_name),
                     t("Stacked bars per group; each segment is one indicator's weighted answer."))
 
-    @needs_input(\"ocg_register.csv\")
+    @needs_input("ocg_register.csv")
     def restricted_register(self) -> None:
         """Group-level ranking: only in the restricted edition (the public folder has no register)."""
         if self.audience != "restricted":
@@ -607,6 +607,46 @@ class ProvenancePage(Page):
                               t("Years"): g["first"].astype(str) + "–" + g["last"].astype(str)})
         self.show_table(frame, "sources", t("Sources of the statistics."), align={t("Rows"): "r"})
 
+    def statistics_annex(self) -> None:
+        """Every statistic of the period as text: one table per indicator, a row per country (and
+        sub-series), a column per year, flagged as in the area pages. No number lives only in a chart."""
+        from .observations import footnote_legend, observation_text
+
+        years = list(range(self.first_year, self.last_year + 1))
+        status = self.ref.observation_status
+        shown_any = False
+        for indicator, spec in self.ref.indicators.iterrows():
+            by = "submarket" if spec["submarket_list"] else "category" if spec["category_list"] else None
+            rows, used = [], set()
+            for iso3 in self.countries:
+                data = self.series(indicator, by=by, scope=iso3)
+                has_any = data["value"].notna().any() or data["censor"].isin(["below", "above"]).any()
+                if not has_any:
+                    continue
+                parts = [(None, data)] if by is None else list(data.groupby(by, sort=False))
+                for part, frame in parts:
+                    label = t(self.ref.country_name(iso3)) + (f" — {self.sub_label(part)}" if part else "")
+                    row = {t("Country"): label}
+                    for _, obs in frame.set_index("year").reindex(years).reset_index().iterrows():
+                        text, marks = observation_text(obs, status)
+                        row[str(int(obs["year"]))] = text
+                        used |= marks
+                    rows.append(row)
+            if not rows:
+                continue
+            shown_any = True
+            frame = pd.DataFrame(rows)
+            self.show_table(frame, f"annex-{indicator}", t("{indicator} ({unit}), {first}–{last}.",
+                            indicator=t(spec["name_en"]), unit=t(spec["unit"]), first=str(years[0]), last=str(years[-1])),
+                            align={str(y): "r" for y in years}, notes=footnote_legend(used, status))
+        if not shown_any:
+            self.say(f"*{t('This dataset holds no statistics for the period.')}*")
+
+    def sub_label(self, code: str) -> str:
+        if code in self.ref.areas.index:
+            return t(self.ref.areas.at[code, "name_en"])
+        return t(str(code).replace("_", " ").capitalize())
+
     def reference_table(self) -> None:
         from .reference import REFERENCE_FILES
 
@@ -657,7 +697,7 @@ class FactorsPage(Page):
         e = self.table("ocg_enablers")
         return e[e["indicator"].isin(self.ENABLERS)]
 
-    @needs_input(\"ocg_answers.csv\")
+    @needs_input("ocg_answers.csv")
     def enablers_figure(self) -> None:
         e = self.enablers()
         fig, ax = figures.new_figure("panel")
@@ -683,7 +723,7 @@ class FactorsPage(Page):
                       "the groups.", enabler=t(self.ref.ocg_indicators.at[top, "name_en"]).lower(),
                       share=fmt_percent(reg[top])))
 
-    @needs_input(\"ocg_answers.csv\")
+    @needs_input("ocg_answers.csv")
     def enablers_text(self) -> None:
         reg = self.enablers()
         reg = reg[reg["scope"].eq(REGION)].set_index("indicator")
@@ -702,7 +742,7 @@ class FactorsPage(Page):
             lines.append("- " + ours + ".")
         self.say("\n".join(lines))
 
-    @needs_input(\"ocg_register.csv\")
+    @needs_input("ocg_register.csv")
     def geography_figure(self) -> None:
         geo = self.table("ocg_geography")
         abroad = geo[geo["scope"].eq(REGION) & geo["measure"].eq("active_abroad")].sort_values("groups", ascending=False)

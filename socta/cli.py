@@ -204,7 +204,7 @@ def cmd_import(args, console) -> int:
     for line in result.report:
         console.print(line, markup=False)
     if written:
-        console.print(f"[green]✓ {len(result.rows)} rows imported[/]: " + ", ".join(str(p) for p in written), markup=False)
+        console.print(f"[green]✓ {len(result.rows)} rows imported[/]: " + escape(", ".join(str(p) for p in written)))
         console.print(f"Next: socta validate --data {Path(args.out).parent}", markup=False)
     else:
         console.print(f"[green]✓ {len(result.rows)} rows would be imported[/] (--dry-run: nothing written)")

@@ -469,6 +469,7 @@ class Observation:
     months: str = ""
     note: str = ""
     missing: bool = False      # the source marks the value as not available
+    problem: str = ""          # a cell that cannot be read; reported only if the row is imported
 
 
 def _check_columns(entry: SourceEntry, available) -> None:
@@ -549,21 +550,23 @@ def _read_eurostat_tsv(entry: SourceEntry) -> Iterator[Observation]:
 
 
 def _eurostat_observation(entry: SourceEntry, row: int, period: str, fields: dict, cell: str) -> Observation:
+    obs = Observation(row=row, column=period, fields=fields, country=fields[entry.columns["country"]], year=period,
+                      value="", published=cell)
     match = EUROSTAT_CELL.match(cell or ":")
     where = f"{entry.file}, row {row}, column '{period}'"
     if not match or not match["number"]:
-        raise _RowProblem(f"{where}: {cell!r} is not a Eurostat value (a number or ':' followed by flag letters)")
-    status = []
-    for letter in match["flags"]:
-        if letter not in entry.flags:
-            raise _RowProblem(f"{where}: flag {letter!r} is not known; declare it under flags: in the mapping "
-                              f"({entry.where}), e.g. flags: {{{letter}: E}}")
-        status.extend(c for c in entry.flags[letter].split("|") if c)
-    number = match["number"]
-    missing = number == ":"
-    return Observation(row=row, column=period, fields=fields, country=fields[entry.columns["country"]], year=period,
-                       value="" if missing else number, published=cell, marker=match["flags"], status=tuple(status),
-                       missing=missing)
+        obs.problem = f"{where}: {cell!r} is not a Eurostat value (a number or ':' followed by flag letters)"
+        return obs
+    unknown = [letter for letter in match["flags"] if letter not in entry.flags]
+    if unknown:
+        obs.problem = (f"{where}: flag {unknown[0]!r} is not known; declare it under flags: in the mapping "
+                       f"({entry.where}), e.g. flags: {{{unknown[0]}: E}}")
+        return obs
+    obs.status = tuple(c for letter in match["flags"] for c in entry.flags[letter].split("|") if c)
+    obs.marker = match["flags"]
+    obs.missing = match["number"] == ":"
+    obs.value = "" if obs.missing else match["number"]
+    return obs
 
 
 class _RowProblem(ValueError):
@@ -705,15 +708,7 @@ def _country(raw: str, mapping: Mapping) -> str:
 def _import_entry(entry: SourceEntry, mapping: Mapping, ctx: _Context, problems: list[str]) -> tuple[list[Row], _Tally]:
     rows: list[Row] = []
     tally = _Tally()
-    observations = READERS[entry.format](entry)
-    while True:
-        try:
-            obs = next(observations)
-        except StopIteration:
-            break
-        except _RowProblem as exc:  # a cell the reader cannot parse: report it and go on
-            problems.append(str(exc))
-            continue
+    for obs in READERS[entry.format](entry):
         tally.read += 1
         if any(obs.fields.get(c, "") not in accepted for c, accepted in entry.filters.items()):
             tally.filtered += 1
@@ -742,6 +737,9 @@ def _import_entry(entry: SourceEntry, mapping: Mapping, ctx: _Context, problems:
         if rule.skip:
             tally.skipped[rule.skip] = tally.skipped.get(rule.skip, 0) + 1
             continue
+        if obs.problem:
+            problems.append(obs.problem)
+            continue
         try:
             row = _to_row(obs, rule, entry, country, year, ctx)
         except _RowProblem as exc:
@@ -763,7 +761,7 @@ def _summary(entry: SourceEntry, tally: _Tally, limit: int = 12) -> list[str]:
         lines.append(f"  {tally.no_country} without a country code (e.g. regional totals), skipped")
     if tally.other_countries:
         codes = ", ".join(f"{c} ({n})" for c, n in sorted(tally.other_countries.items()))
-        lines.append(f"  {sum(tally.other_countries.values())} of countries not in countries.csv, skipped: {codes}")
+        lines.append(f"  {sum(tally.other_countries.values())} values of countries not in countries.csv, skipped: {codes}")
     if tally.outside_years:
         lines.append(f"  {tally.outside_years} outside the years {entry.years[0]}–{entry.years[1]}, skipped")
     if tally.missing_skipped:

@@ -173,6 +173,13 @@ class Page:
             "no_anchor": t("no final value to project from"),
         }.get(reason, t("no data") if tr is None else t("not fitted"))
 
+    def unsupported_reason(self, trend: pd.Series) -> str:
+        """Why a fitted trend cannot carry a likelihood term."""
+        if pd.notna(trend.get("suspected_break")):
+            return t("the series jumps in {year}, which looks like a change of recording rather than of crime (mark "
+                     "that year with status B if it is one)", year=str(int(trend["suspected_break"])))
+        return t("the fitted change is too uncertain")
+
     def headline_indicator(self, area: str | None = None) -> str | None:
         ind = self.ref.indicators
         hit = ind[ind["area_id"].eq(area or self.area) & ind["headline"]].index
@@ -224,8 +231,8 @@ class Page:
         fitted = t("The fitted trend is {change} a year (90% interval {low} to {high}) over {first}–{last}.",
                    change=pct(trend["change_per_year"]), low=pct(trend["change_low"]), high=pct(trend["change_high"]),
                    first=str(int(trend["first_year"])), last=str(int(trend["last_observed_year"])))
-        if bool(trend.get("wide_interval")) or confidence == "low":
-            why = t("the fitted change is too uncertain") if bool(trend.get("wide_interval")) else \
+        if not bool(trend.get("supports_judgement", True)) or confidence == "low":
+            why = self.unsupported_reason(trend) if not bool(trend.get("supports_judgement", True)) else \
                 t("analytic confidence is low")
             result["text"] = t("The data cannot support a judgement on whether {indicator} in {scope} will be higher in "
                                "{next} than in {ref}: {why}.", indicator=name, scope=scope_name,

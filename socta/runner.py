@@ -103,7 +103,7 @@ def grid(project: Project, audience: str, lang: str, processed_dir: Path,
             ("methodology.md", "methodology", t("Methodology"), READS_REFERENCE),
             ("factors.md", "factors", t("Crime-relevant factors"), READS_DATA),
             ("open_sources.md", "open_sources", t("Open-source context"), READS_OPEN_SOURCES),
-            ("provenance.md", "annex/provenance", t("Data sources and provenance"), READS_MANIFEST),
+            ("provenance.md", "annex/provenance", t("Data sources and provenance"), READS_DATA),
         ):
             jobs.append(Job(template, output, title, {**base, "scope": REGION}, reads))
     return jobs

@@ -43,7 +43,7 @@ def ocg_scores(answers: pd.DataFrame, ref: Reference, settings: dict) -> pd.Data
     vmax = float(ref.answer_scale["value"].max())
     frame = answers[["ocg_id", "indicator", "answer"]].copy()
     frame["value"] = answer_values(frame["answer"], ref.answer_scale, cfg["unknown_answer"])
-    frame["weight"] = frame["indicator"].map(weights)
+    frame["weight"] = frame["indicator"].map(weights).astype(float)
     known = frame[frame["value"].notna()]
     grouped = known.assign(points=known["weight"] * known["value"], possible=known["weight"] * vmax).groupby("ocg_id")
     result = pd.DataFrame({
@@ -61,7 +61,7 @@ def ocg_contributions(answers: pd.DataFrame, ref: Reference, settings: dict) -> 
     vmax = float(ref.answer_scale["value"].max())
     frame = answers[["ocg_id", "indicator", "answer"]].copy()
     frame["value"] = answer_values(frame["answer"], ref.answer_scale, cfg["unknown_answer"])
-    frame["weight"] = frame["indicator"].map(ref.ocg_indicators["weight"].astype(float))
+    frame["weight"] = frame["indicator"].map(ref.ocg_indicators["weight"]).astype(float)
     possible = (frame["weight"] * vmax).where(frame["value"].notna()).groupby(frame["ocg_id"]).transform("sum")
     frame["points"] = 100 * frame["weight"] * frame["value"].fillna(0) / possible
     return frame[["ocg_id", "indicator", "answer", "points"]]
@@ -280,7 +280,7 @@ def ocg_links(register: pd.DataFrame, ref: Reference) -> pd.DataFrame:
     frame["areas"] = frame["crime_areas"].str.split("|").map(lambda a: sorted({ref.top_area_of(x) for x in a}))
     rows = []
     for c in countries:
-        in_c = frame[frame["active"].map(lambda cs, c=c: c in cs)]
+        in_c = frame[frame["active"].map(lambda cs, c=c: c in cs).astype(bool)]
         for area in ref.top_areas.index:
             rows.append(("country-area", c, area, int(in_c["areas"].map(lambda a, area=area: area in a).sum())))
         for other in countries:

@@ -46,32 +46,6 @@ def test_confidence_rule(graded, complete, respondents, level):
     assert confidence_level(graded, complete, respondents, RULE) == level
 
 
-def test_trend_recovers_an_exact_growth_rate():
-    years = np.arange(2014, 2025)
-    values = 100 * 1.1 ** (years - 2014)  # +10% a year, no noise
-    trend = fit_trend(years, values, kind="amount", seed=1)
-    assert trend.change_per_year == pytest.approx(0.10, abs=1e-6)
-    assert trend.change_low < 0.10 < trend.change_high
-    assert trend.expected_next == pytest.approx(100 * 1.1 ** 11, rel=1e-6)
-    # dispersion is never taken below Poisson's, so even a noiseless rise leaves some doubt
-    assert 0.8 < trend.p_exceeds_last < 1
-
-
-def test_trend_of_a_flat_series_gives_even_odds():
-    trend = fit_trend(range(2014, 2025), [50] * 11, kind="count", seed=3, draws=20000)
-    assert trend.change_per_year == pytest.approx(0, abs=1e-9)
-    # next year ~ Poisson(50): P(Y > 50) = 1 - P(Y <= 50)
-    from scipy import stats
-    assert trend.p_exceeds_last == pytest.approx(1 - stats.poisson.cdf(50, 50), abs=0.02)
-
-
-def test_trend_is_reproducible_from_its_seed_and_needs_four_years():
-    years, values = range(2014, 2025), [5, 8, 6, 9, 12, 10, 14, 13, 18, 16, 20]
-    assert fit_trend(years, values, seed=7) == fit_trend(years, values, seed=7)
-    assert fit_trend([2022, 2023, 2024], [1, 2, 3]) is None
-    assert fit_trend(years, [0] * 11) is None
-
-
 @pytest.mark.parametrize("change, score", [(-0.5, 0), (-0.2, 0), (-0.1, 1), (0, 2), (0.1, 3), (0.2, 4), (0.9, 4)])
 def test_trend_subscore(change, score):
     assert trend_subscore(change, 20) == pytest.approx(score)
@@ -103,3 +77,21 @@ def test_sensitivity_splits_a_tie_that_depends_on_the_weights():
     result = rank_robustness(threat, harm, tw, hw, {"threat": 1, "harm": 1}, draws=4000, seed=5, top=1)
     assert result.loc["a0", "p_first"] == pytest.approx(0.5, abs=0.05)
     assert result.loc["a0", "p_first"] + result.loc["a1", "p_first"] == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("term", ["remote chance", "highly unlikely", "unlikely", "realistic possibility", "likely",
+                                  "highly likely", "almost certain"])
+def test_every_yardstick_term_makes_a_grammatical_judgement(term):
+    """The judgement sentence for each configured term reads as English (issue 8: "It is realistic
+    possibility" is not English)."""
+    from socta.config import Project
+    from socta.i18n import set_language
+    from socta.notebook import judgement_sentence
+    from socta.reference import Reference
+
+    set_language("en")
+    y = Reference(Project()).yardstick.set_index("term")
+    text = judgement_sentence(term, y.at[term, "opening"], "drug offences", "Serbia", 2025, 2024, "42")
+    expected = {"remote chance": "There is a **remote chance** that", "realistic possibility":
+                "There is a **realistic possibility** that"}.get(term, f"It is **{term}** that")
+    assert text == f"{expected} drug offences in Serbia will be higher in 2025 than in 2024 (estimated probability 42%)."

@@ -7,6 +7,7 @@ import sys
 
 import jupytext
 import nbformat
+import yaml
 import papermill
 import pytest
 
@@ -21,9 +22,30 @@ from .helpers import REPO
 TEMPLATES = sorted(NOTEBOOKS_DIR.rglob("*.md"))
 
 
-def test_every_crime_area_has_a_template():
-    areas = Reference(Project()).top_areas.index
-    assert {p.stem for p in (NOTEBOOKS_DIR / "areas").glob("*.md")} == set(areas)
+def test_one_area_template_names_no_indicator_and_no_area():
+    """Area pages are built from the configuration: adding or removing an indicator or a crime area
+    in the reference files changes the pages without a template edit."""
+    ref = Reference(Project())
+    text = (NOTEBOOKS_DIR / "area.md").read_text(encoding="utf-8")
+    body = text.split("```{code-cell} ipython3\n:tags: [parameters]", 1)[1].split("```", 1)[1]
+    named = [i for i in [*ref.indicators.index, *ref.top_areas.index] if f'"{i}"' in body]
+    assert named == [], f"area.md names {named}; take them from the configuration"
+    assert not (NOTEBOOKS_DIR / "areas").exists()
+
+
+def test_the_toc_repeats_its_area_pattern_for_every_configured_area(tmp_path):
+    from socta.build import edition_toc
+
+    data = tmp_path / "data"
+    (data / "reference").mkdir(parents=True)
+    (data / "dataset.yaml").write_text("name: t\nsynthetic: true\n")
+    areas = (REPO / "data/reference/crime_areas.csv").read_text(encoding="utf-8")
+    (data / "reference/crime_areas.csv").write_text(areas + "firearms,,Firearms trafficking,7,Illicit arms trade\n")
+    toc = yaml.safe_load(edition_toc(Project(data_dir=data)))
+    files = [c["file"] for part in toc["parts"] for c in part["chapters"]]
+    assert files[2:9] == [f"areas/{a}/index" for a in ("drugs", "migrant_smuggling", "thb", "property", "economic",
+                                                        "cyber", "firearms")]
+    assert {"glob": "areas/firearms/countries/*"} in toc["parts"][1]["chapters"][-1]["sections"]
 
 
 def test_no_executed_notebook_is_committed_with_the_templates():
@@ -132,4 +154,4 @@ def test_a_fourth_country_gets_pages_without_code_or_toc_changes(tmp_path):
         assert f"areas/{area}/countries/albania" in outputs
     assert "ocg/countries/albania" in outputs
     toc = (REPO / "_toc.yml").read_text(encoding="utf-8")
-    assert "glob: areas/drugs/countries/*" in toc and "albania" not in toc
+    assert "areas/{area}/countries/*" in toc and "albania" not in toc
