@@ -18,9 +18,12 @@ class AreaPage(Page):
         row = self.score_row()
         ranked = self.scores[self.scores["scope"].eq(self.scope) & self.scores["rank"].notna()]
         if pd.isna(row["priority"]):
-            self.say(t("In {scope}, {area} has no threat or harm score: neither statistics with a trend, nor OCG data, nor "
-                       "expert assessments are available for it, so it is not ranked.",
-                       scope=self.scope_name, area=self.area_name().lower()))
+            n_threat = len(self.ref.threat_indicators)
+            self.say(t("In {scope}, {area} is not ranked: it has no harm score (no expert assessment) and no threat score, "
+                       "because only {known} of the {n} threat indicators can be scored from the data available, less "
+                       "than the share the method requires (settings.yaml priority.min_known_share).",
+                       scope=self.scope_name, area=self.area_name().lower(), known=str(int(row.get("threat_known", 0))),
+                       n=str(n_threat)))
             return
         basis = {"threat+harm": "", "threat": " " + t("Harm is not scored (no expert assessment), so the priority is "
                                                       "the threat score alone."),
@@ -97,6 +100,7 @@ class AreaPage(Page):
                 figures.observed_line(ax, part, colour)
                 ax.set_title(self._label(group), fontsize=9.5)
                 ax.set_xticks(years)
+                ax.tick_params(labelbottom=True)  # every panel keeps its years, also above an empty slot
                 figures.thousands(ax)
             for ax in axes.flat[len(groups):]:
                 ax.set_visible(False)
@@ -211,6 +215,10 @@ class AreaPage(Page):
         align = {str(y): "r" for y in shown} | {t("Per 100,000 inhabitants"): "r"}
         legend = footnote_legend(used, self.ref.observation_status)
         note = t("Regional totals only where every country reported.") if self.is_region else ""
+        sources = sorted(set(self.table("population")["source"].dropna()))
+        if sources:  # rates are only as good as the population they divide by
+            note += (" " if note else "") + t("Rates use the population of population.csv: {source}.",
+                                               source="; ".join(sources))
         self.show_table(frame, "indicators", t("{area}: indicators for {scope}, {first}–{last}.", area=self.area_name(),
                                                scope=self.scope_name, first=str(shown[0]), last=str(shown[-1])),
                         align, notes=" ".join(p for p in (legend, note) if p))

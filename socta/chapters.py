@@ -128,7 +128,15 @@ class ConclusionsPage(Page):
         robust = self.robustness(REGION)
         top = int(self.project.settings["sensitivity"]["top"])
         if region.empty:
-            self.say(t("No key judgement can be made: no crime area of the region can be ranked."))
+            self.say(t("No crime area of the region can be ranked, so the key judgements below cover every crime area "
+                       "with a headline indicator, in the order of the configuration, and state only what its trend "
+                       "supports."))
+            for area in self.ref.top_areas.index:
+                if self.headline_indicator(area) is None:
+                    continue
+                j = self.judgement(area, REGION)
+                self.say(f"```{{admonition}} {t('Key judgement: {area}', area=self.area_name(area))}\n"
+                         f":class: key-judgement\n{j['text']}\n\n{j['basis']}\n```")
             return
         for i, area in enumerate(region["area"].head(n), start=1):
             j = self.judgement(area, REGION)
@@ -153,7 +161,8 @@ class ConclusionsPage(Page):
             harm = r[[f"harm_{d}" for d in hw.index]].set_axis(list(hw.index), axis=1)
             cached[scope] = rank_robustness(r[list(tw.index)], harm, tw, hw, self.project.settings["priority"]["weights"],
                                             draws=int(cfg["draws"]), concentration=float(cfg["concentration"]),
-                                            seed=int(cfg["seed"]), top=int(cfg["top"]))
+                                            seed=int(cfg["seed"]), top=int(cfg["top"]),
+                                            min_known_share=float(self.project.settings["priority"].get("min_known_share", 0)))
             self._robust = cached
         return cached[scope]
 

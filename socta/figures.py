@@ -83,8 +83,12 @@ def spread_labels(positions: list[float], min_gap: float) -> list[float]:
 
 
 def thousands(ax, axis: str = "y") -> None:
-    fmt = mpl.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}")
-    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
+    """Thousands separators on large values; small ranges keep the decimals their ticks need
+    (a 0-2.5 kg axis must not read 0, 0, 1, 1, 2)."""
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    low, high = ax.get_ylim() if axis == "y" else ax.get_xlim()
+    if max(abs(low), abs(high)) >= 1000:
+        target.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
 
 
 def observed_line(ax, series, colour: str, label: str | None = None) -> None:

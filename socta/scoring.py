@@ -135,7 +135,8 @@ def _scope_rows(expert: pd.DataFrame, ref: Reference):
 
 
 def area_threat(expert: pd.DataFrame, aggregates: pd.DataFrame, ref: Reference,
-                stat_trend: pd.DataFrame | None = None, have_register: bool = True) -> pd.DataFrame:
+                stat_trend: pd.DataFrame | None = None, have_register: bool = True,
+                min_known_share: float = 0.0) -> pd.DataFrame:
     """Crime-area threat per scope and area: 0-4 sub-scores and their weighted score 0-100.
 
     ``stat_trend`` (scope, area, stat_trend) supplies the statistics-based trend sub-score; without
@@ -162,14 +163,19 @@ def area_threat(expert: pd.DataFrame, aggregates: pd.DataFrame, ref: Reference,
             }
             if not have_register:  # no register is not "no groups": the OCG sub-scores are unknown
                 sub.update(ocg_number=np.nan, ocg_threat=np.nan, international=np.nan)
-            rows.append({"scope": scope, "area": area, **sub, "threat": weighted_score(sub, weights)})
+            rows.append({"scope": scope, "area": area, **sub, "threat": weighted_score(sub, weights, min_known_share),
+                         "threat_known": sum(pd.notna(v) for k, v in sub.items() if k in weights.index)})
     return pd.DataFrame(rows)
 
 
-def weighted_score(subscores: dict[str, float], weights: pd.Series) -> float:
-    """100 * sum(w * s) / (4 * sum(w)) over the sub-scores that are known."""
+def weighted_score(subscores: dict[str, float], weights: pd.Series, min_known_share: float = 0.0) -> float:
+    """100 * sum(w * s) / (4 * sum(w)) over the sub-scores that are known.
+
+    NaN when none is known, or when the known ones carry less than ``min_known_share`` of the total
+    weight: a score resting on one of six indicators would rank areas on that one alone.
+    """
     known = {k: v for k, v in subscores.items() if k in weights.index and pd.notna(v)}
-    if not known:
+    if not known or weights[list(known)].sum() < min_known_share * weights.sum() - 1e-12:
         return np.nan
     w = weights[list(known)]
     return float(100 * sum(w[k] * v for k, v in known.items()) / (SUBSCORE_MAX * w.sum()))
@@ -261,7 +267,8 @@ def stat_trend_subscores(trends: pd.DataFrame, settings: dict) -> pd.DataFrame:
 def area_scores(expert: pd.DataFrame, aggregates: pd.DataFrame, trends: pd.DataFrame, ref: Reference,
                 settings: dict, have_register: bool = True) -> pd.DataFrame:
     """Threat with its sub-scores, harm with its dimensions, priority, rank and tier: one row per scope × area."""
-    threat = area_threat(expert, aggregates, ref, stat_trend_subscores(trends, settings), have_register)
+    threat = area_threat(expert, aggregates, ref, stat_trend_subscores(trends, settings), have_register,
+                         float(settings["priority"].get("min_known_share", 0.0)))
     harm = harm_scores(expert, ref)
     ranked = prioritise(threat, harm, settings)
     return ranked.merge(threat.drop(columns="threat"), on=["scope", "area"]).merge(

@@ -20,7 +20,7 @@ def dirichlet_around(weights: np.ndarray, concentration: float, draws: int, rng)
 
 def rank_robustness(threat_sub: pd.DataFrame, harm_sub: pd.DataFrame, threat_w: pd.Series, harm_w: pd.Series,
                     priority_w: dict, draws: int = 4000, concentration: float = 20.0, seed: int = 2016,
-                    top: int = 3) -> pd.DataFrame:
+                    top: int = 3, min_known_share: float = 0.0) -> pd.DataFrame:
     """For one scope: per area, P(rank ≤ top), P(rank 1) and the median rank over weight draws.
 
     ``threat_sub``/``harm_sub``: one row per area (index), one 0-4 column per indicator/dimension named
@@ -35,8 +35,8 @@ def rank_robustness(threat_sub: pd.DataFrame, harm_sub: pd.DataFrame, threat_w: 
     wt = dirichlet_around(threat_w.to_numpy(), concentration, draws, rng)   # draws × indicators
     wh = dirichlet_around(harm_w.to_numpy(), concentration, draws, rng)
     wp = dirichlet_around(np.array([priority_w["threat"], priority_w["harm"]]), concentration, draws, rng)
-    threat = _known_mean(wt, T)                                      # draws × areas, 0-100
-    harm = _known_mean(wh, H)
+    threat = _known_mean(wt, T, _enough(threat_w, T, min_known_share))   # draws × areas, 0-100
+    harm = _known_mean(wh, H, _enough(harm_w, H, 0.0))
     both = np.stack([threat, harm])                                  # 2 × draws × areas
     known = ~np.isnan(both)
     weights = np.moveaxis(wp, 1, 0)[:, :, None] * known              # 2 × draws × areas
@@ -53,10 +53,19 @@ def rank_robustness(threat_sub: pd.DataFrame, harm_sub: pd.DataFrame, threat_w: 
     }, index=areas)
 
 
-def _known_mean(weights: np.ndarray, subscores: np.ndarray) -> np.ndarray:
-    """0-100 score per draw and area: weighted mean of the known 0-4 sub-scores (NaN if none known)."""
+def _enough(configured: pd.Series, subscores: np.ndarray, min_known_share: float) -> np.ndarray:
+    """Per area: do the known sub-scores carry enough of the configured weight for a score at all?
+    (The rule of :func:`socta.scoring.weighted_score`, judged on the configured weights.)"""
+    w = configured.to_numpy(float)
+    return (~np.isnan(subscores) * w).sum(axis=1) >= min_known_share * w.sum() - 1e-12
+
+
+def _known_mean(weights: np.ndarray, subscores: np.ndarray, enough: np.ndarray) -> np.ndarray:
+    """0-100 score per draw and area: weighted mean of the known 0-4 sub-scores (NaN if none known,
+    or not ``enough`` of them)."""
     known = ~np.isnan(subscores)                                     # areas × items
     with np.errstate(invalid="ignore", divide="ignore"):
         points = weights @ np.nan_to_num(subscores).T                # draws × areas
         possible = weights @ known.T.astype(float)
-        return np.where(possible > 0, 100 * points / (SUBSCORE_MAX * possible), np.nan)
+        score = np.where(possible > 0, 100 * points / (SUBSCORE_MAX * possible), np.nan)
+    return np.where(enough[None, :], score, np.nan)

@@ -1,0 +1,214 @@
+"""Books built from incomplete data: the open-data edition (real public statistics, statistics only)
+and the demo data with random holes. Each book is built once per module and asserted on many times.
+
+Real data are never complete: these books must build, say what they cannot show, never print a
+missing value as 0 or ``nan``, and never use a yardstick term where the data cannot support one.
+"""
+from __future__ import annotations
+
+import csv
+import html as htmllib
+import random
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from socta.config import REGION, Project
+from socta.reference import Reference
+
+from .conftest import copy_demo
+from .helpers import REPO, socta
+
+pytestmark = pytest.mark.slow
+OPEN = REPO / "data" / "open"
+TERMS = ["remote chance", "highly unlikely", "unlikely", "realistic possibility", "likely", "highly likely",
+         "almost certain"]
+
+
+def page_text(path: Path) -> str:
+    """The visible text of a built page's main part."""
+    s = path.read_text(encoding="utf-8")
+    s = re.sub(r"<script.*?</script>|<style.*?</style>", " ", s, flags=re.S)
+    main = re.search(r"<main.*?</main>", s, flags=re.S)
+    return " ".join(htmllib.unescape(re.sub(r"<[^>]+>", " ", main.group(0) if main else s)).split())
+
+
+def key_judgement_boxes(path: Path) -> list[str]:
+    s = path.read_text(encoding="utf-8")
+    boxes = re.findall(r'<div class="admonition key-judgement">(.*?)</div>', s, flags=re.S)
+    return [" ".join(htmllib.unescape(re.sub(r"<[^>]+>", " ", b)).split()) for b in boxes]
+
+
+def build(data: Path, build_dir: Path, formats: str = "html") -> Path:
+    result = socta("report", "--data", data, "--build-dir", build_dir, "--jobs", "2", "--formats", formats)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-3000:]
+    return build_dir
+
+
+# ---- the open-data edition --------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def open_book(tmp_path_factory) -> Path:
+    return build(OPEN, tmp_path_factory.mktemp("open") / "build", "html,pdf")
+
+
+def test_open_edition_builds_html_and_pdf_without_a_synthetic_notice(open_book):
+    html = open_book / "public-en" / "html"
+    pdf = open_book / "public-en" / "pdf" / "assessment.pdf"
+    assert (html / "index.html").is_file() and pdf.is_file()
+    for page in html.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "synthetic demonstration" not in text.lower(), page
+
+
+def test_open_edition_says_which_areas_public_sources_do_not_cover(open_book):
+    html = open_book / "public-en" / "html"
+    for area in ("thb", "property"):
+        text = page_text(html / "areas" / area / "index.html")
+        assert "No indicator of" in text and "is configured" in text
+        assert "no headline indicator is configured" in text
+    text = page_text(html / "ocg" / "index.html")
+    assert "No OCG register is part of this dataset" in text
+
+
+def test_open_edition_has_no_priority_ranking_from_statistics_alone(open_book):
+    text = page_text(open_book / "public-en" / "html" / "conclusions.html")
+    assert "No crime area of the region can be ranked" in text
+    assert "Tier 1" not in text
+
+
+def test_every_real_number_is_findable_as_text(open_book):
+    """Each value of data/open/statistics.csv appears in the provenance annex, as the book prints it."""
+    from socta.i18n import fmt_number
+
+    text = page_text(open_book / "public-en" / "html" / "annex" / "provenance.html")
+    stats = pd.read_csv(OPEN / "statistics.csv", dtype=str, keep_default_na=False)
+    for value in stats["value"]:
+        if value.startswith(("<", ">")) or not value:
+            printed = value.replace("<", "&lt;") if value else ":"
+            assert htmllib.unescape(printed) in text
+        else:
+            number = float(value)
+            printed = fmt_number(number, 0)
+            assert re.search(rf"(?<![\d,.]){re.escape(printed)}(?![\d,])", text), value
+
+
+def test_north_macedonia_drug_offences_respect_the_series_break(open_book):
+    text = page_text(open_book / "public-en" / "html" / "areas" / "drugs" / "countries" / "north-macedonia.html")
+    assert "896 b" in text                      # the break is footnoted where it happens
+    assert "since the break in series in 2019" in text
+    for box in key_judgement_boxes(open_book / "public-en" / "html" / "areas" / "drugs" / "countries" / "north-macedonia.html"):
+        assert not any(f"**{term}**" in box or f" {term} that" in box for term in TERMS), box
+
+
+# ---- the demo data with random holes ----------------------------------------------------------
+
+def punch_holes(target: Path, seed: int) -> dict:
+    """A copy of the demo data with whole years, a country's years, categories and indicators removed."""
+    data = copy_demo(target)
+    rng = random.Random(seed)
+    path = data / "statistics.csv"
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    header, body = rows[0], rows[1:]
+    ref = Reference(Project())
+    plain = [i for i, spec in ref.indicators.iterrows() if not spec["submarket_list"] and not spec["category_list"]]
+    gone_indicator = rng.choice(sorted(ref.indicators.index))
+    gone_year = rng.choice(range(2016, 2023))
+    lagging = rng.choice(["SRB", "MNE", "MKD"])                      # stops reporting after 2022
+    cell = (rng.choice(["SRB", "MNE", "MKD"]), rng.choice([i for i in plain if i != gone_indicator]),
+            str(rng.choice(range(2020, 2025))))
+    category_gone = ("thb_victims_form", "begging")
+    keep = []
+    for r in body:
+        country, year, indicator, category = r[0], r[1], r[2], r[4]
+        if indicator == gone_indicator or year == str(gone_year) or (country == lagging and int(year) > 2022):
+            continue
+        if (indicator, category) == category_gone and int(year) % 2 == 0:
+            continue
+        if (country, indicator, year) == cell:
+            continue
+        keep.append(r)
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        csv.writer(f, lineterminator="\n").writerows([header, *keep])
+    # one crime area without any expert assessment in one country
+    experts = pd.read_csv(data / "expert_assessments.csv", dtype=str, keep_default_na=False)
+    area = rng.choice(list(ref.top_areas.index))
+    experts = experts[~((experts["country"] == "MNE") & (experts["area"] == area))]
+    experts.to_csv(data / "expert_assessments.csv", index=False)
+    return {"data": data, "gone_indicator": gone_indicator, "gone_year": gone_year, "lagging": lagging,
+            "cell": cell, "no_experts": ("MNE", area)}
+
+
+@pytest.fixture(scope="module")
+def holes(tmp_path_factory):
+    root = tmp_path_factory.mktemp("holes")
+    seed = random.SystemRandom().randrange(10_000)
+    info = punch_holes(root / "data", seed)
+    info["seed"] = seed
+    info["build"] = build(info["data"], root / "build")
+    info["html"] = info["build"] / "public-en" / "html"
+    return info
+
+
+def test_a_book_with_holes_builds_and_prints_no_nan_or_placeholder(holes):
+    for page in holes["html"].rglob("*.html"):
+        text = page_text(page)
+        assert not re.search(r"\bnan\b|\bNaN\b|<NA>|None\b", text), (holes["seed"], page, re.search(
+            r".{60}(\bnan\b|\bNaN\b|<NA>|None\b).{60}", text))
+        assert "not computable than" not in text, (holes["seed"], page)
+
+
+def test_a_missing_value_is_printed_as_not_available_never_zero(holes):
+    country, indicator, year = holes["cell"]
+    ref = Reference(Project())
+    slug = ref.countries.at[country, "slug"]
+    area = ref.indicators.at[indicator, "area_id"]
+    text = page_text(holes["html"] / "areas" / area / "countries" / f"{slug}.html")
+    name = ref.indicators.at[indicator, "name_en"]
+    table = text.split("indicators for")[1]
+    row = table.split(name, 1)[1].split(ref.indicators.at[indicator, "unit"], 1)[1].split()
+    header = [int(y) for y in re.findall(r"\b(20\d\d)\b", table.split("Per 100,000")[0])]
+    assert int(year) in header, (holes["seed"], header)
+    assert row[header.index(int(year))] == ":", (holes["seed"], holes["cell"], row[:6])
+
+
+def test_an_indicator_with_no_data_says_so(holes):
+    ref = Reference(Project())
+    indicator = holes["gone_indicator"]
+    area = ref.indicators.at[indicator, "area_id"]
+    text = page_text(holes["html"] / "areas" / area / "index.html")
+    assert f"No data on {ref.indicators.at[indicator, 'name_en'].lower()} for the region" in text, holes["seed"]
+
+
+def test_no_yardstick_term_where_the_data_cannot_support_one(holes):
+    """Every key-judgement box either uses a yardstick term on a trend that supports it, or says plainly
+    that the data cannot support a judgement, and then uses no likelihood term at all."""
+    boxes = 0
+    for page in holes["html"].rglob("*.html"):
+        for box in key_judgement_boxes(page):
+            boxes += 1
+            if "cannot support a judgement" in box or "No judgement" in box:
+                assert not any(re.search(rf"\*\*{t}\*\*|\b(It is|There is a) {t} that", box) for t in TERMS), box
+            else:
+                assert re.search(r"(It is|There is a) (" + "|".join(TERMS) + ") that", box), box
+    assert boxes >= 7
+
+
+def test_regional_totals_leave_out_years_a_country_did_not_report(holes):
+    ref = Reference(Project())
+    lagging = ref.countries.at[holes["lagging"], "name_en"]
+    area = next(a for a in ref.top_areas.index if ref.indicators["area_id"].eq(a).any()
+                and ref.indicators[ref.indicators["area_id"].eq(a)].index.difference([holes["gone_indicator"]]).size)
+    text = page_text(holes["html"] / "areas" / area / "index.html")
+    assert "No regional total for" in text and lagging in text, holes["seed"]
+
+
+def test_an_area_without_experts_says_harm_is_not_scored(holes):
+    country, area = holes["no_experts"]
+    ref = Reference(Project())
+    text = page_text(holes["html"] / "areas" / area / "countries" / f"{ref.countries.at[country, 'slug']}.html")
+    assert "so its harm is not scored" in text
