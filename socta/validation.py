@@ -434,7 +434,8 @@ def _status_checks(stats: pd.DataFrame, written: pd.DataFrame, ref: Reference) -
             continue
         has_number = pd.notna(stats.at[i, "value"]) or stats.at[i, "censor"] != ""
         says_missing = bool(missing_codes & set(row_codes))
-        if not has_number and not says_missing:
+        left_empty = str(written.at[i, "value"]).strip() in NOT_AVAILABLE  # else: not a number, reported already
+        if not has_number and not says_missing and left_empty:
             problems.append(Problem("statistics.csv", i + 2, "value", written.at[i, "value"],
                                     "no value: write the number, '<N' if published as below N, or leave it empty "
                                     "with status O (missing), L (not collected), M (cannot exist) or Q (suppressed)"))

@@ -78,7 +78,7 @@ def test_placeholders_are_filled_through_the_translation_function(tmp_path):
     job = next(j for j in grid(Project(), "public", "en", tmp_path) if j.output == "areas/drugs/countries/serbia")
     nb = prepare(job)
     text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
-    assert "# Drug trafficking — Serbia" in text and "## Seizures by drug" in text and "{{" not in text
+    assert "# Drug trafficking — Serbia" in text and "## Indicators over time" in text and "{{" not in text
 
 
 @pytest.fixture(scope="module")

@@ -154,9 +154,16 @@ def test_header_only_file(demo_copy, file):
 
 
 def test_missing_file(demo_copy):
-    (demo_copy / ANSWERS).unlink()
-    p = the_problem(run(demo_copy), ANSWERS, None, None)
+    (demo_copy / STATS).unlink()
+    p = the_problem(run(demo_copy), STATS, None, None)
     assert "not found" in p.expected
+
+
+def test_a_missing_optional_file_is_a_warning_not_an_error(demo_copy):
+    (demo_copy / ANSWERS).unlink()
+    result = run(demo_copy)
+    assert result.ok
+    assert any(w.startswith("ocg_answers.csv: not in the data folder") for w in result.warnings)
 
 
 # --------------------------------------------------------------------------------------------
