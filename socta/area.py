@@ -168,11 +168,19 @@ class AreaPage(Page):
         ax.plot([nxt], [tr["expected_next"]], marker="o", ms=6, mfc="white", mec=figures.PALETTE[5], ls="",
                 label=t("Expected {year}", year=str(nxt)))
 
-    def change_words(self, change: float) -> str:
+    def change_words(self, change: float, indicator: str | None = None) -> str:
         if pd.isna(change):
-            return t("not available: a year is missing in one of the periods")
+            why = self.change_gap(self.series(indicator)) if indicator else ""
+            return t("not comparable: {why}", why=why) if why else t("not comparable")
         return t("{pct} higher", pct=fmt_percent(change / 100)) if change >= 0 else \
             t("{pct} lower", pct=fmt_percent(-change / 100))
+
+    def rate_text(self, rate: float) -> str:
+        """A rate with the decimals it needs: 1 offence in 6.8 million people is 0.01, not 0.0."""
+        if rate == 0:
+            return self.num(0)
+        decimals = 1 if rate >= 1 else max(1, 1 - int(np.floor(np.log10(rate))))
+        return self.num(rate, decimals)
 
     def indicator_table(self, years: int = 5) -> None:
         """The last ``years`` years of every indicator of the area, flagged as official statistics flag
@@ -194,12 +202,12 @@ class AreaPage(Page):
             if len(known):
                 year = int(known.index.max())
                 rate = self.rate(known.loc[[year]].reset_index(), scope=self.scope)["per_100k"].iloc[0]
-                row[t("Per 100,000 inhabitants")] = (f"{self.num(rate, 1)} ({year})" if pd.notna(rate)
+                row[t("Per 100,000 inhabitants")] = (f"{self.rate_text(rate)} ({year})" if pd.notna(rate)
                                                      else NOT_AVAILABLE)
             else:
                 row[t("Per 100,000 inhabitants")] = NOT_AVAILABLE
                 used.add(NOT_AVAILABLE)
-            row[t("Change, last {w} years vs {w} before", w=window)] = self.change_words(self.change(indicator))
+            row[t("Change, last {w} years vs {w} before", w=window)] = self.change_words(self.change(indicator), indicator)
             if self.audience == "restricted":  # grades and handling codes next to the data they qualify
                 rows_used = self.statistics[self.statistics["indicator"].eq(indicator)
                                             & self.statistics["year"].eq(self.last_year)]
@@ -263,8 +271,9 @@ class AreaPage(Page):
         """Median expert harm per dimension (0-4), with the disagreement flag."""
         row = self.score_row()
         if int(row["respondents"]) == 0:
-            self.no_data(t("No expert assessment of {area} was made in {scope}, so its harm is not scored; the priority "
-                           "rests on the threat score alone.", area=self.area_name().lower(), scope=self.scope_name))
+            rest = " " + t("The priority rests on the threat score alone.") if pd.notna(row["threat"]) else ""
+            self.no_data(t("No expert assessment of {area} was made in {scope}, so its harm is not scored.",
+                           area=self.area_name().lower(), scope=self.scope_name) + rest)
             return
         dims = self.ref.harm_dimensions
         values = [row[f"harm_{d}"] for d in dims.index]
@@ -289,8 +298,7 @@ class AreaPage(Page):
         small counts suppressed in the public edition."""
         if not self.has_input("ocg_register.csv"):
             self.no_data(t("No OCG register is part of this dataset, so nothing can be said here about the groups "
-                           "active in {area}; the threat score rests on the other indicators.",
-                           area=self.area_name().lower()))
+                           "active in {area}.", area=self.area_name().lower()))
             return
         agg = self.table("ocg_aggregates")
         row = agg[agg["scope"].eq(self.scope) & agg["area"].eq(self.area)].iloc[0]

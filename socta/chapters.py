@@ -24,7 +24,7 @@ def needs_input(name: str):
         def inner(self, *args, **kwargs):
             if not self.has_input(name):
                 self.say_missing(name)
-                return "" if method.__name__.endswith("_text") else None
+                return None
             return method(self, *args, **kwargs)
         return inner
     return wrap
@@ -35,6 +35,17 @@ class ConclusionsPage(Page):
         """The ranked crime areas of a scope; an area with no score at all is not ranked."""
         s = self.scores
         return s[s["scope"].eq(scope) & s["rank"].notna()].sort_values("rank")
+
+    def why_unranked(self, scope: str) -> str:
+        """Why no crime area of a scope has a priority score, from the scores themselves."""
+        s = self.scores[self.scores["scope"].eq(scope)]
+        share = float(self.project.settings["priority"].get("min_known_share", 0))
+        return t("No crime area can be ranked for {scope}: no area has a harm score (no expert assessment), and a threat "
+                 "score needs sub-scores carrying at least {share} of the weights, while the data give at most {k} of "
+                 "the {n} threat indicators. The key judgements below rest on the statistical trends alone.",
+                 scope=t("the region") if scope == REGION else t(self.ref.country_name(scope)),
+                 share=fmt_percent(share), k=str(int(s["threat_known"].max()) if "threat_known" in s and len(s) else 0),
+                 n=str(len(self.ref.threat_indicators)))
 
     def unranked_text(self, scope: str) -> str:
         s = self.scores
@@ -47,8 +58,7 @@ class ConclusionsPage(Page):
         """The priority threats, regional and per country, in sentences generated from the scores."""
         region = self.ranking(REGION)
         if region.empty:
-            self.say(t("No crime area can be ranked for the region: the data hold no usable statistics, OCG data or "
-                       "expert assessments."))
+            self.say(self.why_unranked(REGION))
             return
         first_tier = region[region["tier"].eq(region["tier"].iloc[0])]
         top = [self.area_name(a).lower() for a in region["area"].head(3)]
@@ -128,9 +138,9 @@ class ConclusionsPage(Page):
         robust = self.robustness(REGION)
         top = int(self.project.settings["sensitivity"]["top"])
         if region.empty:
-            self.say(t("No crime area of the region can be ranked, so the key judgements below cover every crime area "
-                       "with a headline indicator, in the order of the configuration, and state only what its trend "
-                       "supports."))
+            self.say(t("No crime area of the region can be ranked (see the regional priorities below), so the key "
+                       "judgements cover every crime area with a headline indicator, in the order of the configuration, "
+                       "and state only what its trend supports."))
             for area in self.ref.top_areas.index:
                 if self.headline_indicator(area) is None:
                     continue
@@ -235,6 +245,9 @@ class ConclusionsPage(Page):
                    "over {span} years) against the period ending in {last}; expert assessments and the OCG register "
                    "describe the current period and are held as they are, so every move has its reason in the data.",
                    before=str(last - window), last=str(last), span=str(2 * window)))
+        if not rows:
+            self.say(t("No crime area is ranked in both periods, so there is no change of rank to explain."))
+            return
         self.say(" ".join(moves) if moves else t("No crime area changed rank."))
         if not rows:
             return
@@ -527,13 +540,23 @@ class MethodologyPage(Page):
                    hc=fmt_percent(conf["high"]["completeness"]), hr=str(conf["high"]["respondents"]),
                    mg=fmt_percent(conf["moderate"]["graded_share"]), mc=fmt_percent(conf["moderate"]["completeness"]),
                    mr=str(conf["moderate"]["respondents"])))
+        from .trends import DRAWS  # the methodology states the number of draws the model really uses
+
+        tr = s["trends"]
         self.say(t("**Trends.** Each yearly series is fitted over the last {span} years with a log-linear count model "
-                   "(Poisson with over-dispersion estimated from the data, never below Poisson's). The probability "
-                   "that next year exceeds this year comes from {draws} draws of the slope and of next year's value "
-                   "around this year's value times the fitted change (negative binomial for counts, gamma for "
-                   "amounts). The statistical trend sub-score maps a fitted change of −{fs}% to +{fs}% a year onto 0–4.",
-                   span=str(2 * int(s["assessment"]["trend_window"])), draws="4,000",
-                   fs=str(s["trends"]["stat_trend_full_scale_pct"])))
+                   "(Poisson with over-dispersion estimated from the data, never below Poisson's for counts). The "
+                   "projection starts from a level {w} of the way from the fitted line to the last final value, so "
+                   "neither an old trend nor one odd year decides it, and runs to the year after the last observation. "
+                   "The probability that this year's value exceeds the last final one comes from {draws} draws of the "
+                   "fitted line and of the year's value around it (negative binomial for counts, gamma for amounts). "
+                   "A count series whose mean is below {mc}, or that is zero in more than {zs} of its years, is too "
+                   "sparse to fit; a jump by a factor of {jf} or more between consecutive years is treated as a "
+                   "suspected break in recording, and no likelihood is stated until it is confirmed or flagged. The "
+                   "statistical trend sub-score maps a fitted change of −{fs}% to +{fs}% a year onto 0–4.",
+                   span=str(2 * int(s["assessment"]["trend_window"])), w=fmt_percent(float(tr.get("anchor_weight", 0.5))),
+                   draws=fmt_number(DRAWS), mc=str(tr.get("min_mean_count", 5)),
+                   zs=fmt_percent(float(tr.get("max_zero_share", 0.5))), jf=str(tr.get("jump_factor", 5)),
+                   fs=str(tr["stat_trend_full_scale_pct"])))
         self.say(t("**Sensitivity.** The ranking is recomputed under {draws} weightings drawn from Dirichlet distributions "
                    "centred on the configured weights (concentration {c}, seed {seed}); the share of draws in which a "
                    "crime area ranks in the top {top} measures how far its place depends on the choice of weights.",
@@ -602,7 +625,9 @@ class OpenSourcesPage(Page):
 class ProvenancePage(Page):
     def inputs_table(self) -> None:
         """Input files as recorded when they were validated (the public run never opens OCG files)."""
-        rows = [{t("File"): f"`{f['file']}`", t("Rows"): fmt_number(f["rows"]), t("SHA-256 (first 12)"): f["sha256"][:12],
+        rows = [{t("File"): f"`{f['file']}`",
+                 t("Rows"): t("not in this dataset") if f.get("absent") else fmt_number(f["rows"]),
+                 t("SHA-256 (first 12)"): f["sha256"][:12] or "–",
                  t("Audience"): t("restricted") if f["restricted"] else t("public")} for f in self.inputs]
         self.show_table(pd.DataFrame(rows), "inputs", t("Input files of this edition."), align={t("Rows"): "r"},
                         source=t("Source: data folder '{name}'.", name=self.dataset.get("name", "")))
@@ -616,38 +641,41 @@ class ProvenancePage(Page):
                               t("Years"): g["first"].astype(str) + "–" + g["last"].astype(str)})
         self.show_table(frame, "sources", t("Sources of the statistics."), align={t("Rows"): "r"})
 
+    ANNEX_YEARS = 6  # years per annex table: more columns do not fit a printed page
+
     def statistics_annex(self) -> None:
-        """Every statistic of the period as text: one table per indicator, a row per country (and
-        sub-series), a column per year, flagged as in the area pages. No number lives only in a chart."""
+        """Every statistic of the period as text: per indicator, a row per country (and sub-series) and a
+        column per year, flagged as in the area pages, the years split into tables that fit a page. A
+        country with no value at all keeps its row of ':'. No number lives only in a chart."""
         from .observations import footnote_legend, observation_text
 
         years = list(range(self.first_year, self.last_year + 1))
+        chunks = [years[i:i + self.ANNEX_YEARS] for i in range(0, len(years), self.ANNEX_YEARS)]
         status = self.ref.observation_status
         shown_any = False
         for indicator, spec in self.ref.indicators.iterrows():
             by = "submarket" if spec["submarket_list"] else "category" if spec["category_list"] else None
-            rows, used = [], set()
-            for iso3 in self.countries:
-                data = self.series(indicator, by=by, scope=iso3)
-                has_any = data["value"].notna().any() or data["censor"].isin(["below", "above"]).any()
-                if not has_any:
-                    continue
-                parts = [(None, data)] if by is None else list(data.groupby(by, sort=False))
-                for part, frame in parts:
-                    label = t(self.ref.country_name(iso3)) + (f" — {self.sub_label(part)}" if part else "")
-                    row = {t("Country"): label}
-                    for _, obs in frame.set_index("year").reindex(years).reset_index().iterrows():
-                        text, marks = observation_text(obs, status)
-                        row[str(int(obs["year"]))] = text
-                        used |= marks
-                    rows.append(row)
-            if not rows:
+            series = {iso3: self.series(indicator, by=by, scope=iso3) for iso3 in self.countries}
+            if not any(d["value"].notna().any() or d["censor"].isin(["below", "above"]).any() for d in series.values()):
                 continue
             shown_any = True
-            frame = pd.DataFrame(rows)
-            self.show_table(frame, f"annex-{indicator}", t("{indicator} ({unit}), {first}–{last}.",
-                            indicator=t(spec["name_en"]), unit=t(spec["unit"]), first=str(years[0]), last=str(years[-1])),
-                            align={str(y): "r" for y in years}, notes=footnote_legend(used, status))
+            for chunk in chunks:
+                rows, used = [], set()
+                for iso3, data in series.items():
+                    parts = [(None, data)] if by is None else list(data.groupby(by, sort=False))
+                    for part, frame in parts:
+                        label = t(self.ref.country_name(iso3)) + (f" — {self.sub_label(part)}" if part else "")
+                        row = {t("Country"): label}
+                        for _, obs in frame.set_index("year").reindex(chunk).reset_index().iterrows():
+                            text, marks = observation_text(obs, status)
+                            row[str(int(obs["year"]))] = text
+                            used |= marks
+                        rows.append(row)
+                frame = pd.DataFrame(rows)
+                self.show_table(frame, f"annex-{indicator}-{chunk[0]}", t(
+                    "{indicator} ({unit}), {first}–{last}.", indicator=t(spec["name_en"]), unit=t(spec["unit"]),
+                    first=str(chunk[0]), last=str(chunk[-1])), align={str(y): "r" for y in chunk},
+                    notes=footnote_legend(used, status))
         if not shown_any:
             self.say(f"*{t('This dataset holds no statistics for the period.')}*")
 

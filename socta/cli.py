@@ -50,7 +50,8 @@ def cmd_validate(project: Project, console, write: bool = True, quiet: bool = Fa
         for problem in result.problems:
             console.print(f"  • {problem}", markup=False)
         return 1
-    rows = ", ".join(f"{name} {len(frame)} rows" for name, frame in result.tables.items())
+    rows = ", ".join(f"{name} {len(frame)} rows" if project.input_path(name).is_file() else f"{name} absent"
+                     for name, frame in result.tables.items())
     if not quiet:
         console.print(f"[green]✓ data valid[/] ({project.data_dir}): {rows}")
         for warning in result.warnings:  # grouped findings; an indented line details the one before

@@ -108,6 +108,9 @@ def observed_line(ax, series, colour: str, label: str | None = None) -> None:
         hit = series[series["censor"].eq(censor) & series["bound"].notna()]
         if len(hit):
             ax.plot(hit["year"], hit["bound"], ls="", marker=marker, ms=6, mfc="white", mec=colour)
+            for year, bound in zip(hit["year"], hit["bound"]):  # the published text beside the marker
+                ax.annotate(("<" if censor == "below" else ">") + f"{bound:,.0f}", (year, bound), xytext=(5, 0),
+                            textcoords="offset points", va="center", fontsize=7.5, color=MUTED)
     ax.set_ylim(bottom=0)
 
 

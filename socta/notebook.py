@@ -173,6 +173,12 @@ class Page:
             "no_anchor": t("no final value to project from"),
         }.get(reason, t("no data") if tr is None else t("not fitted"))
 
+    def countries_without_data(self, indicator: str) -> list[str]:
+        """The countries with no complete value of the indicator in any year of the period."""
+        cov = self.table("coverage")
+        cov = cov[cov["indicator"].eq(indicator) & cov["year"].between(self.first_year, self.last_year)]
+        return [c for c in self.countries if not cov.loc[cov["country"].eq(c), "has_value"].any()]
+
     def unsupported_reason(self, trend: pd.Series) -> str:
         """Why a fitted trend cannot carry a likelihood term."""
         if pd.notna(trend.get("suspected_break")):
@@ -205,11 +211,15 @@ class Page:
         ev = ev[ev["scope"].eq(scope) & ev["area"].eq(area)].iloc[0]
         confidence = confidence_level(ev["graded_share"], ev["completeness"], int(ev["respondents"]),
                                       self.project.settings["confidence"])
-        basis = t("Analytic confidence: **{level}**. {graded} of the statistics behind it come from reliable sources "
-                  "with confirmed information, {complete} of the expected values are present, and {n} expert "
-                  "respondents assessed the area.", level=t(confidence),
-                  graded=fmt_percent(ev["graded_share"]), complete=fmt_percent(ev["completeness"]),
-                  n=int(ev["respondents"]))
+        if int(ev["rows"]):
+            basis = t("Analytic confidence: **{level}**. {graded} of the statistics behind it come from reliable sources "
+                      "(A or B) with information graded 1 or 2, {complete} of the expected values are present, and {n} "
+                      "expert respondents assessed the area.", level=t(confidence),
+                      graded=fmt_percent(ev["graded_share"]), complete=fmt_percent(ev["completeness"]),
+                      n=int(ev["respondents"]))
+        else:
+            basis = t("Analytic confidence: **{level}**. No statistics of the period stand behind it, and {n} expert "
+                      "respondents assessed the area.", level=t(confidence), n=int(ev["respondents"]))
         missing = [t(self.ref.country_name(c)) for c in str(ev.get("missing_countries", "") or "").split("|")
                    if c in self.ref.countries.index]
         if missing and scope == REGION:
@@ -224,8 +234,13 @@ class Page:
         tr = self.trend_row(indicator, scope)
         trend = self.trend(indicator, scope)
         if trend is None:
+            reason = self.trend_reason(tr)
+            silent = self.countries_without_data(indicator) if scope == REGION else []
+            if silent:
+                reason = t("no regional total, because {countries} reported no value of it in the period",
+                           countries=", ".join(t(self.ref.country_name(c)) for c in silent))
             result["text"] = t("The data cannot support a judgement on whether {indicator} in {scope} will rise: "
-                               "{reason}.", indicator=name, scope=scope_name, reason=self.trend_reason(tr))
+                               "{reason}.", indicator=name, scope=scope_name, reason=reason)
             return result
         pct = lambda v: ("+" if v >= 0 else "−") + fmt_number(abs(100 * v), 1) + "%"  # noqa: E731
         fitted = t("The fitted trend is {change} a year (90% interval {low} to {high}) over {first}–{last}.",
@@ -248,7 +263,7 @@ class Page:
 
     MISSING_INPUT = {
         "ocg_register.csv": "No OCG register is part of this dataset, so this page cannot describe the organised crime "
-                            "groups; the threat scores rest on the statistics and the expert assessments.",
+                            "groups, and no threat score includes them.",
         "ocg_answers.csv": "No OCG indicator answers are part of this dataset, so the groups' use of corruption, legal "
                            "business structures and money laundering cannot be described here.",
         "expert_assessments.csv": "No expert assessments are part of this dataset, so harm is not scored.",
@@ -274,8 +289,28 @@ class Page:
         md(f"```{{admonition}} {heading}\n:class: key-judgement\n{j['text']}\n\n{j['basis']}\n```")
 
     def change(self, indicator: str) -> float:
+        """Change of the mean of the last ``trend_window`` years against the years before, in %; NaN
+        where the periods cannot be compared (:meth:`change_gap` says why)."""
         window = int(self.project.settings["assessment"]["trend_window"])
-        return scoring.change_between_periods(self.series(indicator), self.last_year, window)
+        series = self.series(indicator)
+        if self.change_gap(series):
+            return float("nan")
+        return scoring.change_between_periods(series, self.last_year, window)
+
+    def change_gap(self, series: pd.DataFrame) -> str:
+        """Why two periods of a series cannot be compared, or "" when they can."""
+        window = int(self.project.settings["assessment"]["trend_window"])
+        span = series[series["year"].between(self.last_year - 2 * window + 1, self.last_year)]
+        if not span["value"].notna().any():
+            return t("no data")
+        if self.last_year - self.first_year + 1 < 2 * window:
+            return t("the period is shorter than {n} years", n=str(2 * window))
+        breaks = span.loc[span["breaks"].astype(bool) & span["year"].gt(span["year"].min()), "year"]
+        if len(breaks):
+            return t("break in series in {year}", year=str(int(breaks.iloc[-1])))
+        if span["value"].isna().any():
+            return t("a year is missing in one of the periods")
+        return ""
 
     @property
     def source_statistics(self) -> str:
@@ -306,7 +341,8 @@ class Page:
         md("\n\n".join(parts)) if parts else None
 
     def say(self, text: str) -> None:
-        md(text)
+        if text:  # an empty Markdown output would show as its Python repr
+            md(text)
 
     def figure(self, fig, key: str, caption: str, alt: str, source: str | None = None) -> None:
         """Show ``fig`` as a numbered, captioned, named figure with alt text and a source line."""

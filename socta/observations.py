@@ -1,7 +1,7 @@
 """How a flagged observation is printed, the way official statistics print it.
 
 A value carries its observation-status flags as footnote letters (``1,234 p`` provisional,
-``17 b`` break in series), ``:`` stands for not available, ``<5`` for a value published only as
+``17 b`` break in series), ``:`` stands for not available (``: c`` suppressed, ``: z`` cannot exist), ``<5`` for a value published only as
 below 5 and ``>3,300`` for a lower bound. A part-year figure gets the letter ``y``. Each table that
 uses a letter is followed by a legend of the letters it used, and only those.
 """
@@ -35,9 +35,8 @@ def observation_text(row, status_table: pd.DataFrame, decimals: int = 0) -> tupl
         text = ("<" if censor == "below" else ">") + fmt_number(row["bound"], decimals)
         used.add(censor)
     else:
-        text = NOT_AVAILABLE
+        text = NOT_AVAILABLE  # with the letter of why, where the code list has one (': c' confidential)
         used.add(NOT_AVAILABLE)
-        letters = []  # a missing value's own flag (O, L, Q …) is the ':' itself
     letters = sorted(set(letters))
     used |= set(letters)
     return (text + " " + "".join(letters)).strip(), used

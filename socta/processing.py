@@ -65,7 +65,7 @@ def processed_tables(project: Project, result: ValidationResult) -> dict[str, di
         "population": ref.population,
         "trends": trends_now,
         "trends_previous": trends_before,
-        "evidence": evidence(stats, expert, ref, scopes, last, span),
+        "evidence": evidence(stats, expert, ref, scopes, last, min(span, last - first + 1)),
         "coverage": cell_coverage(stats, ref, first, last),
         "area_scores": scoring.area_scores(expert, aggregates, trends_now, ref, project.settings, have_register),
         "area_scores_previous": scoring.area_scores(expert, aggregates, trends_before, ref, project.settings,

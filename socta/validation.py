@@ -112,7 +112,9 @@ def table_specs(project: Project, ref: Reference) -> list[TableSpec]:
             {
                 "country": country_col,
                 "year": col("int", checks=year_check, words=year_words),
-                "indicator": col("str", ref.indicators.index, "an indicator_id in indicators.csv"),
+                "indicator": col("str", ref.indicators.index,
+                                 f"an indicator_id of the indicators.csv in force ({project.reference_path('indicators.csv')}): "
+                                 "add the indicator there, or remove these rows"),
                 "submarket": col("str", required=False),
                 "category": col("str", required=False),
                 "value": Column("observation", required=False, checks=[pa.Check.ge(0)],
@@ -324,6 +326,10 @@ def _cross_checks(tables: dict[str, pd.DataFrame], raw: dict[str, pd.DataFrame],
                     problems.append(Problem("statistics.csv", i + 2, column, value, f"indicator {row['indicator']} needs one of {', '.join(allowed)}"))
                 elif not allowed and value:
                     problems.append(Problem("statistics.csv", i + 2, column, value, f"indicator {row['indicator']} has no {column}s; leave it empty"))
+            if spec["kind"] == "count" and row.get("censor") and pd.notna(row.get("bound")) and float(row["bound"]) % 1:
+                problems.append(Problem("statistics.csv", i + 2, "value", raw["statistics.csv"].at[i, "value"],
+                                        f"indicator {row['indicator']} is a count: the threshold of '<N' or '>N' "
+                                        "must be a whole number"))
             if spec["kind"] == "count" and pd.notna(row["value"]) and float(row["value"]) % 1:
                 problems.append(Problem("statistics.csv", i + 2, "value", raw["statistics.csv"].at[i, "value"],
                                         f"indicator {row['indicator']} is a count: a whole number is expected"))
@@ -434,10 +440,12 @@ def _status_checks(stats: pd.DataFrame, written: pd.DataFrame, ref: Reference) -
             continue
         has_number = pd.notna(stats.at[i, "value"]) or stats.at[i, "censor"] != ""
         says_missing = bool(missing_codes & set(row_codes))
-        left_empty = str(written.at[i, "value"]).strip() in NOT_AVAILABLE  # else: not a number, reported already
-        if not has_number and not says_missing and left_empty:
+        cell = str(written.at[i, "value"]).strip()
+        # ':' is how official tables print "not available": it says so itself; an empty cell must say why
+        if not has_number and not says_missing and cell == "":
             problems.append(Problem("statistics.csv", i + 2, "value", written.at[i, "value"],
-                                    "no value: write the number, '<N' if published as below N, or leave it empty "
+                                    "no value: write the number, '<N' if published as below N, ':' if not "
+                                    "available, or leave it empty "
                                     "with status O (missing), L (not collected), M (cannot exist) or Q (suppressed)"))
         elif has_number and says_missing:
             problems.append(Problem("statistics.csv", i + 2, "status", written.at[i, "status"],

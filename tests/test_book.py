@@ -162,7 +162,10 @@ def test_key_judgement_boxes_use_only_yardstick_terms(book):
     for path in book.rglob("*.html"):
         for box in key_judgements(path.read_text(encoding="utf-8")):
             boxes.append(box)
-            assert any(re.search(rf"\b{re.escape(t)}\b", box) for t in terms), f"{path.name}: no yardstick term in {box!r}"
+            if "cannot support a judgement" in box:  # too little data: said plainly, with no likelihood word
+                assert not any(re.search(rf"\b{re.escape(t)}\b", box) for t in terms), box
+            else:
+                assert any(re.search(rf"\b{re.escape(t)}\b", box) for t in terms), f"{path.name}: no yardstick term in {box!r}"
             assert only_yardstick_words(box, terms) == [], f"{path.name}: likelihood word outside the yardstick: {box!r}"
             assert re.search(r"Analytic confidence: (high|moderate|low)", box), f"{path.name}: no confidence in {box!r}"
     ref = Reference(Project())
@@ -182,7 +185,7 @@ def test_main_conclusions_open_with_key_judgements_and_the_matrix(book):
 def test_every_area_page_has_its_trend_model_harm_profile_and_judgement(book):
     for page in area_pages():
         text = read(book, page)
-        assert "Trend models for" in text and "P(next year higher)" in text, page
+        assert "Trend models for" in text and "<p>Forecast</p></th>" in text, page
         assert "Harm profile" in text or "-harm" in text, page
         assert re.search(r'class="[^"]*key-judgement', text), page
 

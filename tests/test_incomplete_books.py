@@ -38,7 +38,7 @@ def page_text(path: Path) -> str:
 
 def key_judgement_boxes(path: Path) -> list[str]:
     s = path.read_text(encoding="utf-8")
-    boxes = re.findall(r'<div class="admonition key-judgement">(.*?)</div>', s, flags=re.S)
+    boxes = re.findall(r'<div class="[^"]*\bkey-judgement\b[^"]*"[^>]*>(.*?)</div>', s, flags=re.S)
     return [" ".join(htmllib.unescape(re.sub(r"<[^>]+>", " ", b)).split()) for b in boxes]
 
 
@@ -169,9 +169,9 @@ def test_a_missing_value_is_printed_as_not_available_never_zero(holes):
     area = ref.indicators.at[indicator, "area_id"]
     text = page_text(holes["html"] / "areas" / area / "countries" / f"{slug}.html")
     name = ref.indicators.at[indicator, "name_en"]
-    table = text.split("indicators for")[1]
-    row = table.split(name, 1)[1].split(ref.indicators.at[indicator, "unit"], 1)[1].split()
-    header = [int(y) for y in re.findall(r"\b(20\d\d)\b", table.split("Per 100,000")[0])]
+    table = text.split("indicators for", 1)[1]
+    header = [int(y) for y in table.split("Indicator Unit", 1)[1].split("Per 100,000")[0].split()]
+    row = table.split("Per 100,000", 1)[1].split(f"{name} {ref.indicators.at[indicator, 'unit']}", 1)[1].split()
     assert int(year) in header, (holes["seed"], header)
     assert row[header.index(int(year))] == ":", (holes["seed"], holes["cell"], row[:6])
 

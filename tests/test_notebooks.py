@@ -102,11 +102,12 @@ def test_one_template_executed_by_papermill_for_one_country(processed, tmp_path)
     assert "Synthetic demonstration data" in markdown
     # every figure is glued with a page-unique name, alt text and a caption
     figures = re.findall(r"```\{glue:figure\} (\S+)\n:name: (\S+)\n:alt: (.+)\n\n(.+)\n```", markdown)
-    assert [f[0] for f in figures] == [
-        "fig-drugs-mne-drug_seizures_kg", "fig-drugs-mne-drug_seizure_cases", "fig-drugs-mne-harm"]
+    assert [f[0] for f in figures] == [  # every configured indicator, headline first, then the harm profile
+        "fig-drugs-mne-drug_offences", "fig-drugs-mne-drug_seizures_kg", "fig-drugs-mne-drug_seizure_cases",
+        "fig-drugs-mne-harm"]
     assert all(name == key and alt and caption for key, name, alt, caption in figures)
     glued = [o for o in outputs if o.get("metadata", {}).get("scrapbook", {}).get("name", "").startswith("fig-")]
-    assert len(glued) == 3 and all("application/papermill.record/image/png" in o["data"] for o in glued)
+    assert len(glued) == 4 and all("application/papermill.record/image/png" in o["data"] for o in glued)
     # the summary sentence carries the scores the package computes for Montenegro
     from socta.notebook import Page
 

@@ -66,10 +66,11 @@ def test_censored_values_lower_bounds_and_status_are_accepted(demo_copy: Path):
 
 
 @pytest.mark.parametrize("value, status, expected", [
-    ("", "", "no value: write the number, '<N' if published as below N, or leave it empty with status O"),
+    ("", "", "no value: write the number, '<N' if published as below N, ':' if not available, or leave it empty"),
     ("12", "O", "says the value is missing, but the row has one"),
     ("12", "e", "unknown observation status (did you mean 'E'? codes are capital letters)"),
     ("abc", "", "is not a number; expected a number of 0 or more, '<N'"),
+    ("<2.5", "", "is a count: the threshold of '<N' or '>N' must be a whole number"),
 ])
 def test_bad_values_and_statuses_are_explained(demo_copy: Path, value, status, expected):
     path = demo_copy / STATS
@@ -80,6 +81,16 @@ def test_bad_values_and_statuses_are_explained(demo_copy: Path, value, status, e
     set_cell(path, row, "status", status)
     found = [m for m in messages(validate(Project(data_dir=demo_copy))) if f"row {row}," in m]
     assert any(expected in m for m in found), found
+
+
+def test_a_colon_says_not_available_by_itself(demo_copy: Path):
+    path = demo_copy / STATS
+    row = find_row(path, country="SRB", year="2020", indicator="drug_offences")
+    set_cell(path, row, "value", ":")
+    result = validate(Project(data_dir=demo_copy))
+    assert result.ok, messages(result)
+    assert math.isnan(result.tables[STATS].at[row - 2, "value"])
+    assert any("drug_offences SRB 2020" in w for w in result.warnings)
 
 
 # ---- optional inputs, period, demo copies -------------------------------------------------------
@@ -185,6 +196,7 @@ def test_flagged_values_print_as_official_statistics_do(ref):
         ({"value": np.nan, "status": "", "censor": "below", "bound": 5.0, "months": np.nan}, "<5"),
         ({"value": np.nan, "status": "", "censor": "above", "bound": 3300.0, "months": np.nan}, ">3,300"),
         ({"value": np.nan, "status": "O", "censor": "", "bound": np.nan, "months": np.nan}, ":"),
+        ({"value": np.nan, "status": "Q", "censor": "", "bound": np.nan, "months": np.nan}, ": c"),
         ({"value": 3436.0, "status": "", "censor": "", "bound": np.nan, "months": 4.0}, "3,436 y"),
     ]
     used = set()
@@ -193,8 +205,9 @@ def test_flagged_values_print_as_official_statistics_do(ref):
         assert text == expected
         used |= marks
     legend = footnote_legend(used, status)
-    assert legend == ("b break in series · e estimated value · p provisional value · y part of the year only · "
-                      "<N published only as below N · >N more than N (a lower bound) · : not available")
+    assert legend == ("b break in series · c missing value; suppressed · e estimated value · p provisional value · "
+                      "y part of the year only · <N published only as below N · >N more than N (a lower bound) · "
+                      ": not available")
 
 
 def test_year_ranges():

@@ -61,7 +61,7 @@ def test_cache_reruns_exactly_the_pages_whose_inputs_changed(project):
 
 def test_a_failing_notebook_leaves_the_others_and_the_previous_page(project, tmp_path):
     broken = tmp_path / "broken.md"
-    broken.write_text((NOTEBOOKS_DIR / "areas" / "drugs.md").read_text(encoding="utf-8").replace(
+    broken.write_text((NOTEBOOKS_DIR / "area.md").read_text(encoding="utf-8").replace(
         "page.harm_figure()", "page.harm_figure()\nraise RuntimeError('harm table missing for this country')"),
         encoding="utf-8")
     jobs = small_grid(project)[:3]
@@ -84,16 +84,16 @@ def test_the_command_exits_non_zero_and_names_the_failing_cell(tmp_path):
     data = tmp_path / "data"
     shutil.copytree(REPO / "data" / "demo", data)
     (data / "reference").mkdir()
-    indicators = (REPO / "data/reference/indicators.csv").read_text(encoding="utf-8")
-    # no headline indicator for cybercrime: its pages cannot state a judgement
-    (data / "reference/indicators.csv").write_text(indicators.replace(
-        "child_sexual_exploitation,true", "child_sexual_exploitation,false"), encoding="utf-8")
+    yardstick = (REPO / "data/reference/probability_yardstick.csv").read_text(encoding="utf-8")
+    # a typo in a configured sentence: the pages that state a likelihood cannot be written
+    (data / "reference/probability_yardstick.csv").write_text(yardstick.replace("It is {term} that", "It is {trm} that"),
+                                                              encoding="utf-8")
     result = socta("report", "--data", data, "--build-dir", tmp_path / "build", "--country", "MNE",
                    "--area", "cyber", "--area", "thb", "--formats", "html")
     assert result.returncode == 1
     assert "1 executed, 0 up to date, 1 failed" in result.stdout
     assert "areas/cyber/countries/montenegro (country MNE, area cyber): cell" in result.stdout
-    assert "IndexError" in result.stdout and "The book was not built from a failed run" in result.stdout
+    assert "KeyError" in result.stdout and "The book was not built from a failed run" in result.stdout
     assert (tmp_path / "build/public-en/failed/areas/cyber/countries/montenegro.ipynb").is_file()
 
 
