@@ -325,6 +325,7 @@ class AreaPage(Page):
 
         rows = []
         pct = lambda v: ("+" if v >= 0 else "−") + fmt_number(abs(100 * v), 1) + "%"  # noqa: E731
+        low_confidence = self.analytic_confidence()[0] == "low"  # then no likelihood term anywhere on the page
         for indicator in self.area_indicators():
             tr = self.trend_row(indicator)
             name = t(self.ref.indicators.at[indicator, "name_en"])
@@ -342,6 +343,7 @@ class AreaPage(Page):
                 t("Forecast"): t("P({next} > {ref}) = {p}", next=str(int(tr["forecast_year"])),
                                  ref=str(int(tr["reference_year"])), p=fmt_percent(tr["p_exceeds_last"])),
                 t("Yardstick"): t("none: {why}", why=self.unsupported_reason(tr)) if unsupported else
+                t("none: analytic confidence is low") if low_confidence else
                 t(likelihood_term(tr["p_exceeds_last"], self.ref.yardstick).term),
             })
         if not rows:

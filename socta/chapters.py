@@ -42,7 +42,7 @@ class ConclusionsPage(Page):
         share = float(self.project.settings["priority"].get("min_known_share", 0))
         return t("No crime area can be ranked for {scope}: no area has a harm score (no expert assessment), and a threat "
                  "score needs sub-scores carrying at least {share} of the weights, while the data give at most {k} of "
-                 "the {n} threat indicators. The key judgements below rest on the statistical trends alone.",
+                 "the {n} threat indicators. The key judgements therefore rest on the statistical trends alone.",
                  scope=t("the region") if scope == REGION else t(self.ref.country_name(scope)),
                  share=fmt_percent(share), k=str(int(s["threat_known"].max()) if "threat_known" in s and len(s) else 0),
                  n=str(len(self.ref.threat_indicators)))
@@ -87,6 +87,8 @@ class ConclusionsPage(Page):
 
     def matrix(self, scope: str = REGION) -> None:
         """Threat × harm matrix: one point per crime area; the dashed line marks equal priority."""
+        if self.ranking(scope).empty:
+            return  # nothing is ranked: the priorities text says why, once
         r = self.ranking(scope).dropna(subset=["threat", "harm"])
         name = t("Region") if scope == REGION else t(self.ref.country_name(scope))
         if r.empty:
@@ -201,6 +203,8 @@ class ConclusionsPage(Page):
 
     def sensitivity_text(self, scope: str = REGION) -> None:
         cfg = self.project.settings["sensitivity"]
+        if self.ranking(scope).empty:
+            return
         rob = self.robustness(scope).loc[self.ranking(scope)["area"]]
         if len(rob) < 2:
             self.say(t("With fewer than two ranked crime areas the weights cannot change the order."))

@@ -195,6 +195,16 @@ class Page:
         """Whether the dataset includes an (optional) input file."""
         return any(f["file"] == name and not f.get("absent") for f in self.inputs)
 
+    def analytic_confidence(self, area: str | None = None, scope: str | None = None) -> tuple[str, pd.Series]:
+        """The analytic confidence of judgements on an area in a scope, and the evidence it rests on."""
+        from .judgements import confidence_level
+
+        ev = self.table("evidence")
+        ev = ev[ev["scope"].eq(scope or self.scope) & ev["area"].eq(area or self.area)].iloc[0]
+        level = confidence_level(ev["graded_share"], ev["completeness"], int(ev["respondents"]),
+                                 self.project.settings["confidence"])
+        return level, ev
+
     def judgement(self, area: str | None = None, scope: str | None = None) -> dict | None:
         """The key judgement on an area in a scope: will its headline indicator rise in the forecast year?
 
@@ -202,24 +212,22 @@ class Page:
         fitted trend, an interval too wide to read, or low analytic confidence, the judgement says so
         plainly instead (``term`` is then None).
         """
-        from .judgements import confidence_level, likelihood_term
+        from .judgements import likelihood_term
 
         area, scope = area or self.area, scope or self.scope
         indicator = self.headline_indicator(area)
         scope_name = t("the region") if scope == REGION else t(self.ref.country_name(scope))
-        ev = self.table("evidence")
-        ev = ev[ev["scope"].eq(scope) & ev["area"].eq(area)].iloc[0]
-        confidence = confidence_level(ev["graded_share"], ev["completeness"], int(ev["respondents"]),
-                                      self.project.settings["confidence"])
+        confidence, ev = self.analytic_confidence(area, scope)
+        experts = t("{n} expert respondents assessed the area", n=int(ev["respondents"])) \
+            if self.has_input("expert_assessments.csv") else t("no expert assessments are part of this dataset")
         if int(ev["rows"]):
             basis = t("Analytic confidence: **{level}**. {graded} of the statistics behind it come from reliable sources "
-                      "(A or B) with information graded 1 or 2, {complete} of the expected values are present, and {n} "
-                      "expert respondents assessed the area.", level=t(confidence),
-                      graded=fmt_percent(ev["graded_share"]), complete=fmt_percent(ev["completeness"]),
-                      n=int(ev["respondents"]))
+                      "(A or B) with information graded 1 or 2, {complete} of the expected values are present, and "
+                      "{experts}.", level=t(confidence), graded=fmt_percent(ev["graded_share"]),
+                      complete=fmt_percent(ev["completeness"]), experts=experts)
         else:
-            basis = t("Analytic confidence: **{level}**. No statistics of the period stand behind it, and {n} expert "
-                      "respondents assessed the area.", level=t(confidence), n=int(ev["respondents"]))
+            basis = t("Analytic confidence: **{level}**. No statistics of the period stand behind it, and {experts}.",
+                      level=t(confidence), experts=experts)
         missing = [t(self.ref.country_name(c)) for c in str(ev.get("missing_countries", "") or "").split("|")
                    if c in self.ref.countries.index]
         if missing and scope == REGION:
