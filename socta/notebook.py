@@ -179,6 +179,16 @@ class Page:
         cov = cov[cov["indicator"].eq(indicator) & cov["year"].between(self.first_year, self.last_year)]
         return [c for c in self.countries if not cov.loc[cov["country"].eq(c), "has_value"].any()]
 
+    def country_gaps(self, indicator: str) -> list[str]:
+        """Each country's years of the period without a complete value of the indicator, e.g. "Montenegro 2014–2015"."""
+        from .coverage import year_ranges
+
+        cov = self.table("coverage")
+        cov = cov[cov["indicator"].eq(indicator) & cov["year"].between(self.first_year, self.last_year)
+                  & ~cov["has_value"]]
+        return [f"{t(self.ref.country_name(c))} {year_ranges(g['year'])}" for c, g in cov.groupby("country")
+                if c in self.ref.countries.index]
+
     def unsupported_reason(self, trend: pd.Series) -> str:
         """Why a fitted trend cannot carry a likelihood term."""
         if pd.notna(trend.get("suspected_break")):
@@ -235,8 +245,11 @@ class Page:
         result = {"area": area, "scope": scope, "term": None, "percent": float("nan"), "in_gap": False,
                   "confidence": confidence, "basis": basis}
         if indicator is None:
-            result["text"] = t("No judgement on {area} in {scope}: no headline indicator is configured for it.",
-                               area=self.area_name(area).lower(), scope=scope_name)
+            has_any = self.ref.indicators["area_id"].eq(area).any()
+            result["text"] = t("No judgement on {area} in {scope}: none of its indicators is marked as the headline "
+                               "in indicators.csv.", area=self.area_name(area).lower(), scope=scope_name) if has_any else \
+                t("No judgement on {area} in {scope}: this dataset has no statistics on it (no indicator is configured "
+                  "for it in indicators.csv).", area=self.area_name(area).lower(), scope=scope_name)
             return result
         name = t(self.ref.indicators.at[indicator, "name_en"]).lower()
         tr = self.trend_row(indicator, scope)
@@ -247,6 +260,9 @@ class Page:
             if silent:
                 reason = t("no regional total, because {countries} reported no value of it in the period",
                            countries=", ".join(t(self.ref.country_name(c)) for c in silent))
+            elif scope == REGION and self.country_gaps(indicator):
+                reason += " " + t("(a regional total needs every country; missing: {gaps})",
+                                  gaps="; ".join(self.country_gaps(indicator)))
             result["text"] = t("The data cannot support a judgement on whether {indicator} in {scope} will rise: "
                                "{reason}.", indicator=name, scope=scope_name, reason=reason)
             return result

@@ -69,7 +69,7 @@ def test_open_edition_says_which_areas_public_sources_do_not_cover(open_book):
     for area in ("thb", "property"):
         text = page_text(html / "areas" / area / "index.html")
         assert "No indicator of" in text and "is configured" in text
-        assert "no headline indicator is configured" in text
+        assert "this dataset has no statistics on it" in text
     text = page_text(html / "ocg" / "index.html")
     assert "No OCG register is part of this dataset" in text
 
