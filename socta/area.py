@@ -229,7 +229,7 @@ class AreaPage(Page):
                                                source="; ".join(sources))
         self.show_table(frame, "indicators", t("{area}: indicators for {scope}, {first}–{last}.", area=self.area_name(),
                                                scope=self.scope_name, first=str(shown[0]), last=str(shown[-1])),
-                        align, notes=" ".join(p for p in (legend, note) if p))
+                        align, notes="  \n".join(p for p in (legend, note) if p))
 
     def country_comparison(self, indicator: str | None = None) -> None:
         """Rate per 100,000 inhabitants by country (region page), gaps as gaps."""

@@ -39,7 +39,8 @@ def observation_text(row, status_table: pd.DataFrame, decimals: int = 0) -> tupl
         used.add(NOT_AVAILABLE)
     letters = sorted(set(letters))
     used |= set(letters)
-    return (text + " " + "".join(letters)).strip(), used
+    # a no-break space: the letter stays with its number when a narrow column wraps
+    return (text + "\u00a0" + "".join(letters)) if letters else text, used
 
 
 def footnote_legend(used: set[str], status_table: pd.DataFrame) -> str:

@@ -191,13 +191,13 @@ def test_censored_and_part_year_values_are_not_numbers_in_a_fit(ref):
 def test_flagged_values_print_as_official_statistics_do(ref):
     status = ref.observation_status
     cases = [
-        ({"value": 1234.0, "status": "P", "censor": "", "bound": np.nan, "months": np.nan}, "1,234 p"),
-        ({"value": 17.0, "status": "B|E", "censor": "", "bound": np.nan, "months": np.nan}, "17 be"),
+        ({"value": 1234.0, "status": "P", "censor": "", "bound": np.nan, "months": np.nan}, "1,234\u00a0p"),
+        ({"value": 17.0, "status": "B|E", "censor": "", "bound": np.nan, "months": np.nan}, "17\u00a0be"),
         ({"value": np.nan, "status": "", "censor": "below", "bound": 5.0, "months": np.nan}, "<5"),
         ({"value": np.nan, "status": "", "censor": "above", "bound": 3300.0, "months": np.nan}, ">3,300"),
         ({"value": np.nan, "status": "O", "censor": "", "bound": np.nan, "months": np.nan}, ":"),
-        ({"value": np.nan, "status": "Q", "censor": "", "bound": np.nan, "months": np.nan}, ": c"),
-        ({"value": 3436.0, "status": "", "censor": "", "bound": np.nan, "months": 4.0}, "3,436 y"),
+        ({"value": np.nan, "status": "Q", "censor": "", "bound": np.nan, "months": np.nan}, ":\u00a0c"),
+        ({"value": 3436.0, "status": "", "censor": "", "bound": np.nan, "months": 4.0}, "3,436\u00a0y"),
     ]
     used = set()
     for row, expected in cases:
