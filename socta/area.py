@@ -160,7 +160,7 @@ class AreaPage(Page):
         tr = self.trend(indicator)
         if tr is None:
             return
-        years = np.arange(int(tr["first_year"]), int(tr["last_observed_year"]) + 1)
+        years = np.arange(int(tr["first_year"]), int(tr["last_fit_year"]) + 1)
         ref_year = int(tr["reference_year"])
         fitted = tr["fitted_last"] * (1 + tr["change_per_year"]) ** (years - ref_year)
         ax.plot(years, fitted, ls="--", lw=1.4, color=figures.PALETTE[5], label=t("Fitted trend"))
@@ -337,7 +337,7 @@ class AreaPage(Page):
             unsupported = not bool(tr.get("supports_judgement", True))
             rows.append({
                 t("Indicator"): name,
-                t("Years fitted"): f"{int(tr['first_year'])}–{int(tr['last_observed_year'])}",
+                t("Years fitted"): f"{int(tr['first_year'])}–{int(tr['last_fit_year'])}",
                 t("Change a year"): pct(tr["change_per_year"]),
                 t("90% interval"): f"{pct(tr['change_low'])} … {pct(tr['change_high'])}",
                 t("Forecast"): t("P({next} > {ref}) = {p}", next=str(int(tr["forecast_year"])),

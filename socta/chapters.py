@@ -630,7 +630,8 @@ class ProvenancePage(Page):
     def inputs_table(self) -> None:
         """Input files as recorded when they were validated (the public run never opens OCG files)."""
         rows = [{t("File"): f"`{f['file']}`",
-                 t("Rows"): t("not in this dataset") if f.get("absent") else fmt_number(f["rows"]),
+                 t("Rows"): t("not in this dataset") if f.get("absent") else
+                 "–" if f["rows"] is None else fmt_number(f["rows"]),
                  t("SHA-256 (first 12)"): f["sha256"][:12] or "–",
                  t("Audience"): t("restricted") if f["restricted"] else t("public")} for f in self.inputs]
         self.show_table(pd.DataFrame(rows), "inputs", t("Input files of this edition."), align={t("Rows"): "r"},

@@ -270,14 +270,14 @@ def main(argv: list[str] | None = None) -> int:
         if args.build_dir:
             kwargs["build_dir"] = args.build_dir
         project = Project(**kwargs)
-        _ = project.dataset
+        _ = project.dataset, project.years  # a malformed dataset.yaml or period stops here, with its fix
         languages = project.settings.get("languages", ["en"])
     except ConfigError as exc:
-        console.print("[bold red]Error[/]:")
+        console.print("[bold red]Configuration error[/]:")
         console.print(str(exc), markup=False)
         return 2
     if getattr(args, "lang", "en") not in languages:
-        console.print(f"[bold red]Error[/]: no edition language {args.lang!r}; settings.yaml lists {', '.join(languages)}. "
+        console.print(f"[bold red]Configuration error[/]: no edition language {args.lang!r}; settings.yaml lists {', '.join(languages)}. "
                       "A language edition needs its catalogue in socta/locale/<lang>/LC_MESSAGES/socta.po first.")
         return 2
     if args.command == "validate":

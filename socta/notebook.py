@@ -269,7 +269,7 @@ class Page:
         pct = lambda v: ("+" if v >= 0 else "−") + fmt_number(abs(100 * v), 1) + "%"  # noqa: E731
         fitted = t("The fitted trend is {change} a year (90% interval {low} to {high}) over {first}–{last}.",
                    change=pct(trend["change_per_year"]), low=pct(trend["change_low"]), high=pct(trend["change_high"]),
-                   first=str(int(trend["first_year"])), last=str(int(trend["last_observed_year"])))
+                   first=str(int(trend["first_year"])), last=str(int(trend["last_fit_year"])))
         if not bool(trend.get("supports_judgement", True)) or confidence == "low":
             why = self.unsupported_reason(trend) if not bool(trend.get("supports_judgement", True)) else \
                 t("analytic confidence is low")

@@ -22,6 +22,7 @@ from .disclosure import suppress
 from .validation import ValidationResult
 
 RESTRICTED_COLUMNS = ("grade", "handling_code")
+PROVENANCE_FILES = ("mapping.yaml", "provenance.csv")  # written or read by `socta import`
 
 
 def _with_area(stats: pd.DataFrame, ref: Reference) -> pd.DataFrame:
@@ -193,7 +194,7 @@ def inputs_fingerprint(project: Project) -> str:
     from .validation import INPUT_FILES
 
     h = hashlib.sha256()
-    for name in ["dataset.yaml", *INPUT_FILES]:
+    for name in ["dataset.yaml", *INPUT_FILES, *PROVENANCE_FILES]:
         path = project.input_path(name)
         h.update(name.encode() + (path.read_bytes() if path.is_file() else b"<missing>"))
     for name in [*REFERENCE_FILES, "settings.yaml"]:
@@ -228,7 +229,12 @@ def input_manifest(project: Project, result: ValidationResult) -> list[dict]:
     from .validation import table_specs
 
     restricted = {spec.file: spec.restricted for spec in table_specs(project, Reference(project))}
-    return [
+    traced = [  # how statistics.csv was made, when `socta import` made it: listed so a reader can check it
+        {"file": name, "rows": None, "restricted": False,
+         "sha256": hashlib.sha256(project.input_path(name).read_bytes()).hexdigest()}
+        for name in PROVENANCE_FILES if project.input_path(name).is_file()
+    ]
+    return traced + [
         {"file": name, "rows": len(frame), "restricted": restricted.get(name, False),
          "sha256": hashlib.sha256(project.input_path(name).read_bytes()).hexdigest()}
         if project.input_path(name).is_file() else

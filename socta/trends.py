@@ -68,6 +68,7 @@ NAN = float("nan")
 class Trend:
     years: int                    # values fitted (0 when none)
     first_year: int | None        # first fitted year
+    last_fit_year: int | None     # last fitted year (a later, flagged or incomplete year is not fitted)
     reference_year: int | None    # the anchor: the year next year's value is compared with
     last_observed_year: int | None  # last year with any published value (flagged or censored too)
     forecast_year: int | None     # last_observed_year + 1
@@ -108,6 +109,7 @@ def fit_trend(series: pd.DataFrame, kind: str, seed: int, settings: dict, draws:
     anchors = segment[segment["anchor"].astype(bool)]
     known = dict(
         years=len(segment), first_year=_year(segment["year"].min()) if len(segment) else None,
+        last_fit_year=_year(segment["year"].max()) if len(segment) else None,
         reference_year=_year(anchors["year"].max()) if len(anchors) else None,
         last_observed_year=last_observed, forecast_year=None if last_observed is None else last_observed + 1,
         break_year=break_year,
