@@ -117,13 +117,25 @@ def punch_holes(target: Path, seed: int) -> dict:
     ref = Reference(Project())
     plain = [i for i, spec in ref.indicators.iterrows() if not spec["submarket_list"] and not spec["category_list"]]
     gone_indicator = rng.choice(sorted(ref.indicators.index))
-    gone_year = rng.choice(range(2016, 2023))
+    gone_year = rng.choice(range(2016, 2021))
     lagging = rng.choice(["SRB", "MNE", "MKD"])                      # stops reporting after 2022
-    cell = (rng.choice(["SRB", "MNE", "MKD"]), rng.choice([i for i in plain if i != gone_indicator]),
+    flagged_country = rng.choice([c for c in ("SRB", "MNE", "MKD") if c != lagging])
+    flagged = rng.choice([i for i in plain if i != gone_indicator and ref.indicators.at[i, "kind"] == "count"])
+    cell = (rng.choice(["SRB", "MNE", "MKD"]), rng.choice([i for i in plain if i not in (gone_indicator, flagged)]),
             str(rng.choice(range(2020, 2025))))
     category_gone = ("thb_victims_form", "begging")
+    header += ["status", "months"]
+    body = [r + ["", ""] for r in body]
+    # published flags: a value below 5, a break in series, a provisional last year, a part-year figure
+    flags = {"2021": ("<5", ""), "2022": (None, "B"), "2023": (None, "E")}
     keep = []
     for r in body:
+        if r[0] == flagged_country and r[2] == flagged and r[1] in flags:
+            value, status = flags[r[1]]
+            r[5] = value or r[5]
+            r[10] = status
+        if r[0] == flagged_country and r[2] == flagged and r[1] == "2024":
+            r[11] = "6"   # January-June only
         country, year, indicator, category = r[0], r[1], r[2], r[4]
         if indicator == gone_indicator or year == str(gone_year) or (country == lagging and int(year) > 2022):
             continue
@@ -140,7 +152,7 @@ def punch_holes(target: Path, seed: int) -> dict:
     experts = experts[~((experts["country"] == "MNE") & (experts["area"] == area))]
     experts.to_csv(data / "expert_assessments.csv", index=False)
     return {"data": data, "gone_indicator": gone_indicator, "gone_year": gone_year, "lagging": lagging,
-            "cell": cell, "no_experts": ("MNE", area)}
+            "cell": cell, "no_experts": ("MNE", area), "flagged": (flagged_country, flagged)}
 
 
 @pytest.fixture(scope="module")
@@ -212,3 +224,19 @@ def test_an_area_without_experts_says_harm_is_not_scored(holes):
     ref = Reference(Project())
     text = page_text(holes["html"] / "areas" / area / "countries" / f"{ref.countries.at[country, 'slug']}.html")
     assert "so its harm is not scored" in text
+
+
+def test_flagged_values_are_printed_and_drawn_as_published(holes):
+    country, indicator = holes["flagged"]
+    ref = Reference(Project())
+    slug = ref.countries.at[country, "slug"]
+    area = ref.indicators.at[indicator, "area_id"]
+    page = page_text(holes["html"] / "areas" / area / "countries" / f"{slug}.html")
+    table = page.split("indicators for", 1)[1]
+    row = table.split(f"{ref.indicators.at[indicator, 'name_en']} {ref.indicators.at[indicator, 'unit']}", 1)[1].split()
+    assert row[1] == "<5", (holes["seed"], holes["flagged"], row[:10])   # 2021 as published
+    assert row[2] == "b" or row[3] == "b", row[:10]                                              # 2022 break
+    for words in ("<N published only as below N", "y part of the year only", "b break in series", "e estimated value",
+                  "An open downward triangle marks a value published only as below that level.",
+                  "An open circle is a figure for part of the year only"):
+        assert words in page, (holes["seed"], holes["flagged"], words)
