@@ -9,6 +9,7 @@ import textwrap
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
+import pandas as pd
 from cycler import cycler
 
 from .i18n import t
@@ -100,7 +101,15 @@ def observed_line(ax, series, colour: str, label: str | None = None) -> None:
     than N) an open upward triangle.
     """
     whole = series["value"].where(series["months"].isna())
-    ax.plot(series["year"], whole, marker="o", ms=3.5, lw=1.8, color=colour, label=label)
+    years = series["year"].astype(float)
+    breaks = sorted(series.loc[series["breaks"].astype(bool), "year"]) if "breaks" in series else []
+    if breaks:  # the line stops before a break in series: the years either side are not comparable
+        cut = pd.DataFrame({"year": [b - 0.5 for b in breaks], "value": float("nan")})
+        joined = pd.concat([pd.DataFrame({"year": years, "value": whole}), cut]).sort_values("year")
+        years, whole = joined["year"], joined["value"]
+        for b in breaks:
+            ax.axvline(b - 0.5, color=MUTED, lw=0.8, ls=":")
+    ax.plot(years, whole, marker="o", ms=3.5, lw=1.8, color=colour, label=label)
     part = series[series["value"].notna() & series["months"].notna()]
     if len(part):
         ax.plot(part["year"], part["value"], ls="", marker="o", ms=6, mfc="white", mec=colour)
@@ -117,6 +126,8 @@ def observed_line(ax, series, colour: str, label: str | None = None) -> None:
 def marks_used(series) -> list[str]:
     """The caption sentences that explain the open markers :func:`observed_line` drew."""
     marks = []
+    if "breaks" in series and series["breaks"].astype(bool).any():
+        marks.append(t("A dotted vertical line marks a break in series: the years either side are not comparable."))
     if (series["value"].notna() & series["months"].notna()).any():
         marks.append(t("An open circle is a figure for part of the year only, not joined to the line."))
     if (series["censor"].eq("below") & series["bound"].notna()).any():
