@@ -508,6 +508,12 @@ class MethodologyPage(Page):
                        "is unknown is left out and the weights of the known ones are rescaled; this is how every score "
                        "here treats missing parts, including the sensitivity analysis.",
                        files=", ".join(f"`{m}`" for m in missing), effects="; ".join(effects[m] for m in missing)))
+        share = float(self.project.settings["priority"].get("min_known_share", 0))
+        if share and self.scores["threat"].isna().all():
+            self.say(t("A threat score also needs known sub-scores carrying at least {share} of the threat weights "
+                       "(settings.yaml priority.min_known_share), so that no area is ranked on one indicator alone. In "
+                       "this edition no crime area reaches that share, so none is scored or ranked; the key judgements "
+                       "rest on the statistical trends alone.", share=fmt_percent(share)))
 
     def data_rules_text(self) -> None:
         """How gaps, flags, censored and part-year values are treated, in words."""
@@ -523,8 +529,8 @@ class MethodologyPage(Page):
                    "triangle. A figure for part of the year is shown but never compared with whole years."))
         self.say(t("**What a trend needs.** A trend is fitted only to whole-year values, from the last break in series "
                    "on, and only with at least {n} such years; it is projected from the last value that is final (not "
-                   "estimated, provisional or part-year) to the year after the last observation, and that year is "
-                   "named. Where the data are insufficient, or the fitted change too uncertain, or analytic confidence "
+                   "estimated, provisional or part-year), blended with the fitted line as the trend rule below says, "
+                   "to the year after the last observation, and that year is named. Where the data are insufficient, or the fitted change too uncertain, or analytic confidence "
                    "low, the key judgement says so instead of using a likelihood term.",
                    n=str(s["trends"].get("min_points", 5))))
 
