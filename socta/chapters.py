@@ -529,7 +529,7 @@ class MethodologyPage(Page):
                    "triangle. A figure for part of the year is shown but never compared with whole years."))
         self.say(t("**What a trend needs.** A trend is fitted only to whole-year values, from the last break in series "
                    "on, and only with at least {n} such years; it is projected from the last value that is final (not "
-                   "estimated, provisional or part-year), blended with the fitted line as the trend rule below says, "
+                   "estimated, provisional or part-year), blended with the fitted line as the trend rule above says, "
                    "to the year after the last observation, and that year is named. Where the data are insufficient, or the fitted change too uncertain, or analytic confidence "
                    "low, the key judgement says so instead of using a likelihood term.",
                    n=str(s["trends"].get("min_points", 5))))
