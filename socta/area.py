@@ -1,4 +1,4 @@
-"""The building blocks of a crime-area page, shared by the six area templates."""
+"""The building blocks of a crime-area page (notebooks/area.md), for any area the configuration defines."""
 from __future__ import annotations
 
 import numpy as np
