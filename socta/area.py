@@ -98,6 +98,7 @@ class AreaPage(Page):
             fig, axes = figures.new_figure("panel", nrows, 2, sharex=True, squeeze=False)
             for ax, colour, (group, part) in zip(axes.flat, figures.PALETTE, groups):
                 figures.observed_line(ax, part, colour)
+                ax.set_ylim(bottom=0)
                 ax.set_title(self._label(group), fontsize=9.5)
                 ax.set_xticks(years)
                 ax.tick_params(labelbottom=True)  # every panel keeps its years, also above an empty slot

@@ -98,7 +98,8 @@ def observed_line(ax, series, colour: str, label: str | None = None) -> None:
     Whole-year values are joined by a line that breaks at every gap (a missing year is NaN, never
     0); a part-year value is an open circle not joined to the line; a value published only as
     below N is an open downward triangle at N (the value lies under it), a lower bound (more
-    than N) an open upward triangle.
+    than N) an open upward triangle. The caller sets the axis limits once everything is drawn
+    (an early ``set_ylim`` would freeze the top and clip a fitted line drawn later).
     """
     whole = series["value"].where(series["months"].isna())
     years = series["year"].astype(float)
@@ -120,7 +121,6 @@ def observed_line(ax, series, colour: str, label: str | None = None) -> None:
             for year, bound in zip(hit["year"], hit["bound"]):  # the published text beside the marker
                 ax.annotate(("<" if censor == "below" else ">") + f"{bound:,.0f}", (year, bound), xytext=(5, 0),
                             textcoords="offset points", va="center", fontsize=7.5, color=MUTED)
-    ax.set_ylim(bottom=0)
 
 
 def marks_used(series) -> list[str]:
