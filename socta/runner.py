@@ -255,6 +255,31 @@ def execute_notebook(job: Job, timeout: int, cwd: str) -> tuple[bool, str, str, 
             return False, text, error.strip(), time.perf_counter() - start
 
 
+def neutral_path(path: str) -> str:
+    """A folder as a published page may name it: relative to the repository when inside it, else by its
+    own name only. The build machine's layout is nobody's business and would leak into the book."""
+    resolved = Path(path).resolve()
+    try:
+        return resolved.relative_to(REPO_ROOT).as_posix()
+    except ValueError:
+        return resolved.name
+
+
+def without_machine_paths(text: str, job: Job) -> str:
+    """The executed notebook with the absolute folders papermill recorded (the injected parameters,
+    its metadata, the scratch output path) replaced by neutral names. Failed copies keep them: they
+    stay on the machine, for whoever debugs the run."""
+    nb = json.loads(text)
+    papermill_meta = nb.get("metadata", {}).get("papermill", {})
+    papermill_meta["output_path"] = f"{job.output}.ipynb"
+    papermill_meta.pop("input_path", None)  # the whole template again, with nothing the page lacks
+    text = json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
+    folders = [job.parameters.get(name) for name in ("processed_dir", "data_dir")]
+    for folder in sorted((f for f in folders if f and Path(f).is_absolute()), key=len, reverse=True):
+        text = text.replace(str(folder), neutral_path(folder))  # longest first: one may contain the other
+    return text
+
+
 def write_result(job: Job, source_dir: Path, failed_dir: Path, key: str | None, ok: bool, text: str,
                  error: str, seconds: float) -> Outcome:
     """Put a finished run in place: success replaces the page atomically, failure keeps the old one."""
@@ -262,7 +287,7 @@ def write_result(job: Job, source_dir: Path, failed_dir: Path, key: str | None, 
     if ok:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f".{target.stem}.{os.getpid()}.tmp")
-        tmp.write_text(text, encoding="utf-8")
+        tmp.write_text(without_machine_paths(text, job), encoding="utf-8")
         tmp.replace(target)
         if key:
             key_file = key_path(source_dir, job)

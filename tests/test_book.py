@@ -205,3 +205,15 @@ def test_no_placeholder_or_missing_value_text_on_any_page(book):
         text = re.sub(r"<[^>]+>", " ", path.read_text(encoding="utf-8"))
         for bad in (r"\{\{", r"\bTODO\b", r"\blorem\b", r"\bNaN\b", r"<NA>", r"\bnan\b", r"\bNone\b"):
             assert not re.search(bad, text), f"{path.relative_to(book)}: {bad}"
+
+
+def test_published_notebooks_carry_no_path_of_the_build_machine(edition, book):
+    """The page sources behind the download button name folders neutrally, never as this machine has them."""
+    from .helpers import REPO
+
+    machine = [str(REPO), str(edition.parent), "/tmp/"]
+    for path in book.rglob("*.ipynb"):
+        text = path.read_text(encoding="utf-8")
+        found = [m for m in machine if m in text]
+        assert not found, f"{path.relative_to(book)} names {found}"
+    assert list(book.rglob("*.ipynb")), "no published notebook to check"
