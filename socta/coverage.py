@@ -10,7 +10,7 @@ import pandas as pd
 
 from .config import Project
 from .reference import Reference
-from .series import status_codes
+from .series import has_number, status_codes
 
 MAX_SHOWN = 6  # groups listed per warning; the rest are counted
 
@@ -36,11 +36,8 @@ def _shown(items: list[str]) -> str:
 def cell_coverage(stats: pd.DataFrame, ref: Reference, first: int, last: int) -> pd.DataFrame:
     """One row per country × indicator × year of the period with ``has_value``: every expected
     sub-series of that year has a usable number (not missing, not censored)."""
-    status = ref.observation_status
-    missing_codes = set(status.index[status["missing"]])
     s = stats[stats["year"].between(first, last)].copy()
-    codes = s["status"].fillna("").astype(str).map(status_codes)
-    s["usable"] = s["value"].notna() & s["censor"].fillna("").eq("") & ~codes.map(lambda c: bool(missing_codes & set(c)))
+    s["usable"] = has_number(s, ref.observation_status)
     got = s.groupby(["country", "indicator", "year"])["usable"].agg(["sum", "size"]).reset_index()
     expected = {i: max(len(spec["submarket_list"]), 1) * max(len(spec["category_list"]), 1)
                 for i, spec in ref.indicators.iterrows()}

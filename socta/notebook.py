@@ -173,21 +173,23 @@ class Page:
             "no_anchor": t("no final value to project from"),
         }.get(reason, t("no data") if tr is None else t("not fitted"))
 
-    def countries_without_data(self, indicator: str) -> list[str]:
-        """The countries with no complete value of the indicator in any year of the period."""
-        cov = self.table("coverage")
-        cov = cov[cov["indicator"].eq(indicator) & cov["year"].between(self.first_year, self.last_year)]
-        return [c for c in self.countries if not cov.loc[cov["country"].eq(c), "has_value"].any()]
-
-    def country_gaps(self, indicator: str) -> list[str]:
-        """Each country's years of the period without a complete value of the indicator, e.g. "Montenegro 2014–2015"."""
-        from .coverage import year_ranges
-
+    def missing_years(self, indicator: str) -> dict[str, list[int]]:
+        """Per country, the years of the period without a complete value of the indicator."""
         cov = self.table("coverage")
         cov = cov[cov["indicator"].eq(indicator) & cov["year"].between(self.first_year, self.last_year)
                   & ~cov["has_value"]]
-        return [f"{t(self.ref.country_name(c))} {year_ranges(g['year'])}" for c, g in cov.groupby("country")
-                if c in self.ref.countries.index]
+        return {c: sorted(g["year"]) for c, g in cov.groupby("country") if c in self.ref.countries.index}
+
+    def countries_without_data(self, indicator: str) -> list[str]:
+        """The countries with no complete value of the indicator in any year of the period."""
+        span = self.last_year - self.first_year + 1
+        return [c for c, years in self.missing_years(indicator).items() if len(years) == span]
+
+    def country_gaps(self, indicator: str) -> list[str]:
+        """Each country's years without a complete value of the indicator, e.g. "Montenegro 2014–2015"."""
+        from .coverage import year_ranges
+
+        return [f"{t(self.ref.country_name(c))} {year_ranges(years)}" for c, years in self.missing_years(indicator).items()]
 
     def unsupported_reason(self, trend: pd.Series) -> str:
         """Why a fitted trend cannot carry a likelihood term."""
@@ -301,11 +303,10 @@ class Page:
             self.say(f"*{text}*")
 
     def yardstick_opening(self, term: str) -> str:
+        """The configured start of a judgement sentence for ``term``; "" lets the sentence use its default."""
         y = self.ref.yardstick
-        if "opening" not in y.columns:
-            return "It is {term} that"
-        hit = y.loc[y["term"].eq(term), "opening"]
-        return hit.iloc[0] if len(hit) and hit.iloc[0] else "It is {term} that"
+        hit = y.loc[y["term"].eq(term), "opening"] if "opening" in y.columns else []
+        return hit.iloc[0] if len(hit) else ""
 
     def judgement_box(self, area: str | None = None, scope: str | None = None, title: str | None = None) -> None:
         j = self.judgement(area, scope)

@@ -134,7 +134,7 @@ def evidence(stats: pd.DataFrame, expert: pd.DataFrame, ref: Reference, scopes: 
     """What the judgements on each scope × area rest on, as aggregates a public edition may show.
 
     ``graded_share``: share of the statistics rows with a value whose source is reliable (A, B) and
-    whose information is confirmed (1, 2); ``completeness``: country × indicator × year cells of the
+    whose information is graded 1 or 2; ``completeness``: country × indicator × year cells of the
     span with a complete usable value (a gap, a ``<N`` or a missing sub-series counts against it),
     against every cell expected; ``respondents``: expert assessments; ``missing_countries``: the
     scope's countries with no usable value of the area's headline indicator in ``end_year``.

@@ -26,6 +26,14 @@ def status_codes(status: str) -> list[str]:
     return [c for c in str(status or "").split("|") if c]
 
 
+def has_number(rows: pd.DataFrame, status: pd.DataFrame) -> pd.Series:
+    """Which statistics rows hold a usable number: a value, not censored (``<N``/``>N``), and no
+    missing-value status. The one rule for "there is a value here"."""
+    missing_codes = set(status.index[status["missing"]])
+    codes = rows["status"].fillna("").astype(str).map(status_codes)
+    return rows["value"].notna() & rows["censor"].fillna("").eq("") & ~codes.map(lambda c: bool(missing_codes & set(c)))
+
+
 def _expected_cells(spec: pd.Series, countries: list[str], years: list[int]) -> pd.DataFrame:
     """Every (country, year, sub-market, category) cell the indicator should have."""
     subs = list(spec["submarket_list"]) or [""]
@@ -53,12 +61,11 @@ def yearly(stats: pd.DataFrame, spec: pd.Series, countries: list[str], years, st
     cells["status"] = cells["status"].fillna("").astype(str)
     cells["censor"] = cells["censor"].fillna("").astype(str)
     cells["months"] = pd.to_numeric(cells["months"], errors="coerce")
-    missing_codes = set(status.index[status["missing"]])
     no_fit = set(status.index[~status["fit"]])
     no_anchor = set(status.index[~status["anchor"]])
     breaking = set(status.index[status["breaks_series"]])
     codes = cells["status"].map(status_codes)
-    has_value = cells["value"].notna() & cells["censor"].eq("") & ~codes.map(lambda c: bool(missing_codes & set(c)))
+    has_value = has_number(cells, status)
     cells["has_value"] = has_value
     cells["whole_year"] = cells["months"].isna()
     cells["fit_ok"] = has_value & cells["whole_year"] & ~codes.map(lambda c: bool(no_fit & set(c)))
