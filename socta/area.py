@@ -17,7 +17,7 @@ class AreaPage(Page):
         """The area's threat, harm, priority rank and tier in this scope, in one paragraph."""
         row = self.score_row()
         ranked = self.scores[self.scores["scope"].eq(self.scope) & self.scores["rank"].notna()]
-        if pd.isna(row["priority"]):
+        if pd.isna(row["rank"]):
             n_threat = len(self.ref.threat_indicators)
             self.say(t("In {scope}, {area} is not ranked: it has no harm score (no expert assessment) and no threat score, "
                        "because only {known} of the {n} threat indicators can be scored from the data available, less "
@@ -33,11 +33,10 @@ class AreaPage(Page):
             "0–100), giving a priority score of **{priority}**: rank **{rank}** of {n} crime areas, "
             "**{tier}**.",
             scope=self.scope_name, area=self.area_name().lower(),
-            threat=self.num(row["threat"]) if pd.notna(row["threat"]) else t("not scored"),
-            harm=self.num(row["harm"]) if pd.notna(row["harm"]) else t("not scored"),
-            priority=self.num(row["priority"]), rank=int(row["rank"]),
+            threat=self.score(row, "threat"), harm=self.score(row, "harm"),
+            priority=self.score(row, "priority"), rank=int(row["rank"]),
             n=len(ranked), tier=t(row["tier"]),
-        ) + basis.get(row.get("priority_basis", "threat+harm"), ""))
+        ) + basis.get(row.get("priority_basis", "threat+harm"), "") + self.score_note(row.to_frame().T))
 
     def _label(self, code: str) -> str:
         if code in self.ref.areas.index:
@@ -316,7 +315,8 @@ class AreaPage(Page):
         if pd.notna(row["mean_score"]):
             text += " " + t("Their mean threat score is {mean}.", mean=self.num(row["mean_score"]))
         if self.threshold and (row["ocgs_suppressed"] or row["band_high_suppressed"] or row["international_suppressed"]):
-            text += " " + t("(Counts below {k} are suppressed in the public edition.)", k=str(self.threshold))
+            text += " " + t("(c: confidential. The public edition does not show counts below {k}, nor any count from "
+                            "which one could be worked out.)", k=str(self.threshold))
         self.say(text)
 
     def trend_table(self) -> None:

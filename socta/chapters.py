@@ -12,6 +12,7 @@ import pandas as pd
 
 from . import figures, gitoc
 from .config import OPEN_SOURCES_DIR, REGION, REPO_ROOT
+from .disclosure import MARK
 from .i18n import fmt_number, fmt_percent, t
 from .notebook import Page
 
@@ -68,7 +69,7 @@ class ConclusionsPage(Page):
         self.say(t(
             "**Regional priorities.** The highest-priority threat for the region is **{first}** (priority score "
             "{score}, {tier}){following}. {n_first} of {n} ranked crime areas fall in {tier}.",
-            first=top[0], score=self.num(region["priority"].iloc[0]), tier=t(region["tier"].iloc[0]),
+            first=top[0], score=self.score(region.iloc[0], "priority"), tier=t(region["tier"].iloc[0]),
             following=following, n_first=len(first_tier), n=len(region)) + self.unranked_text(REGION))
         lines = []
         for iso3 in self.countries:
@@ -76,10 +77,12 @@ class ConclusionsPage(Page):
             if r.empty:
                 lines.append("- " + t("**{country}**: no crime area can be ranked.", country=t(self.ref.country_name(iso3))))
                 continue
-            items = [f"{self.area_name(a) if i == 0 else self.area_name(a).lower()} ({self.num(p)})"
-                     for i, (a, p) in enumerate(zip(r["area"].head(3), r["priority"].head(3)))]
+            items = [f"{self.area_name(row.area) if i == 0 else self.area_name(row.area).lower()} "
+                     f"({self.score(row._asdict(), 'priority')})"
+                     for i, row in enumerate(r.head(3).itertuples(index=False))]
             lines.append("- " + t("**{country}**: {areas}.", country=t(self.ref.country_name(iso3)), areas=", ".join(items)))
-        self.say(t("**National priorities** (the three highest priority scores in each country):") + "\n\n" + "\n".join(lines))
+        self.say(t("**National priorities** (the three highest priority scores in each country):") + "\n\n" + "\n".join(lines)
+                 + ("\n\n" + self.score_note(self.scores).strip() if self.score_note(self.scores) else ""))
         leader = region["area"].iloc[0]
         if all(len(self.ranking(c)) and self.ranking(c)["area"].iloc[0] == leader for c in self.countries):
             self.say(t("Every country ranks {area} first: a shared priority for regional co-operation.",
@@ -89,14 +92,20 @@ class ConclusionsPage(Page):
         """Threat × harm matrix: one point per crime area; the dashed line marks equal priority."""
         if self.ranking(scope).empty:
             return  # nothing is ranked: the priorities text says why, once
-        r = self.ranking(scope).dropna(subset=["threat", "harm"])
+        ranked = self.ranking(scope)
+        withheld = list(ranked.loc[ranked.get("score_precision", pd.Series("exact", index=ranked.index)).eq("withheld"), "area"])
+        r = ranked.dropna(subset=["threat", "harm"])
         name = t("Region") if scope == REGION else t(self.ref.country_name(scope))
         if r.empty:
             self.say(f"*{t('No threat × harm matrix for {scope}: no crime area has both a threat and a harm score.', scope=name)}*")
             return
         fig, ax = figures.new_figure("square")
         ax.axline((0, 100), (100, 0), color="#BBBBBB", lw=0.8, ls="--")
-        ax.scatter(r["threat"], r["harm"], s=60, color=figures.PALETTE[0], zorder=3)
+        rounded = r.get("score_precision", pd.Series("exact", index=r.index)).eq("rounded").to_numpy()
+        ax.scatter(r["threat"][~rounded], r["harm"][~rounded], s=60, color=figures.PALETTE[0], zorder=3)
+        # a rounded threat is drawn open: its place is known only to the rounding step
+        ax.scatter(r["threat"][rounded], r["harm"][rounded], s=60, facecolors="white", edgecolors=figures.PALETTE[0],
+                   linewidths=1.4, zorder=3)
         # labels to the right of their point, nudged apart vertically where points are close
         label_y = figures.spread_labels(list(r["harm"]), min_gap=4.5)
         for (_, row), y in zip(r.iterrows(), label_y):
@@ -111,10 +120,15 @@ class ConclusionsPage(Page):
         top = r.iloc[0]
         self.figure(fig, f"matrix-{scope.lower()}",
                     t("Prioritisation matrix, {scope}: each crime area by threat and harm. Points further up and to "
-                      "the right have higher priority.", scope=name),
+                      "the right have higher priority.", scope=name)
+                    + (t(" Open circles: threat rounded to the nearest {step} in the public edition (it rests on a count "
+                         "of groups too small to publish).", step=str(self.project.settings["public"].get("score_step", 5)))
+                       if rounded.any() else "")
+                    + (t(" Not drawn (score withheld): {areas}.", areas=", ".join(self.area_name(a) for a in withheld))
+                       if withheld else ""),
                     t("Scatter plot of the crime areas by threat (horizontal) and harm (vertical); {area} has the "
                       "highest priority with threat {threat} and harm {harm}.", area=self.area_name(top["area"]).lower(),
-                      threat=self.num(top["threat"]), harm=self.num(top["harm"])))
+                      threat=self.score(top, "threat"), harm=self.score(top, "harm")))
 
     def ranking_table(self, scope: str) -> None:
         r = self.ranking(scope)
@@ -123,14 +137,15 @@ class ConclusionsPage(Page):
         frame = pd.DataFrame({
             t("Rank"): r["rank"].astype(str),
             t("Crime area"): [self.area_name(a) for a in r["area"]],
-            t("Threat"): r["threat"].map(self.num),
-            t("Harm"): r["harm"].map(lambda v: self.num(v) if pd.notna(v) else t("not scored")),
-            t("Priority"): r["priority"].map(self.num),
+            t("Threat"): [self.score(row, "threat") for _, row in r.iterrows()],
+            t("Harm"): [self.score(row, "harm") for _, row in r.iterrows()],
+            t("Priority"): [self.score(row, "priority") for _, row in r.iterrows()],
             t("Tier"): r["tier"].map(t),
         })
         name = t("Region") if scope == REGION else t(self.ref.country_name(scope))
         self.show_table(frame, f"ranking-{scope.lower()}", t("Crime areas ranked by priority — {scope}.", scope=name),
-                        align={c: "r" for c in frame.columns if c not in (t("Crime area"), t("Tier"))})
+                        align={c: "r" for c in frame.columns if c not in (t("Crime area"), t("Tier"))},
+                        notes=self.score_note(r).strip())
 
 
     # ---- key judgements -------------------------------------------------------------
@@ -161,22 +176,10 @@ class ConclusionsPage(Page):
 
     # ---- sensitivity ------------------------------------------------------------------
     def robustness(self, scope: str) -> pd.DataFrame:
-        """P(top three), P(first) and median rank of each area under Dirichlet-perturbed weights."""
-        from .sensitivity import rank_robustness
-
-        cached = getattr(self, "_robust", {})
-        if scope not in cached:
-            cfg = self.project.settings["sensitivity"]
-            r = self.ranking(scope).set_index("area")
-            tw = self.ref.threat_indicators["weight"].astype(float)
-            hw = self.ref.harm_dimensions["weight"].astype(float)
-            harm = r[[f"harm_{d}" for d in hw.index]].set_axis(list(hw.index), axis=1)
-            cached[scope] = rank_robustness(r[list(tw.index)], harm, tw, hw, self.project.settings["priority"]["weights"],
-                                            draws=int(cfg["draws"]), concentration=float(cfg["concentration"]),
-                                            seed=int(cfg["seed"]), top=int(cfg["top"]),
-                                            min_known_share=float(self.project.settings["priority"].get("min_known_share", 0)))
-            self._robust = cached
-        return cached[scope]
+        """P(top three), P(first) and median rank of each area under Dirichlet-perturbed weights
+        (computed with the exact sub-scores when the data were processed: a result, safe to publish)."""
+        table = self.table("rank_robustness")
+        return table[table["scope"].eq(scope)].set_index("area")
 
     def sensitivity_figure(self, scope: str = REGION) -> None:
         cfg = self.project.settings["sensitivity"]
@@ -282,8 +285,8 @@ class OcgPage(Page):
             high=self.summary_count("band", "high"), medium=self.summary_count("band", "medium"),
             low=self.summary_count("band", "low"), intl=self.summary_count("reach", "international"))
         if self.threshold:
-            text += " " + t("In this public edition counts below {k} are suppressed (<{k}), and so is a second count "
-                            "wherever a total would reveal the first.", k=str(self.threshold))
+            text += " " + t("c: confidential. The public edition does not show counts below {k}, nor any count from "
+                            "which one could be worked out from the totals and the other tables.", k=str(self.threshold))
         self.say(text)
 
     @needs_input("ocg_register.csv")
@@ -307,7 +310,7 @@ class OcgPage(Page):
         ax.legend(title=t("Threat band"), loc="lower right")
         ax.set_title(t("Groups by crime area and threat band — {scope}", scope=self.scope_title))
         busiest = names[int(np.argmax(left))]
-        note = t(" † Some counts are below {k} and are suppressed, so not drawn.", k=str(self.threshold)) if hidden.any() else ""
+        note = t(" † Some counts are confidential in the public edition, so not drawn.") if hidden.any() else ""
         self.figure(fig, "areas", t("Organised crime groups active in each crime area, {scope}, by threat band. A group "
                                    "active in several areas is counted in each.{note}", scope=self.scope_name, note=note),
                     t("Stacked horizontal bars of the number of groups per crime area; most groups are active in {area}.",
@@ -358,7 +361,7 @@ class OcgPage(Page):
             g.add_node(a, kind="area")
         for row in links.itertuples():
             if row.suppressed:
-                g.add_edge(row.a, row.b, weight=1, kind=row.kind, label=f"<{self.threshold}")
+                g.add_edge(row.a, row.b, weight=1, kind=row.kind, label=MARK)
             elif row.groups > 0:
                 g.add_edge(row.a, row.b, weight=int(row.groups), kind=row.kind, label=str(int(row.groups)))
         pos = {c: (0.0, 1 - i / max(len(countries) - 1, 1)) for i, c in enumerate(countries)}
@@ -765,11 +768,17 @@ class FactorsPage(Page):
         ax.set_title(t("Enablers used by the organised crime groups"))
         reg = e[e["scope"].eq(REGION)].set_index("indicator")["share_medium_high"]
         top = reg.idxmax()
+        withheld = e["share_medium_high"].isna().any()
         self.figure(fig, "enablers", t("Share of the organised crime groups assessed as using each enabler to a medium "
-                                       "or high degree, by reporting country and for the region."),
+                                       "or high degree, by reporting country and for the region.")
+                    + (" " + t("Shares resting on a count too small to publish are not drawn.") if withheld else ""),
                     t("Grouped horizontal bars; in the region the most common enabler is {enabler}, used by {share} of "
                       "the groups.", enabler=t(self.ref.ocg_indicators.at[top, "name_en"]).lower(),
                       share=fmt_percent(reg[top])))
+
+    def share(self, value) -> str:
+        """A share of groups; one resting on a confidential count is withheld ("c")."""
+        return MARK if pd.isna(value) else fmt_percent(value)
 
     @needs_input("ocg_answers.csv")
     def enablers_text(self) -> None:
@@ -779,9 +788,9 @@ class FactorsPage(Page):
         lines = []
         for indicator in ("corruption", "lbs", "money_laundering"):
             ours = t("{share} of the region's groups use {enabler} to a medium or high degree ({unknown} unknown)",
-                     share=fmt_percent(reg.at[indicator, "share_medium_high"]),
+                     share=self.share(reg.at[indicator, "share_medium_high"]),
                      enabler=t(self.ref.ocg_indicators.at[indicator, "name_en"]).lower(),
-                     unknown=fmt_percent(reg.at[indicator, "share_unknown"]))
+                     unknown=self.share(reg.at[indicator, "share_unknown"]))
             ctx = context[context["indicator"].eq(indicator)]
             if len(ctx):
                 ours += "; " + t("for comparison, {items}", items="; ".join(

@@ -398,10 +398,29 @@ class Page:
         return int(self.project.settings["public"]["small_count_threshold"]) if self.audience == "public" else 0
 
     def count(self, value, suppressed: bool = False) -> str:
-        """A count as this edition prints it: suppressed small counts read "<5"."""
-        from .disclosure import count_text
+        """A count as this edition prints it: a suppressed count reads "c" (confidential)."""
+        from .disclosure import MARK, count_text
 
-        return count_text(value, bool(suppressed), self.threshold, fmt_number)
+        return count_text(value, bool(suppressed), fmt_number)
 
     def num(self, value, decimals: int = 0) -> str:
         return "–" if pd.isna(value) else fmt_number(value, decimals)
+
+    def score(self, row, column: str) -> str:
+        """A threat, harm or priority score as this edition prints it: "≈55" where the public edition
+        rounds it (it rests on a suppressed count of groups), "c" where it withholds it."""
+        precision = row.get("score_precision", "exact") if column in ("threat", "priority") else "exact"
+        if precision == "withheld":
+            return MARK
+        if pd.isna(row[column]):
+            return t("not scored")
+        return ("≈" if precision == "rounded" else "") + self.num(row[column])
+
+    def score_note(self, rows: pd.DataFrame) -> str:
+        """The sentence explaining "≈" and "c" in scores, when ``rows`` use them (else empty)."""
+        used = set(rows.get("score_precision", pd.Series(dtype=str)))
+        if not used & {"rounded", "withheld"}:
+            return ""
+        step = self.project.settings["public"].get("score_step", 5)
+        return " " + t("≈: rounded to the nearest {step}, and c: withheld, because the score rests on a count of groups "
+                       "too small to publish; ranks and tiers are those of the exact scores.", step=str(step))

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import scoring
+from . import public, scoring
 from .config import REGION, Project
 from .reference import Reference
 from .coverage import cell_coverage
-from .disclosure import suppress
+from .sensitivity import robustness_table
 from .validation import ValidationResult
 
 RESTRICTED_COLUMNS = ("grade", "handling_code")
@@ -52,13 +52,19 @@ def processed_tables(project: Project, result: ValidationResult) -> dict[str, di
     trends_now = trend_table(stats, ref, scopes, last, span, seed, project.settings)
     trends_before = trend_table(stats, ref, scopes, last - window, span, seed, project.settings)
     have_register = present(project, "ocg_register.csv")
-    # scores use the unsuppressed aggregates, so both editions rank alike
     ocg_tables = {
         "ocg_aggregates": aggregates,
         "ocg_summary": scoring.ocg_scope_summary(register, ref, bands),
         "ocg_links": scoring.ocg_links(register, ref),
         "ocg_profiles": scoring.profile_comparison(register, ref, project.settings),
         "ocg_geography": scoring.ocg_geography(register, ref),
+        "ocg_enablers": scoring.ocg_enablers(t["ocg_answers.csv"], register, ref),
+    }
+    # scores use the exact aggregates, so both editions rank alike; the public one gets the results
+    scores = {
+        "area_scores": scoring.area_scores(expert, aggregates, trends_now, ref, project.settings, have_register),
+        "area_scores_previous": scoring.area_scores(expert, aggregates, trends_before, ref, project.settings,
+                                                    have_register),
     }
     shared = {
         "statistics": stats.drop(columns=list(RESTRICTED_COLUMNS)),
@@ -68,65 +74,31 @@ def processed_tables(project: Project, result: ValidationResult) -> dict[str, di
         "trends_previous": trends_before,
         "evidence": evidence(stats, expert, ref, scopes, last, min(span, last - first + 1)),
         "coverage": cell_coverage(stats, ref, first, last),
-        "area_scores": scoring.area_scores(expert, aggregates, trends_now, ref, project.settings, have_register),
-        "area_scores_previous": scoring.area_scores(expert, aggregates, trends_before, ref, project.settings,
-                                                    have_register),
-        "ocg_enablers": scoring.ocg_enablers(t["ocg_answers.csv"], register, ref),
+        "rank_robustness": robustness_table(scores["area_scores"], ref.threat_indicators["weight"].astype(float),
+                                            ref.harm_dimensions["weight"].astype(float), project.settings),
     }
     threshold = int(project.settings["public"]["small_count_threshold"])
-    public = {**shared, **suppress_ocg_tables(ocg_tables, threshold)}
     restricted = {
         **shared,
-        **suppress_ocg_tables(ocg_tables, 0),
+        **public.publish_ocg_tables(ocg_tables, set(), 0),
+        **{name: public.publish_scores(frame, set(), set(), 0) for name, frame in scores.items()},
         "statistics": stats,
         "ocg_register": register,
         "ocg_answers": t["ocg_answers.csv"],
         "ocg_by_area": by_area,
         "ocg_contributions": scoring.ocg_contributions(t["ocg_answers.csv"], ref, project.settings),
     }
-    return {"public": public, "restricted": restricted}
-
-
-def _suppress_bands(frame: pd.DataFrame, row: str, threshold: int) -> pd.DataFrame:
-    """Suppress the ``band_*`` counts of a wide table whose rows are (scope, ``row``).
-
-    Bands of a row add up to its total; countries add up to the region (the totals, not cells).
-    """
-    bands = [c for c in frame.columns if c.startswith("band_") and not c.endswith("_suppressed")]
-    long = frame.melt(id_vars=["scope", row], value_vars=bands, var_name="band", value_name="count")
-    long = suppress(long, "count", [["scope", row], [row, "band"]], threshold, cells=long["scope"].ne(REGION))
-    wide = frame.copy()
-    key = list(zip(wide["scope"], wide[row]))
-    for band in bands:
-        part = long[long["band"].eq(band)].set_index(["scope", row])
-        wide[band] = part.loc[key, "count"].to_numpy()
-        wide[f"{band}_suppressed"] = part.loc[key, "suppressed"].to_numpy()
-    return wide
-
-
-def suppress_ocg_tables(tables: dict[str, pd.DataFrame], threshold: int) -> dict[str, pd.DataFrame]:
-    """The OCG aggregates as an edition shows them: counts under ``threshold`` suppressed (0: none).
-
-    Every count gets a ``<column>_suppressed`` companion; a suppressed count is NA.
-    """
-    out = {}
-    agg = tables["ocg_aggregates"]
-    wide = _suppress_bands(agg, "area", threshold)
-    for column in ("ocgs", "international"):
-        small = (agg[column] > 0) & (agg[column] < threshold)
-        wide[column] = agg[column].astype("Float64").where(~small)
-        wide[f"{column}_suppressed"] = small
-    # a mean over fewer groups than the threshold would describe those groups
-    wide["mean_score"] = agg["mean_score"].where(agg["ocgs"] >= threshold)
-    out["ocg_aggregates"] = wide
-    summary = tables["ocg_summary"]
-    cells = summary["scope"].ne(REGION) & summary["measure"].ne("groups")
-    out["ocg_summary"] = suppress(summary, "count", [["scope", "measure"], ["measure", "category"]], threshold, cells=cells)
-    out["ocg_links"] = suppress(tables["ocg_links"], "groups", [], threshold)
-    geography = suppress(tables["ocg_geography"], "groups", [], threshold)
-    out["ocg_geography"] = geography[~geography["suppressed"]]  # the place name alone would tell
-    out["ocg_profiles"] = _suppress_bands(tables["ocg_profiles"], "profile", threshold)
-    return out
+    model = public.count_model(ocg_tables, bands, list(ref.countries.index))
+    hidden = model.suppress(threshold)
+    public_ocg = public.publish_ocg_tables(ocg_tables, hidden, threshold,
+                                           public.resting_on_hidden(aggregates, hidden))
+    score_cfg = public.ScoreSettings(ref.threat_indicators["weight"].astype(float), project.settings["priority"]["weights"],
+                                     project.settings["priority"]["tiers"],
+                                     float(project.settings["priority"].get("min_known_share", 0.0)),
+                                     float(project.settings["public"].get("score_step", 5)))
+    public_edition = {**shared, **public_ocg,
+                      **public.publish_area_scores(restricted, public_ocg, model, hidden, threshold, score_cfg)}
+    return {"public": public_edition, "restricted": restricted}
 
 
 def evidence(stats: pd.DataFrame, expert: pd.DataFrame, ref: Reference, scopes: dict[str, list[str]],
@@ -144,19 +116,31 @@ def evidence(stats: pd.DataFrame, expert: pd.DataFrame, ref: Reference, scopes: 
     cells["area"] = cells["indicator"].map(ref.indicators["area_id"])
     window = stats[stats["year"].between(first, end_year) & stats["value"].notna()]
     headline = ref.indicators[ref.indicators["headline"]].set_index("area_id")["indicator_id"]
+    # counts per country and area, once; a scope adds up its countries' counts (a national file with
+    # 50 countries would otherwise filter every table again for every scope and area)
+    grade = window["grade"].astype(str)
+    good = grade.str[0].isin(["A", "B"]) & grade.str[1:].isin(["1", "2"])
+    got = good.groupby([window["country"], window["area"]]).agg(["size", "sum"])
+    got = {key: (int(n), int(g)) for key, n, g in zip(got.index, got["size"], got["sum"])}
+    has = cells.groupby(["country", "area"])["has_value"].agg(["size", "sum"])
+    has = {key: (int(n), int(h)) for key, n, h in zip(has.index, has["size"], has["sum"])}
+    experts = expert.groupby(["country", "area"]).size().to_dict() if len(expert) else {}
+    latest = cells[cells["year"].eq(end_year) & ~cells["has_value"]]
+    lacking = {(c, a) for c, a, i in zip(latest["country"], latest["area"], latest["indicator"])
+               if i == headline.get(a, "")}
     rows = []
     for scope, countries in scopes.items():
+        members = list(dict.fromkeys(countries))
         for area in ref.top_areas.index:
-            expected = cells[cells["area"].eq(area) & cells["country"].isin(countries)]
-            got = window[window["area"].eq(area) & window["country"].isin(countries)]
-            good = got["grade"].str[0].isin(["A", "B"]) & got["grade"].str[1:].isin(["1", "2"])
-            experts = expert[expert["area"].eq(area) & expert["country"].isin(countries)]
-            latest = expected[expected["year"].eq(end_year) & expected["indicator"].eq(headline.get(area, ""))]
-            rows.append({"scope": scope, "area": area, "rows": len(got),
-                         "graded_share": float(good.mean()) if len(got) else 0.0,
-                         "completeness": float(expected["has_value"].mean()) if len(expected) else 0.0,
-                         "respondents": len(experts),
-                         "missing_countries": "|".join(sorted(latest.loc[~latest["has_value"], "country"]))})
+            n_rows = sum(got.get((c, area), (0, 0))[0] for c in members)
+            n_good = sum(got.get((c, area), (0, 0))[1] for c in members)
+            n_cells = sum(has.get((c, area), (0, 0))[0] for c in members)
+            n_has = sum(has.get((c, area), (0, 0))[1] for c in members)
+            rows.append({"scope": scope, "area": area, "rows": n_rows,
+                         "graded_share": float(n_good / n_rows) if n_rows else 0.0,
+                         "completeness": float(n_has / n_cells) if n_cells else 0.0,
+                         "respondents": sum(int(experts.get((c, area), 0)) for c in members),
+                         "missing_countries": "|".join(sorted(c for c in members if (c, area) in lacking))})
     return pd.DataFrame(rows)
 
 

@@ -313,7 +313,8 @@ def profile_comparison(register: pd.DataFrame, ref: Reference, settings: dict) -
 
 
 def ocg_enablers(answers: pd.DataFrame, register: pd.DataFrame, ref: Reference) -> pd.DataFrame:
-    """Per scope and OCG indicator: the share of groups answering medium or high, and unknown.
+    """Per scope and OCG indicator: the groups answering, and how many (and what share) answered medium
+    or high, and unknown.
 
     The crime-relevant factors (corruption, legal business structures, money laundering, violence,
     counter-measures) are read from the groups' indicator answers: aggregates only.
@@ -325,6 +326,7 @@ def ocg_enablers(answers: pd.DataFrame, register: pd.DataFrame, ref: Reference) 
         for indicator in ref.ocg_indicators.index:
             a = groups[groups["indicator"].eq(indicator)]["answer"]
             rows.append({"scope": scope, "indicator": indicator, "groups": len(a),
+                         "medium_high": int(a.isin(["medium", "high"]).sum()), "unknown": int(a.eq("unknown").sum()),
                          "share_medium_high": float(a.isin(["medium", "high"]).mean()) if len(a) else np.nan,
                          "share_unknown": float(a.eq("unknown").mean()) if len(a) else np.nan})
     return pd.DataFrame(rows)

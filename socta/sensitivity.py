@@ -69,3 +69,21 @@ def _known_mean(weights: np.ndarray, subscores: np.ndarray, enough: np.ndarray) 
         possible = weights @ known.T.astype(float)
         score = np.where(possible > 0, 100 * points / (SUBSCORE_MAX * possible), np.nan)
     return np.where(enough[None, :], score, np.nan)
+
+
+def robustness_table(scores: pd.DataFrame, threat_w: pd.Series, harm_w: pd.Series, settings: dict) -> pd.DataFrame:
+    """:func:`rank_robustness` for every scope of ``scores`` (the area scores table), over its ranked
+    areas: one row per scope × area. Computed where the exact sub-scores are (the restricted side);
+    an edition publishes only this result."""
+    cfg, priority = settings["sensitivity"], settings["priority"]
+    frames = []
+    for scope, part in scores[scores["rank"].notna()].groupby("scope", sort=False):
+        ranked = part.sort_values("rank").set_index("area")
+        harm = ranked[[f"harm_{d}" for d in harm_w.index]].set_axis(list(harm_w.index), axis=1)
+        result = rank_robustness(ranked[list(threat_w.index)], harm, threat_w, harm_w, priority["weights"],
+                                 draws=int(cfg["draws"]), concentration=float(cfg["concentration"]),
+                                 seed=int(cfg["seed"]), top=int(cfg["top"]),
+                                 min_known_share=float(priority.get("min_known_share", 0)))
+        frames.append(result.rename_axis("area").reset_index().assign(scope=scope))
+    columns = ["scope", "area", "p_top", "p_first", "median_rank"]
+    return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
