@@ -1,11 +1,15 @@
-"""Search a built edition for strings that must not be in it (canaries planted in restricted fields).
+"""Search a built edition for strings that must not be in it (canaries planted in restricted fields,
+the build machine's paths).
 
 Everything a reader of the public edition could get is searched: HTML, the search index, the
-page sources and downloadable notebooks, the text chunks of every PNG, and the PDF's text (through
-``pdftotext``) and its raw bytes (metadata).
+page sources and downloadable notebooks (with the metadata of every image embedded in them), the
+text chunks of every PNG, and the PDF: its text (through ``pdftotext``), its metadata, and every
+stream of it that is not an image or a font, decompressed.
 """
 from __future__ import annotations
 
+import base64
+import json
 import re
 import shutil
 import struct
@@ -50,6 +54,48 @@ def pdf_text(path: Path) -> str:
 
 
 FONTS = {".ttf", ".otf", ".woff", ".woff2", ".eot"}
+STREAM = re.compile(rb"<<((?:[^<>]|<<(?:[^<>]|<<[^<>]*>>)*>>)*)>>\s*stream\r?\n", re.S)
+BINARY_STREAM = re.compile(rb"/Subtype\s*/Image|/FontFile|/Length1|/Subtype\s*/(?:Type1C|CIDFontType0C|OpenType)")
+
+
+def pdf_streams(data: bytes) -> str:
+    """The PDF's objects as a reader's tools see them: every stream decompressed (FlateDecode),
+    except images and embedded fonts, whose bytes hold no text of ours and would match by chance;
+    and everything outside streams (the metadata dictionary among it) as it is."""
+    out, pos = [], 0
+    for match in STREAM.finditer(data):
+        start = match.end()
+        end = data.find(b"endstream", start)
+        if end < 0:
+            break
+        out.append(data[pos:match.start()].decode("latin-1"))
+        header, body = match.group(1), data[start:end]
+        pos = end + len(b"endstream")
+        if BINARY_STREAM.search(header):
+            continue
+        if b"/FlateDecode" in header:
+            try:
+                body = zlib.decompressobj().decompress(body)
+            except zlib.error:
+                continue
+        out.append(body.decode("latin-1"))
+    out.append(data[pos:].decode("latin-1"))
+    return "\n".join(out)
+
+
+def notebook_images(data: bytes) -> str:
+    """The metadata of every PNG embedded in a notebook's outputs."""
+    try:
+        nb = json.loads(data)
+    except ValueError:
+        return ""
+    found = []
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []):
+            image = output.get("data", {}).get("image/png")
+            if image:
+                found.append(png_text(base64.b64decode("".join(image) if isinstance(image, list) else image)))
+    return "\n".join(found)
 
 
 def readable_text(path: Path) -> list[tuple[str, str]]:
@@ -60,7 +106,9 @@ def readable_text(path: Path) -> list[tuple[str, str]]:
     if path.suffix.lower() == ".png":
         return [("PNG metadata", png_text(data))]
     if path.suffix.lower() == ".pdf":
-        return [("PDF text", pdf_text(path)), ("PDF bytes", data.decode("latin-1"))]
+        return [("PDF text", pdf_text(path)), ("PDF objects", pdf_streams(data))]
+    if path.suffix.lower() == ".ipynb":
+        return [("text", data.decode("utf-8", errors="ignore")), ("notebook image metadata", notebook_images(data))]
     if path.name == "objects.inv":  # Sphinx's inventory: four header lines, then zlib
         head, _, body = data.partition(b"zlib\n")
         try:
@@ -76,18 +124,12 @@ def _pattern(canary: str) -> re.Pattern:
 
 
 def find_leaks(tree: Path, canaries: list[str]) -> list[Leak]:
-    """Every occurrence of a canary in any file under ``tree``.
-
-    In a PDF's raw bytes (compressed streams) only canaries of 8 characters or more are sought; its
-    text is searched for all of them.
-    """
+    """Every occurrence of a canary in any file under ``tree``, short codes included."""
     patterns = {c: _pattern(c) for c in canaries}
     leaks = []
     for path in sorted(p for p in Path(tree).rglob("*") if p.is_file()):
         for where, text in readable_text(path):
             for canary, pattern in patterns.items():
-                if where == "PDF bytes" and len(canary) < 8:
-                    continue
                 if pattern.search(text):
                     leaks.append(Leak(path, canary, where))
     return leaks

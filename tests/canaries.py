@@ -11,12 +11,26 @@ NOTE = "CANARY-NOTE-5F3A9"     # free-text notes on a group
 ABROAD = "QXA"                 # a country where only this group is active
 NATIONALITY = "QXN"            # a nationality only this group has
 SIZE = 7777                    # the group's size
-CANARIES = [GROUP, NOTE, ABROAD, NATIONALITY, str(SIZE), f"{SIZE:,}"]
+GRADE = "QX7"                  # a source grade (a reliability code "QX" added to the grading profile)
+HANDLING = "HQX9"              # a handling code added to the grading profile
+CANARIES = [GROUP, NOTE, ABROAD, NATIONALITY, str(SIZE), f"{SIZE:,}", GRADE, HANDLING]
 
 
 def plant(target: Path) -> Path:
-    """Copy data/demo to ``target`` and plant the canaries in the first Serbian group."""
+    """Copy data/demo to ``target`` and plant the canaries in the first Serbian group, and a grade
+    and handling code of their own in one statistic, one group and one expert assessment (through
+    the data folder's own grading profile, so they pass validation)."""
     shutil.copytree(REPO / "data" / "demo", target)
+    (target / "reference").mkdir(exist_ok=True)
+    grading = pd.read_csv(REPO / "data" / "reference" / "grading_profiles.csv", dtype=str)
+    extra = pd.DataFrame([("europol_4x4", "source_reliability", GRADE[:2], "canary"),
+                          ("europol_4x4", "information", GRADE[2:], "canary"),
+                          ("europol_4x4", "handling", HANDLING, "canary")], columns=grading.columns)
+    pd.concat([grading, extra]).to_csv(target / "reference" / "grading_profiles.csv", index=False)
+    stats = pd.read_csv(target / "statistics.csv", dtype=str, keep_default_na=False)
+    row = stats.index[stats["country"].eq("SRB")][0]
+    stats.loc[row, ["grade", "handling_code"]] = [GRADE, HANDLING]
+    stats.to_csv(target / "statistics.csv", index=False)
     register = pd.read_csv(target / "ocg_register.csv", dtype=str, keep_default_na=False)
     answers = pd.read_csv(target / "ocg_answers.csv", dtype=str, keep_default_na=False)
     victim = register.index[register["country"].eq("SRB")][0]
@@ -27,6 +41,7 @@ def plant(target: Path) -> Path:
     register.at[victim, "countries_active"] += f"|{ABROAD}"
     register["notes"] = ""
     register.at[victim, "notes"] = f"{NOTE}: informant reports a meeting"
+    register.loc[victim, ["grade", "handling_code"]] = [GRADE, HANDLING]
     answers.loc[answers["ocg_id"].eq(old), "ocg_id"] = GROUP
     register.to_csv(target / "ocg_register.csv", index=False)
     answers.to_csv(target / "ocg_answers.csv", index=False)

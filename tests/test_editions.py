@@ -4,17 +4,19 @@ import shutil
 import struct
 import subprocess
 import zlib
+from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from socta.build import edition_config, tex_escape
 from socta.config import Project
-from socta.leaks import find_leaks, png_text
+from socta.leaks import find_leaks, pdf_streams, png_text
 from socta.processing import write_processed
 from socta.runner import execute, grid
 from socta.validation import validate
 
-from .canaries import CANARIES, GROUP, NOTE, plant
+from .canaries import CANARIES, GRADE, GROUP, HANDLING, NOTE, SIZE, plant
 from .test_book import book, edition  # noqa: F401 - the shared, built public edition
 
 slow = pytest.mark.slow
@@ -31,10 +33,45 @@ def test_png_metadata_is_read():
     assert "CANARY" in png_text(png_with_text("Comment", "CANARY here"))
 
 
+def test_a_leak_in_a_pdf_is_caught_in_its_text_its_metadata_and_its_compressed_streams(tmp_path):
+    """A real PDF writer (matplotlib) with a short code in the text and a note in the metadata, and
+    a stream compressed as TeX writes them: the scan finds all three, short codes included."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    ax.text(0.5, 0.5, "seen in QXA")
+    with matplotlib.rc_context({"pdf.fonttype": 42}):
+        fig.savefig(tmp_path / "leak.pdf", metadata={"Subject": NOTE})
+    plt.close(fig)
+    leaks = find_leaks(tmp_path, ["QXA", NOTE])
+    assert {(l.canary, l.where) for l in leaks} >= {("QXA", "PDF text"), (NOTE, "PDF objects")}
+    # a compressed stream that is not text on a page (an XMP packet, an annotation) is read too
+    stream = zlib.compress(f"<x:xmpmeta><dc:title>{GROUP}</dc:title></x:xmpmeta>".encode())
+    appended = (tmp_path / "leak.pdf").read_bytes() + (
+        b"\n99 0 obj\n<< /Type /Metadata /Filter /FlateDecode /Length %d >>\nstream\n" % len(stream)
+        + stream + b"\nendstream\nendobj\n")
+    (tmp_path / "leak.pdf").write_bytes(appended)
+    assert (GROUP, "PDF objects") in {(l.canary, l.where) for l in find_leaks(tmp_path, [GROUP])}
+    # an image stream is skipped: its bytes match short codes by chance, and hold no text of ours
+    assert "QXZ" not in pdf_streams(b"<< /Subtype /Image /Length 5 >>\nstream\n QXZ \nendstream")
+
+
+def test_an_image_embedded_in_a_notebook_is_scanned(tmp_path):
+    import base64
+    import json
+
+    png = base64.b64encode(png_with_text("Title", NOTE)).decode()
+    nb = {"cells": [{"cell_type": "code", "outputs": [{"output_type": "display_data", "data": {"image/png": png}}]}]}
+    (tmp_path / "page.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    assert [(l.canary, l.where) for l in find_leaks(tmp_path, [NOTE])] == [(NOTE, "notebook image metadata")]
+
+
 @slow
 def test_canaries_are_in_the_restricted_data_but_nowhere_in_the_public_edition(edition):
     restricted = edition / "processed" / "restricted"
-    import pandas as pd
 
     register = pd.read_parquet(restricted / "ocg_register.parquet")
     assert GROUP in set(register["ocg_id"]) and register["notes"].str.contains(NOTE).any()
@@ -43,6 +80,37 @@ def test_canaries_are_in_the_restricted_data_but_nowhere_in_the_public_edition(e
     assert list((public / "html" / "_images").glob("*.png")) and (public / "pdf" / "assessment.pdf").is_file()
     leaks = find_leaks(public, CANARIES)
     assert leaks == [], "restricted values in the public edition:\n" + "\n".join(f"{l.path} ({l.where}): {l.canary}" for l in leaks)
+    # and the statistics' own grades and handling codes were in the restricted data
+    statistics = pd.read_parquet(restricted / "statistics.parquet")
+    assert {GRADE, HANDLING} <= set(statistics["grade"]) | set(statistics["handling_code"])
+
+
+@slow
+def test_no_path_of_the_build_machine_in_any_published_artefact(edition):
+    """What a reader downloads (HTML, page sources, notebooks, search index, images, PDF) names no
+    folder of the machine that built it."""
+    import sys
+
+    from .helpers import REPO
+
+    machine = sorted({str(edition.parent), str(REPO), str(Path.home()), sys.prefix} - {"/"})
+    public = edition / "public-en"
+    leaks = find_leaks(public / "html", machine) + find_leaks(public / "pdf", machine)
+    assert leaks == [], "\n".join(f"{l.path} ({l.where}): {l.canary}" for l in leaks)
+
+
+@slow
+def test_a_leak_planted_in_the_built_pdf_is_caught(edition, tmp_path):
+    """The book's own PDF, with the register's note appended in a compressed stream and its size in
+    the metadata: the scan of the published PDF must report both."""
+    pdf = tmp_path / "assessment.pdf"
+    original = (edition / "public-en" / "pdf" / "assessment.pdf").read_bytes()
+    stream = zlib.compress(f"BT ({NOTE}) Tj ET".encode())
+    pdf.write_bytes(original + b"\n9999 0 obj\n<< /Filter /FlateDecode /Length %d >>\nstream\n" % len(stream) + stream
+                    + b"\nendstream\nendobj\n9998 0 obj\n<< /Title (%s) >>\nendobj\n" % str(SIZE).encode())
+    assert find_leaks(edition / "public-en" / "pdf", CANARIES) == []
+    found = {(l.canary, l.where) for l in find_leaks(tmp_path, CANARIES)}
+    assert {(NOTE, "PDF objects"), (str(SIZE), "PDF objects")} <= found
 
 
 @slow
@@ -86,7 +154,9 @@ def test_public_pdf_exists_with_cover_chapters_captions_and_markings(edition):
 @slow
 def test_public_edition_shows_suppressed_counts_as_marked(book):
     text = (book / "ocg" / "countries" / "montenegro.html").read_text(encoding="utf-8")
-    assert "&lt;5" in text and "counts below 5 are suppressed" in text
+    assert "c: confidential" in text and "does not show counts below 5" in text
+    assert re.search(r">\s*c\s*</td>", text), "no confidential cell in Montenegro's tables"
+    assert "&lt;5" not in text  # a hidden count of 8 is not "<5": every hidden cell reads c
 
 
 def test_markings_of_both_editions_in_html_and_pdf_configuration(tmp_path):
