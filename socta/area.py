@@ -54,9 +54,6 @@ class AreaPage(Page):
         spec = self.ref.indicators.loc[indicator]
         return "submarket" if spec["submarket_list"] else "category" if spec["category_list"] else None
 
-    def no_data(self, what: str) -> None:
-        self.say(f"*{what}*")
-
     def gaps_note(self, data: pd.DataFrame) -> str:
         """What a figure or table leaves out: years with no complete value, and who is missing."""
         if data.empty:

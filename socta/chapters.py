@@ -284,7 +284,7 @@ class OcgPage(Page):
             n=self.summary_count("groups", "all"), where=t("in the region") if self.is_region else t("by {c}", c=self.scope_name),
             high=self.summary_count("band", "high"), medium=self.summary_count("band", "medium"),
             low=self.summary_count("band", "low"), intl=self.summary_count("reach", "international"))
-        if self.threshold:
+        if self.threshold and self.summary()["suppressed"].any():
             text += " " + t("c: confidential. The public edition does not show counts below {k}, nor any count from "
                             "which one could be worked out from the totals and the other tables.", k=str(self.threshold))
         self.say(text)
@@ -294,6 +294,14 @@ class OcgPage(Page):
         agg = self.table("ocg_aggregates")
         agg = agg[agg["scope"].eq(self.scope)].set_index("area").loc[list(self.ref.top_areas.index)]
         bands = list(self.project.settings["ocg_scoring"]["bands"])
+        counts = agg[[f"band_{b}" for b in bands]]
+        if counts.isna().all().all() or counts.fillna(0).to_numpy().sum() == 0:
+            hidden = counts.isna().all().all()
+            self.no_data(t("Every count of the groups by crime area and threat band in {scope} is confidential in this "
+                           "public edition (each is small, or would give a small one away), so no figure is drawn; the "
+                           "restricted edition shows them.", scope=self.scope_name) if hidden else
+                         t("No organised crime group active in a crime area was reported in {scope}.", scope=self.scope_name))
+            return
         fig, ax = figures.new_figure("wide")
         names = [self.area_name(a) for a in agg.index]
         left = np.zeros(len(agg))
@@ -469,6 +477,34 @@ class OcgPage(Page):
 
 
 class MethodologyPage(Page):
+    def disclosure_text(self) -> None:
+        """How this edition protects small counts of groups, with what it did (computed when the data
+        were processed)."""
+        if not self.has_input("ocg_register.csv"):
+            self.say(t("No OCG register is part of this dataset, so this edition publishes no count of groups to protect."))
+            return
+        d = self.table("disclosure").iloc[0]
+        if not self.threshold:
+            self.say(t("This restricted edition shows every count of groups as it is."))
+            return
+        step = self.project.settings["public"].get("score_step", 5)
+        self.say(t(
+            "This public edition shows {counts} counts of organised crime groups (by area, band, structure, reach, "
+            "country abroad, nationality and enabler). {small} of them are below {k} and are shown as c "
+            "(confidential); {protecting} more are shown as c so that none of the small ones can be worked out. A "
+            "reader who knows every published count and the {relations} sums and bounds that tie them (totals, "
+            "margins, the same count in two tables, the published mean scores of the bands) could still place each "
+            "small count anywhere in a range of at least {width} values: a linear program finds its least and "
+            "greatest value consistent with everything published, and the edition is built only if every hidden "
+            "small count passes. The ranks, tiers and scores are results of the restricted data: {rounded} threat "
+            "and priority scores that rest on a hidden count are rounded to the nearest {step} (≈) and {withheld} "
+            "are withheld (c), and the same check covers them. The robustness of the ranking is computed from the "
+            "exact sub-scores before publication.",
+            counts=fmt_number(d["counts"]), small=fmt_number(d["hidden_small"]), k=str(int(d["threshold"])),
+            protecting=fmt_number(d["hidden_protecting"]), relations=fmt_number(d["relations"]),
+            width=str(int(d["threshold"]) - 1), rounded=fmt_number(d["scores_rounded"]), step=str(step),
+            withheld=fmt_number(d["scores_withheld"])))
+
     def config_table(self, frame: pd.DataFrame, columns: dict[str, str], key: str, caption: str) -> None:
         def cell(v):
             if isinstance(v, str):
@@ -751,6 +787,10 @@ class FactorsPage(Page):
     @needs_input("ocg_answers.csv")
     def enablers_figure(self) -> None:
         e = self.enablers()
+        if e["share_medium_high"].isna().all():
+            self.no_data(t("Every share of the groups using an enabler is confidential in this public edition, so no "
+                           "figure is drawn."))
+            return
         fig, ax = figures.new_figure("panel")
         scopes = [*self.countries, REGION]
         names = [t(self.ref.ocg_indicators.at[i, "name_en"]) for i in self.ENABLERS]
@@ -766,15 +806,16 @@ class FactorsPage(Page):
         ax.set_xlabel(t("Share of groups assessed medium or high (%)"))
         ax.legend(loc="lower right")
         ax.set_title(t("Enablers used by the organised crime groups"))
-        reg = e[e["scope"].eq(REGION)].set_index("indicator")["share_medium_high"]
-        top = reg.idxmax()
+        reg = e[e["scope"].eq(REGION)].set_index("indicator")["share_medium_high"].dropna()
+        top = reg.idxmax() if len(reg) else None
         withheld = e["share_medium_high"].isna().any()
         self.figure(fig, "enablers", t("Share of the organised crime groups assessed as using each enabler to a medium "
                                        "or high degree, by reporting country and for the region.")
                     + (" " + t("Shares resting on a count too small to publish are not drawn.") if withheld else ""),
                     t("Grouped horizontal bars; in the region the most common enabler is {enabler}, used by {share} of "
                       "the groups.", enabler=t(self.ref.ocg_indicators.at[top, "name_en"]).lower(),
-                      share=fmt_percent(reg[top])))
+                      share=fmt_percent(reg[top])) if top is not None else
+                    t("Grouped horizontal bars per enabler and country; the regional shares are confidential."))
 
     def share(self, value) -> str:
         """A share of groups; one resting on a confidential count is withheld ("c")."""
@@ -803,6 +844,11 @@ class FactorsPage(Page):
     def geography_figure(self) -> None:
         geo = self.table("ocg_geography")
         abroad = geo[geo["scope"].eq(REGION) & geo["measure"].eq("active_abroad")].sort_values("groups", ascending=False)
+        if abroad.empty:
+            self.no_data(t("No country outside the region has groups of the region active in it that this edition can "
+                           "show.") + (" " + t("Countries with fewer than {k} groups are not shown in the public "
+                                               "edition.", k=str(self.threshold)) if self.threshold else ""))
+            return
         fig, ax = figures.new_figure("wide")
         ax.bar(abroad["code"], abroad["groups"], color=figures.PALETTE[0], width=0.7)
         ax.set_ylabel(t("Groups"))

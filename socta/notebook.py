@@ -406,6 +406,10 @@ class Page:
     def num(self, value, decimals: int = 0) -> str:
         return "–" if pd.isna(value) else fmt_number(value, decimals)
 
+    def no_data(self, what: str) -> None:
+        """The sentence a block shows instead of an empty figure or table."""
+        self.say(f"*{what}*")
+
     def score(self, row, column: str) -> str:
         """A threat, harm or priority score as this edition prints it: "≈55" where the public edition
         rounds it (it rests on a suppressed count of groups), "c" where it withholds it."""
@@ -422,5 +426,7 @@ class Page:
         if not used & {"rounded", "withheld"}:
             return ""
         step = self.project.settings["public"].get("score_step", 5)
-        return " " + t("≈: rounded to the nearest {step}, and c: withheld, because the score rests on a count of groups "
-                       "too small to publish; ranks and tiers are those of the exact scores.", step=str(step))
+        marks = [t("≈: rounded to the nearest {step}", step=str(step))] if "rounded" in used else []
+        marks += [t("c: withheld")] if "withheld" in used else []
+        return " " + t("{marks}, because the score rests on a count of groups too small to publish; ranks and tiers "
+                       "are those of the exact scores.", marks="; ".join(marks))

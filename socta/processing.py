@@ -98,6 +98,8 @@ def processed_tables(project: Project, result: ValidationResult) -> dict[str, di
                                      float(project.settings["public"].get("score_step", 5)))
     public_edition = {**shared, **public_ocg,
                       **public.publish_area_scores(restricted, public_ocg, model, hidden, threshold, score_cfg)}
+    public_edition["disclosure"] = public.disclosure_summary(model, hidden, threshold, public_edition["area_scores"])
+    restricted["disclosure"] = public.disclosure_summary(model, set(), 0, restricted["area_scores"])
     return {"public": public_edition, "restricted": restricted}
 
 

@@ -410,3 +410,14 @@ def publish_area_scores(restricted: dict[str, pd.DataFrame], public_tables: dict
                 + "; ".join(map(str, exposed[:20])) + ". Raise public.small_count_threshold, or publish this "
                 "edition for the restricted audience only.")
         withheld |= rows
+
+
+def disclosure_summary(model: CountModel, hidden: set, threshold: int, scores: pd.DataFrame) -> pd.DataFrame:
+    """What disclosure control did to an edition, in one row (for the methodology chapter)."""
+    small = {k for k in hidden if 0 < model.values[k] < threshold}
+    precision = scores["score_precision"].value_counts() if "score_precision" in scores else pd.Series(dtype=int)
+    return pd.DataFrame([{
+        "threshold": threshold, "counts": len(model.values), "hidden_small": len(small),
+        "hidden_protecting": len(hidden) - len(small), "relations": len(model.equalities) + len(model.inequalities),
+        "scores_rounded": int(precision.get("rounded", 0)), "scores_withheld": int(precision.get("withheld", 0)),
+    }])

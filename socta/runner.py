@@ -5,10 +5,13 @@ page the runner fills the markdown placeholders (``{{title}}``, ``{{t:Some headi
 translation function, injects the parameters, executes with papermill and writes the executed
 notebook into the edition's book source.
 
-- **Incremental**: each page has a cache key, a content hash of its template, its parameters, the
-  package code, the requirements, the reference configuration and the slice of the processed data
-  it reads (its country, its crime area). The key is recorded beside the output (``.<page>.key``);
-  a page whose key is unchanged is not executed again (``force`` re-runs all).
+- **Incremental**: each page has a cache key made of named digests of everything it reads: its
+  template, its parameters, the package code and the requirements (per file), each reference file,
+  the translation catalogues of its language, the dataset description, the slice of the processed
+  data it reads (its country, its crime area), the processed tables it reads whole and the open-source
+  files it reads. The key is recorded beside the output (``.<page>.key``, a small JSON object); a page
+  whose key is unchanged is not executed again (``force`` re-runs all), and ``socta build`` names,
+  for every page out of date, which of these changed (:func:`stale_report`).
 - **Nothing lost**: an output is replaced (atomically) only when its run succeeds, so a failing page
   keeps the last good one and never erases the others; the failed copy with its traceback goes to
   the edition's ``failed/`` folder.
@@ -38,6 +41,13 @@ PLACEHOLDER = re.compile(r"\{\{\s*(title|t:(?P<text>[^}]+))\s*\}\}")
 SCOPE_COLUMNS = ("scope", "country", "iso3")
 # what a page reads besides the code and the configuration
 READS_DATA, READS_REFERENCE, READS_OPEN_SOURCES, READS_MANIFEST = "data", "reference", "open_sources", "manifest"
+# the files of data/open_sources/ each template reads (socta.chapters opens them); a test checks that every
+# file the package opens there is declared here, so a new one cannot slip out of the cache keys
+OPEN_SOURCE_READS: dict[str, tuple[str, ...]] = {
+    "factors.md": ("europol_context.csv",),
+    "open_sources.md": ("sources.csv", "gitoc_organized_crime_index.csv", "frontex_western_balkan_route.csv"),
+    "provenance.md": ("sources.csv",),
+}
 
 
 @dataclass(frozen=True)
@@ -47,6 +57,9 @@ class Job:
     title: str
     parameters: dict = field(hash=False)
     reads: str = READS_DATA
+    open_sources: tuple[str, ...] = ()   # files of data/open_sources/ the page reads
+    tables: tuple[str, ...] = ()         # processed tables read whole, besides the slice ``reads`` says
+    manifest: bool = False               # shows the input manifest (files, rows, checksums) of dataset.json
 
     @property
     def scope(self) -> str:
@@ -98,18 +111,30 @@ def grid(project: Project, audience: str, lang: str, processed_dir: Path,
     if areas is None or "ocg" in areas:
         jobs += scoped("ocg.md", "ocg", lambda s: t("Organised crime groups — {scope}", scope=s))
     if areas is None and region_wanted:
-        for template, output, title, reads in (
-            ("conclusions.md", "conclusions", t("Main conclusions"), READS_DATA),
-            ("methodology.md", "methodology", t("Methodology"), READS_REFERENCE),
-            ("factors.md", "factors", t("Crime-relevant factors"), READS_DATA),
-            ("open_sources.md", "open_sources", t("Open-source context"), READS_OPEN_SOURCES),
-            ("provenance.md", "annex/provenance", t("Data sources and provenance"), READS_DATA),
+        for template, output, title, reads, extra in (
+            ("conclusions.md", "conclusions", t("Main conclusions"), READS_DATA, {}),
+            # the configuration, and whether any area could be scored (area_scores)
+            ("methodology.md", "methodology", t("Methodology"), READS_REFERENCE, {"tables": ("area_scores", "disclosure")}),
+            ("factors.md", "factors", t("Crime-relevant factors"), READS_DATA, {}),
+            ("open_sources.md", "open_sources", t("Open-source context"), READS_OPEN_SOURCES, {}),
+            ("provenance.md", "annex/provenance", t("Data sources and provenance"), READS_DATA, {"manifest": True}),
         ):
-            jobs.append(Job(template, output, title, {**base, "scope": REGION}, reads))
+            jobs.append(Job(template, output, title, {**base, "scope": REGION}, reads,
+                            open_sources=OPEN_SOURCE_READS.get(template, ()), **extra))
     return jobs
 
 
 # ---- cache keys ----------------------------------------------------------------------------
+#
+# A page's key is a small JSON object of named digests, one per thing the page reads. It is recorded
+# beside the executed page; comparing the recorded object with today's says which of them changed.
+
+KEY_FORMAT = 2            # keys before it were one opaque hash: such a page is stale, and says so
+OLD_KEY_REASON = "recorded before per-input keys"
+CATALOGUE_SUFFIXES = (".po", ".pot", ".mo")
+# header lines that `make messages` and translation editors rewrite without changing any message
+_VOLATILE_CATALOGUE_LINE = re.compile(rb'^"(?:POT-Creation-Date|PO-Revision-Date):[^\n]*\n', re.MULTILINE)
+
 
 def _sha(*parts: bytes | str) -> str:
     h = hashlib.sha256()
@@ -119,16 +144,83 @@ def _sha(*parts: bytes | str) -> str:
     return h.hexdigest()
 
 
+def _file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "missing"
+
+
+def _template_path(job: Job) -> Path:
+    return Path(job.template) if Path(job.template).is_absolute() else NOTEBOOKS_DIR / job.template
+
+
+def code_files() -> list[Path]:
+    """The package code and the pinned requirements."""
+    return sorted((REPO_ROOT / "socta").rglob("*.py")) + [REPO_ROOT / "requirements.txt"]
+
+
 def code_fingerprint() -> str:
-    """The package code and the pinned requirements: a change re-runs every page."""
-    files = sorted((REPO_ROOT / "socta").rglob("*.py")) + [REPO_ROOT / "requirements.txt"]
-    return _sha(*(p.read_bytes() for p in files if p.is_file()))
+    """The package code and the pinned requirements as one digest (recorded with the processed tables)."""
+    return _sha(*(p.read_bytes() for p in code_files() if p.is_file()))
+
+
+def code_digests() -> dict[str, str]:
+    """Each file of the package code and the requirements, by its path in the repository."""
+    return {p.relative_to(REPO_ROOT).as_posix(): _file_digest(p) for p in code_files() if p.is_file()}
+
+
+def _reference_names() -> list[str]:
+    return [*REFERENCE_FILES, "settings.yaml", "gitoc_components.csv"]
 
 
 def reference_fingerprint(project: Project) -> str:
-    names = [*REFERENCE_FILES, "settings.yaml", "gitoc_components.csv"]
+    names = _reference_names()
     return _sha(*(name + project.reference_path(name).read_bytes().hex() for name in names
                   if project.reference_path(name).is_file()))
+
+
+def reference_digests(project: Project) -> dict[str, str]:
+    """Each reference file in force (the data folder's copy, else the repository's), by name."""
+    return {name: _file_digest(project.reference_path(name)) for name in _reference_names()}
+
+
+def _base_language(name: str) -> str:
+    return re.split(r"[_.@-]", name, maxsplit=1)[0].lower()
+
+
+def catalogue_digests(lang: str) -> dict[str, str]:
+    """The translation catalogues an edition in ``lang`` depends on, by path under ``socta/locale``:
+    the template (``socta.pot``) and the language's own ``.po``/``.mo`` files (``<lang>[_XX]/LC_MESSAGES``).
+    Another language's catalogue is not in the key."""
+    from . import i18n  # read at call time: the catalogue folder is what the pages' t() reads
+
+    root = Path(i18n.LOCALE_DIR)
+    found: dict[str, str] = {}
+    if not root.is_dir():
+        return found
+    for path in sorted(root.rglob("*")):
+        if not path.is_file() or path.suffix not in CATALOGUE_SUFFIXES:
+            continue
+        rel = path.relative_to(root)
+        if len(rel.parts) > 1 and _base_language(rel.parts[0]) != _base_language(lang):
+            continue
+        data = path.read_bytes()
+        if path.suffix != ".mo":
+            data = _VOLATILE_CATALOGUE_LINE.sub(b"", data)
+        found[rel.as_posix()] = hashlib.sha256(data).hexdigest()
+    return found
+
+
+def open_source_files(job: Job) -> tuple[str, ...]:
+    """The files of ``data/open_sources/`` a page reads: those it declares; a page that reads open
+    sources without declaring which depends on every file there."""
+    if job.open_sources:
+        return tuple(job.open_sources)
+    if job.reads == READS_OPEN_SOURCES:
+        return tuple(sorted(p.name for p in OPEN_SOURCES_DIR.glob("*.csv")))
+    return ()
+
+
+def open_source_digests(names) -> dict[str, str]:
+    return {name: _file_digest(OPEN_SOURCES_DIR / name) for name in names}
 
 
 def _mask(frame: pd.DataFrame, scope: str, area: str | None):
@@ -158,35 +250,84 @@ class DataDigests:
         meta = json.loads((self.dir / "dataset.json").read_text(encoding="utf-8"))
         self.dataset = json.dumps(meta.get("dataset", {}), sort_keys=True, default=str)
         self.manifest = json.dumps(meta, sort_keys=True, default=str)
+        inputs = meta.get("inputs", [])
+        # what every page may ask (Page.has_input), and what the provenance annex shows in full
+        self.inputs_present = json.dumps(sorted((f["file"], not f.get("absent")) for f in inputs))
+        self.inputs = json.dumps(inputs, sort_keys=True, default=str)
         self._cache: dict = {}
 
+    def _digest(self, name: str, mask) -> str:
+        # wrapping uint64 sum: order-free, and any changed row changes it
+        total = int(self.row_hashes[name][mask].sum(dtype="uint64"))
+        return f"{name}:{int(mask.sum())}:{total}"
+
     def of(self, scope: str, area: str | None) -> str:
+        """The slice of every processed table a page for ``scope`` and ``area`` reads."""
         key = (scope, area)
         if key not in self._cache:
-            parts = [self.dataset]
-            for name, frame in self.tables.items():
-                mask = _mask(frame, scope, area)
-                # wrapping uint64 sum: order-free, and any changed row changes it
-                total = int(self.row_hashes[name][mask].sum(dtype="uint64"))
-                parts.append(f"{name}:{int(mask.sum())}:{total}")
-            self._cache[key] = _sha(*parts)
+            self._cache[key] = _sha(*(self._digest(name, _mask(frame, scope, area))
+                                      for name, frame in self.tables.items()))
         return self._cache[key]
 
+    def whole(self, name: str) -> str:
+        """One processed table, every row."""
+        if name not in self.tables:
+            return "missing"
+        import numpy as np
 
-def job_key(job: Job, digests: DataDigests, code: str, reference: str) -> str:
-    """The content hash that decides whether a page must be executed again."""
-    template = Path(job.template) if Path(job.template).is_absolute() else NOTEBOOKS_DIR / job.template
+        return _sha(self._digest(name, np.ones(len(self.tables[name]), dtype=bool)))
+
+
+class KeyContext:
+    """What the keys of one grid share, computed once: code, reference files, catalogues, data digests."""
+
+    def __init__(self, project: Project, processed_dir: Path):
+        self.digests = DataDigests(processed_dir)
+        self.code = code_digests()
+        self.reference = reference_digests(project)
+        self._catalogues: dict[str, dict[str, str]] = {}
+
+    def catalogue(self, lang: str) -> dict[str, str]:
+        if lang not in self._catalogues:
+            self._catalogues[lang] = catalogue_digests(lang)
+        return self._catalogues[lang]
+
+
+def key_components(job: Job, context: KeyContext) -> dict:
+    """Everything a page reads, as named digests: the key that decides whether it must run again."""
+    digests = context.digests
     # absolute paths say where, not what: they stay out of the key
     params = {k: v for k, v in job.parameters.items() if k not in ("processed_dir", "data_dir")}
+    components = {
+        "format": KEY_FORMAT,
+        "template": _file_digest(_template_path(job)),
+        "parameters": _sha(json.dumps(params, sort_keys=True, default=str), job.title, job.reads),
+        "code": context.code,
+        "reference": context.reference,
+        "catalogue": context.catalogue(str(job.parameters.get("lang", "en"))),
+        "dataset": _sha(digests.dataset),
+        "inputs": _sha(digests.inputs if job.manifest else digests.inputs_present),
+    }
     if job.reads == READS_DATA:
-        data = digests.of(job.scope, job.area)
+        components["data"] = digests.of(job.scope, job.area)
     elif job.reads == READS_MANIFEST:
-        data = digests.manifest
-    elif job.reads == READS_OPEN_SOURCES:
-        data = digests.dataset + _sha(*(p.read_bytes() for p in sorted(OPEN_SOURCES_DIR.glob("*.csv"))))
-    else:
-        data = digests.dataset
-    return _sha(template.read_bytes(), json.dumps(params, sort_keys=True), job.title, job.reads, data, code, reference)
+        components["data"] = _sha(digests.manifest)
+    if job.tables:
+        components["tables"] = {name: digests.whole(name) for name in job.tables}
+    names = open_source_files(job)
+    if names:
+        components["open_sources"] = open_source_digests(names)
+    return components
+
+
+def encode_key(components: dict) -> str:
+    """A key as recorded in ``.<page>.key``: one line of canonical JSON (equal keys, equal text)."""
+    return json.dumps(components, sort_keys=True, separators=(",", ":"))
+
+
+def job_key(job: Job, context: KeyContext) -> str:
+    """The key that decides whether a page must be executed again."""
+    return encode_key(key_components(job, context))
 
 
 def key_path(source_dir: Path, job: Job) -> Path:
@@ -201,9 +342,68 @@ def recorded_key(source_dir: Path, job: Job) -> str | None:
 
 
 def keys_for(project: Project, jobs: list[Job], processed_dir: Path) -> dict[str, str]:
-    digests = DataDigests(processed_dir)
-    code, reference = code_fingerprint(), reference_fingerprint(project)
-    return {job.output: job_key(job, digests, code, reference) for job in jobs}
+    context = KeyContext(project, processed_dir)
+    return {job.output: job_key(job, context) for job in jobs}
+
+
+def _listed(names: list[str], limit: int = 3) -> str:
+    shown = ", ".join(names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
+def _changed_entries(old, new) -> list[str]:
+    old, new = old if isinstance(old, dict) else {}, new if isinstance(new, dict) else {}
+    return sorted(name for name in set(old) | set(new) if old.get(name) != new.get(name))
+
+
+_DESCRIBE_ONE = {
+    "template": "template changed",
+    "parameters": "parameters changed",
+    "dataset": "dataset.yaml (name, description) changed",
+    "inputs": "input files (list or checksums) changed",
+    "data": "data slice changed",
+}
+_DESCRIBE_EACH = {  # component: (singular, plural)
+    "code": ("code", "code"),
+    "reference": ("reference file", "reference files"),
+    "catalogue": ("catalogue", "catalogues"),
+    "open_sources": ("open source", "open sources"),
+    "tables": ("processed table", "processed tables"),
+}
+_ORDER = ["template", "parameters", "data", "tables", "dataset", "inputs", "open_sources", "reference", "catalogue",
+          "code"]
+
+
+def key_changes(recorded: str, current: str) -> list[str]:
+    """What changed between a recorded key and today's, in words, e.g. ``open source europol_context.csv
+    changed``. Empty when they are equal."""
+    if recorded == current:
+        return []
+    try:
+        old = json.loads(recorded)
+    except ValueError:
+        old = None
+    if not isinstance(old, dict) or "format" not in old:
+        return [OLD_KEY_REASON]
+    new = json.loads(current)
+    if old.get("format") != new.get("format"):
+        return [f"recorded by a socta with key format {old.get('format')}"]
+    reasons = []
+    for name in _ORDER + sorted((set(old) | set(new)) - set(_ORDER) - {"format"}):
+        if old.get(name) == new.get(name):
+            continue
+        if name in _DESCRIBE_EACH:
+            singular, plural = _DESCRIBE_EACH[name]
+            entries = _changed_entries(old.get(name), new.get(name))
+            if not entries:
+                reasons.append(f"{plural} changed")
+            elif name == "code":
+                reasons.append(f"code changed ({_listed(entries)})")
+            else:
+                reasons.append(f"{singular if len(entries) == 1 else plural} {_listed(entries)} changed")
+        else:
+            reasons.append(_DESCRIBE_ONE.get(name, f"{name} changed"))
+    return reasons or ["key changed"]
 
 
 # ---- execution -----------------------------------------------------------------------------
@@ -375,8 +575,8 @@ def _run_dask(jobs, source_dir, failed_dir, timeout, keys, scheduler, progress, 
         futures = {}
         for job in jobs:
             cwd = str((Path(source_dir) / job.output).parent)
-            futures[client.submit(execute_notebook, job, timeout, cwd, key=f"socta-{job.output}-{keys.get(job.output, '')[:12]}",
-                                  pure=False)] = job
+            futures[client.submit(execute_notebook, job, timeout, cwd,
+                                  key=f"socta-{job.output}-{_sha(keys.get(job.output, ''))[:12]}", pure=False)] = job
         for future in dask_completed(futures):
             job = futures[future]
             ok, text, error, seconds = future.result()
@@ -400,12 +600,98 @@ def prune(source_dir: Path, jobs: list[Job]) -> list[Path]:
     return stale
 
 
-def stale_pages(project: Project, audience: str, lang: str) -> list[str]:
-    """Pages of the edition whose inputs changed since they were executed (or that were never run)."""
+@dataclass
+class StalePage:
+    """A page of the edition that is missing or out of date, and why (``reasons``, in words)."""
+    output: str
+    reasons: list[str]
+
+
+def _reads_data(job: Job) -> bool:
+    return job.reads in (READS_DATA, READS_MANIFEST) or bool(job.tables) or job.manifest
+
+
+def data_folder_changes(project: Project, processed_dir: Path) -> list[str] | None:
+    """What changed in the data folder since its processed tables were written (``socta validate``):
+    None when the tables are current, else the input files as ``"statistics.csv changed"``,
+    ``"provenance.csv added"``, ``"dataset.yaml changed"`` (from the per-file checksums of the
+    ``inputs`` manifest in dataset.json); an empty list when only the reference files or the code
+    the tables were computed with changed."""
+    from .processing import PROVENANCE_FILES, inputs_fingerprint
+    from .validation import INPUT_FILES
+
+    meta = json.loads((Path(processed_dir) / "dataset.json").read_text(encoding="utf-8"))
+    if meta.get("fingerprint") == inputs_fingerprint(project):
+        return None
+    changes = []
+    if json.loads(json.dumps(project.dataset, default=str)) != meta.get("dataset"):
+        changes.append("dataset.yaml changed")
+    recorded = {entry["file"]: entry for entry in meta.get("inputs", []) if "file" in entry}
+    for name in [*recorded, *(n for n in [*PROVENANCE_FILES, *INPUT_FILES] if n not in recorded)]:
+        entry = recorded.get(name)
+        was = "" if entry is None or entry.get("absent") else entry.get("sha256", "")
+        path = project.input_path(name)
+        now = _file_digest(path) if path.is_file() else ""
+        if was != now:
+            changes.append(f"{name} {'added' if not was else 'removed' if not now else 'changed'}")
+    return changes
+
+
+def stale_report(project: Project, audience: str, lang: str) -> list[StalePage]:
+    """Pages of the edition whose inputs changed since they were executed (or that were never run),
+    each with what changed: its template, its data slice, a file of the data folder since `socta
+    validate`, the code, a reference file, a catalogue, an open-source file."""
     processed = project.processed_dir(audience)
     jobs = grid(project, audience, lang, processed)
     if not (processed / "dataset.json").is_file():
-        return [job.output for job in jobs]
+        return [StalePage(job.output, ["no processed tables: the data were never validated"]) for job in jobs]
+    folder = data_folder_changes(project, processed)
+    folder_reason, everyone = None, False
+    if folder is not None:
+        if folder:
+            folder_reason = f"{', '.join(folder)} since `socta validate`"
+            # every page shows the dataset's name and may ask which inputs exist
+            everyone = any(c.startswith("dataset.yaml") or not c.endswith(" changed") for c in folder)
+        else:
+            folder_reason = "processed tables predate the reference files or code now in force"
     keys = keys_for(project, jobs, processed)
     source = project.edition_dir(audience, lang) / "source"
-    return [job.output for job in jobs if recorded_key(source, job) != keys[job.output]]
+    report = []
+    for job in jobs:
+        if not (source / f"{job.output}.ipynb").is_file():
+            report.append(StalePage(job.output, ["never run"]))
+            continue
+        reasons = []
+        if folder_reason and (everyone or _reads_data(job)):
+            reasons.append(folder_reason)
+        recorded = recorded_key(source, job)
+        if recorded is None:
+            reasons.append("no key recorded")
+        else:
+            reasons += key_changes(recorded, keys[job.output])
+        if reasons:
+            report.append(StalePage(job.output, reasons))
+    return report
+
+
+def stale_pages(project: Project, audience: str, lang: str) -> list[str]:
+    """Pages of the edition whose inputs changed since they were executed (or that were never run)."""
+    return [page.output for page in stale_report(project, audience, lang)]
+
+
+def describe_stale(report: list[StalePage], limit: int = 12) -> list[str]:
+    """Lines naming the pages out of date, grouped by why, the first ``limit`` pages by name and a
+    count of the others: ``factors (open source europol_context.csv changed)``."""
+    groups: dict[str, list[str]] = {}
+    for page in report:
+        groups.setdefault("; ".join(page.reasons), []).append(page.output)
+    lines, budget = [], limit
+    for reason, pages in groups.items():
+        shown = pages[:budget]
+        budget -= len(shown)
+        if shown:
+            rest = len(pages) - len(shown)
+            lines.append(", ".join(shown) + (f" and {rest} more" if rest else "") + f" ({reason})")
+        else:
+            lines.append(f"{len(pages)} more page(s) ({reason})")
+    return lines
