@@ -497,13 +497,13 @@ class MethodologyPage(Page):
             "small count anywhere in a range of at least {width} values: a linear program finds its least and "
             "greatest value consistent with everything published, and the edition is built only if every hidden "
             "small count passes. The ranks, tiers and scores are results of the restricted data: {rounded} threat "
-            "and priority scores that rest on a hidden count are rounded to the nearest {step} (≈) and {withheld} "
-            "are withheld (c), and the same check covers them. The robustness of the ranking is computed from the "
-            "exact sub-scores before publication.",
+            "and priority scores that rest on a hidden count are rounded to the nearest {step} (≈){withheld}, and the "
+            "same check covers them. The robustness of the ranking is computed from the exact sub-scores before "
+            "publication.",
             counts=fmt_number(d["counts"]), small=fmt_number(d["hidden_small"]), k=str(int(d["threshold"])),
             protecting=fmt_number(d["hidden_protecting"]), relations=fmt_number(d["relations"]),
             width=str(int(d["threshold"]) - 1), rounded=fmt_number(d["scores_rounded"]), step=str(step),
-            withheld=fmt_number(d["scores_withheld"])))
+            withheld=t(" and {n} are withheld (c)", n=fmt_number(d["scores_withheld"])) if d["scores_withheld"] else ""))
 
     def config_table(self, frame: pd.DataFrame, columns: dict[str, str], key: str, caption: str) -> None:
         def cell(v):

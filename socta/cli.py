@@ -1,10 +1,13 @@
 """The ``socta`` command: validate the data, run the notebooks, build the book.
 
-    socta validate [--data DIR]
+    socta validate [--data DIR] [--dry-run]
     socta run      [--data DIR] [--audience A] [--country ISO3 ...] [--area ID ...] [--jobs N]
     socta build    [--data DIR] [--audience A]
     socta report   [--data DIR] [--audience A]       # all three
     socta import   --mapping MAPPING.yaml --out DIR/statistics.csv [--data DIR]
+
+Exit status: 0 done, 1 the data have problems (or a notebook failed), 2 a configuration or usage
+error, 70 an internal error (a bug: the message says where the traceback was saved), 130 interrupted.
 """
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from .config import DEFAULT_DATA_DIR, REGION, ConfigError, Project
+from .config import BUILD_DIR, DEFAULT_DATA_DIR, REGION, ConfigError, Project
 
 
 def escape(text: str) -> str:
@@ -29,39 +32,129 @@ def _console():
     return Console(stderr=False, highlight=False, soft_wrap=True)
 
 
-def cmd_validate(project: Project, console, write: bool = True, quiet: bool = False, reuse: bool = False) -> int:
+# exit codes (README.md, "Exit codes"): a crash must never look like bad data, nor bad data like a crash
+EXIT_OK = 0          # done; the data are valid
+EXIT_DATA = 1        # the data have problems (or a notebook failed): fix the input
+EXIT_CONFIG = 2      # a configuration or usage error: a wrong option, dataset.yaml, settings.yaml, reference file
+EXIT_INTERNAL = 70   # an unexpected exception, a bug in socta (EX_SOFTWARE in sysexits.h): please report it
+SHOWN_PER_KIND = 20  # problems of one kind printed before "… and N more like this"
+
+
+def print_problems(console, problems) -> None:
+    """Every problem, grouped: per file, per kind, the first 20 and then how many more there are."""
+    groups: dict[tuple, list] = {}
+    for problem in problems:  # sorted by file and row: each kind keeps that order
+        groups.setdefault((problem.file, problem.group), []).append(problem)
+    for (_, _), members in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[1][0].row or 0)):
+        for problem in members[:SHOWN_PER_KIND]:
+            console.print(f"  • {problem}", markup=False)
+        more = len(members) - SHOWN_PER_KIND
+        if more > 0:
+            console.print(f"    … and {more:,} more like this ({members[0].file}, "
+                          f"{'column ' + repr(members[0].column) + ', ' if members[0].column else ''}"
+                          f"rows {members[SHOWN_PER_KIND].row}–{members[-1].row})", markup=False)
+
+
+def _print_warnings(console, warnings) -> None:
+    for warning in warnings:  # grouped findings; an indented line details the one before
+        detail = warning.startswith("  ")
+        console.print(("        " if detail else "[yellow]warning[/] ") + escape(warning.strip()))
+
+
+class _ProcessingProgress:
+    """What processing is doing, while it runs: a live spinner and bar on a terminal (trend fits are
+    the long step), a plain line every few seconds otherwise; nothing for a quick run."""
+
+    def __init__(self, console, quiet: bool):
+        self.console, self.quiet = console, quiet
+        self.start = self.last = time.perf_counter()
+        self.bar = None
+
+    def __enter__(self):
+        if not self.quiet and self.console.is_terminal:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, SpinnerColumn, TextColumn, \
+                TimeElapsedColumn
+
+            self.bar = Bar(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                           TimeElapsedColumn(), console=self.console, transient=True)
+            self.task = self.bar.add_task("processing: tables", total=None)
+            self.bar.start()
+        return self
+
+    def __call__(self, step: str, done: int, total: int) -> None:
+        if self.bar is not None:
+            self.bar.update(self.task, description=f"processing: {step}", completed=done, total=total)
+        elif not self.quiet and time.perf_counter() - self.last > 10:
+            self.last = time.perf_counter()
+            self.console.print(f"  processing: {step} {done}/{total} ({self.last - self.start:.0f} s)", markup=False)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.stop()
+        return False
+
+
+def cmd_validate(project: Project, console, write: bool = True, quiet: bool = False, reuse: bool = False,
+                 timings: dict | None = None) -> int:
+    """Validate; if the data are valid, write the processed tables; then say so. Exit code: 0 valid
+    (and written), 1 data problems (nothing written), 2 configuration error."""
     from .processing import inputs_fingerprint, processed_fingerprint, write_processed
+    from .trends import reporting
     from .validation import validate
 
-    if reuse and processed_fingerprint(project) == inputs_fingerprint(project):
-        if not quiet:
-            console.print(f"[green]✓ data unchanged[/] since the last validation ({project.data_dir}); processed tables reused")
-        return 0
+    timings = {} if timings is None else timings
+    if reuse:
+        try:
+            unchanged = processed_fingerprint(project) == inputs_fingerprint(project)
+        except OSError:  # an unreadable input: validation says which and why
+            unchanged = False
+        if unchanged:
+            if not quiet:
+                console.print(f"[green]✓ data unchanged[/] since the last validation ({project.data_dir}); "
+                              "processed tables reused")
+            return EXIT_OK
 
+    start = time.perf_counter()
     try:
         result = validate(project)
     except ConfigError as exc:
-        console.print(f"[bold red]Configuration error[/]: {exc}")
-        return 2
+        console.print("[bold red]Configuration error[/]:")
+        console.print(str(exc), markup=False)
+        return EXIT_CONFIG
+    timings["validation"] = time.perf_counter() - start
     for note in result.notes:
-        console.print(f"[yellow]note[/] {note}")
+        console.print(f"[yellow]note[/] {escape(note)}")
     if not result.ok:
-        console.print(f"[bold red]{len(result.problems)} problem(s) in {project.data_dir}[/] — nothing was written:")
-        for problem in result.problems:
-            console.print(f"  • {problem}", markup=False)
-        return 1
-    rows = ", ".join(f"{name} {len(frame)} rows" if project.input_path(name).is_file() else f"{name} absent"
-                     for name, frame in result.tables.items())
-    if not quiet:
-        console.print(f"[green]✓ data valid[/] ({project.data_dir}): {rows}")
-        for warning in result.warnings:  # grouped findings; an indented line details the one before
-            detail = warning.startswith("  ")
-            console.print(("        " if detail else "[yellow]warning[/] ") + escape(warning.strip()))
+        files = sorted({p.file for p in result.problems})
+        console.print(f"[bold red]{len(result.problems):,} problem(s) in {escape(', '.join(files))}[/] "
+                      f"({escape(str(project.data_dir))}) — nothing was written:")
+        print_problems(console, result.problems)
+        if result.warnings and not quiet:
+            console.print("Also:")
+            _print_warnings(console, result.warnings)
+        return EXIT_DATA
+    written = None
     if write:
-        written = write_processed(project, result)
-        if not quiet:
-            console.print(f"  processed tables: {', '.join(str(p) for p in written.values())}")
-    return 0
+        start = time.perf_counter()
+        from .public import DisclosureError
+
+        try:
+            with _ProcessingProgress(console, quiet) as progress, reporting(progress):
+                written = write_processed(project, result)
+        except DisclosureError as exc:  # the data are valid, but the public edition cannot be made safe
+            console.print("[bold red]Not published[/] — nothing was written:")
+            console.print(str(exc), markup=False)
+            return EXIT_DATA
+        timings["processing"] = time.perf_counter() - start
+    if not quiet:
+        rows = ", ".join(f"{name} {len(frame):,} rows" if project.input_path(name).is_file() else f"{name} absent"
+                         for name, frame in result.tables.items())
+        console.print(f"[green]✓ data valid[/] ({escape(str(project.data_dir))}): {rows}"
+                      + ("" if write else " (--dry-run: nothing written)"))
+        if written:
+            console.print(f"  processed tables: {', '.join(str(p) for p in written.values())}", markup=False)
+        _print_warnings(console, result.warnings)
+    return EXIT_OK
 
 
 class Progress:
@@ -159,14 +252,16 @@ def cmd_build(project: Project, args, console) -> int:
     if unknown:
         console.print(f"[bold red]Unknown format(s) {', '.join(sorted(unknown))}[/]: use html, pdf or html,pdf")
         return 2
-    from .runner import stale_pages
+    from .runner import describe_stale, stale_report
 
-    stale = stale_pages(project, args.audience, args.lang)
+    stale = stale_report(project, args.audience, args.lang)
     if stale and not args.allow_stale:
         console.print(f"[bold red]{len(stale)} page(s) are missing or out of date[/] for the data and code now in force "
-                      f"({project.data_dir}):")
-        console.print("  " + ", ".join(stale[:12]) + (" …" if len(stale) > 12 else ""), markup=False)
-        console.print("Run `socta run` (same --data) first; it executes only what changed. --allow-stale builds anyway.")
+                      f"({escape(str(project.data_dir))}):")
+        for line in describe_stale(stale):  # grouped by why; the first 12 pages by name, then a count
+            console.print("  " + line, markup=False)
+        console.print("Run `socta run` (same --data) first; it executes only what changed. --allow-stale builds anyway.",
+                      markup=False)
         return 1
     builders = {"html": build_html, "pdf": build_pdf}
     for fmt in formats:
@@ -236,8 +331,12 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--scheduler", metavar="ADDRESS", default=None,
                        help="run on a Dask cluster (e.g. tcp://10.0.0.5:8786) instead of local processes")
 
-    p = sub.add_parser("validate", help="check every input table; write processed tables if valid")
+    p = sub.add_parser("validate", help="check every input table; write processed tables if valid",
+                       description="Check every input table against data/README.md and report every problem at "
+                       "once; if the data are valid, write the processed tables. Exit status: 0 valid, 1 the data "
+                       "have problems (nothing written), 2 a configuration or usage error, 70 an internal error.")
     common(p)
+    p.add_argument("--dry-run", action="store_true", help="check only: do not write the processed tables")
     p = sub.add_parser("run", help="validate, then execute the notebook grid with papermill")
     common(p), edition(p), running(p)
     p = sub.add_parser("build", help="build the edition's HTML and PDF from the executed notebooks")
@@ -259,9 +358,49 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _internal_error(exc: BaseException, console, build_dir: Path | None) -> int:
+    """An unexpected exception: a bug, not bad data. Say so, keep the traceback, exit 70."""
+    import tempfile
+    import traceback
+
+    text = "".join(traceback.format_exception(exc))
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    path = None
+    for folder in (build_dir or BUILD_DIR, Path(tempfile.gettempdir())):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / f"socta-internal-error-{stamp}.txt"
+            path.write_text(f"socta {' '.join(sys.argv[1:])}\n\n{text}", encoding="utf-8")
+            break
+        except OSError:
+            path = None
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" (in {Path(frames[-1].filename).name}:{frames[-1].lineno}, {frames[-1].name})" if frames else ""
+    console.print("[bold red]internal error, please report[/]: this is a bug in socta, not a problem of your data "
+                  "(your files were not changed).")
+    console.print(f"  {type(exc).__name__}: {exc}{where}", markup=False)
+    if path:
+        console.print(f"  The full traceback is in {path}: attach it, with the command you ran, to the report.",
+                      markup=False)
+    else:
+        console.print(text, markup=False)
+    return EXIT_INTERNAL
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    """The command line; returns the exit code (see EXIT_* above and README.md)."""
+    args = build_parser().parse_args(argv)  # a usage error exits with 2, argparse's own code
     console = _console()
+    try:
+        return _main(args, console)
+    except KeyboardInterrupt:
+        console.print("[bold yellow]Interrupted.[/]")
+        return 130
+    except Exception as exc:  # noqa: BLE001 - anything unexpected is a bug to report, never a traceback dump
+        return _internal_error(exc, console, getattr(args, "build_dir", None))
+
+
+def _main(args, console) -> int:
     if args.command == "import":  # writes a data folder's statistics; needs no dataset.yaml yet
         return cmd_import(args, console)
     languages = None
@@ -275,13 +414,13 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         console.print("[bold red]Configuration error[/]:")
         console.print(str(exc), markup=False)
-        return 2
+        return EXIT_CONFIG
     if getattr(args, "lang", "en") not in languages:
         console.print(f"[bold red]Configuration error[/]: no edition language {args.lang!r}; settings.yaml lists {', '.join(languages)}. "
                       "A language edition needs its catalogue in socta/locale/<lang>/LC_MESSAGES/socta.po first.")
-        return 2
+        return EXIT_CONFIG
     if args.command == "validate":
-        return cmd_validate(project, console)
+        return cmd_validate(project, console, write=not args.dry_run)
     if args.command == "run":
         return cmd_run(project, args, console)
     if args.command == "build":

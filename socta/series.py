@@ -26,12 +26,19 @@ def status_codes(status: str) -> list[str]:
     return [c for c in str(status or "").split("|") if c]
 
 
+def _has_code(statuses: pd.Series, codes: set[str]) -> pd.Series:
+    """Which status cells hold one of ``codes``; each distinct cell is split once (a national table
+    has hundreds of thousands of rows but a handful of distinct status cells)."""
+    text = statuses.fillna("").astype(str)
+    lookup = {cell: bool(codes & set(status_codes(cell))) for cell in text.unique()}
+    return text.map(lookup).astype(bool)
+
+
 def has_number(rows: pd.DataFrame, status: pd.DataFrame) -> pd.Series:
     """Which statistics rows hold a usable number: a value, not censored (``<N``/``>N``), and no
     missing-value status. The one rule for "there is a value here"."""
     missing_codes = set(status.index[status["missing"]])
-    codes = rows["status"].fillna("").astype(str).map(status_codes)
-    return rows["value"].notna() & rows["censor"].fillna("").eq("") & ~codes.map(lambda c: bool(missing_codes & set(c)))
+    return rows["value"].notna() & rows["censor"].fillna("").eq("") & ~_has_code(rows["status"], missing_codes)
 
 
 def _expected_cells(spec: pd.Series, countries: list[str], years: list[int]) -> pd.DataFrame:
@@ -64,32 +71,40 @@ def yearly(stats: pd.DataFrame, spec: pd.Series, countries: list[str], years, st
     no_fit = set(status.index[~status["fit"]])
     no_anchor = set(status.index[~status["anchor"]])
     breaking = set(status.index[status["breaks_series"]])
-    codes = cells["status"].map(status_codes)
     has_value = has_number(cells, status)
     cells["has_value"] = has_value
     cells["whole_year"] = cells["months"].isna()
-    cells["fit_ok"] = has_value & cells["whole_year"] & ~codes.map(lambda c: bool(no_fit & set(c)))
-    cells["anchor_ok"] = cells["fit_ok"] & ~codes.map(lambda c: bool(no_anchor & set(c)))
-    cells["breaks"] = codes.map(lambda c: bool(breaking & set(c)))
+    cells["fit_ok"] = has_value & cells["whole_year"] & ~_has_code(cells["status"], no_fit)
+    cells["anchor_ok"] = cells["fit_ok"] & ~_has_code(cells["status"], no_anchor)
+    cells["breaks"] = _has_code(cells["status"], breaking)
     cells["value"] = cells["value"].where(has_value)
 
-    def countries_missing(group: pd.DataFrame) -> str:
-        return "|".join(sorted(group.loc[~group["has_value"], "country"].unique()))
-
+    # one pass of built-in aggregations (no Python function per group: a regional series of 50
+    # countries is fitted for every indicator and scope)
     grouped = cells.groupby(keys, sort=True)
     out = grouped.agg(
         expected=("has_value", "size"), reported=("has_value", "sum"),
-        total=("value", lambda v: v.sum(min_count=1)),
         fit=("fit_ok", "all"), anchor=("anchor_ok", "all"), breaks=("breaks", "any"),
-        months=("months", "min"),
-    ).reset_index()
-    out["missing_countries"] = grouped[["country", "has_value"]].apply(countries_missing).to_numpy()
-    out["status"] = grouped["status"].agg(lambda v: "|".join(sorted({c for x in v for c in status_codes(x)}))).to_numpy()
+        months=("months", "min"), first_censor=("censor", "first"), first_bound=("bound", "first"),
+    )
+    # Series.sum, as before, not the grouped (compensated) sum: the same totals to the last bit
+    out["total"] = grouped["value"].agg(lambda v: v.sum(min_count=1))
+    out["censored"] = cells["censor"].ne("").groupby([cells[k] for k in keys], sort=True).any() if len(cells) else False
+    lacking = cells.loc[~cells["has_value"], list(dict.fromkeys(keys + ["country"]))].drop_duplicates().sort_values("country")
+    missing = lacking.groupby(keys, sort=True)["country"].agg("|".join) if len(lacking) else pd.Series(dtype=str)
+    out["missing_countries"] = missing.reindex(out.index).fillna("").astype(str) if len(out) else ""
+    flagged = cells[cells["status"].ne("")]
+    exploded = pd.DataFrame({**{k: flagged[k] for k in keys}, "code": flagged["status"].map(status_codes)})
+    exploded = exploded.explode("code").dropna(subset=["code"])
+    exploded = exploded[exploded["code"].ne("")].drop_duplicates().sort_values("code")
+    joined = exploded.groupby(keys, sort=True)["code"].agg("|".join) if len(exploded) else pd.Series(dtype=str)
+    out["status"] = joined.reindex(out.index).fillna("").astype(str) if len(out) else ""
     # censoring is kept only where one published cell stands alone (one country, one sub-series)
-    single = grouped["censor"].agg(lambda v: v.iloc[0] if len(v) == 1 else ("mixed" if v.ne("").any() else "")).to_numpy()
-    bound = grouped["bound"].agg(lambda v: v.iloc[0] if len(v) == 1 else np.nan).to_numpy()
-    out["censor"] = single
-    out["bound"] = pd.to_numeric(pd.Series(bound), errors="coerce").to_numpy()
+    single = out["expected"].eq(1)
+    out["censor"] = np.where(single, out["first_censor"].fillna("").astype(str),
+                             np.where(out["censored"].astype(bool), "mixed", ""))
+    out["bound"] = pd.to_numeric(out["first_bound"].where(single), errors="coerce")
+    out = out.reset_index()
     complete = out["reported"].eq(out["expected"])
     out["value"] = out["total"].where(complete)
     out["fit"] = out["fit"] & complete

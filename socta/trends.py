@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import warnings
 import zlib
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -62,6 +63,8 @@ DEFAULTS = {
     "anchor_weight": 0.5, "jump_factor": 5, "jump_min_count": 50,
 }
 NAN = float("nan")
+# no yearly statistic is larger: a series with such a value is not fitted (validation refuses it first)
+MAX_FIT_VALUE = 1e15
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,7 @@ class Trend:
     wide_interval: bool           # the 90% interval is too wide to support a judgement
     supports_judgement: bool      # fitted, no wide interval, no suspected break
     reason: str                   # "" when fitted; else no_data, too_few_points, too_sparse, no_anchor, fit_failed
+    detail: str = ""              # for fit_failed: why the numbers could not be fitted, in words
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -98,46 +102,71 @@ def _year(value) -> int | None:
 def fit_trend(series: pd.DataFrame, kind: str, seed: int, settings: dict, draws: int = DRAWS) -> Trend:
     """Fit one yearly series (the output of :func:`socta.series.yearly` for one total); see the module."""
     cfg = {**DEFAULTS, **((settings or {}).get("trends") or {})}
-    s = series.sort_values("year")
-    censor = s["censor"] if "censor" in s else pd.Series("", index=s.index)
-    published = s["year"][s["value"].notna() | censor.fillna("").ne("")]
+    # plain arrays: a national file has thousands of series, and a DataFrame operation per step costs more
+    # than the fit itself
+    s = series if series["year"].is_monotonic_increasing else series.sort_values("year")
+    year = s["year"].to_numpy(dtype="float64")
+    value = s["value"]
+    value = (value if value.dtype == "float64" else pd.to_numeric(value, errors="coerce")).to_numpy(
+        dtype="float64", na_value=np.nan)
+    censor = s["censor"].to_numpy(dtype=object) if "censor" in s else np.full(len(s), "", dtype=object)
+    has_value = ~np.isnan(value)
+    published = year[has_value | ~pd.isna(censor) & (censor != "")]
     last_observed = _year(published.max()) if len(published) else None
-    breaks = s["year"][s["breaks"].astype(bool)]
+
+    def flags(column: str) -> np.ndarray:
+        cells = s[column]
+        return cells.to_numpy(dtype=bool) if cells.dtype == bool else cells.astype(bool).to_numpy()
+
+    breaks = year[flags("breaks")]
     break_year = _year(breaks.max()) if len(breaks) else None
-    usable = s[s["fit"].astype(bool) & s["value"].notna()]
-    segment = usable if break_year is None else usable[usable["year"] >= break_year]
-    anchors = segment[segment["anchor"].astype(bool)]
+    usable = flags("fit") & has_value
+    segment = usable if break_year is None else usable & (year >= break_year)
+    anchored = segment & flags("anchor")
+    seg_year, seg_value = year[segment], value[segment]
+    anchor_values = value[anchored]
     known = dict(
-        years=len(segment), first_year=_year(segment["year"].min()) if len(segment) else None,
-        last_fit_year=_year(segment["year"].max()) if len(segment) else None,
-        reference_year=_year(anchors["year"].max()) if len(anchors) else None,
+        years=int(segment.sum()), first_year=_year(seg_year.min()) if len(seg_year) else None,
+        last_fit_year=_year(seg_year.max()) if len(seg_year) else None,
+        reference_year=_year(year[anchored].max()) if anchored.any() else None,
         last_observed_year=last_observed, forecast_year=None if last_observed is None else last_observed + 1,
         break_year=break_year,
     )
 
-    def unfitted(reason: str) -> Trend:
-        last = float(anchors["value"].iloc[-1]) if len(anchors) else NAN
+    def unfitted(reason: str, detail: str = "") -> Trend:
+        last = float(anchor_values[-1]) if len(anchor_values) else NAN
         return Trend(**known, last_value=last, change_per_year=NAN, change_low=NAN, change_high=NAN,
                      dispersion=NAN, fitted_last=NAN, start_level=NAN, expected_next=NAN, p_exceeds_last=NAN,
-                     suspected_break=None, wide_interval=False, supports_judgement=False, reason=reason)
+                     suspected_break=None, wide_interval=False, supports_judgement=False, reason=reason,
+                     detail=detail)
 
-    if usable.empty:
+    if not usable.any():
         return unfitted("no_data")
-    if len(segment) < int(cfg["min_points"]):
+    if len(seg_value) < int(cfg["min_points"]):
         return unfitted("too_few_points")
-    y = segment["value"].to_numpy(float)
+    y = seg_value
     if (y <= 0).all() or (y == 0).mean() > float(cfg["max_zero_share"]) or \
             (kind == "count" and y.mean() < float(cfg["min_mean_count"])):
         return unfitted("too_sparse")
-    if anchors.empty:
+    if not len(anchor_values):
         return unfitted("no_anchor")
+    if not np.isfinite(y).all() or y.max() > MAX_FIT_VALUE:
+        return unfitted("fit_failed", f"cannot fit: a value of {y.max():.3g} is beyond any real figure "
+                                      f"(more than {MAX_FIT_VALUE:.0e}); check the data")
+    try:
+        # an absurd magnitude must give "cannot fit" with the reason, never an exception
+        return _fit(seg_year, seg_value, float(anchor_values[-1]), known, kind, seed, cfg, draws, unfitted)
+    except (ValueError, OverflowError, FloatingPointError, ZeroDivisionError, np.linalg.LinAlgError) as exc:
+        return unfitted("fit_failed", f"cannot fit: {type(exc).__name__}: {exc}")
 
-    years = segment["year"].to_numpy(float)
+
+def _fit(years: np.ndarray, y: np.ndarray, last_value: float, known: dict, kind: str, seed: int, cfg: dict,
+         draws: int, unfitted) -> Trend:
     centre = years.mean()
     X = sm.add_constant(years - centre)
     model = sm.GLM(y, X, family=sm.families.Poisson())
     try:
-        with warnings.catch_warnings():  # a perfectly regular series is a fit, not a problem
+        with warnings.catch_warnings(), np.errstate(all="ignore"):  # a perfectly regular series is a fit, not a problem
             warnings.simplefilter("ignore")
             poisson = model.fit()
             phi = float(poisson.pearson_chi2 / poisson.df_resid)
@@ -145,20 +174,20 @@ def fit_trend(series: pd.DataFrame, kind: str, seed: int, settings: dict, draws:
             floor = 1.0 if kind == "count" else 1e-9
             dispersion = phi if np.isfinite(phi) and phi > floor else floor
             fit = model.fit(scale=dispersion)
-    except (ValueError, np.linalg.LinAlgError):
-        return unfitted("fit_failed")
+    except (ValueError, np.linalg.LinAlgError, OverflowError, FloatingPointError) as exc:
+        return unfitted("fit_failed", f"cannot fit: {type(exc).__name__}: {exc}")
     params, cov = np.asarray(fit.params), np.asarray(fit.cov_params())
     if not (np.isfinite(params).all() and np.isfinite(cov).all()):
-        return unfitted("fit_failed")
+        return unfitted("fit_failed", "cannot fit: the model did not converge to finite numbers")
 
     b, se = params[1], float(np.sqrt(cov[1, 1]))
     z = stats.norm.ppf(0.5 + INTERVAL / 2)
-    low, high = float(np.exp(b - z * se) - 1), float(np.exp(b + z * se) - 1)
+    with np.errstate(over="ignore"):  # an infinite interval bound is a wide interval, not an error
+        low, high = float(np.exp(b - z * se) - 1), float(np.exp(b + z * se) - 1)
     wide = not (np.isfinite(low) and np.isfinite(high)) or high - low > float(cfg["max_interval_width"])
-    suspected = _suspected_break(segment, cfg) if kind == "count" else None
+    suspected = _suspected_break(years, y, cfg) if kind == "count" else None
 
     reference_year = known["reference_year"]
-    last_value = float(anchors["value"].iloc[-1])
     horizon = known["forecast_year"] - reference_year  # > 1 when the last published values cannot anchor
     w = float(cfg["anchor_weight"])
     x_ref = reference_year - centre
@@ -167,32 +196,46 @@ def fit_trend(series: pd.DataFrame, kind: str, seed: int, settings: dict, draws:
 
     rng = np.random.default_rng(seed)
     coefs = rng.multivariate_normal(params, cov, size=draws)
-    mu = (w * last_value + (1 - w) * np.exp(coefs[:, 0] + coefs[:, 1] * x_ref)) * np.exp(coefs[:, 1] * horizon)
+    with np.errstate(over="ignore"):
+        mu = (w * last_value + (1 - w) * np.exp(coefs[:, 0] + coefs[:, 1] * x_ref)) * np.exp(coefs[:, 1] * horizon)
     mu = np.maximum(mu, 1e-9)  # a start of exactly 0 would make the draws degenerate
+    if not np.isfinite(mu).all() or mu.max() > MAX_FIT_VALUE:
+        return unfitted("fit_failed", "cannot fit: the projected values overflow; check the series for a value "
+                                      "orders of magnitude off")
     if kind == "count":
         if dispersion > 1.0:
-            nxt = rng.negative_binomial(mu / (dispersion - 1.0), 1.0 / dispersion)
+            n, p = mu / (dispersion - 1.0), 1.0 / dispersion
+            if not (np.all(n > 0) and 0 < p <= 1):
+                return unfitted("fit_failed", f"cannot fit: the dispersion ({dispersion:.3g}) is too large for a "
+                                              "count model; check the series for a value orders of magnitude off")
+            nxt = rng.negative_binomial(n, p)
         else:
             nxt = rng.poisson(mu)
     else:
-        nxt = rng.gamma(mu / dispersion, dispersion)
+        shape = mu / dispersion
+        if not (np.all(shape > 0) and np.isfinite(dispersion)):
+            return unfitted("fit_failed", "cannot fit: the dispersion is out of range")
+        nxt = rng.gamma(shape, dispersion)
+    expected_next = float(start_level * np.exp(b * horizon))
+    if not all(np.isfinite(v) for v in (fitted_last, start_level, expected_next)):
+        return unfitted("fit_failed", "cannot fit: the fitted values overflow")
     return Trend(
         **known, last_value=last_value, change_per_year=float(np.exp(b) - 1), change_low=low, change_high=high,
         dispersion=float(dispersion), fitted_last=fitted_last, start_level=start_level,
-        expected_next=float(start_level * np.exp(b * horizon)), p_exceeds_last=float(np.mean(nxt > last_value)),
+        expected_next=expected_next, p_exceeds_last=float(np.mean(nxt > last_value)),
         suspected_break=suspected, wide_interval=bool(wide), supports_judgement=not wide and suspected is None,
         reason="",
     )
 
 
-def _suspected_break(segment: pd.DataFrame, cfg: dict) -> int | None:
+def _suspected_break(years: np.ndarray, values: np.ndarray, cfg: dict) -> int | None:
     """The year of the last jump by ``jump_factor`` or more between consecutive fitted counts.
 
     The ratio is taken on counts + 1 so that a 0 compares; the larger count must be at least
     ``jump_min_count``, so 8 → 45 (small-count noise) is not a break but 180 → 0 or 594 → 22 is.
     """
-    values = segment["value"].to_numpy(float)
-    years = segment["year"].to_numpy(int)
+    values = np.asarray(values, dtype=float)
+    years = np.asarray(years).astype(int)
     before, after = values[:-1], values[1:]
     ratio = (np.maximum(before, after) + 1) / (np.minimum(before, after) + 1)
     jumps = (ratio >= float(cfg["jump_factor"])) & (np.maximum(before, after) >= float(cfg["jump_min_count"]))
@@ -218,14 +261,51 @@ def trend_table(stats: pd.DataFrame, ref, scopes: dict[str, list[str]], end_year
     from .series import yearly
 
     years = range(end_year - span + 1, end_year + 1)
+    # each indicator's rows of the window, split once: not the whole table again for every scope
+    window = stats[stats["year"].isin(list(years))]
+    parts = {indicator: rows for indicator, rows in window.groupby("indicator", sort=False)}
+    empty = window.iloc[0:0]
+    status = ref.observation_status
+    # a one-country scope's series is that country's line of the by-country series: one call per
+    # indicator for every country instead of one per country (50 countries: 50 times fewer)
+    singles = sorted({c[0] for c in scopes.values() if len(c) == 1})
+    per_country: dict[str, dict[str, pd.DataFrame]] = {}
+    for indicator, spec in ref.indicators.iterrows():
+        if singles:
+            lines = yearly(parts.get(indicator, empty), spec, singles, years, status, by="country")
+            per_country[indicator] = dict(iter(lines.groupby("country", sort=False)))
     rows = []
-    for scope, countries in scopes.items():
+    for done, (scope, countries) in enumerate(scopes.items()):
+        _report(f"trends to {end_year}", done, len(scopes))
         for indicator, spec in ref.indicators.iterrows():
-            series = yearly(stats, spec, countries, years, ref.observation_status)
+            if len(countries) == 1:
+                series = per_country[indicator][countries[0]]
+            else:
+                series = yearly(parts.get(indicator, empty), spec, countries, years, status)
             trend = fit_trend(series, spec["kind"], seed + zlib_key(scope, indicator), settings)
             rows.append({"scope": scope, "indicator": indicator, "area": spec["area_id"], "end_year": end_year,
                          "headline": bool(spec["headline"]), **trend.as_dict()})
+    _report(f"trends to {end_year}", len(scopes), len(scopes))
     return pd.DataFrame(rows)
+
+
+_LISTENERS: list = []
+
+
+@contextmanager
+def reporting(callback):
+    """While in the block, ``callback(step, done, total)`` hears how far :func:`trend_table` is (the
+    long step of processing a national file); ``socta validate`` draws it as a progress bar."""
+    _LISTENERS.append(callback)
+    try:
+        yield callback
+    finally:
+        _LISTENERS.remove(callback)
+
+
+def _report(step: str, done: int, total: int) -> None:
+    for callback in list(_LISTENERS):
+        callback(step, done, total)
 
 
 def zlib_key(*parts: str) -> int:

@@ -13,7 +13,9 @@ NATIONALITY = "QXN"            # a nationality only this group has
 SIZE = 7777                    # the group's size
 GRADE = "QX7"                  # a source grade (a reliability code "QX" added to the grading profile)
 HANDLING = "HQX9"              # a handling code added to the grading profile
-CANARIES = [GROUP, NOTE, ABROAD, NATIONALITY, str(SIZE), f"{SIZE:,}", GRADE, HANDLING]
+# A handling code is configuration too: the methodology prints the grading profile in force, so
+# HANDLING may appear there (once) and nowhere else; the leak test checks it apart.
+CANARIES = [GROUP, NOTE, ABROAD, NATIONALITY, str(SIZE), f"{SIZE:,}", GRADE]
 
 
 def plant(target: Path) -> Path:

@@ -83,6 +83,13 @@ def test_canaries_are_in_the_restricted_data_but_nowhere_in_the_public_edition(e
     # and the statistics' own grades and handling codes were in the restricted data
     statistics = pd.read_parquet(restricted / "statistics.parquet")
     assert {GRADE, HANDLING} <= set(statistics["grade"]) | set(statistics["handling_code"])
+    # the handling code is printed only where the methodology lists the grading profile in force
+    found = find_leaks(public, [HANDLING])
+    assert found and all("methodology" in l.path.name or l.path.name in ("searchindex.js", "assessment.pdf")
+                         for l in found), found
+    pdf_text = subprocess.run(["pdftotext", str(public / "pdf" / "assessment.pdf"), "-"], capture_output=True,
+                              text=True, check=True).stdout
+    assert pdf_text.count(HANDLING) == 1
 
 
 @slow
