@@ -39,6 +39,9 @@ from .reference import REFERENCE_FILES, Reference
 
 PLACEHOLDER = re.compile(r"\{\{\s*(title|t:(?P<text>[^}]+))\s*\}\}")
 SCOPE_COLUMNS = ("scope", "country", "iso3")
+# processed tables only some pages read, and whole: they are in those pages' keys (``Job.tables``),
+# not in every page's slice (a new robustness figure re-runs the conclusions, not the area pages)
+READ_WHOLE = ("rank_robustness", "disclosure")
 # what a page reads besides the code and the configuration
 READS_DATA, READS_REFERENCE, READS_OPEN_SOURCES, READS_MANIFEST = "data", "reference", "open_sources", "manifest"
 # the files of data/open_sources/ each template reads (socta.chapters opens them); a test checks that every
@@ -112,7 +115,7 @@ def grid(project: Project, audience: str, lang: str, processed_dir: Path,
         jobs += scoped("ocg.md", "ocg", lambda s: t("Organised crime groups — {scope}", scope=s))
     if areas is None and region_wanted:
         for template, output, title, reads, extra in (
-            ("conclusions.md", "conclusions", t("Main conclusions"), READS_DATA, {}),
+            ("conclusions.md", "conclusions", t("Main conclusions"), READS_DATA, {"tables": ("rank_robustness",)}),
             # the configuration, and whether any area could be scored (area_scores)
             ("methodology.md", "methodology", t("Methodology"), READS_REFERENCE, {"tables": ("area_scores", "disclosure")}),
             ("factors.md", "factors", t("Crime-relevant factors"), READS_DATA, {}),
@@ -266,7 +269,7 @@ class DataDigests:
         key = (scope, area)
         if key not in self._cache:
             self._cache[key] = _sha(*(self._digest(name, _mask(frame, scope, area))
-                                      for name, frame in self.tables.items()))
+                                      for name, frame in self.tables.items() if name not in READ_WHOLE))
         return self._cache[key]
 
     def whole(self, name: str) -> str:

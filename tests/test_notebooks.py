@@ -114,7 +114,9 @@ def test_one_template_executed_by_papermill_for_one_country(processed, tmp_path)
     page = Page(scope="MNE", area="drugs", processed_dir=str(dirs["public"]), data_dir=str(project.data_dir),
                 first_year=2014, last_year=2024)
     row = page.score_row()
-    assert f"threat score of **{round(row['threat'])}**" in markdown
+    # Montenegro's drugs score rests on a confidential count of groups: the public edition rounds it
+    assert row["score_precision"] == "rounded" and row["threat"] % 5 == 0
+    assert f"threat score of **≈{round(row['threat'])}**" in markdown
     assert f"rank **{int(row['rank'])}** of 6" in markdown
 
 
