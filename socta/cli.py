@@ -307,6 +307,32 @@ def cmd_import(args, console) -> int:
     return 0
 
 
+def cmd_notebook(project: Project, args, console) -> int:
+    """Write one page's working copy: parameters filled in, this edition's processed data."""
+    import nbformat
+
+    from .runner import find_job, grid, working_copy
+
+    status = cmd_validate(project, console, quiet=True, reuse=True)
+    if status:
+        return status
+    jobs = grid(project, args.audience, args.lang, project.processed_dir(args.audience))
+    try:
+        job = find_job(jobs, args.scope, args.page)
+    except ValueError as exc:
+        console.print(f"[bold red]Usage error[/]: {escape(str(exc))}")
+        return EXIT_CONFIG
+    out = args.out or Path("work") / f"{args.scope}-{args.page}.ipynb"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    text = nbformat.writes(working_copy(job))
+    tmp = out.with_name(f".{out.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(out)  # a half-written notebook would not open
+    console.print(f"[green]✓ {escape(job.title)}[/] ({args.audience} edition, {args.lang}): {escape(str(out))}")
+    console.print(f"  Open it with: jupyter lab {out}   (template: notebooks/{job.template})", markup=False)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="socta", description="Serious and Organised Crime Threat Assessment toolkit")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -346,6 +372,18 @@ def build_parser() -> argparse.ArgumentParser:
     common(p), edition(p), running(p)
     p.add_argument("--keep-going", action="store_true", help="build the book even if some notebooks failed "
                    "(their previous pages are used)")
+    p = sub.add_parser("notebook", help="write a page's notebook to open, run and change in JupyterLab",
+                       description="Write the notebook of one page (e.g. `socta notebook SRB drugs`), with its "
+                       "parameters filled in and pointing at this edition's processed data, to open in JupyterLab "
+                       "(or any Jupyter), run cell by cell and change. Figures and tables show inline. The data are "
+                       "validated first if they changed. To change the book itself, edit notebooks/<template>.md.")
+    p.add_argument("scope", help="ISO3 code of a country, or 'region'")
+    p.add_argument("page", help="a crime area id (e.g. drugs), 'ocg', or a regional chapter (conclusions, "
+                   "methodology, factors, open_sources, annex)")
+    common(p)
+    p.add_argument("--audience", choices=["public", "restricted"], default="public")
+    p.add_argument("--lang", default="en", help="language of the edition (default: en)")
+    p.add_argument("--out", type=Path, default=None, help="the notebook to write (default: work/<scope>-<page>.ipynb)")
     p = sub.add_parser("import", help="turn source tables into statistics.csv through a mapping file",
                        description="Read the source files a mapping file declares and write statistics.csv and, "
                        "beside it, provenance.csv (source file, row and value as published of every row). "
@@ -425,6 +463,8 @@ def _main(args, console) -> int:
         return cmd_run(project, args, console)
     if args.command == "build":
         return cmd_build(project, args, console)
+    if args.command == "notebook":
+        return cmd_notebook(project, args, console)
     status = cmd_run(project, args, console)
     if status and not (status == 1 and args.keep_going):
         if status == 1:

@@ -7,6 +7,7 @@ a caption, alt text and a source line, and passes all text through :func:`socta.
 from __future__ import annotations
 
 import json
+import re
 import warnings
 from functools import cached_property
 from pathlib import Path
@@ -22,8 +23,31 @@ from .reference import Reference
 
 
 
+# Where a page's output goes: "book" (MyST for Jupyter Book: glued, numbered figures and tables,
+# admonitions) or "jupyter" (plain Markdown and inline figures, as JupyterLab shows them). A copy
+# written by `socta notebook` switches to "jupyter" in its second cell.
+OUTPUT = "book"
+_FENCE = re.compile(r"```\{(admonition|table)\}[ \t]*([^\n]*)\n((?::[\w-]+:[^\n]*\n)*)\n?(.*?)\n```", re.S)
+
+
+def use_jupyter_output() -> None:
+    """Show figures inline and text as plain Markdown: for working in JupyterLab, not for the book."""
+    global OUTPUT
+    OUTPUT = "jupyter"
+
+
+def plain_markdown(text: str) -> str:
+    """MyST admonitions and tables as plain Markdown: a quoted box with a bold title, a bold caption."""
+    def convert(m):
+        kind, title, body = m.group(1), m.group(2).strip(), m.group(4).strip()
+        if kind == "table":
+            return f"**{title}**\n\n{body}"
+        return "\n".join(["> **" + title + "**", ">", *("> " + line for line in body.splitlines())])
+    return _FENCE.sub(convert, text)
+
+
 def md(text: str) -> None:
-    display(Markdown(text))
+    display(Markdown(plain_markdown(text) if OUTPUT == "jupyter" else text))
 
 
 def markdown_table(frame: pd.DataFrame, align: dict[str, str] | None = None) -> str:
@@ -378,6 +402,12 @@ class Page:
         name = f"fig-{self.page_id}-{key}"
         source = source or self.source_statistics
         figures.source_line(fig, source)
+        if OUTPUT == "jupyter":
+            display(fig)
+            plt.close(fig)
+            md(f"*{caption}*")
+            self.names.append(name)
+            return
         glue(name, fig, display=False)
         plt.close(fig)
         alt_text = " ".join(alt.split())

@@ -427,6 +427,37 @@ def prepare(job: Job):
     return nb
 
 
+def find_job(jobs: list[Job], scope: str, page: str) -> Job:
+    """The page of the grid for ``scope`` (ISO3 or "region") and ``page`` (a crime area, "ocg", or a
+    regional chapter such as "conclusions"); a clear error names what exists."""
+    for job in jobs:
+        chapter = job.output.split("/")[0]
+        if job.scope.lower() == scope.lower() and (job.area == page or chapter == page or job.output == page):
+            return job
+    pages = sorted({j.area or j.output.split("/")[0] for j in jobs})
+    raise ValueError(f"no page {page!r} for {scope!r}: pages are {', '.join(pages)}; scopes are the ISO3 codes of "
+                     "the countries and 'region' (regional chapters such as conclusions exist for the region only)")
+
+
+def working_copy(job: Job):
+    """A notebook an analyst can open in JupyterLab, run cell by cell and change: the template with its
+    placeholders filled and the page's parameters injected (as papermill does), showing figures and
+    tables inline instead of as the book's numbered figures."""
+    import nbformat
+    from papermill.translators import PythonTranslator
+
+    nb = prepare(job)
+    at = next((i + 1 for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])), 0)
+    injected = nbformat.v4.new_code_cell(
+        "# Parameters of this page, as `socta run` injects them (papermill's injected-parameters cell)\n"
+        + PythonTranslator.codify(dict(job.parameters)), metadata={"tags": ["injected-parameters"]})
+    switch = nbformat.v4.new_code_cell(
+        "# This copy shows figures and tables inline, as JupyterLab does; the book numbers and captions them.\n"
+        "from socta.notebook import use_jupyter_output\n\nuse_jupyter_output()")
+    nb.cells[at:at] = [injected, switch]
+    return nb
+
+
 def execute_notebook(job: Job, timeout: int, cwd: str) -> tuple[bool, str, str, float]:
     """Run one page wherever this is called (a local worker or a Dask worker).
 
