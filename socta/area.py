@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 
 from . import figures
+from .config import REGION
 from .i18n import fmt_number, fmt_percent, t
 from .notebook import Page
 from .observations import NOT_AVAILABLE
@@ -264,31 +265,50 @@ class AreaPage(Page):
             alt = t("Line chart comparing countries; no year has data from more than one country.")
         self.figure(fig, f"{indicator}-by-country", caption, alt)
 
-    def harm_figure(self) -> None:
-        """Median expert harm per dimension (0-4), with the disagreement flag."""
-        row = self.score_row()
-        if int(row["respondents"]) == 0:
-            rest = " " + t("The priority rests on the threat score alone.") if pd.notna(row["threat"]) else ""
-            self.no_data(t("No expert assessment of {area} was made in {scope}, so its harm is not scored.",
-                           area=self.area_name().lower(), scope=self.scope_name) + rest)
-            return
+    # ---- harm: the template draws it; these give it the data and the sentences -------------------
+    def expert_answers(self) -> pd.DataFrame:
+        """Each expert's harm answer (0-4) per dimension for this area and scope: respondent,
+        dimension (its name, in the configured order), answer. Empty without an assessment."""
         dims = self.ref.harm_dimensions
-        values = [row[f"harm_{d}"] for d in dims.index]
-        names = [t(n) for n in dims["name_en"]]
-        fig, ax = figures.new_figure("wide")
-        ax.barh(names[::-1], values[::-1], color=figures.PALETTE[0], height=0.6)
-        ax.set_xlim(0, 4)
-        ax.set_xticks(range(5), [t("none"), t("low"), t("moderate"), t("severe"), t("very severe")])
-        ax.set_title(t("Harm profile — {area}, {scope}", area=self.area_name(), scope=self.scope_title))
+        experts = self.table("expert_assessments")
+        if self.scope != REGION:
+            experts = experts[experts["country"].eq(self.scope)]
+        experts = experts[experts["area"].eq(self.area)]
+        long = experts.melt(id_vars=["respondent"], value_vars=[f"harm_{d}" for d in dims.index],
+                            var_name="dimension", value_name="answer").dropna(subset=["answer"])
+        names = {f"harm_{d}": t(n) for d, n in dims["name_en"].items()}
+        long["dimension"] = pd.Categorical(long["dimension"].map(names), categories=list(names.values()), ordered=True)
+        return long.sort_values(["dimension", "respondent"]).reset_index(drop=True)
+
+    def no_harm_assessment(self) -> None:
+        row = self.score_row()
+        rest = " " + t("The priority rests on the threat score alone.") if pd.notna(row["threat"]) else ""
+        self.no_data(t("No expert assessment of {area} was made in {scope}, so its harm is not scored.",
+                       area=self.area_name().lower(), scope=self.scope_name) + rest)
+
+    def harm_caption(self, answers: pd.DataFrame) -> str:
+        """Caption of the harm figure: how many respondents, and where they disagree (computed)."""
+        row = self.score_row()
+        dims = self.ref.harm_dimensions
         disputed = [t(dims.at[d, "name_en"]).lower() for d in str(row["disagreement"]).split("|") if d]
-        note = t(" Respondents disagree widely on: {dims}.", dims=", ".join(disputed)) if disputed else ""
-        caption = t("Median harm assessed by {n} expert respondents in {scope}.{note}",
-                    n=int(row["respondents"]), scope=self.scope_name, note=note)
-        worst = names[int(np.nanargmax(values))]
-        alt = t("Horizontal bars of median harm per dimension on a scale of 0 to 4; highest: {dim}.", dim=worst.lower())
-        src = t("Source: expert assessments in {name}{synthetic}.", name=self.dataset.get("name", ""),
-                synthetic=t(" (synthetic demonstration data)") if self.dataset.get("synthetic") else "")
-        self.figure(fig, "harm", caption, alt, source=src)
+        note = t(" Respondents disagree widely on: {dims}.", dims=", ".join(disputed)) if disputed else \
+            t(" The respondents broadly agree on every dimension.")
+        return t("Median harm assessed by {n} expert respondents in {scope} (bars), and each respondent's answer "
+                 "(dots).{note}", n=answers["respondent"].nunique(), scope=self.scope_name, note=note)
+
+    def harm_alt(self, answers: pd.DataFrame) -> str:
+        medians = answers.groupby("dimension", observed=True)["answer"].median()
+        return t("Horizontal bars of median harm per dimension on a scale of 0 to 4, with each answer as a dot; "
+                 "highest: {dim}.", dim=str(medians.idxmax()).lower())
+
+    @property
+    def harm_scale(self) -> list[str]:
+        return [t("none"), t("low"), t("moderate"), t("severe"), t("very severe")]
+
+    @property
+    def source_experts(self) -> str:
+        return t("Source: expert assessments in {name}{synthetic}.", name=self.dataset.get("name", ""),
+                 synthetic=t(" (synthetic demonstration data)") if self.dataset.get("synthetic") else "")
 
     def ocg_summary(self) -> None:
         """How many OCGs are active in the area and how threatening they are: aggregates only,

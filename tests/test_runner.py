@@ -62,7 +62,8 @@ def test_cache_reruns_exactly_the_pages_whose_inputs_changed(project):
 def test_a_failing_notebook_leaves_the_others_and_the_previous_page(project, tmp_path):
     broken = tmp_path / "broken.md"
     broken.write_text((NOTEBOOKS_DIR / "area.md").read_text(encoding="utf-8").replace(
-        "page.harm_figure()", "page.harm_figure()\nraise RuntimeError('harm table missing for this country')"),
+        "answers = page.expert_answers()",
+        "answers = page.expert_answers()\nraise RuntimeError('harm table missing for this country')"),
         encoding="utf-8")
     jobs = small_grid(project)[:3]
     bad = Job(str(broken), jobs[0].output, jobs[0].title, jobs[0].parameters)
