@@ -6,15 +6,41 @@ import functools
 import hashlib
 import platform
 from importlib import metadata
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from . import figures, gitoc
-from .config import OPEN_SOURCES_DIR, REGION, REPO_ROOT
+from .config import OPEN_SOURCES_DIR, REGION
 from .disclosure import MARK
 from .i18n import fmt_number, fmt_percent, t
 from .notebook import Page
+from .scoring import SUBSCORE_MAX
+
+# How far the OCG page reads the Spearman rank correlation between the two scoring profiles as
+# agreement (a reading convention, not a SOCTA rule; settings.yaml has no section for it): at or
+# above "alike" the profiles rank the groups alike, at or above "broadly" broadly alike, below it
+# differently.
+PROFILE_AGREEMENT = {"alike": 0.8, "broadly": 0.5}
+
+# A crime area outside the top N that reaches the top N under at least this share of the weightings
+# makes the top N "not settled" (conclusions, sensitivity text).
+CONTENDER_SHARE = 0.25
+
+
+def fmt_points(value) -> str:
+    """Points per answer as configured: 4, or 1.5."""
+    value = float(value)
+    return fmt_number(value, 0 if value.is_integer() else 1)
+
+
+def join_words(items: list[str]) -> str:
+    """"a", "a and b", "a, b and c"."""
+    items = [str(i) for i in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return t("{items} and {last}", items=", ".join(items[:-1]), last=items[-1])
 
 
 def needs_input(name: str):
@@ -62,15 +88,21 @@ class ConclusionsPage(Page):
             self.say(self.why_unranked(REGION))
             return
         first_tier = region[region["tier"].eq(region["tier"].iloc[0])]
-        top = [self.area_name(a).lower() for a in region["area"].head(3)]
-        following = {1: "", 2: t(", followed by {second}", second=top[1] if len(top) > 1 else ""),
-                     3: t(", followed by {second} and {third}", second=top[1] if len(top) > 1 else "",
-                          third=top[2] if len(top) > 2 else "")}[len(top)]
-        self.say(t(
-            "**Regional priorities.** The highest-priority threat for the region is **{first}** (priority score "
-            "{score}, {tier}){following}. {n_first} of {n} ranked crime areas fall in {tier}.",
-            first=top[0], score=self.score(region.iloc[0], "priority"), tier=t(region["tier"].iloc[0]),
-            following=following, n_first=len(first_tier), n=len(region)) + self.unranked_text(REGION))
+        leaders = self.first_ranked(REGION)  # more than one when the highest priority scores tie
+        firsts = [self.area_name(a).lower() for a in leaders]
+        top = [self.area_name(a).lower() for a in region["area"] if a not in leaders][:max(0, 3 - len(leaders))]
+        following = {0: "", 1: t(", followed by {second}", second=top[0] if top else ""),
+                     2: t(", followed by {second} and {third}", second=top[0] if top else "",
+                          third=top[1] if len(top) > 1 else "")}[len(top)]
+        values = dict(first=join_words(firsts), score=self.score(region.iloc[0], "priority"),
+                      tier=t(region["tier"].iloc[0]), following=following, n_first=len(first_tier), n=len(region))
+        if len(leaders) == 1:
+            text = t("**Regional priorities.** The highest-priority threat for the region is **{first}** (priority "
+                     "score {score}, {tier}){following}. {n_first} of {n} ranked crime areas fall in {tier}.", **values)
+        else:
+            text = t("**Regional priorities.** The highest priority for the region is shared by **{first}** (priority "
+                     "score {score}, {tier}){following}. {n_first} of {n} ranked crime areas fall in {tier}.", **values)
+        self.say(text + self.unranked_text(REGION))
         lines = []
         for iso3 in self.countries:
             r = self.ranking(iso3)
@@ -83,13 +115,30 @@ class ConclusionsPage(Page):
             lines.append("- " + t("**{country}**: {areas}.", country=t(self.ref.country_name(iso3)), areas=", ".join(items)))
         self.say(t("**National priorities** (the three highest priority scores in each country):") + "\n\n" + "\n".join(lines)
                  + ("\n\n" + self.score_note(self.scores).strip() if self.score_note(self.scores) else ""))
-        leader = region["area"].iloc[0]
-        if all(len(self.ranking(c)) and self.ranking(c)["area"].iloc[0] == leader for c in self.countries):
-            self.say(t("Every country ranks {area} first: a shared priority for regional co-operation.",
-                       area=self.area_name(leader).lower()))
+        self.say(self.shared_priority_text())
+
+    def first_ranked(self, scope: str) -> list[str]:
+        """The crime area ranked first in a scope: several when their priority scores tie; none when
+        nothing is ranked."""
+        r = self.ranking(scope)
+        return [] if r.empty else list(r.loc[r["rank"].eq(r["rank"].min()), "area"])
+
+    def shared_priority_text(self) -> str:
+        """Whether every country ranks the same crime area first, or what each ranks first."""
+        firsts = {c: self.first_ranked(c) for c in self.countries}
+        candidates = next(iter(firsts.values()), [])
+        shared = [a for a in candidates if all(a in f for f in firsts.values())]
+        if shared:
+            return t("Every country ranks {area} first: a shared priority for regional co-operation.",
+                     area=join_words([self.area_name(a).lower() for a in shared]))
+        items = [t("{country} ranks {area} first", country=t(self.ref.country_name(c)),
+                   area=join_words([self.area_name(a).lower() for a in f])) if f else
+                 t("{country} ranks no crime area", country=t(self.ref.country_name(c))) for c, f in firsts.items()]
+        return t("The countries do not share a first priority: {items}.", items="; ".join(items))
 
     def matrix(self, scope: str = REGION) -> None:
-        """Threat × harm matrix: one point per crime area; the dashed line marks equal priority."""
+        """Threat × harm matrix: one point per crime area; the dashed line marks equal priority under the
+        configured priority weights."""
         if self.ranking(scope).empty:
             return  # nothing is ranked: the priorities text says why, once
         ranked = self.ranking(scope)
@@ -100,7 +149,22 @@ class ConclusionsPage(Page):
             self.say(f"*{t('No threat × harm matrix for {scope}: no crime area has both a threat and a harm score.', scope=name)}*")
             return
         fig, ax = figures.new_figure("square")
-        ax.axline((0, 100), (100, 0), color="#BBBBBB", lw=0.8, ls="--")
+        w = self.project.settings["priority"]["weights"]
+        wt, wh = float(w["threat"]), float(w["harm"])
+        line = {"color": "#BBBBBB", "lw": 0.8, "ls": "--"}
+        # points of equal priority (wt × threat + wh × harm constant), through the middle of the chart
+        if wt > 0 and wh > 0:
+            ax.axline((50, 50), slope=-wt / wh, **line)
+            reading = t("Points further up and to the right have higher priority; points on a line parallel to the "
+                        "dashed one have equal priority.")
+        elif wt > 0:
+            ax.axvline(50, **line)
+            reading = t("Priority follows the threat score alone (harm weight 0): points further to the right have "
+                        "higher priority.")
+        else:
+            ax.axhline(50, **line)
+            reading = t("Priority follows the harm score alone (threat weight 0): points further up have higher "
+                        "priority.")
         rounded = r.get("score_precision", pd.Series("exact", index=r.index)).eq("rounded").to_numpy()
         ax.scatter(r["threat"][~rounded], r["harm"][~rounded], s=60, color=figures.PALETTE[0], zorder=3)
         # a rounded threat is drawn open: its place is known only to the rounding step
@@ -119,16 +183,20 @@ class ConclusionsPage(Page):
         ax.set_title(t("Threat and harm — {scope}", scope=name))
         top = r.iloc[0]
         self.figure(fig, f"matrix-{scope.lower()}",
-                    t("Prioritisation matrix, {scope}: each crime area by threat and harm. Points further up and to "
-                      "the right have higher priority.", scope=name)
+                    t("Prioritisation matrix, {scope}: each crime area by threat and harm.", scope=name) + " " + reading
                     + (t(" Open circles: threat rounded to the nearest {step} in the public edition (it rests on a count "
                          "of groups too small to publish).", step=str(self.project.settings["public"].get("score_step", 5)))
                        if rounded.any() else "")
                     + (t(" Not drawn (score withheld): {areas}.", areas=", ".join(self.area_name(a) for a in withheld))
                        if withheld else ""),
-                    t("Scatter plot of the crime areas by threat (horizontal) and harm (vertical); {area} has the "
-                      "highest priority with threat {threat} and harm {harm}.", area=self.area_name(top["area"]).lower(),
-                      threat=self.score(top, "threat"), harm=self.score(top, "harm")))
+                    (t("Scatter plot of the crime areas by threat (horizontal) and harm (vertical); {area} has the "
+                       "highest priority with threat {threat} and harm {harm}.", area=self.area_name(top["area"]).lower(),
+                       threat=self.score(top, "threat"), harm=self.score(top, "harm"))
+                     if top["rank"] == ranked["rank"].min() else
+                     t("Scatter plot of the crime areas by threat (horizontal) and harm (vertical); of the areas drawn, "
+                       "{area} has the highest priority with threat {threat} and harm {harm}.",
+                       area=self.area_name(top["area"]).lower(), threat=self.score(top, "threat"),
+                       harm=self.score(top, "harm"))))
 
     def ranking_table(self, scope: str) -> None:
         r = self.ranking(scope)
@@ -165,11 +233,12 @@ class ConclusionsPage(Page):
                 self.say(f"```{{admonition}} {t('Key judgement: {area}', area=self.area_name(area))}\n"
                          f":class: key-judgement\n{j['text']}\n\n{j['basis']}\n```")
             return
-        for i, area in enumerate(region["area"].head(n), start=1):
+        for i, (area, rank) in enumerate(zip(region["area"].head(n), region["rank"].head(n)), start=1):
             j = self.judgement(area, REGION)
             rank_text = t("{area} ranks {rank} of {n} crime areas for the region and in the top {top} under {share} of "
                           "weightings (Monte Carlo sensitivity).", area=self.area_name(area),
-                          rank=str(i), n=str(len(region)), top=str(top), share=fmt_percent(robust.at[area, "p_top"]))
+                          rank=str(int(rank)), n=str(len(region)), top=str(top),
+                          share=fmt_percent(robust.at[area, "p_top"]))
             body = rank_text + "\n\n" + j["text"] + "\n\n" + j["basis"]
             self.say(f"```{{admonition}} {t('Key judgement {i}: {area}', i=str(i), area=self.area_name(area))}\n"
                      f":class: key-judgement\n{body}\n```")
@@ -204,6 +273,12 @@ class ConclusionsPage(Page):
                     t("Horizontal bars per crime area; {area} ranks in the top {top} under {share} of weightings.",
                       area=self.area_name(lead).lower(), top=str(cfg["top"]), share=fmt_percent(rob.loc[lead, "p_top"])))
 
+    def sensitivity_intro(self) -> None:
+        """Why the robustness section exists, with the number of weightings drawn (settings.yaml)."""
+        self.say(t("The weights are a choice. Drawing {draws} alternative weightings around the configured ones shows "
+                   "which conclusions depend on that choice and which do not.",
+                   draws=fmt_number(int(self.project.settings["sensitivity"]["draws"]))))
+
     def sensitivity_text(self, scope: str = REGION) -> None:
         cfg = self.project.settings["sensitivity"]
         if self.ranking(scope).empty:
@@ -212,13 +287,22 @@ class ConclusionsPage(Page):
         if len(rob) < 2:
             self.say(t("With fewer than two ranked crime areas the weights cannot change the order."))
             return
+        top = int(cfg["top"])
         parts = [t("{area} ranks in the top {top} under {share} of weightings", area=self.area_name(a),
-                   top=str(cfg["top"]), share=fmt_percent(rob.at[a, "p_top"])) for a in rob.index[:3]]
-        fragile = [self.area_name(a).lower() for a in rob.index[3:] if rob.at[a, "p_top"] >= 0.25]
+                   top=str(top), share=fmt_percent(rob.at[a, "p_top"])) for a in rob.index[:top]]
+        contenders = [self.area_name(a).lower() for a in rob.index[top:] if rob.at[a, "p_top"] >= CONTENDER_SHARE]
         text = "; ".join(parts) + "."
-        if fragile:
-            text += " " + t("The top three is not settled: {areas} also reach it under a quarter or more of weightings.",
-                            areas=", ".join(fragile))
+        if len(rob) <= top:
+            text += " " + t("With {n} ranked crime areas, every one is in the top {top}.", n=str(len(rob)), top=str(top))
+        elif len(contenders) == 1:
+            text += " " + t("The top {top} is not settled: {areas} also reaches it under {share} or more of weightings.",
+                            top=str(top), areas=contenders[0], share=fmt_percent(CONTENDER_SHARE))
+        elif contenders:
+            text += " " + t("The top {top} is not settled: {areas} also reach it under {share} or more of weightings.",
+                            top=str(top), areas=join_words(contenders), share=fmt_percent(CONTENDER_SHARE))
+        else:
+            text += " " + t("No crime area ranked below the top {top} reaches it under {share} or more of weightings.",
+                            top=str(top), share=fmt_percent(CONTENDER_SHARE))
         self.say(text)
 
     # ---- change since the previous period ---------------------------------------------
@@ -278,12 +362,14 @@ class OcgPage(Page):
 
     @needs_input("ocg_register.csv")
     def overview(self) -> None:
+        # the threat bands in force (settings.yaml ocg_scoring.bands), highest first
+        bands = [t("{count} assessed as {band} threat", count=self.summary_count("band", b), band=t(b)) if i == 0 else
+                 t("{count} as {band}", count=self.summary_count("band", b), band=t(b))
+                 for i, b in enumerate(self.project.settings["ocg_scoring"]["bands"])]
         text = t(
-            "{n} organised crime groups were reported {where}: {high} assessed as high threat, {medium} as medium "
-            "and {low} as low. {intl} are active in more than one country.",
+            "{n} organised crime groups were reported {where}: {bands}. {intl} are active in more than one country.",
             n=self.summary_count("groups", "all"), where=t("in the region") if self.is_region else t("by {c}", c=self.scope_name),
-            high=self.summary_count("band", "high"), medium=self.summary_count("band", "medium"),
-            low=self.summary_count("band", "low"), intl=self.summary_count("reach", "international"))
+            bands=join_words(bands), intl=self.summary_count("reach", "international"))
         if self.threshold and self.summary()["suppressed"].any():
             text += " " + t("c: confidential. The public edition does not show counts below {k}, nor any count from "
                             "which one could be worked out from the totals and the other tables.", k=str(self.threshold))
@@ -317,12 +403,14 @@ class OcgPage(Page):
         ax.set_xlabel(t("Number of groups"))
         ax.legend(title=t("Threat band"), loc="lower right")
         ax.set_title(t("Groups by crime area and threat band — {scope}", scope=self.scope_title))
-        busiest = names[int(np.argmax(left))]
+        busiest = join_words([n.lower() for n, v in zip(names, left) if v == left.max()])
         note = t(" † Some counts are confidential in the public edition, so not drawn.") if hidden.any() else ""
         self.figure(fig, "areas", t("Organised crime groups active in each crime area, {scope}, by threat band. A group "
                                    "active in several areas is counted in each.{note}", scope=self.scope_name, note=note),
+                    t("Stacked horizontal bars of the number of groups per crime area; of the counts shown, most "
+                      "groups are active in {area}.", area=busiest) if hidden.any() else
                     t("Stacked horizontal bars of the number of groups per crime area; most groups are active in {area}.",
-                      area=busiest.lower()))
+                      area=busiest))
 
     @needs_input("ocg_register.csv")
     def structure_table(self) -> None:
@@ -348,11 +436,53 @@ class OcgPage(Page):
                                  for b in bands}})
         self.show_table(frame, "profiles", t("Groups per threat band under the two scoring profiles, {scope}.",
                                              scope=self.scope_name), align={c: "r" for c in frame.columns[1:]})
+        self.say(self.profiles_text(prof))
+
+    def profiles_text(self, prof: pd.DataFrame) -> str:
+        """How alike the two profiles rank the groups of the scope (Spearman rank correlation, read with
+        :data:`PROFILE_AGREEMENT`), and how their mean scores compare; every branch computed."""
+        if prof.empty:
+            return ""
         rho = prof["spearman"].iloc[0]
+        groups = prof["groups"].iloc[0]
         if pd.notna(rho):
-            self.say(t("The two profiles rank the groups alike (Spearman rank correlation {rho}); they differ mostly in "
-                       "level, because Sleipnir counts the attributes no indicator answers as unknown (2 P).",
-                       rho=fmt_number(rho, 2)))
+            values = dict(rho=fmt_number(rho, 2))
+            if rho >= PROFILE_AGREEMENT["alike"]:
+                text = t("The two profiles rank the groups alike (Spearman rank correlation {rho}).", **values)
+            elif rho >= PROFILE_AGREEMENT["broadly"]:
+                text = t("The two profiles rank the groups broadly alike (Spearman rank correlation {rho}).", **values)
+            else:
+                text = t("The two profiles rank the groups differently (Spearman rank correlation {rho}).", **values)
+        elif self.threshold and (bool(prof.get("groups_suppressed", pd.Series(False)).iloc[0]) or pd.isna(groups)
+                                 or groups < self.threshold):
+            return t("How alike the two profiles rank the groups of {scope} is confidential in this public edition: "
+                     "there are too few groups to publish it.", scope=self.scope_name)
+        elif pd.notna(groups) and groups < 3:  # socta.scoring.profile_comparison needs three groups
+            return t("There are too few groups in {scope} to compare how the two profiles rank them.",
+                     scope=self.scope_name)
+        else:
+            text = t("No rank correlation between the two profiles can be computed for {scope}.", scope=self.scope_name)
+        means = prof.set_index("profile")["mean_score"]
+        if {"europol", "sleipnir"} <= set(means.index) and means.notna().all():
+            e, s = self.num(means["europol"]), self.num(means["sleipnir"])
+            if e == s:
+                text += " " + t("Their mean scores round to the same value ({score}).", score=e)
+            elif means["sleipnir"] > means["europol"]:
+                text += " " + t("Sleipnir's mean score is higher ({sleipnir} against {europol}).", sleipnir=s, europol=e)
+            else:
+                text += " " + t("Sleipnir's mean score is lower ({sleipnir} against {europol}).", sleipnir=s, europol=e)
+            unanswered = self.unanswered_attributes()
+            if unanswered:
+                points = self.project.settings["sleipnir"]["points"]
+                text += " " + t("Sleipnir scores the {k} of its {n} attributes that no OCG indicator answers as unknown "
+                                "({p} P each).", k=str(len(unanswered)), n=str(len(self.ref.sleipnir)),
+                                p=fmt_points(points.get("unknown", 0)))
+        return text
+
+    def unanswered_attributes(self) -> list[str]:
+        """The Sleipnir attributes that no OCG indicator answers (scored as unknown)."""
+        s = self.ref.sleipnir
+        return [a for a, ind in zip(s.index, s["indicator_id"]) if not ind or ind not in self.ref.ocg_indicators.index]
 
     @needs_input("ocg_register.csv")
     def network_figure(self) -> None:
@@ -401,15 +531,42 @@ class OcgPage(Page):
         ax.set_ylim(-0.12, 1.12)
         ax.axis("off")
         ax.set_title(t("Where the groups operate: countries and crime areas"))
-        ca = links[links["kind"].eq("country-area")].sort_values("groups").dropna(subset=["groups"]).iloc[-1]
-        cc = links[links["kind"].eq("country-country")].sort_values("groups").dropna(subset=["groups"]).iloc[-1]
         self.figure(fig, "network", t("Links between the region's countries (left) and crime areas (right): the wider a "
                                       "line, the more groups are active in both (numbers in the table below); the "
                                       "labelled arcs count the groups active in both countries."),
-                    t("Network diagram; the strongest link is {country}–{area} with {n} groups; {c1} and {c2} share {m} "
-                      "groups.", country=t(self.ref.country_name(ca["a"])), area=self.area_name(ca["b"]).lower(),
-                      n=int(ca["groups"]), c1=t(self.ref.country_name(cc["a"])), c2=t(self.ref.country_name(cc["b"])),
-                      m=int(cc["groups"])))
+                    self.network_alt(links))
+
+    def network_alt(self, links: pd.DataFrame) -> str:
+        """The strongest country–area link and the pair of countries sharing the most groups, among the
+        counts shown (the public edition hides some)."""
+        parts = [t("Network diagram")]
+        for kind in ("country-area", "country-country"):
+            part = links[links["kind"].eq(kind)].dropna(subset=["groups"])
+            if part.empty:
+                continue
+            best = part[part["groups"].eq(part["groups"].max())]
+            n = fmt_number(int(best["groups"].iloc[0]))
+            hidden = bool(links.loc[links["kind"].eq(kind), "suppressed"].any()) if "suppressed" in links else False
+            if kind == "country-area":
+                pairs = join_words([f"{t(self.ref.country_name(r.a))}–{self.area_name(r.b).lower()}"
+                                    for r in best.itertuples()])
+                if hidden:
+                    parts.append(t("of the links shown, the strongest is {pairs} with {n} groups", pairs=pairs, n=n))
+                else:
+                    parts.append(t("the strongest link is {pairs} with {n} groups", pairs=pairs, n=n))
+            else:
+                if len(best) == 1:
+                    r = best.iloc[0]
+                    values = dict(c1=t(self.ref.country_name(r["a"])), c2=t(self.ref.country_name(r["b"])), n=n)
+                    parts.append(t("of the pairs of countries shown, {c1} and {c2} share the most groups ({n})", **values)
+                                 if hidden else t("{c1} and {c2} share the most groups ({n})", **values))
+                else:
+                    pairs = join_words([f"{t(self.ref.country_name(r.a))}–{t(self.ref.country_name(r.b))}"
+                                        for r in best.itertuples()])
+                    parts.append(t("of the pairs of countries shown, {pairs} each share the most groups ({n})",
+                                   pairs=pairs, n=n) if hidden else
+                                 t("the pairs {pairs} each share the most groups ({n})", pairs=pairs, n=n))
+        return "; ".join(parts) + "."
 
     @needs_input("ocg_register.csv")
     def links_table(self) -> None:
@@ -505,14 +662,74 @@ class MethodologyPage(Page):
             width=str(int(d["threshold"]) - 1), rounded=fmt_number(d["scores_rounded"]), step=str(step),
             withheld=t(" and {n} are withheld (c)", n=fmt_number(d["scores_withheld"])) if d["scores_withheld"] else ""))
 
-    def config_table(self, frame: pd.DataFrame, columns: dict[str, str], key: str, caption: str) -> None:
+    def config_table(self, frame: pd.DataFrame, columns: dict[str, str], key: str, caption: str, **values) -> None:
+        """A reference table as configured; ``values`` fill the caption's placeholders (numbers the caption
+        restates come from the configuration, never from the template)."""
         def cell(v):
             if isinstance(v, str):
                 return t(v)
             return self.num(v, 0 if pd.isna(v) or float(v).is_integer() else 1)
 
         out = pd.DataFrame({t(label): frame[col].map(cell) for col, label in columns.items()})
-        self.show_table(out, key, t(caption), source=t("Source: reference configuration in force."))
+        self.show_table(out, key, t(caption, **values), source=t("Source: reference configuration in force."))
+
+    @property
+    def subscore_max(self) -> str:
+        """The top of the 0–N scale of the crime-area threat and harm sub-scores (socta.scoring)."""
+        return fmt_points(SUBSCORE_MAX)
+
+    def sleipnir_maximum(self) -> float:
+        """The most points a group can score under Sleipnir: the best answer's points × the sum of the
+        attributes' weights P (sleipnir_attributes.csv, settings.yaml sleipnir.points)."""
+        points = self.project.settings["sleipnir"]["points"]
+        return max(float(v) for v in points.values()) * float(self.ref.sleipnir["weight"].sum())
+
+    def sleipnir_caption(self) -> str:
+        """The caption of the Sleipnir table: the points per answer and the maximum, from configuration;
+        says so when settings.yaml divides by another maximum than the weights give."""
+        cfg = self.project.settings["sleipnir"]
+        points = ", ".join(f"{t(label)} {fmt_points(v)}P" if float(v) else f"{t(label)} 0"
+                           for label, v in cfg["points"].items())
+        best = max(float(v) for v in cfg["points"].values())
+        maximum = self.sleipnir_maximum()
+        text = t("Sleipnir attributes (RCMP) as configured for the comparison profile: {points}; maximum {maximum} "
+                 "({best} × the sum of the weights P, {weights}).", points=points, maximum=fmt_points(maximum),
+                 best=fmt_points(best), weights=fmt_points(self.ref.sleipnir["weight"].sum()))
+        configured = cfg.get("maximum")
+        if configured is not None and float(configured) != maximum:
+            if float(configured) < maximum:
+                text += " " + t("The scores are divided by {configured} (settings.yaml sleipnir.maximum), not by this "
+                                "maximum, so a Sleipnir score can exceed 100.", configured=fmt_points(configured))
+            else:
+                text += " " + t("The scores are divided by {configured} (settings.yaml sleipnir.maximum), not by this "
+                                "maximum, so no Sleipnir score can reach 100.", configured=fmt_points(configured))
+        return text
+
+    def yardstick_gaps(self) -> list[tuple[float, float]]:
+        """The probabilities (in %) that no yardstick range covers, as (from, to) pairs."""
+        y = self.ref.yardstick.sort_values("lower_pct")
+        gaps, covered = [], 0.0
+        for lower, upper in zip(y["lower_pct"].astype(float), y["upper_pct"].astype(float)):
+            if lower > covered:
+                gaps.append((covered, lower))
+            covered = max(covered, upper)
+        if covered < 100:
+            gaps.append((covered, 100.0))
+        return gaps
+
+    def yardstick_caption(self) -> str:
+        gaps = self.yardstick_gaps()
+        if gaps:
+            return t("Probability yardstick used in key judgements; the gaps between its ranges ({gaps}) are "
+                     "deliberate.", gaps=", ".join(f"{fmt_points(a)}–{fmt_points(b)}%" for a, b in gaps))
+        return t("Probability yardstick used in key judgements; its ranges cover 0–100% without gaps.")
+
+    def grading_caption(self) -> str:
+        g = self.ref.grading
+        return t("Source and information grading in force (profile {profile}: {r} source-reliability × {i} information "
+                 "codes) and handling codes.", profile=str(self.project.settings.get("grading_profile", "europol_4x4")),
+                 r=str(int(g["dimension"].eq("source_reliability").sum())),
+                 i=str(int(g["dimension"].eq("information").sum())))
 
     def settings_text(self) -> None:
         s = self.project.settings
@@ -520,14 +737,16 @@ class MethodologyPage(Page):
         tiers = ", ".join(f"{t(k)} ≥ {v}" for k, v in s["priority"]["tiers"].items())
         w = s["priority"]["weights"]
         unknown = s["ocg_scoring"]["unknown_answer"]
-        self.say(t("OCG threat score = 100 × Σ(weight × answer value) / Σ(weight × 3) over the indicators answered. "
-                   "Bands: {bands}. Unknown answers: {unknown}.", bands=bands,
+        self.say(t("OCG threat score = 100 × Σ(weight × answer value) / Σ(weight × {vmax}) over the indicators "
+                   "answered. Bands: {bands}. Unknown answers: {unknown}.", bands=bands,
+                   vmax=fmt_points(self.ref.answer_scale["value"].max()),
                    unknown=t("excluded, and the score is rescaled over the indicators answered") if unknown == "exclude"
                    else t("counted as '{a}'", a=t(unknown))))
-        self.say(t("Crime-area threat score = 100 × Σ(weight × sub-score) / Σ(weight × 4); harm score likewise from the "
-                   "median expert answer per dimension. Priority = ({wt} × threat + {wh} × harm) / ({wt} + {wh}); "
-                   "tiers: {tiers}. Change over time compares the mean of the last {n} years with the {n} years before.",
-                   wt=str(w["threat"]), wh=str(w["harm"]), tiers=tiers, n=str(s["assessment"]["trend_window"])))
+        self.say(t("Crime-area threat score = 100 × Σ(weight × sub-score) / Σ(weight × {smax}); harm score likewise "
+                   "from the median expert answer per dimension. Priority = ({wt} × threat + {wh} × harm) / ({wt} + "
+                   "{wh}); tiers: {tiers}. Change over time compares the mean of the last {n} years with the {n} years "
+                   "before.", smax=self.subscore_max, wt=str(w["threat"]), wh=str(w["harm"]), tiers=tiers,
+                   n=str(s["assessment"]["trend_window"])))
 
 
     def inputs_basis_text(self) -> None:
@@ -549,10 +768,16 @@ class MethodologyPage(Page):
                        files=", ".join(f"`{m}`" for m in missing), effects="; ".join(effects[m] for m in missing)))
         share = float(self.project.settings["priority"].get("min_known_share", 0))
         if share and self.scores["threat"].isna().all():
-            self.say(t("A threat score also needs known sub-scores carrying at least {share} of the threat weights "
-                       "(settings.yaml priority.min_known_share), so that no area is ranked on one indicator alone. In "
-                       "this edition no crime area reaches that share, so none is scored or ranked; the key judgements "
-                       "rest on the statistical trends alone.", share=fmt_percent(share)))
+            if self.scores["rank"].isna().all():
+                self.say(t("A threat score also needs known sub-scores carrying at least {share} of the threat weights "
+                           "(settings.yaml priority.min_known_share), so that no area is ranked on one indicator alone. "
+                           "In this edition no crime area reaches that share, so none is scored or ranked; the key "
+                           "judgements rest on the statistical trends alone.", share=fmt_percent(share)))
+            else:
+                self.say(t("A threat score also needs known sub-scores carrying at least {share} of the threat weights "
+                           "(settings.yaml priority.min_known_share), so that no area is ranked on one indicator alone. "
+                           "In this edition no crime area reaches that share, so no threat score is given and the "
+                           "ranking rests on the harm scores alone.", share=fmt_percent(share)))
 
     def data_rules_text(self) -> None:
         """How gaps, flags, censored and part-year values are treated, in words."""
@@ -578,10 +803,15 @@ class MethodologyPage(Page):
         s = self.project.settings
         conf = s["confidence"]
         sens = s["sensitivity"]
-        self.say(t("**Likelihood.** A key judgement's likelihood term is chosen from the computed probability with the "
-                   "yardstick above. The ranges leave deliberate gaps; a probability in a gap takes the term of the "
-                   "nearer range, and one exactly half-way between two ranges takes the term nearer to 50%, the more "
-                   "cautious claim. No other likelihood words are used in key judgements."))
+        if self.yardstick_gaps():
+            self.say(t("**Likelihood.** A key judgement's likelihood term is chosen from the computed probability with "
+                       "the yardstick above. The ranges leave deliberate gaps; a probability in a gap takes the term of "
+                       "the nearer range, and one exactly half-way between two ranges takes the term nearer to 50%, the "
+                       "more cautious claim. No other likelihood words are used in key judgements."))
+        else:
+            self.say(t("**Likelihood.** A key judgement's likelihood term is chosen from the computed probability with "
+                       "the yardstick above; its ranges cover every probability. No other likelihood words are used in "
+                       "key judgements."))
         self.say(t("**Analytic confidence** is high when at least {hg} of the statistics behind the judgement come from "
                    "reliable sources (A or B) with confirmed information (1 or 2), at least {hc} of the expected values "
                    "are present and at least {hr} experts assessed the area; moderate with at least {mg}, {mc} and {mr}; "
@@ -601,7 +831,8 @@ class MethodologyPage(Page):
                    "A count series whose mean is below {mc}, or that is zero in more than {zs} of its years, is too "
                    "sparse to fit; a jump by a factor of {jf} or more between consecutive years is treated as a "
                    "suspected break in recording, and no likelihood is stated until it is confirmed or flagged. The "
-                   "statistical trend sub-score maps a fitted change of −{fs}% to +{fs}% a year onto 0–4.",
+                   "statistical trend sub-score maps a fitted change of −{fs}% to +{fs}% a year onto 0–{smax}.",
+                   smax=self.subscore_max,
                    span=str(2 * int(s["assessment"]["trend_window"])), w=fmt_percent(float(tr.get("anchor_weight", 0.5))),
                    draws=fmt_number(DRAWS), mc=str(tr.get("min_mean_count", 5)),
                    zs=fmt_percent(float(tr.get("max_zero_share", 0.5))), jf=str(tr.get("jump_factor", 5)),
@@ -614,18 +845,50 @@ class MethodologyPage(Page):
 
 
 class OpenSourcesPage(Page):
+    def __init__(self, *, open_sources_dir: str | Path | None = None, **kwargs):
+        """``open_sources_dir``: the folder of the open-source snapshots (default ``data/open_sources``)."""
+        super().__init__(**kwargs)
+        self.open_sources_dir = Path(open_sources_dir) if open_sources_dir else OPEN_SOURCES_DIR
+
     @property
     def sources(self) -> pd.DataFrame:
-        return pd.read_csv(OPEN_SOURCES_DIR / "sources.csv").set_index("file")
+        return pd.read_csv(self.open_sources_dir / "sources.csv").set_index("file")
 
     def source_of(self, file: str) -> str:
         s = self.sources.loc[file]
         return t("Source: {publisher}, {title}; {date}.", publisher=s["publisher"], title=s["title"],
                  date=s["date_retrieved_or_published"])
 
+    def gitoc_data(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The GI-TOC component scores and the component configuration in force."""
+        components = gitoc.load_components(self.project.reference_path("gitoc_components.csv"))
+        return gitoc.load_gitoc(self.open_sources_dir / "gitoc_organized_crime_index.csv"), components
+
     def gitoc_scores(self) -> pd.DataFrame:
-        components = gitoc.load_components(REPO_ROOT / "data" / "reference" / "gitoc_components.csv")
-        return gitoc.headline_scores(gitoc.load_gitoc(OPEN_SOURCES_DIR / "gitoc_organized_crime_index.csv"), components)
+        return gitoc.headline_scores(*self.gitoc_data())
+
+    def gitoc_agreement(self) -> str:
+        """Whether the headline scores recomputed from the components match the published ones (at the
+        published rounding, :func:`socta.gitoc.compare_with_published`); names every one that does not."""
+        comparison = gitoc.compare_with_published(*self.gitoc_data())
+        differ = gitoc.mismatches(comparison)
+        n = len(comparison)
+        if differ.empty:
+            return t("The recomputed headline scores match all {n} published ones (at the published {d} decimals).",
+                     n=str(n), d=str(gitoc.DECIMALS))
+        items = [t("{country} {edition} {component} (computed {computed}, published {published})",
+                   country=t(r.country), edition=str(r.edition), component=t(r.component).lower(),
+                   computed=fmt_number(r.computed, gitoc.DECIMALS),
+                   published=fmt_number(r.published, gitoc.decimals_as_written(r.published)))
+                 if pd.notna(r.published) else
+                 t("{country} {edition} {component} (computed {computed}, not published)",
+                   country=t(r.country), edition=str(r.edition), component=t(r.component).lower(),
+                   computed=fmt_number(r.computed, gitoc.DECIMALS))
+                 for r in differ.itertuples()]
+        if len(differ) == n:
+            return t("None of the recomputed headline scores matches the published one: {items}.", items="; ".join(items))
+        return t("The recomputed headline scores differ from the published ones for {items}; the other {m} of {n} "
+                 "match.", items="; ".join(items), m=str(n - len(differ)), n=str(n))
 
     def gitoc_figure(self) -> None:
         h = self.gitoc_scores()
@@ -640,11 +903,17 @@ class OpenSourcesPage(Page):
             ax.set_title(label)
         axes[0].set_ylabel(t("Score (1–10)"))
         axes[1].legend(title=t("Edition"))
-        top = h.sort_values("criminality").iloc[-1]
-        self.figure(fig, "gitoc", t("GI-TOC Global Organized Crime Index: criminality and resilience, 2021 and 2023, "
-                                    "recomputed from their components; they match the published scores."),
+        top = h[h["criminality"].eq(h["criminality"].max())]
+        editions = join_words([str(e) for e in sorted(h["edition"].unique())])
+        self.figure(fig, "gitoc", t("GI-TOC Global Organized Crime Index: criminality and resilience, {editions}, "
+                                    "recomputed from their components.", editions=editions)
+                    + " " + self.gitoc_agreement(),
                     t("Grouped bars per country; the highest criminality score is {country} in {edition}: {score}.",
-                      country=t(top["country"]), edition=str(top["edition"]), score=fmt_number(top["criminality"], 2)),
+                      country=t(top["country"].iloc[0]), edition=str(top["edition"].iloc[0]),
+                      score=fmt_number(top["criminality"].iloc[0], 2)) if len(top) == 1 else
+                    t("Grouped bars per country; the highest criminality score, {score}, is shared by {items}.",
+                      score=fmt_number(top["criminality"].iloc[0], 2),
+                      items=join_words([f"{t(r.country)} {r.edition}" for r in top.itertuples()])),
                     source=self.source_of("gitoc_organized_crime_index.csv"))
 
     def gitoc_table(self) -> None:
@@ -657,7 +926,7 @@ class OpenSourcesPage(Page):
                         align={c: "r" for c in frame.columns[2:]}, source=self.source_of("gitoc_organized_crime_index.csv"))
 
     def frontex_figure(self) -> None:
-        f = gitoc.load_frontex(OPEN_SOURCES_DIR / "frontex_western_balkan_route.csv")
+        f = gitoc.load_frontex(self.open_sources_dir / "frontex_western_balkan_route.csv")
         full = f[f["full_year"]]
         fig, ax = figures.new_figure("wide")
         ax.bar(full["year"], full["detections"], color=figures.PALETTE[0], width=0.75)
@@ -806,16 +1075,26 @@ class FactorsPage(Page):
         ax.set_xlabel(t("Share of groups assessed medium or high (%)"))
         ax.legend(loc="lower right")
         ax.set_title(t("Enablers used by the organised crime groups"))
-        reg = e[e["scope"].eq(REGION)].set_index("indicator")["share_medium_high"].dropna()
-        top = reg.idxmax() if len(reg) else None
+        shares = e[e["scope"].eq(REGION)].set_index("indicator")["share_medium_high"]
+        reg = shares.dropna()
         withheld = e["share_medium_high"].isna().any()
         self.figure(fig, "enablers", t("Share of the organised crime groups assessed as using each enabler to a medium "
                                        "or high degree, by reporting country and for the region.")
                     + (" " + t("Shares resting on a count too small to publish are not drawn.") if withheld else ""),
-                    t("Grouped horizontal bars; in the region the most common enabler is {enabler}, used by {share} of "
-                      "the groups.", enabler=t(self.ref.ocg_indicators.at[top, "name_en"]).lower(),
-                      share=fmt_percent(reg[top])) if top is not None else
-                    t("Grouped horizontal bars per enabler and country; the regional shares are confidential."))
+                    self.enablers_alt(reg, hidden=bool(shares.isna().any())))
+
+    def enablers_alt(self, reg: pd.Series, hidden: bool) -> str:
+        """The most common enabler in the region, among the shares shown (ties named together)."""
+        if reg.empty:
+            return t("Grouped horizontal bars per enabler and country; the regional shares are confidential.")
+        top = [i for i in reg.index if reg[i] == reg.max()]
+        values = dict(enabler=join_words([t(self.ref.ocg_indicators.at[i, "name_en"]).lower() for i in top]),
+                      share=fmt_percent(reg.max()))
+        if hidden:
+            return t("Grouped horizontal bars; of the regional shares shown, the most common enabler is {enabler}, "
+                     "used by {share} of the groups.", **values)
+        return t("Grouped horizontal bars; in the region the most common enabler is {enabler}, used by {share} of "
+                 "the groups.", **values)
 
     def share(self, value) -> str:
         """A share of groups; one resting on a confidential count is withheld ("c")."""
@@ -853,10 +1132,12 @@ class FactorsPage(Page):
         ax.bar(abroad["code"], abroad["groups"], color=figures.PALETTE[0], width=0.7)
         ax.set_ylabel(t("Groups"))
         ax.set_title(t("Countries outside the region where the groups are active"))
-        top = abroad.iloc[0]
+        top = abroad[abroad["groups"].eq(abroad["groups"].max())]
         note = t(" Countries with fewer than {k} groups are not shown in the public edition.", k=str(self.threshold)) \
             if self.threshold else ""
+        values = dict(code=join_words(list(top["code"])), n=int(top["groups"].iloc[0]))
         self.figure(fig, "abroad", t("Number of the region's organised crime groups active in each country outside the "
                                      "region (ISO 3166 alpha-3 codes); a group active in several countries counts in "
                                      "each.{note}", note=note),
-                    t("Bar chart; most groups active abroad operate in {code} ({n}).", code=top["code"], n=int(top["groups"])))
+                    t("Bar chart; of the countries shown, most groups active abroad operate in {code} ({n}).", **values)
+                    if self.threshold else t("Bar chart; most groups active abroad operate in {code} ({n}).", **values))

@@ -331,6 +331,18 @@ def compare_with_published(df: pd.DataFrame, components: pd.DataFrame) -> pd.Dat
     return out[columns].sort_values(["iso3", "edition", "measure"]).reset_index(drop=True)
 
 
+def mismatches(comparison: pd.DataFrame) -> pd.DataFrame:
+    """The rows of :func:`compare_with_published` whose recomputed score does not match the published
+    one (or has none), in the order of the comparison."""
+    return comparison[~comparison["matches"].astype(bool)].reset_index(drop=True)
+
+
+def decimals_as_written(value: Number) -> int:
+    """Decimals of a number as written (``6.7`` -> 1, ``6.22`` -> 2, ``6`` -> 0)."""
+    exponent = Decimal(str(to_fraction(value).numerator)) / Decimal(to_fraction(value).denominator)
+    return max(0, -exponent.normalize().as_tuple().exponent)
+
+
 # --------------------------------------------------------------------------- provenance
 
 
