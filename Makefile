@@ -38,10 +38,17 @@ tex: ## install the TeX packages the PDF needs (Debian; as root), or say what to
 		echo "or build the HTML only: make report FORMATS=html"; exit 1; \
 	fi
 
+# AUDIENCE=training is the classroom book of lessons (code shown, exercises, solutions): HTML by default
+ifeq ($(AUDIENCE),training)
+FORMATS ?= html
+PDF_NAME := training.pdf
+else
 FORMATS ?= html,pdf
-report: $(STAMP) $(if $(findstring pdf,$(FORMATS)),tex) ## validate, execute every notebook, build HTML and PDF in _build/<audience>-<lang>/
+PDF_NAME := assessment.pdf
+endif
+report: $(STAMP) $(if $(findstring pdf,$(FORMATS)),tex) ## validate, execute every notebook, build HTML and PDF in _build/<audience>-<lang>/ (AUDIENCE=public|restricted|training)
 	$(BIN)/socta report $(SOCTA_ARGS) --jobs $(JOBS) --formats $(FORMATS)
-	@echo "Open _build/$(AUDIENCE)-$(EDITION_LANG)/html/index.html in a browser; the PDF is _build/$(AUDIENCE)-$(EDITION_LANG)/pdf/assessment.pdf"
+	@echo "Open _build/$(AUDIENCE)-$(EDITION_LANG)/html/index.html in a browser$(if $(findstring pdf,$(FORMATS)),; the PDF is _build/$(AUDIENCE)-$(EDITION_LANG)/pdf/$(PDF_NAME))"
 
 validate: $(STAMP) ## check the input tables of DATA and write the processed tables
 	$(BIN)/socta validate --data $(DATA)

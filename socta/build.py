@@ -4,6 +4,12 @@ The source of edition ``<audience>-<lang>`` lives in ``_build/<audience>-<lang>/
 pages of ``book/``, the notebooks ``socta run`` executed, and ``_config.yml``/``_toc.yml`` from the
 repository with the edition's marking, language and dataset notice filled in. The HTML is built
 beside it and swapped into ``_build/<audience>-<lang>/html`` only when the build succeeds.
+
+Code in the book: the runner tags each page's cells (``socta.runner.code_visibility``): the
+parameters and setup cells are removed, every analytic cell's code is folded behind a "Show code
+cell source" toggle in the HTML. The PDF shows results only: this module is also a Sphinx extension
+(``extra_extensions`` in ``_config.yml``) that drops code inputs from the LaTeX build, so the HTML and
+the PDF share one read of the notebooks. The training edition (``socta.training``) shows its code.
 """
 from __future__ import annotations
 
@@ -18,7 +24,8 @@ import yaml
 
 from .config import AUDIENCE_MARK, BOOK_DIR, REPO_ROOT, Project
 from .i18n import set_language, t
-from .processing import _swap_dir
+from . import training
+from .training import TRAINING
 
 
 class BuildError(RuntimeError):
@@ -50,8 +57,10 @@ def dataset_notice(project: Project) -> str:
 
 def edition_config(project: Project, audience: str, lang: str) -> dict:
     config = yaml.safe_load((REPO_ROOT / "_config.yml").read_text(encoding="utf-8"))
+    if audience == TRAINING:
+        config = training.configure(config)
     set_language(lang)
-    marking = t(AUDIENCE_MARK[audience])
+    marking = t(training.MARKING if audience == TRAINING else AUDIENCE_MARK[audience])
     notice = dataset_notice(project)
     sphinx = config.setdefault("sphinx", {}).setdefault("config", {})
     sphinx["language"] = lang
@@ -121,11 +130,18 @@ def latex_edition(title: str, author: str, marking: str, notice: str, handling: 
 def stage(project: Project, audience: str, lang: str) -> Path:
     """Bring the edition's book source up to date (static pages, configuration)."""
     source = project.edition_dir(audience, lang) / "source"
-    for src in BOOK_DIR.rglob("*"):
+    if audience == TRAINING:  # the lessons, an introduction and the assessment's stylesheet
+        static = [(src, source / src.relative_to(BOOK_DIR)) for src in (BOOK_DIR / "_static").rglob("*")]
+        static += [(training.TRAINING_DIR / name, source / name) for name in training.STATIC_PAGES]
+    else:
+        static = [(src, source / src.relative_to(BOOK_DIR)) for src in BOOK_DIR.rglob("*")]
+    for src, dst in static:
         if src.is_file():
-            _sync_file(src, source / src.relative_to(BOOK_DIR))
+            _sync_file(src, dst)
     _write_if_changed(source / "_config.yml", yaml.safe_dump(edition_config(project, audience, lang), allow_unicode=True, sort_keys=False))
-    _write_if_changed(source / "_toc.yml", edition_toc(project, source))
+    # after the static pages are in place: the toc leaves out pages missing from the source
+    toc = training.edition_toc() if audience == TRAINING else edition_toc(project, source)
+    _write_if_changed(source / "_toc.yml", toc)
     return source
 
 
@@ -195,6 +211,8 @@ def build_html(project: Project, audience: str = "public", lang: str = "en") -> 
     signature, record = source_signature(source), edition / ".html-source"
     if _up_to_date(record, signature, edition / "html" / "index.html"):
         return edition / "html" / "index.html"
+    from .processing import _swap_dir
+
     work = edition / "work"
     _jupyter_book(source, work, "html", edition / "build-html.log")
     tmp = Path(tempfile.mkdtemp(prefix=".html-", dir=edition))
@@ -223,17 +241,51 @@ def build_pdf(project: Project, audience: str = "public", lang: str = "en") -> P
     source = stage(project, audience, lang)
     edition = project.edition_dir(audience, lang)
     signature, record = source_signature(source), edition / ".pdf-source"
-    target = edition / "pdf" / "assessment.pdf"
+    name = "training.pdf" if audience == TRAINING else "assessment.pdf"
+    target = edition / "pdf" / name
     if _up_to_date(record, signature, target):
         return target
     work = edition / "work"
     _jupyter_book(source, work, "pdflatex", edition / "build-pdf.log")
-    built = work / "_build" / "latex" / "assessment.pdf"
+    built = work / "_build" / "latex" / name
     if not built.is_file():
         raise BuildError(f"LaTeX ran but {built} is missing; see {edition / 'build-pdf.log'}")
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(".assessment.pdf.tmp")
+    tmp = target.with_name(f".{name}.tmp")
     shutil.copy2(built, tmp)
     tmp.replace(target)
     record.write_text(signature, encoding="utf-8")
     return target
+
+
+# ---- Sphinx extension: the PDF shows results, not code ----------------------------------------
+
+def _remove_code_in_latex():
+    from docutils import nodes
+    from sphinx.transforms.post_transforms import SphinxPostTransform
+
+    class RemoveCodeInLatex(SphinxPostTransform):
+        """Drop every notebook cell's code from the LaTeX build (the HTML folds it behind a toggle).
+
+        A post-transform, so the HTML and LaTeX builders share one read of the notebooks (a
+        builder-specific ``nb_remove_code_source`` would invalidate the environment between them).
+        ``socta_latex_code = True`` (the training edition) keeps the code.
+        """
+        default_priority = 100
+        formats = ("latex",)
+
+        def run(self, **kwargs):
+            if self.config.socta_latex_code:
+                return
+            for node in list(self.document.findall(nodes.container)):
+                if node.get("nb_element") == "cell_code_source" and node.parent is not None:
+                    node.parent.remove(node)
+
+    return RemoveCodeInLatex
+
+
+def setup(app):
+    """Loaded by Sphinx through ``extra_extensions: [socta.build]`` in ``_config.yml``."""
+    app.add_config_value("socta_latex_code", False, "env", [bool])
+    app.add_post_transform(_remove_code_in_latex())
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -191,13 +191,14 @@ class Progress:
 
 def cmd_run(project: Project, args, console) -> int:
     from .runner import grid, keys_for, prune, recorded_key, run_grid
+    from .training import processed_audience
 
     status = cmd_validate(project, console, quiet=args.quiet, reuse=not args.force)
     if status:
         return status
     audience, lang = args.audience, args.lang
     countries = [c.upper() if c.lower() != REGION else REGION for c in args.country] if args.country else None
-    processed = project.processed_dir(audience)
+    processed = project.processed_dir(processed_audience(audience))  # training: the public tables
     jobs = grid(project, audience, lang, processed, countries=countries, areas=args.area)
     if not jobs:
         from .reference import Reference
@@ -247,7 +248,7 @@ def cmd_run(project: Project, args, console) -> int:
 def cmd_build(project: Project, args, console) -> int:
     from .build import BuildError, build_html, build_pdf
 
-    formats = [f.strip() for f in args.formats.split(",") if f.strip()]
+    formats = [f.strip() for f in (args.formats or default_formats(args.audience)).split(",") if f.strip()]
     unknown = set(formats) - {"html", "pdf"}
     if unknown:
         console.print(f"[bold red]Unknown format(s) {', '.join(sorted(unknown))}[/]: use html, pdf or html,pdf")
@@ -312,11 +313,12 @@ def cmd_notebook(project: Project, args, console) -> int:
     import nbformat
 
     from .runner import find_job, grid, working_copy
+    from .training import processed_audience
 
     status = cmd_validate(project, console, quiet=True, reuse=True)
     if status:
         return status
-    jobs = grid(project, args.audience, args.lang, project.processed_dir(args.audience))
+    jobs = grid(project, args.audience, args.lang, project.processed_dir(processed_audience(args.audience)))
     try:
         job = find_job(jobs, args.scope, args.page)
     except ValueError as exc:
@@ -333,6 +335,16 @@ def cmd_notebook(project: Project, args, console) -> int:
     return EXIT_OK
 
 
+AUDIENCES = ["public", "restricted", "training"]
+AUDIENCE_HELP = ("public (default), restricted, or training: the classroom book of lessons on the public "
+                 "processed tables, code shown, with exercises and solutions")
+
+
+def default_formats(audience: str) -> str:
+    """What ``--formats`` builds when not given: HTML and PDF; HTML only for the training edition."""
+    return "html" if audience == "training" else "html,pdf"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="socta", description="Serious and Organised Crime Threat Assessment toolkit")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -343,9 +355,10 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--build-dir", type=Path, default=None, help="where build products go (default: _build)")
 
     def edition(p):
-        p.add_argument("--audience", choices=["public", "restricted"], default="public")
+        p.add_argument("--audience", choices=AUDIENCES, default="public", help=AUDIENCE_HELP)
         p.add_argument("--lang", default="en", help="language of the edition (default: en)")
-        p.add_argument("--formats", default="html,pdf", help="what to build: html, pdf or html,pdf (default)")
+        p.add_argument("--formats", default=None, help="what to build: html, pdf or html,pdf (default; html for "
+                       "the training edition)")
 
     def running(p):
         p.add_argument("--country", action="append", help="run only this country (ISO3, or 'region'); repeatable")
@@ -379,9 +392,9 @@ def build_parser() -> argparse.ArgumentParser:
                        "validated first if they changed. To change the book itself, edit notebooks/<template>.md.")
     p.add_argument("scope", help="ISO3 code of a country, or 'region'")
     p.add_argument("page", help="a crime area id (e.g. drugs), 'ocg', or a regional chapter (conclusions, "
-                   "methodology, factors, open_sources, annex)")
+                   "methodology, factors, open_sources, annex); with --audience training, a lesson (lesson-1 …)")
     common(p)
-    p.add_argument("--audience", choices=["public", "restricted"], default="public")
+    p.add_argument("--audience", choices=AUDIENCES, default="public", help=AUDIENCE_HELP)
     p.add_argument("--lang", default="en", help="language of the edition (default: en)")
     p.add_argument("--out", type=Path, default=None, help="the notebook to write (default: work/<scope>-<page>.ipynb)")
     p = sub.add_parser("import", help="turn source tables into statistics.csv through a mapping file",

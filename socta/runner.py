@@ -36,6 +36,7 @@ import pandas as pd
 from .config import NOTEBOOKS_DIR, OPEN_SOURCES_DIR, REGION, REPO_ROOT, Project
 from .i18n import set_language, t
 from .reference import REFERENCE_FILES, Reference
+from .training import TRAINING, lesson_jobs, processed_audience
 
 PLACEHOLDER = re.compile(r"\{\{\s*(title|t:(?P<text>[^}]+))\s*\}\}")
 SCOPE_COLUMNS = ("scope", "country", "iso3")
@@ -85,12 +86,16 @@ class Outcome:
 
 def grid(project: Project, audience: str, lang: str, processed_dir: Path,
          countries: list[str] | None = None, areas: list[str] | None = None) -> list[Job]:
-    """Every page to execute: derived from the configuration, so a new country adds its pages."""
+    """Every page to execute: derived from the configuration, so a new country adds its pages.
+
+    The training edition (``audience="training"``) is one page per lesson of ``socta.training``."""
     ref = Reference(project)
     set_language(lang)
     first, last = project.years
     base = {"audience": audience, "lang": lang, "first_year": first, "last_year": last,
             "processed_dir": str(processed_dir), "data_dir": str(project.data_dir)}
+    if audience == TRAINING:
+        return lesson_jobs(base, countries, areas)
     scopes = [c for c in ref.countries.index if countries is None or c in countries]
     region_wanted = countries is None or REGION in countries
 
@@ -424,6 +429,45 @@ def prepare(job: Job):
                 lambda m: job.title if m.group(1) == "title" else t(m.group("text").strip()), cell.source)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.metadata.pop("jupytext", None)
+    code_visibility(nb, job.parameters.get("audience", ""))
+    return nb
+
+
+# cell tags by which a template decides itself how its code shows (MyST-NB's, both spellings)
+VISIBILITY_TAGS = {"remove-cell", "remove_cell", "remove-input", "remove_input", "hide-input", "hide-cell",
+                   "hide_input", "hide_cell"}
+PARAMETER_TAGS = {"parameters", "injected-parameters"}
+
+
+def code_visibility(nb, audience: str):
+    """Tag the code cells for the book, so that every template shows its code alike (MyST-NB tags):
+
+    - the ``parameters`` cell and papermill's ``injected-parameters`` cell: ``remove-cell``;
+    - the setup cell (the first code cell after the parameters: imports, the page object, the
+      banner): ``remove-input``, its outputs stay;
+    - every other code cell: ``hide-input``, its code folded behind a "Show code cell source" toggle
+      above its results in the HTML (the PDF drops code altogether: ``socta.build``).
+
+    In the training edition only the parameter cells are removed; the rest of the code shows.
+    A cell the template already tags with one of ``VISIBILITY_TAGS`` keeps its own choice. Works on
+    an nbformat notebook and on its JSON as a dict; applying it twice changes nothing.
+    """
+    seen_parameters = setup_done = False
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        metadata = cell.setdefault("metadata", {})
+        tags = list(metadata.get("tags", []))
+        if PARAMETER_TAGS & set(tags):
+            seen_parameters = True
+            if "remove-cell" not in tags:
+                metadata["tags"] = tags + ["remove-cell"]
+            continue
+        setup = seen_parameters and not setup_done
+        setup_done = setup_done or seen_parameters
+        if VISIBILITY_TAGS & set(tags) or audience == TRAINING:
+            continue
+        metadata["tags"] = tags + ["remove-input" if setup else "hide-input"]
     return nb
 
 
@@ -504,6 +548,7 @@ def without_machine_paths(text: str, job: Job) -> str:
     its metadata, the scratch output path) replaced by neutral names. Failed copies keep them: they
     stay on the machine, for whoever debugs the run."""
     nb = json.loads(text)
+    code_visibility(nb, job.parameters.get("audience", ""))  # papermill's injected cell: removed from the book
     papermill_meta = nb.get("metadata", {}).get("papermill", {})
     papermill_meta["output_path"] = f"{job.output}.ipynb"
     papermill_meta.pop("input_path", None)  # the whole template again, with nothing the page lacks
@@ -675,7 +720,7 @@ def stale_report(project: Project, audience: str, lang: str) -> list[StalePage]:
     """Pages of the edition whose inputs changed since they were executed (or that were never run),
     each with what changed: its template, its data slice, a file of the data folder since `socta
     validate`, the code, a reference file, a catalogue, an open-source file."""
-    processed = project.processed_dir(audience)
+    processed = project.processed_dir(processed_audience(audience))
     jobs = grid(project, audience, lang, processed)
     if not (processed / "dataset.json").is_file():
         return [StalePage(job.output, ["no processed tables: the data were never validated"]) for job in jobs]

@@ -64,6 +64,14 @@ def read(html, page):
     return (html / page).read_text(encoding="utf-8")
 
 
+# the code of a cell as MyST-NB renders it (folded in the book): code, not text the page says
+CODE_INPUT = re.compile(r'<div class="highlight-ipython3[^"]*"><div class="highlight"><pre>.*?</pre></div>\s*</div>', re.S)
+
+
+def without_code(html_text):
+    return CODE_INPUT.sub(" ", html_text)
+
+
 def area_pages():
     """Every crime-area page: one per country and a regional one, per area."""
     ref = Reference(Project())
@@ -81,7 +89,7 @@ def test_every_country_and_area_page_is_built_with_figures_and_the_banner(book):
         assert "Synthetic demonstration data" in text, f"{page}: no synthetic-data banner"
         assert "PUBLIC" in text
         assert "Source:" in text
-        assert not re.search(r"Traceback|Error\b|stderr", text), f"{page}: an error was rendered"
+        assert not re.search(r"Traceback|Error\b|stderr", without_code(text)), f"{page}: an error was rendered"
 
 
 def test_images_exist_and_are_png(book):
@@ -202,7 +210,7 @@ def test_no_placeholder_or_missing_value_text_on_any_page(book):
     for path in book.rglob("*.html"):
         if "_static" in path.parts:
             continue
-        text = re.sub(r"<[^>]+>", " ", path.read_text(encoding="utf-8"))
+        text = re.sub(r"<[^>]+>", " ", without_code(path.read_text(encoding="utf-8")))
         for bad in (r"\{\{", r"\bTODO\b", r"\blorem\b", r"\bNaN\b", r"<NA>", r"\bnan\b", r"\bNone\b"):
             assert not re.search(bad, text), f"{path.relative_to(book)}: {bad}"
 
@@ -217,3 +225,35 @@ def test_published_notebooks_carry_no_path_of_the_build_machine(edition, book):
         found = [m for m in machine if m in text]
         assert not found, f"{path.relative_to(book)} names {found}"
     assert list(book.rglob("*.ipynb")), "no published notebook to check"
+
+
+FOLDED = re.compile(r'<details class="[^"]*\bhide above-input\b[^"]*">(.*?)</details>', re.S)
+
+
+def test_analytic_code_is_folded_and_setup_code_removed(book):
+    """Each analytic cell's code is in the page, collapsed behind "Show code cell source"; the
+    parameters cells are gone, and so is the setup cell's code (its banner and summary stay)."""
+    import html as html_lib
+
+    text = read(book, "areas/drugs/index.html")
+    folded = [html_lib.unescape(re.sub(r"<[^>]+>", "", block)) for block in FOLDED.findall(text)]
+    assert any("page.indicator_figure(indicator)" in code for code in folded), "no folded analytic code"
+    assert "Show code cell source" in text
+    assert "tag_parameters" not in text and "tag_injected-parameters" not in text
+    plain = html_lib.unescape(re.sub(r"<[^>]+>", "", text))
+    assert "processed_dir" not in plain and "AreaPage(" not in plain, "parameters or setup code shown"
+    assert "Synthetic demonstration data" in plain and "Key judgement" in plain  # the setup cell's output
+    for path in book.rglob("*.html"):  # no page shows code unfolded
+        page = path.read_text(encoding="utf-8")
+        assert page.count('class="cell_input') == len(FOLDED.findall(page)), f"{path.relative_to(book)}: code unfolded"
+
+
+def test_the_pdf_shows_results_not_code(edition):
+    import subprocess
+
+    pdf = edition / "public-en" / "pdf" / "assessment.pdf"
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    for code in ("page.indicator_figure(", "indicator_figure", "AreaPage", "page.banner()", "processed_dir",
+                 "import seaborn"):
+        assert code not in text, f"code in the PDF: {code}"
+    assert "Key judgement" in text  # results stay

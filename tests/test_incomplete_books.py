@@ -32,6 +32,7 @@ def page_text(path: Path) -> str:
     """The visible text of a built page's main part."""
     s = path.read_text(encoding="utf-8")
     s = re.sub(r"<script.*?</script>|<style.*?</style>", " ", s, flags=re.S)
+    s = re.sub(r'<details class="[^"]*\bhide above-input\b[^"]*">.*?</details>', " ", s, flags=re.S)  # folded code
     main = re.search(r"<main.*?</main>", s, flags=re.S)
     return " ".join(htmllib.unescape(re.sub(r"<[^>]+>", " ", main.group(0) if main else s)).split())
 
