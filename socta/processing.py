@@ -92,10 +92,7 @@ def processed_tables(project: Project, result: ValidationResult) -> dict[str, di
     hidden = model.suppress(threshold)
     public_ocg = public.publish_ocg_tables(ocg_tables, hidden, threshold,
                                            public.resting_on_hidden(aggregates, hidden))
-    score_cfg = public.ScoreSettings(ref.threat_indicators["weight"].astype(float), project.settings["priority"]["weights"],
-                                     project.settings["priority"]["tiers"],
-                                     float(project.settings["priority"].get("min_known_share", 0.0)),
-                                     float(project.settings["public"].get("score_step", 5)))
+    score_cfg = public.ScoreSettings.of(project, ref)
     public_edition = {**shared, **public_ocg,
                       **public.publish_area_scores(restricted, public_ocg, model, hidden, threshold, score_cfg)}
     public_edition["disclosure"] = public.disclosure_summary(model, hidden, threshold, public_edition["area_scores"])

@@ -264,6 +264,14 @@ class ScoreSettings:
     min_known_share: float
     step: float
 
+    @classmethod
+    def of(cls, project, ref, step: float | None = None) -> "ScoreSettings":
+        """The scoring and publication settings in force (``step``: override the rounding step)."""
+        s = project.settings
+        return cls(ref.threat_indicators["weight"].astype(float), s["priority"]["weights"], s["priority"]["tiers"],
+                   float(s["priority"].get("min_known_share", 0.0)),
+                   float(s["public"].get("score_step", 5) if step is None else step))
+
 
 def _published_range(row, step: float, column: str = "priority") -> tuple[float, float] | None:
     """What a reader knows of a published score: the value, or its rounding interval."""

@@ -174,11 +174,7 @@ def _score_settings(project, step=None):
     from socta.public import ScoreSettings
     from socta.reference import Reference
 
-    ref = Reference(project)
-    s = project.settings
-    return ScoreSettings(ref.threat_indicators["weight"].astype(float), s["priority"]["weights"], s["priority"]["tiers"],
-                         float(s["priority"].get("min_known_share", 0.0)),
-                         float(s["public"]["score_step"] if step is None else step))
+    return ScoreSettings.of(project, Reference(project), step)
 
 
 def test_public_scores_resting_on_a_hidden_count_carry_no_ocg_sub_score_and_are_rounded(editions):
