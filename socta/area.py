@@ -7,6 +7,7 @@ import pandas as pd
 from . import figures
 from .config import REGION
 from .i18n import fmt_number, fmt_percent, t
+from .formatting import change_words, rate_text, signed_percent
 from .notebook import Page
 from .observations import NOT_AVAILABLE
 
@@ -38,22 +39,6 @@ class AreaPage(Page):
             priority=self.score(row, "priority"), rank=int(row["rank"]),
             n=len(ranked), tier=t(row["tier"]),
         ) + basis.get(row.get("priority_basis", "threat+harm"), "") + self.score_note(row.to_frame().T))
-
-    def _label(self, code: str) -> str:
-        if code in self.ref.areas.index:
-            return t(self.ref.areas.at[code, "name_en"])
-        return t(code.replace("_", " ").capitalize())
-
-    def area_indicators(self, headline_first: bool = True) -> list[str]:
-        """The area's indicators in configuration order (headline first): what the page shows."""
-        ind = self.ref.indicators[self.ref.indicators["area_id"].eq(self.area)]
-        ids = list(ind.index)
-        return sorted(ids, key=lambda i: not ind.at[i, "headline"]) if headline_first else ids
-
-    def breakdown_of(self, indicator: str) -> str | None:
-        """How the indicator is split in the data: ``submarket``, ``category`` or not at all."""
-        spec = self.ref.indicators.loc[indicator]
-        return "submarket" if spec["submarket_list"] else "category" if spec["category_list"] else None
 
     def gaps_note(self, data: pd.DataFrame) -> str:
         """What a figure or table leaves out: years with no complete value, and who is missing."""
@@ -96,7 +81,7 @@ class AreaPage(Page):
             for ax, colour, (group, part) in zip(axes.flat, figures.PALETTE, groups):
                 figures.observed_line(ax, part, colour)
                 ax.set_ylim(bottom=0)
-                ax.set_title(self._label(group), fontsize=9.5)
+                ax.set_title(self.part_name(group), fontsize=9.5)
                 ax.set_xticks(years)
                 ax.tick_params(labelbottom=True)  # every panel keeps its years, also above an empty slot
                 figures.thousands(ax)
@@ -111,14 +96,14 @@ class AreaPage(Page):
                 complete = wide.notna().all(axis=1)  # a stacked bar with a part missing would understate
                 bottom = np.zeros(int(complete.sum()))
                 for colour, column in zip(figures.PALETTE, wide.columns):
-                    ax.bar(wide.index[complete], wide.loc[complete, column], bottom=bottom, label=self._label(column),
+                    ax.bar(wide.index[complete], wide.loc[complete, column], bottom=bottom, label=self.part_name(column),
                            color=colour, width=0.75)
                     bottom += wide.loc[complete, column].to_numpy()
                 for year in wide.index[~complete]:
                     ax.annotate(t("n/a"), (year, 0), ha="center", va="bottom", fontsize=7.5, color=figures.MUTED)
             elif by:
                 for colour, (group, part) in zip(figures.PALETTE, groups):
-                    figures.observed_line(ax, part, colour, label=self._label(group))
+                    figures.observed_line(ax, part, colour, label=self.part_name(group))
             else:
                 figures.observed_line(ax, data, figures.PALETTE[0], label=t("Recorded"))
                 self._fitted_line(ax, indicator)
@@ -150,7 +135,7 @@ class AreaPage(Page):
             text += " " + t("Highest total: {value} in {year}.", value=self.num(peak["value"]), year=str(int(peak["year"])))
         change = self.change(indicator)
         if pd.notna(change):
-            text += " " + t("The mean of the last years is {change} than the years before.", change=self.change_words(change))
+            text += " " + t("The mean of the last years is {change} than the years before.", change=change_words(change))
         return text
 
     def _fitted_line(self, ax, indicator: str) -> None:
@@ -165,20 +150,6 @@ class AreaPage(Page):
         nxt = int(tr["forecast_year"])
         ax.plot([nxt], [tr["expected_next"]], marker="o", ms=6, mfc="white", mec=figures.PALETTE[5], ls="",
                 label=t("Expected {year}", year=str(nxt)))
-
-    def change_words(self, change: float, indicator: str | None = None) -> str:
-        if pd.isna(change):
-            why = self.change_gap(self.series(indicator)) if indicator else ""
-            return t("not comparable: {why}", why=why) if why else t("not comparable")
-        return t("{pct} higher", pct=fmt_percent(change / 100)) if change >= 0 else \
-            t("{pct} lower", pct=fmt_percent(-change / 100))
-
-    def rate_text(self, rate: float) -> str:
-        """A rate with the decimals it needs: 1 offence in 6.8 million people is 0.01, not 0.0."""
-        if rate == 0:
-            return self.num(0)
-        decimals = 1 if rate >= 1 else max(1, 1 - int(np.floor(np.log10(rate))))
-        return self.num(rate, decimals)
 
     def indicator_table(self, years: int = 5) -> None:
         """The last ``years`` years of every indicator of the area, flagged as official statistics flag
@@ -200,12 +171,12 @@ class AreaPage(Page):
             if len(known):
                 year = int(known.index.max())
                 rate = self.rate(known.loc[[year]].reset_index(), scope=self.scope)["per_100k"].iloc[0]
-                row[t("Per 100,000 inhabitants")] = (f"{self.rate_text(rate)} ({year})" if pd.notna(rate)
+                row[t("Per 100,000 inhabitants")] = (f"{rate_text(rate)} ({year})" if pd.notna(rate)
                                                      else NOT_AVAILABLE)
             else:
                 row[t("Per 100,000 inhabitants")] = NOT_AVAILABLE
                 used.add(NOT_AVAILABLE)
-            row[t("Change, last {w} years vs {w} before", w=window)] = self.change_words(self.change(indicator), indicator)
+            row[t("Change, last {w} years vs {w} before", w=window)] = change_words(self.change(indicator), self.change_gap(self.series(indicator)))
             if self.audience == "restricted":  # grades and handling codes next to the data they qualify
                 rows_used = self.statistics[self.statistics["indicator"].eq(indicator)
                                             & self.statistics["year"].eq(self.last_year)]
@@ -265,21 +236,7 @@ class AreaPage(Page):
             alt = t("Line chart comparing countries; no year has data from more than one country.")
         self.figure(fig, f"{indicator}-by-country", caption, alt)
 
-    # ---- harm: the template draws it; these give it the data and the sentences -------------------
-    def expert_answers(self) -> pd.DataFrame:
-        """Each expert's harm answer (0-4) per dimension for this area and scope: respondent,
-        dimension (its name, in the configured order), answer. Empty without an assessment."""
-        dims = self.ref.harm_dimensions
-        experts = self.table("expert_assessments")
-        if self.scope != REGION:
-            experts = experts[experts["country"].eq(self.scope)]
-        experts = experts[experts["area"].eq(self.area)]
-        long = experts.melt(id_vars=["respondent"], value_vars=[f"harm_{d}" for d in dims.index],
-                            var_name="dimension", value_name="answer").dropna(subset=["answer"])
-        names = {f"harm_{d}": t(n) for d, n in dims["name_en"].items()}
-        long["dimension"] = pd.Categorical(long["dimension"].map(names), categories=list(names.values()), ordered=True)
-        return long.sort_values(["dimension", "respondent"]).reset_index(drop=True)
-
+    # ---- harm: the template draws it; these give it the sentences -------------------------------
     def no_harm_assessment(self) -> None:
         row = self.score_row()
         rest = " " + t("The priority rests on the threat score alone.") if pd.notna(row["threat"]) else ""
@@ -342,7 +299,7 @@ class AreaPage(Page):
         from .judgements import likelihood_term
 
         rows = []
-        pct = lambda v: ("+" if v >= 0 else "−") + fmt_number(abs(100 * v), 1) + "%"  # noqa: E731
+        pct = signed_percent
         low_confidence = self.analytic_confidence()[0] == "low"  # then no likelihood term anywhere on the page
         for indicator in self.area_indicators():
             tr = self.trend_row(indicator)

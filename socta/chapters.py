@@ -15,6 +15,7 @@ from . import figures, gitoc
 from .config import OPEN_SOURCES_DIR, REGION
 from .disclosure import MARK
 from .i18n import fmt_number, fmt_percent, t
+from .formatting import signed_percent
 from .notebook import Page
 from .scoring import SUBSCORE_MAX
 
@@ -321,7 +322,7 @@ class ConclusionsPage(Page):
             prev = prev[prev["scope"].eq(scope) & prev["indicator"].eq(self.headline_indicator(area))]
             c_now = tr_now["change_per_year"] if tr_now is not None else float("nan")
             c_before = prev["change_per_year"].iloc[0] if len(prev) and "change_per_year" in prev else float("nan")
-            pct = lambda v: "–" if pd.isna(v) else ("+" if v >= 0 else "−") + fmt_number(abs(100 * v), 1) + "%"  # noqa: E731
+            pct = signed_percent
             move = r_before - r_now
             rows.append({t("Crime area"): self.area_name(area), t("Rank before"): str(r_before), t("Rank now"): str(r_now),
                          t("Move"): ("▲ " + str(move)) if move > 0 else ("▼ " + str(-move)) if move < 0 else "=",

@@ -497,7 +497,7 @@ def working_copy(job: Job):
         + PythonTranslator.codify(dict(job.parameters)), metadata={"tags": ["injected-parameters"]})
     switch = nbformat.v4.new_code_cell(
         "# This copy shows figures and tables inline, as JupyterLab does; the book numbers and captions them.\n"
-        "from socta.notebook import use_jupyter_output\n\nuse_jupyter_output()")
+        "from socta.render import use_jupyter_output\n\nuse_jupyter_output()")
     nb.cells[at:at] = [injected, switch]
     return nb
 

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 import yaml
 
-import socta.notebook as notebook
+import socta.render as render
 from socta import gitoc
 from socta.chapters import (CONTENDER_SHARE, PROFILE_AGREEMENT, ConclusionsPage, MethodologyPage, OcgPage,
                             OpenSourcesPage)
@@ -43,7 +43,7 @@ def processed(tmp_path_factory) -> dict[str, Path]:
 def said(monkeypatch) -> list[str]:
     """Everything the pages show (sentences, table and figure blocks), in order."""
     out: list[str] = []
-    monkeypatch.setattr(notebook, "md", out.append)
+    monkeypatch.setattr(render, "md", out.append)
     return out
 
 

@@ -86,7 +86,7 @@ def test_every_yardstick_term_makes_a_grammatical_judgement(term):
     possibility" is not English)."""
     from socta.config import Project
     from socta.i18n import set_language
-    from socta.notebook import judgement_sentence
+    from socta.judgements import judgement_sentence
     from socta.reference import Reference
 
     set_language("en")

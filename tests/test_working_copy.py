@@ -4,7 +4,7 @@ import pytest
 
 from socta.cli import main
 from socta.config import Project
-from socta.notebook import plain_markdown
+from socta.render import plain_markdown
 from socta.runner import find_job, grid
 
 from .helpers import REPO
