@@ -58,75 +58,42 @@ class AreaPage(Page):
                            years=year_ranges(gaps.index), who=names)
         return " " + t("No complete value for {years}.", years=year_ranges(gaps.index))
 
-    def indicator_figure(self, indicator: str, key: str | None = None) -> None:
-        """The indicator over the years, split as the data are (sub-markets as lines or panels, categories as
-        stacked bars). A year with no complete value is a gap, never a zero; a value published as below a
-        threshold is drawn as an open triangle at that threshold, a part-year value as an open circle."""
-        spec = self.ref.indicators.loc[indicator]
+    # ---- indicators over time: the template draws them; these give it the data and the sentences ----
+    def has_drawable(self, yearly: pd.DataFrame) -> bool:
+        """Whether a series has anything to draw: a value, or a value published only as below/above a level."""
+        return bool(yearly["value"].notna().any() or yearly["censor"].isin(["below", "above"]).any())
+
+    def no_series_text(self, indicator: str) -> str:
+        return t("No data on {indicator} for {scope} in {first}–{last}.", indicator=self.indicator_name(indicator).lower(),
+                 scope=self.scope_name, first=str(self.first_year), last=str(self.last_year))
+
+    def unit(self, indicator: str) -> str:
+        return t(self.ref.indicators.at[indicator, "unit"])
+
+    def fitted_trend(self, indicator: str) -> tuple[pd.DataFrame, pd.Series] | None:
+        """The trend model's fitted values over its span (year, fitted) and its expected value for the
+        forecast year (year, expected), for the indicator's total; None where no trend was fitted."""
+        tr = self.trend(indicator)
+        if tr is None:
+            return None
+        years = np.arange(int(tr["first_year"]), int(tr["last_fit_year"]) + 1)
+        fitted = tr["fitted_last"] * (1 + tr["change_per_year"]) ** (years - int(tr["reference_year"]))
+        return (pd.DataFrame({"year": years, "fitted": fitted}),
+                pd.Series({"year": int(tr["forecast_year"]), "expected": tr["expected_next"]}))
+
+    def indicator_caption(self, indicator: str, yearly: pd.DataFrame, panels: bool = False) -> str:
+        """The caption of an indicator's figure: what, where, when, how it is split, which years are
+        missing, and what each open marker means (computed from the series drawn)."""
         by = self.breakdown_of(indicator)
-        data = self.series(indicator, by=by)
-        name = self.indicator_name(indicator)
-        if not data["value"].notna().any() and not data["censor"].isin(["below", "above"]).any():
-            self.no_data(t("No data on {indicator} for {scope} in {first}–{last}.", indicator=name.lower(),
-                           scope=self.scope_name, first=str(self.first_year), last=str(self.last_year)))
-            return
-        years = range(self.first_year, self.last_year + 1, 2 if self.last_year - self.first_year > 8 else 1)
-        title = f"{name} — {self.scope_title}"
-        groups = [(None, data)] if by is None else [(g, d) for g, d in data.groupby(by, sort=False)]
-        peaks = pd.Series({g: d["value"].max() for g, d in groups}).fillna(0)
-        panels = by == "submarket" and len(groups) > 1 and peaks.max() > 8 * max(peaks.min(), 1e-9)
-        if panels:
-            nrows = -(-len(groups) // 2)
-            fig, axes = figures.new_figure("panel", nrows, 2, sharex=True, squeeze=False)
-            for ax, colour, (group, part) in zip(axes.flat, figures.PALETTE, groups):
-                figures.observed_line(ax, part, colour)
-                ax.set_ylim(bottom=0)
-                ax.set_title(self.part_name(group), fontsize=9.5)
-                ax.set_xticks(years)
-                ax.tick_params(labelbottom=True)  # every panel keeps its years, also above an empty slot
-                figures.thousands(ax)
-            for ax in axes.flat[len(groups):]:
-                ax.set_visible(False)
-            fig.suptitle(title, x=0.0, ha="left", fontsize=10.5, fontweight="bold")
-            fig.supylabel(t(spec["unit"]), fontsize=9.5)
-        else:
-            fig, ax = figures.new_figure("wide")
-            if by == "category":
-                wide = data.pivot(index="year", columns="category", values="value")
-                complete = wide.notna().all(axis=1)  # a stacked bar with a part missing would understate
-                bottom = np.zeros(int(complete.sum()))
-                for colour, column in zip(figures.PALETTE, wide.columns):
-                    ax.bar(wide.index[complete], wide.loc[complete, column], bottom=bottom, label=self.part_name(column),
-                           color=colour, width=0.75)
-                    bottom += wide.loc[complete, column].to_numpy()
-                for year in wide.index[~complete]:
-                    ax.annotate(t("n/a"), (year, 0), ha="center", va="bottom", fontsize=7.5, color=figures.MUTED)
-            elif by:
-                for colour, (group, part) in zip(figures.PALETTE, groups):
-                    figures.observed_line(ax, part, colour, label=self.part_name(group))
-            else:
-                figures.observed_line(ax, data, figures.PALETTE[0], label=t("Recorded"))
-                self._fitted_line(ax, indicator)
-            ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
-            ax.set_title(title)
-            ax.set_ylabel(t(spec["unit"]))
-            ax.set_xlabel("")
-            ax.set_ylim(bottom=0)
-            ax.set_xticks(years)
-            ax.set_xlim(self.first_year - 0.6, max(ax.get_xlim()[1], self.last_year + 0.6))
-            figures.thousands(ax)
-        totals = self.series(indicator)
         split = t(", one panel per sub-market") if panels else (t(" by sub-market") if by == "submarket" else
                                                                 t(" by category") if by == "category" else "")
-        marks = figures.marks_used(data)
-        caption = t("{indicator} in {scope}, {first}–{last}{split}.", indicator=name, scope=self.scope_name,
-                    first=str(self.first_year), last=str(self.last_year), split=split)
-        caption += self.gaps_note(data) + "".join(" " + m for m in marks)
-        self.figure(fig, key or indicator, caption, self.figure_alt(indicator, totals))
+        caption = t("{indicator} in {scope}, {first}–{last}{split}.", indicator=self.indicator_name(indicator),
+                    scope=self.scope_name, first=str(self.first_year), last=str(self.last_year), split=split)
+        return caption + self.gaps_note(yearly) + "".join(" " + m for m in figures.marks_used(yearly))
 
-    def figure_alt(self, indicator: str, totals: pd.DataFrame) -> str:
-        """Alt text that states what the chart shows, computed from the same series."""
-        known = totals.dropna(subset=["value"])
+    def figure_alt(self, indicator: str) -> str:
+        """Alt text that states what the chart shows, computed from the indicator's total."""
+        known = self.series(indicator).dropna(subset=["value"])
         text = t("Chart of {indicator} in {scope} per year from {first} to {last}.",
                  indicator=self.indicator_name(indicator).lower(), scope=self.scope_name,
                  first=str(self.first_year), last=str(self.last_year))
@@ -137,19 +104,6 @@ class AreaPage(Page):
         if pd.notna(change):
             text += " " + t("The mean of the last years is {change} than the years before.", change=change_words(change))
         return text
-
-    def _fitted_line(self, ax, indicator: str) -> None:
-        """The trend model's fitted values over its span and its expected value for the forecast year."""
-        tr = self.trend(indicator)
-        if tr is None:
-            return
-        years = np.arange(int(tr["first_year"]), int(tr["last_fit_year"]) + 1)
-        ref_year = int(tr["reference_year"])
-        fitted = tr["fitted_last"] * (1 + tr["change_per_year"]) ** (years - ref_year)
-        ax.plot(years, fitted, ls="--", lw=1.4, color=figures.PALETTE[5], label=t("Fitted trend"))
-        nxt = int(tr["forecast_year"])
-        ax.plot([nxt], [tr["expected_next"]], marker="o", ms=6, mfc="white", mec=figures.PALETTE[5], ls="",
-                label=t("Expected {year}", year=str(nxt)))
 
     def indicator_table(self, years: int = 5) -> None:
         """The last ``years`` years of every indicator of the area, flagged as official statistics flag
@@ -200,41 +154,27 @@ class AreaPage(Page):
                                                scope=self.scope_name, first=str(shown[0]), last=str(shown[-1])),
                         align, notes="  \n".join(p for p in (legend, note) if p))
 
-    def country_comparison(self, indicator: str | None = None) -> None:
-        """Rate per 100,000 inhabitants by country (region page), gaps as gaps."""
-        indicator = indicator or self.headline_indicator()
-        if indicator is None:
-            return
-        rated = {iso3: self.rate(self.series(indicator, scope=iso3), scope=iso3) for iso3 in self.countries}
-        if not any(r["per_100k"].notna().any() for r in rated.values()):
-            self.no_data(t("No country has data on {indicator} in {first}–{last}, so no comparison can be drawn.",
-                           indicator=self.indicator_name(indicator).lower(), first=str(self.first_year),
-                           last=str(self.last_year)))
-            return
-        fig, ax = figures.new_figure("wide")
-        for colour, (iso3, r) in zip(figures.PALETTE, rated.items()):
-            ax.plot(r["year"], r["per_100k"], marker="o", ms=3.5, lw=1.8, color=colour, label=t(self.ref.country_name(iso3)))
-        ax.set_title(t("{indicator} per 100,000 inhabitants", indicator=self.indicator_name(indicator)))
-        ax.set_ylim(bottom=0)
-        ax.set_xticks(range(self.first_year, self.last_year + 1, 2 if self.last_year - self.first_year > 8 else 1))
-        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
-        latest = {iso3: r.dropna(subset=["per_100k"]).tail(1) for iso3, r in rated.items()}
-        latest = {iso3: r for iso3, r in latest.items() if len(r)}
-        last_common = min(int(r["year"].iloc[0]) for r in latest.values())
-        at_common = {iso3: rated[iso3].set_index("year")["per_100k"].get(last_common) for iso3 in latest}
-        at_common = {k: v for k, v in at_common.items() if pd.notna(v)}
+    # ---- countries compared (region page) ----------------------------------------------------------
+    def no_comparison_text(self, indicator: str) -> str:
+        return t("No country has data on {indicator} in {first}–{last}, so no comparison can be drawn.",
+                 indicator=self.indicator_name(indicator).lower(), first=str(self.first_year), last=str(self.last_year))
+
+    def comparison_caption(self, indicator: str, rates: pd.DataFrame) -> str:
         caption = t("{indicator} per 100,000 inhabitants by country, {first}–{last}.",
                     indicator=self.indicator_name(indicator), first=str(self.first_year), last=str(self.last_year))
-        missing = [t(self.ref.country_name(c)) for c in self.countries if c not in latest]
-        if missing:
-            caption += " " + t("No data from {countries}.", countries=", ".join(missing))
-        if at_common:
-            top = max(at_common, key=at_common.get)
-            alt = t("Line chart comparing countries; in {year} the highest rate was in {country} ({rate} per 100,000).",
-                    year=str(last_common), country=t(self.ref.country_name(top)), rate=self.num(at_common[top], 1))
-        else:
-            alt = t("Line chart comparing countries; no year has data from more than one country.")
-        self.figure(fig, f"{indicator}-by-country", caption, alt)
+        silent = [c for c, r in rates.groupby("country", sort=False) if r["per_100k"].isna().all()]
+        return caption + (" " + t("No data from {countries}.", countries=", ".join(silent)) if silent else "")
+
+    def comparison_alt(self, rates: pd.DataFrame) -> str:
+        """Which country had the highest rate in the last year every country with data shares."""
+        known = rates.dropna(subset=["per_100k"])
+        last_common = known.groupby("country")["year"].max().min() if len(known) else None
+        at_common = known[known["year"].eq(last_common)]
+        if at_common.empty:
+            return t("Line chart comparing countries; no year has data from more than one country.")
+        top = at_common.loc[at_common["per_100k"].idxmax()]
+        return t("Line chart comparing countries; in {year} the highest rate was in {country} ({rate} per 100,000).",
+                 year=str(int(last_common)), country=top["country"], rate=self.num(top["per_100k"], 1))
 
     # ---- harm: the template draws it; these give it the sentences -------------------------------
     def no_harm_assessment(self) -> None:

@@ -135,3 +135,26 @@ def marks_used(series) -> list[str]:
     if (series["censor"].eq("above") & series["bound"].notna()).any():
         marks.append(t("An open upward triangle marks a lower bound: the value is more than that."))
     return marks
+
+
+def year_axis(ax, first_year: int, last_year: int) -> None:
+    """Years as ticks (every other one over a long period), with room for the markers at the ends."""
+    ax.set_xticks(range(first_year, last_year + 1, 2 if last_year - first_year > 8 else 1))
+    ax.set_xlim(first_year - 0.6, max(ax.get_xlim()[1], last_year + 0.6))
+    ax.set_xlabel("")
+
+
+def needs_panels(yearly: pd.DataFrame, by: str, factor: float = 8) -> bool:
+    """Whether the parts of a series differ so much in size (the largest peak at least ``factor`` times
+    the smallest) that lines on one axis would flatten the small ones: then one panel each."""
+    peaks = yearly.groupby(by, sort=False)["value"].max().fillna(0)
+    return len(peaks) > 1 and peaks.max() > factor * max(peaks.min(), 1e-9)
+
+
+def gap_runs(frame: pd.DataFrame, value: str, by: str) -> pd.DataFrame:
+    """The rows of ``frame`` that have a ``value``, with ``run`` numbering the unbroken stretches of
+    years within each ``by`` group. seaborn joins every point of a line, so a missing year must start
+    a new unit (``units="run"``) or it would be bridged as if the year had been measured."""
+    frame = frame.sort_values([by, "year"])
+    run = frame.groupby(by, sort=False)[value].transform(lambda v: v.isna().cumsum())
+    return frame.assign(run=run)[frame[value].notna()]

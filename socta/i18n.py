@@ -67,14 +67,33 @@ def tn(singular: str, plural: str, n: int, /, **values) -> str:
     return text.format(n=fmt_number(n), **values)
 
 
+def code_cell_messages(text: str) -> list[str]:
+    """The literal messages of ``t("…")`` calls in a MyST template's code cells (labels and titles
+    a template's own figure code draws)."""
+    import ast
+    import re
+
+    found = []
+    for cell in re.findall(r"```\{code-cell\}[^\n]*\n(.*?)\n```", text, re.S):
+        code = "\n".join(line for line in cell.splitlines() if not line.lstrip().startswith(("%", ":")))
+        for node in ast.walk(ast.parse(code)):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "t" and node.args
+                    and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+                found.append(node.args[0].value)
+    return found
+
+
 def template_messages(notebooks_dir: Path) -> dict[str, list[str]]:
-    """The ``{{t:…}}`` placeholders of the notebook templates: headings and paragraphs to translate."""
+    """The messages of the notebook templates: ``{{t:…}}`` placeholders (headings and paragraphs) and
+    the ``t("…")`` calls of their code cells."""
     import re
 
     found: dict[str, list[str]] = {}
     for path in sorted(Path(notebooks_dir).rglob("*.md")):
-        for match in re.finditer(r"\{\{\s*t:([^}]+)\}\}", path.read_text(encoding="utf-8")):
-            found.setdefault(match.group(1).strip(), []).append(str(path.relative_to(notebooks_dir)))
+        text = path.read_text(encoding="utf-8")
+        messages = [m.strip() for m in re.findall(r"\{\{\s*t:([^}]+)\}\}", text)] + code_cell_messages(text)
+        for message in messages:
+            found.setdefault(message, []).append(str(path.relative_to(notebooks_dir)))
     return found
 
 

@@ -167,6 +167,13 @@ class EditionData:
             return t(self.ref.areas.at[code, "name_en"])
         return t(code.replace("_", " ").capitalize())
 
+    def country_rates(self, indicator: str) -> pd.DataFrame:
+        """Per country and year, the indicator per 100,000 inhabitants: country (its name), year,
+        value, population, per_100k. A year without a complete value keeps per_100k NA."""
+        frames = [self.rate(self.series(indicator, scope=iso3), scope=iso3).assign(country=t(self.ref.country_name(iso3)))
+                  for iso3 in self.countries]
+        return pd.concat(frames, ignore_index=True)[["country", "year", "value", "population", "per_100k"]]
+
     def expert_answers(self, area: str | None = None) -> pd.DataFrame:
         """Each expert's harm answer (0-4) per dimension for an area in this scope: respondent,
         dimension (its name, in the configured order), answer. Empty without an assessment."""

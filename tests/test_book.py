@@ -237,7 +237,7 @@ def test_analytic_code_is_folded_and_setup_code_removed(book):
 
     text = read(book, "areas/drugs/index.html")
     folded = [html_lib.unescape(re.sub(r"<[^>]+>", "", block)) for block in FOLDED.findall(text)]
-    assert any("page.indicator_figure(indicator)" in code for code in folded), "no folded analytic code"
+    assert any("page.series(indicator, by=by)" in code for code in folded), "no folded analytic code"
     assert "Show code cell source" in text
     assert "tag_parameters" not in text and "tag_injected-parameters" not in text
     plain = html_lib.unescape(re.sub(r"<[^>]+>", "", text))
@@ -253,7 +253,7 @@ def test_the_pdf_shows_results_not_code(edition):
 
     pdf = edition / "public-en" / "pdf" / "assessment.pdf"
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    for code in ("page.indicator_figure(", "indicator_figure", "AreaPage", "page.banner()", "processed_dir",
+    for code in ("page.series(indicator", "figures.observed_line", "AreaPage", "page.banner()", "processed_dir",
                  "import seaborn"):
         assert code not in text, f"code in the PDF: {code}"
     assert "Key judgement" in text  # results stay

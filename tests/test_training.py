@@ -126,7 +126,7 @@ def test_code_cells_are_tagged_for_the_book():
     assert "remove-cell" in tags(code[0]) and "parameters" in tags(code[0])
     assert "remove-input" in tags(code[1]) and "AreaPage(" in code[1].source
     assert all("hide-input" in tags(c) for c in code[2:])
-    assert any("page.indicator_figure(" in c.source for c in code[2:])
+    assert any("page.series(indicator, by=by)" in c.source for c in code[2:])
 
     # papermill's injected cell, added after prepare, is removed too, and tagging twice changes nothing
     injected = nbformat.v4.new_code_cell("scope = 'SRB'", metadata={"tags": ["injected-parameters"]})
