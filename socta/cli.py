@@ -326,12 +326,13 @@ def cmd_notebook(project: Project, args, console) -> int:
         return EXIT_CONFIG
     out = args.out or Path("work") / f"{args.scope}-{args.page}.ipynb"
     out.parent.mkdir(parents=True, exist_ok=True)
-    text = nbformat.writes(working_copy(job))
+    text = nbformat.writes(working_copy(job, with_solutions=args.solutions))
     tmp = out.with_name(f".{out.name}.tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(out)  # a half-written notebook would not open
     console.print(f"[green]✓ {escape(job.title)}[/] ({args.audience} edition, {args.lang}): {escape(str(out))}")
-    console.print(f"  Open it with: jupyter lab {out}   (template: notebooks/{job.template})", markup=False)
+    template = os.path.normpath(Path("notebooks") / job.template)  # a lesson's is ../training/…
+    console.print(f"  Open it with: jupyter lab {out}   (template: {template})", markup=False)
     return EXIT_OK
 
 
@@ -397,6 +398,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--audience", choices=AUDIENCES, default="public", help=AUDIENCE_HELP)
     p.add_argument("--lang", default="en", help="language of the edition (default: en)")
     p.add_argument("--out", type=Path, default=None, help="the notebook to write (default: work/<scope>-<page>.ipynb)")
+    p.add_argument("--solutions", action="store_true", help="training lessons: keep the solutions (a trainer's "
+                   "copy); without it each solution is an empty answer cell")
     p = sub.add_parser("import", help="turn source tables into statistics.csv through a mapping file",
                        description="Read the source files a mapping file declares and write statistics.csv and, "
                        "beside it, provenance.csv (source file, row and value as published of every row). "

@@ -483,14 +483,19 @@ def find_job(jobs: list[Job], scope: str, page: str) -> Job:
                      "the countries and 'region' (regional chapters such as conclusions exist for the region only)")
 
 
-def working_copy(job: Job):
+def working_copy(job: Job, with_solutions: bool = False):
     """A notebook an analyst can open in JupyterLab, run cell by cell and change: the template with its
     placeholders filled and the page's parameters injected (as papermill does), showing figures and
-    tables inline instead of as the book's numbered figures."""
+    tables inline instead of as the book's numbered figures. A training lesson becomes a trainee's copy:
+    an empty answer cell in place of each solution, unless ``with_solutions`` (a trainer's copy)."""
     import nbformat
     from papermill.translators import PythonTranslator
 
+    from .training import TRAINING, trainee_copy
+
     nb = prepare(job)
+    if job.parameters.get("audience") == TRAINING:
+        nb = trainee_copy(nb, with_solutions)
     at = next((i + 1 for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])), 0)
     injected = nbformat.v4.new_code_cell(
         "# Parameters of this page, as `socta run` injects them (papermill's injected-parameters cell)\n"

@@ -10,6 +10,7 @@ functions, so a change of data or method keeps the answer right.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -80,3 +81,39 @@ def configure(config: dict) -> dict:
     cfg["socta_latex_code"] = True                # and keeps it in a PDF
     config.setdefault("latex", {}).setdefault("latex_documents", {})["targetname"] = "training.tex"
     return config
+
+
+_EXERCISE = re.compile(r"```\{exercise\}[ \t]*([^\n]*)\n(?::[\w-]+:[^\n]*\n)*\n?(.*?)\n```", re.S)
+_SOLUTION_FENCE = re.compile(r"(```\{solution-(?:start|end)\}[^\n]*\n(?::[\w-]+:[^\n]*\n)*```)")
+ANSWER_TAG = "answer"
+
+
+def trainee_copy(nb, with_solutions: bool = False):
+    """A lesson notebook for a trainee in JupyterLab: each exercise as a quoted box, and in place of
+    its solution an empty answer cell (the solution stays folded in the book). ``with_solutions``
+    (a trainer's copy) keeps the solutions, each under a "Solution" heading."""
+    import nbformat
+
+    cells, in_solution = [], False
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            if not in_solution or with_solutions:
+                cells.append(cell)
+            continue
+        text = _EXERCISE.sub(lambda m: "> **" + "Exercise: " + m.group(1).strip() + "**\n>\n"
+                             + "\n".join("> " + line for line in m.group(2).strip().splitlines()), cell.source)
+        for piece in _SOLUTION_FENCE.split(text):
+            if piece.startswith("```{solution-start}"):
+                in_solution = True
+                if with_solutions:
+                    cells.append(nbformat.v4.new_markdown_cell("**Solution**"))
+                else:
+                    cells.append(nbformat.v4.new_code_cell(
+                        "# Your answer. The solution is folded under this exercise in the training book.\n",
+                        metadata={"tags": [ANSWER_TAG]}))
+            elif piece.startswith("```{solution-end}"):
+                in_solution = False
+            elif piece.strip() and (not in_solution or with_solutions):
+                cells.append(nbformat.v4.new_markdown_cell(piece.strip()))
+    nb.cells = cells
+    return nb

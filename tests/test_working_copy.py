@@ -49,3 +49,44 @@ def test_the_working_copy_runs_in_jupyter_and_shows_its_figures_tables_and_text(
     assert "```{" not in markdown               # no MyST fence shows raw in JupyterLab
     assert "> **Key judgement" in markdown and "**Drug trafficking: indicators for Serbia" in markdown
     assert "{{t:" not in "\n".join(c.source for c in nb.cells)   # headings are text, not placeholders
+
+
+def test_a_trainee_copy_has_an_answer_cell_for_each_exercise_and_no_solution(tmp_path):
+    """`socta notebook region lesson-N --audience training`: each exercise a quoted box followed by an
+    empty answer cell; the solutions (text and code) are left to the book. --solutions keeps them."""
+    import re
+
+    from socta.runner import working_copy
+    from socta.training import ANSWER_TAG, LESSONS, SOLUTION_TAG, lesson_template
+
+    project = Project(build_dir=tmp_path)
+    jobs = grid(project, "training", "en", tmp_path / "processed")
+    for template, output, _, _ in LESSONS:
+        exercises = len(re.findall(r"```\{exercise\}", lesson_template(template).read_text(encoding="utf-8")))
+        assert exercises, f"{template} has no exercise"
+        trainee = working_copy(find_job(jobs, "region", output))
+        tags = [c.metadata.get("tags", []) for c in trainee.cells]
+        text = "\n".join(c.source for c in trainee.cells)
+        assert sum(ANSWER_TAG in t for t in tags) == exercises, template
+        assert not any(SOLUTION_TAG in t for t in tags) and "solution-start" not in text, template
+        assert text.count("> **Exercise: ") == exercises and "```{exercise}" not in text, template
+        trainer = working_copy(find_job(jobs, "region", output), with_solutions=True)
+        assert sum(SOLUTION_TAG in c.metadata.get("tags", []) for c in trainer.cells) >= exercises, template
+        assert sum(c.source == "**Solution**" for c in trainer.cells) == exercises, template
+
+
+@pytest.mark.slow
+def test_every_lesson_runs_for_a_trainee_without_its_solutions(tmp_path, monkeypatch):
+    """The trainee's path: write the lesson's copy, run it top to bottom with the answers still empty;
+    the worked examples must not lean on a solution's variables."""
+    from nbclient import NotebookClient
+
+    from socta.training import LESSONS
+
+    monkeypatch.chdir(tmp_path)
+    for _, output, _, _ in LESSONS:
+        assert main(["notebook", "region", output, "--audience", "training", "--build-dir", str(tmp_path / "build")]) == 0
+        nb = nbformat.read(tmp_path / "work" / f"region-{output}.ipynb", as_version=4)
+        NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+        errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.get("output_type") == "error"]
+        assert not errors, f"{output}: {errors[0]['ename']}: {errors[0]['evalue']}"
