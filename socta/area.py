@@ -1,6 +1,8 @@
 """The building blocks of a crime-area page (notebooks/area.md), for any area the configuration defines."""
 from __future__ import annotations
 
+from functools import cached_property
+
 import numpy as np
 import pandas as pd
 
@@ -105,54 +107,69 @@ class AreaPage(Page):
             text += " " + t("The mean of the last years is {change} than the years before.", change=change_words(change))
         return text
 
-    def indicator_table(self, years: int = 5) -> None:
-        """The last ``years`` years of every indicator of the area, flagged as official statistics flag
-        them, with the rate per 100,000 in the last year with a value and the change between periods."""
-        from .observations import footnote_legend, observation_text
+    # ---- the indicator table: the template builds it; these give it each cell and the notes -------
+    def observation(self, row: pd.Series) -> str:
+        """One yearly value as official statistics print it ("1,234 p", "<5", ": c"); the flags used are
+        remembered for the table's legend (:meth:`flags_legend`)."""
+        from .observations import observation_text
 
+        text, marks = observation_text(row, self.ref.observation_status)
+        self.flags_used |= marks
+        return text
+
+    @cached_property
+    def flags_used(self) -> set[str]:
+        return set()
+
+    def latest_rate_text(self, indicator: str) -> str:
+        """The rate per 100,000 inhabitants in the last year with a whole-year value: "12.3 (2024)"."""
+        yearly = self.series(indicator)
+        known = yearly[yearly["value"].notna() & yearly["months"].isna()]
+        rate = self.rate(known.tail(1), scope=self.scope)["per_100k"] if len(known) else pd.Series(dtype=float)
+        if rate.empty or rate.isna().all():
+            self.flags_used.add(NOT_AVAILABLE)
+            return NOT_AVAILABLE
+        return f"{rate_text(rate.iloc[0])} ({int(known['year'].iloc[-1])})"
+
+    @property
+    def change_column(self) -> str:
         window = int(self.project.settings["assessment"]["trend_window"])
-        shown = list(range(max(self.first_year, self.last_year - years + 1), self.last_year + 1))
-        rows, used = [], set()
-        for indicator in self.area_indicators():
-            spec = self.ref.indicators.loc[indicator]
-            yearly = self.series(indicator).set_index("year")
-            row = {t("Indicator"): t(spec["name_en"]), t("Unit"): t(spec["unit"])}
-            for year in shown:
-                text, marks = observation_text(yearly.loc[year], self.ref.observation_status)
-                row[str(year)] = text
-                used |= marks
-            known = yearly[yearly["value"].notna() & yearly["months"].isna()]
-            if len(known):
-                year = int(known.index.max())
-                rate = self.rate(known.loc[[year]].reset_index(), scope=self.scope)["per_100k"].iloc[0]
-                row[t("Per 100,000 inhabitants")] = (f"{rate_text(rate)} ({year})" if pd.notna(rate)
-                                                     else NOT_AVAILABLE)
-            else:
-                row[t("Per 100,000 inhabitants")] = NOT_AVAILABLE
-                used.add(NOT_AVAILABLE)
-            row[t("Change, last {w} years vs {w} before", w=window)] = change_words(self.change(indicator), self.change_gap(self.series(indicator)))
-            if self.audience == "restricted":  # grades and handling codes next to the data they qualify
-                rows_used = self.statistics[self.statistics["indicator"].eq(indicator)
-                                            & self.statistics["year"].eq(self.last_year)]
-                if not self.is_region:
-                    rows_used = rows_used[rows_used["country"].eq(self.scope)]
-                row[t("Grade")] = "/".join(sorted(rows_used["grade"].dropna().unique())) or "–"
-                row[t("Handling")] = rows_used["handling_code"].max() if len(rows_used) else "–"
-            rows.append(row)
-        if not rows:
-            self.no_data(t("No indicator of {area} is configured (indicators.csv).", area=self.area_name().lower()))
-            return
-        frame = pd.DataFrame(rows)
-        align = {str(y): "r" for y in shown} | {t("Per 100,000 inhabitants"): "r"}
-        legend = footnote_legend(used, self.ref.observation_status)
+        return t("Change, last {w} years vs {w} before", w=window)
+
+    def change_text(self, indicator: str) -> str:
+        """The change of the mean of the last years against the years before, or why it cannot be given."""
+        return change_words(self.change(indicator), self.change_gap(self.series(indicator)))
+
+    def grading_cells(self, indicator: str) -> dict[str, str]:
+        """The restricted edition's grade and handling code of the indicator's last-year statistics
+        (next to the data they qualify); nothing in the public edition."""
+        if self.audience != "restricted":
+            return {}
+        rows = self.statistics[self.statistics["indicator"].eq(indicator) & self.statistics["year"].eq(self.last_year)]
+        if not self.is_region:
+            rows = rows[rows["country"].eq(self.scope)]
+        return {t("Grade"): "/".join(sorted(rows["grade"].dropna().unique())) or "–",
+                t("Handling"): rows["handling_code"].max() if len(rows) else "–"}
+
+    def indicator_table_caption(self, years: list[str]) -> str:
+        return t("{area}: indicators for {scope}, {first}–{last}.", area=self.area_name(), scope=self.scope_name,
+                 first=years[0], last=years[-1])
+
+    def indicator_table_notes(self) -> str:
+        """Under the table: the legend of the flags it used, how regional totals are made, and the
+        population the rates divide by."""
+        from .observations import footnote_legend
+
         note = t("Regional totals only where every country reported.") if self.is_region else ""
         sources = sorted(set(self.table("population")["source"].dropna()))
         if sources:  # rates are only as good as the population they divide by
             note += (" " if note else "") + t("Rates use the population of population.csv: {source}.",
                                                source="; ".join(sources))
-        self.show_table(frame, "indicators", t("{area}: indicators for {scope}, {first}–{last}.", area=self.area_name(),
-                                               scope=self.scope_name, first=str(shown[0]), last=str(shown[-1])),
-                        align, notes="  \n".join(p for p in (legend, note) if p))
+        legend = footnote_legend(self.flags_used, self.ref.observation_status)
+        return "  \n".join(p for p in (legend, note) if p)
+
+    def no_indicators_text(self) -> str:
+        return t("No indicator of {area} is configured (indicators.csv).", area=self.area_name().lower())
 
     # ---- countries compared (region page) ----------------------------------------------------------
     def no_comparison_text(self, indicator: str) -> str:
@@ -233,38 +250,22 @@ class AreaPage(Page):
                             "which one could be worked out.)", k=str(self.threshold))
         self.say(text)
 
-    def trend_table(self) -> None:
-        """Every indicator's fitted change per year, its interval and the chance the forecast year is higher;
-        an indicator without a fit says why."""
+    # ---- the trend table: the template builds it; these give it the words ------------------------
+    def forecast_text(self, fit: pd.Series) -> str:
+        return t("P({next} > {ref}) = {p}", next=str(int(fit["forecast_year"])), ref=str(int(fit["reference_year"])),
+                 p=fmt_percent(fit["p_exceeds_last"]))
+
+    def yardstick_text(self, fit: pd.Series) -> str:
+        """The yardstick term a fitted trend supports, or "none: <why>" (an unreliable fit, or low analytic
+        confidence on this page, which silences every likelihood term on it)."""
         from .judgements import likelihood_term
 
-        rows = []
-        pct = signed_percent
-        low_confidence = self.analytic_confidence()[0] == "low"  # then no likelihood term anywhere on the page
-        for indicator in self.area_indicators():
-            tr = self.trend_row(indicator)
-            name = t(self.ref.indicators.at[indicator, "name_en"])
-            if tr is None or tr.get("reason"):
-                rows.append({t("Indicator"): name, t("Years fitted"): "–", t("Change a year"): "–",
-                             t("90% interval"): "–", t("Forecast"): "–",
-                             t("Yardstick"): self.trend_reason(tr)})
-                continue
-            unsupported = not bool(tr.get("supports_judgement", True))
-            rows.append({
-                t("Indicator"): name,
-                t("Years fitted"): f"{int(tr['first_year'])}–{int(tr['last_fit_year'])}",
-                t("Change a year"): pct(tr["change_per_year"]),
-                t("90% interval"): f"{pct(tr['change_low'])} … {pct(tr['change_high'])}",
-                t("Forecast"): t("P({next} > {ref}) = {p}", next=str(int(tr["forecast_year"])),
-                                 ref=str(int(tr["reference_year"])), p=fmt_percent(tr["p_exceeds_last"])),
-                t("Yardstick"): t("none: {why}", why=self.unsupported_reason(tr)) if unsupported else
-                t("none: analytic confidence is low") if low_confidence else
-                t(likelihood_term(tr["p_exceeds_last"], self.ref.yardstick).term),
-            })
-        if not rows:
-            return
-        frame = pd.DataFrame(rows)
-        self.show_table(frame, "trends", t("Trend models for {scope}: fitted change a year and the probability that the "
-                                           "year after the last observation exceeds the last final value.",
-                                           scope=self.scope_name),
-                        align={c: "r" for c in frame.columns[1:5]})
+        if not bool(fit.get("supports_judgement", True)):
+            return t("none: {why}", why=self.unsupported_reason(fit))
+        if self.analytic_confidence()[0] == "low":
+            return t("none: analytic confidence is low")
+        return t(likelihood_term(fit["p_exceeds_last"], self.ref.yardstick).term)
+
+    def trend_table_caption(self) -> str:
+        return t("Trend models for {scope}: fitted change a year and the probability that the year after the last "
+                 "observation exceeds the last final value.", scope=self.scope_name)
