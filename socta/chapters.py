@@ -1,5 +1,10 @@
 """Building blocks of the pages that are not a single crime area: conclusions, OCGs, methodology,
-open-source context and provenance."""
+open-source context and provenance.
+
+The figures of the OCG, conclusions and factors chapters are drawn in their templates
+(``notebooks/ocg.md``, ``conclusions.md``, ``factors.md``); the page classes here give them tidy,
+edition-safe frames to draw (a count confidential in the public edition is NaN, never 0), their
+computed captions and alt text, and the sentence a page shows when there is nothing to draw."""
 from __future__ import annotations
 
 import functools
@@ -137,67 +142,72 @@ class ConclusionsPage(Page):
                  t("{country} ranks no crime area", country=t(self.ref.country_name(c))) for c, f in firsts.items()]
         return t("The countries do not share a first priority: {items}.", items="; ".join(items))
 
-    def matrix(self, scope: str = REGION) -> None:
-        """Threat × harm matrix: one point per crime area; the dashed line marks equal priority under the
-        configured priority weights."""
-        if self.ranking(scope).empty:
-            return  # nothing is ranked: the priorities text says why, once
-        ranked = self.ranking(scope)
-        withheld = list(ranked.loc[ranked.get("score_precision", pd.Series("exact", index=ranked.index)).eq("withheld"), "area"])
-        r = ranked.dropna(subset=["threat", "harm"])
-        name = t("Region") if scope == REGION else t(self.ref.country_name(scope))
-        if r.empty:
-            self.say(f"*{t('No threat × harm matrix for {scope}: no crime area has both a threat and a harm score.', scope=name)}*")
-            return
-        fig, ax = figures.new_figure("square")
+    # ---- threat × harm matrix: the template draws it; these give it the points and the sentences ----
+    @property
+    def priority_weights(self) -> tuple[float, float]:
+        """The weights of threat and harm in the priority score (settings.yaml ``priority.weights``)."""
         w = self.project.settings["priority"]["weights"]
-        wt, wh = float(w["threat"]), float(w["harm"])
-        line = {"color": "#BBBBBB", "lw": 0.8, "ls": "--"}
-        # points of equal priority (wt × threat + wh × harm constant), through the middle of the chart
+        return float(w["threat"]), float(w["harm"])
+
+    def scope_label(self, scope: str) -> str:
+        """"Region", or the country's name: how a figure title names a scope."""
+        return t("Region") if scope == REGION else t(self.ref.country_name(scope))
+
+    def matrix_points(self, scope: str = REGION) -> pd.DataFrame:
+        """The crime areas the threat × harm matrix of a scope draws, in rank order: area, name, threat,
+        harm, rank, score_precision. Only ranked areas with both scores; an area whose threat the public
+        edition withholds is left out, so no withheld score is ever drawn. ``score_precision`` "rounded":
+        the public threat is rounded to the score step (it rests on a confidential count of groups)."""
+        ranked = self.ranking(scope)
+        precision = ranked.get("score_precision", pd.Series("exact", index=ranked.index))
+        drawn = ranked[precision.ne("withheld")].dropna(subset=["threat", "harm"])
+        return pd.DataFrame({"area": drawn["area"], "name": [self.area_name(a) for a in drawn["area"]],
+                             "threat": drawn["threat"].astype(float), "harm": drawn["harm"].astype(float),
+                             "rank": drawn["rank"], "score_precision": precision[drawn.index]}).reset_index(drop=True)
+
+    def no_matrix(self, scope: str = REGION) -> None:
+        """What the page says instead of a matrix with no point: nothing when no area of the scope is ranked
+        (the priorities text says why, once), else that no area has both scores."""
+        if not self.ranking(scope).empty:
+            self.no_data(t("No threat × harm matrix for {scope}: no crime area has both a threat and a harm score.",
+                           scope=self.scope_label(scope)))
+
+    def matrix_reading(self) -> str:
+        """How to read the matrix under the priority weights in force (the dashed line of equal priority)."""
+        wt, wh = self.priority_weights
         if wt > 0 and wh > 0:
-            ax.axline((50, 50), slope=-wt / wh, **line)
-            reading = t("Points further up and to the right have higher priority; points on a line parallel to the "
-                        "dashed one have equal priority.")
-        elif wt > 0:
-            ax.axvline(50, **line)
-            reading = t("Priority follows the threat score alone (harm weight 0): points further to the right have "
-                        "higher priority.")
-        else:
-            ax.axhline(50, **line)
-            reading = t("Priority follows the harm score alone (threat weight 0): points further up have higher "
-                        "priority.")
-        rounded = r.get("score_precision", pd.Series("exact", index=r.index)).eq("rounded").to_numpy()
-        ax.scatter(r["threat"][~rounded], r["harm"][~rounded], s=60, color=figures.PALETTE[0], zorder=3)
-        # a rounded threat is drawn open: its place is known only to the rounding step
-        ax.scatter(r["threat"][rounded], r["harm"][rounded], s=60, facecolors="white", edgecolors=figures.PALETTE[0],
-                   linewidths=1.4, zorder=3)
-        # labels to the right of their point, nudged apart vertically where points are close
-        label_y = figures.spread_labels(list(r["harm"]), min_gap=4.5)
-        for (_, row), y in zip(r.iterrows(), label_y):
-            ax.annotate(self.area_name(row["area"]), (row["threat"], row["harm"]), xytext=(row["threat"] + 2.5, y),
-                        textcoords="data", fontsize=8.5, va="center",
-                        arrowprops={"arrowstyle": "-", "color": "#999999", "lw": 0.6} if abs(y - row["harm"]) > 1 else None)
-        ax.set_xlim(0, 100)
-        ax.set_ylim(0, 100)
-        ax.set_xlabel(t("Threat score (0–100)"))
-        ax.set_ylabel(t("Harm score (0–100)"))
-        ax.set_title(t("Threat and harm — {scope}", scope=name))
-        top = r.iloc[0]
-        self.figure(fig, f"matrix-{scope.lower()}",
-                    t("Prioritisation matrix, {scope}: each crime area by threat and harm.", scope=name) + " " + reading
-                    + (t(" Open circles: threat rounded to the nearest {step} in the public edition (it rests on a count "
-                         "of groups too small to publish).", step=str(self.project.settings["public"].get("score_step", 5)))
-                       if rounded.any() else "")
-                    + (t(" Not drawn (score withheld): {areas}.", areas=", ".join(self.area_name(a) for a in withheld))
-                       if withheld else ""),
-                    (t("Scatter plot of the crime areas by threat (horizontal) and harm (vertical); {area} has the "
-                       "highest priority with threat {threat} and harm {harm}.", area=self.area_name(top["area"]).lower(),
-                       threat=self.score(top, "threat"), harm=self.score(top, "harm"))
-                     if top["rank"] == ranked["rank"].min() else
-                     t("Scatter plot of the crime areas by threat (horizontal) and harm (vertical); of the areas drawn, "
-                       "{area} has the highest priority with threat {threat} and harm {harm}.",
-                       area=self.area_name(top["area"]).lower(), threat=self.score(top, "threat"),
-                       harm=self.score(top, "harm"))))
+            return t("Points further up and to the right have higher priority; points on a line parallel to the "
+                     "dashed one have equal priority.")
+        if wt > 0:
+            return t("Priority follows the threat score alone (harm weight 0): points further to the right have "
+                     "higher priority.")
+        return t("Priority follows the harm score alone (threat weight 0): points further up have higher priority.")
+
+    def matrix_caption(self, scope: str, points: pd.DataFrame) -> str:
+        """The matrix's caption: how to read it, what the open circles are, which areas are not drawn."""
+        ranked = self.ranking(scope)
+        left_out = ranked[~ranked["area"].isin(points["area"])]
+        is_withheld = left_out.get("score_precision", pd.Series("exact", index=left_out.index)).eq("withheld")
+        withheld = [self.area_name(a) for a in left_out.loc[is_withheld, "area"]]
+        unscored = [self.area_name(a) for a in left_out.loc[~is_withheld, "area"]]
+        rounded = points["score_precision"].eq("rounded").any()
+        return (t("Prioritisation matrix, {scope}: each crime area by threat and harm.", scope=self.scope_label(scope))
+                + " " + self.matrix_reading()
+                + (t(" Open circles: threat rounded to the nearest {step} in the public edition (it rests on a count "
+                     "of groups too small to publish).", step=str(self.project.settings["public"].get("score_step", 5)))
+                   if rounded else "")
+                + (t(" Not drawn (score withheld): {areas}.", areas=", ".join(withheld)) if withheld else "")
+                + (t(" Not drawn (threat or harm not scored): {areas}.", areas=", ".join(unscored)) if unscored else ""))
+
+    def matrix_alt(self, scope: str, points: pd.DataFrame) -> str:
+        """The highest-priority area drawn, with its scores as the edition prints them."""
+        top = points.iloc[0]
+        values = dict(area=top["name"].lower(), threat=self.score(top, "threat"), harm=self.score(top, "harm"))
+        if top["rank"] == self.ranking(scope)["rank"].min():
+            return t("Scatter plot of the crime areas by threat (horizontal) and harm (vertical); {area} has the "
+                     "highest priority with threat {threat} and harm {harm}.", **values)
+        return t("Scatter plot of the crime areas by threat (horizontal) and harm (vertical); of the areas drawn, "
+                 "{area} has the highest priority with threat {threat} and harm {harm}.", **values)
 
     def ranking_table(self, scope: str) -> None:
         r = self.ranking(scope)
@@ -251,28 +261,32 @@ class ConclusionsPage(Page):
         table = self.table("rank_robustness")
         return table[table["scope"].eq(scope)].set_index("area")
 
-    def sensitivity_figure(self, scope: str = REGION) -> None:
+    # the template draws the robustness figure from these
+    @property
+    def sensitivity_top(self) -> int:
+        """The N of "in the top N" in the sensitivity analysis (settings.yaml ``sensitivity.top``)."""
+        return int(self.project.settings["sensitivity"]["top"])
+
+    def rank_robustness(self, scope: str = REGION) -> pd.DataFrame:
+        """The ranked crime areas of a scope in rank order, with how far their place depends on the
+        weights: area, name, p_top (share of the weightings drawn under which the area ranks in the top
+        N), p_first (share under which it ranks first)."""
+        areas = list(self.ranking(scope)["area"])
+        rob = self.robustness(scope).loc[areas]
+        return pd.DataFrame({"area": areas, "name": [self.area_name(a) for a in areas],
+                             "p_top": rob["p_top"].to_numpy(float), "p_first": rob["p_first"].to_numpy(float)})
+
+    def sensitivity_caption(self) -> str:
         cfg = self.project.settings["sensitivity"]
-        rob = self.robustness(scope).loc[self.ranking(scope)["area"]]
-        if len(rob) < 2:
-            return  # one area or none: nothing to compare
-        fig, ax = figures.new_figure("wide")
-        names = [self.area_name(a) for a in rob.index]
-        ax.barh(names, 100 * rob["p_top"], color=figures.PALETTE[0], height=0.6, label=t("In the top {n}", n=str(cfg["top"])))
-        ax.barh(names, 100 * rob["p_first"], color=figures.PALETTE[1], height=0.3, label=t("First"))
-        ax.invert_yaxis()
-        ax.set_xlim(0, 100)
-        ax.set_xlabel(t("Share of weightings (%)"))
-        ax.legend(loc="lower right")
-        ax.set_title(t("How robust is the ranking to the weights? — {scope}", scope=t("Region") if scope == REGION
-                       else t(self.ref.country_name(scope))))
-        lead = rob.index[0]
-        self.figure(fig, f"sensitivity-{scope.lower()}",
-                    t("Share of {draws} random weightings (Dirichlet around the configured weights, concentration "
-                      "{c}, seed {seed}) under which each crime area ranks in the top {top} and first.",
-                      draws=int(cfg["draws"]), c=str(cfg["concentration"]), seed=str(cfg["seed"]), top=str(cfg["top"])),
-                    t("Horizontal bars per crime area; {area} ranks in the top {top} under {share} of weightings.",
-                      area=self.area_name(lead).lower(), top=str(cfg["top"]), share=fmt_percent(rob.loc[lead, "p_top"])))
+        return t("Share of {draws} random weightings (Dirichlet around the configured weights, concentration {c}, seed "
+                 "{seed}) under which each crime area ranks in the top {top} and first.", draws=int(cfg["draws"]),
+                 c=str(cfg["concentration"]), seed=str(cfg["seed"]), top=str(self.sensitivity_top))
+
+    def sensitivity_alt(self, robust: pd.DataFrame) -> str:
+        """The first-ranked area and the share of weightings that keep it in the top N."""
+        lead = robust.iloc[0]
+        return t("Horizontal bars per crime area; {area} ranks in the top {top} under {share} of weightings.",
+                 area=lead["name"].lower(), top=str(self.sensitivity_top), share=fmt_percent(lead["p_top"]))
 
     def sensitivity_intro(self) -> None:
         """Why the robustness section exists, with the number of weightings drawn (settings.yaml)."""
@@ -281,14 +295,13 @@ class ConclusionsPage(Page):
                    draws=fmt_number(int(self.project.settings["sensitivity"]["draws"]))))
 
     def sensitivity_text(self, scope: str = REGION) -> None:
-        cfg = self.project.settings["sensitivity"]
         if self.ranking(scope).empty:
             return
-        rob = self.robustness(scope).loc[self.ranking(scope)["area"]]
+        rob = self.rank_robustness(scope).set_index("area")
         if len(rob) < 2:
             self.say(t("With fewer than two ranked crime areas the weights cannot change the order."))
             return
-        top = int(cfg["top"])
+        top = self.sensitivity_top
         parts = [t("{area} ranks in the top {top} under {share} of weightings", area=self.area_name(a),
                    top=str(top), share=fmt_percent(rob.at[a, "p_top"])) for a in rob.index[:top]]
         contenders = [self.area_name(a).lower() for a in rob.index[top:] if rob.at[a, "p_top"] >= CONTENDER_SHARE]
@@ -363,10 +376,9 @@ class OcgPage(Page):
 
     @needs_input("ocg_register.csv")
     def overview(self) -> None:
-        # the threat bands in force (settings.yaml ocg_scoring.bands), highest first
         bands = [t("{count} assessed as {band} threat", count=self.summary_count("band", b), band=t(b)) if i == 0 else
                  t("{count} as {band}", count=self.summary_count("band", b), band=t(b))
-                 for i, b in enumerate(self.project.settings["ocg_scoring"]["bands"])]
+                 for i, b in enumerate(self.bands)]
         text = t(
             "{n} organised crime groups were reported {where}: {bands}. {intl} are active in more than one country.",
             n=self.summary_count("groups", "all"), where=t("in the region") if self.is_region else t("by {c}", c=self.scope_name),
@@ -376,42 +388,64 @@ class OcgPage(Page):
                             "which one could be worked out from the totals and the other tables.", k=str(self.threshold))
         self.say(text)
 
-    @needs_input("ocg_register.csv")
-    def areas_figure(self) -> None:
+    # ---- groups by crime area and threat band: the template draws them; these give the data and sentences ----
+    @property
+    def bands(self) -> list[str]:
+        """The threat bands in force (settings.yaml ``ocg_scoring.bands``), highest first."""
+        return list(self.project.settings["ocg_scoring"]["bands"])
+
+    def groups_by_area_and_band(self) -> pd.DataFrame:
+        """The groups active in each crime area of this scope, per threat band, as this edition publishes
+        them: one row per area and band, with area (its name; configuration order), band (highest first;
+        both ordered categoricals), groups and suppressed. A count confidential in the public edition is
+        NaN (and ``suppressed``), never 0, so nothing draws it. Empty without an OCG register."""
+        columns = ["area", "band", "groups", "suppressed"]
+        if not self.has_input("ocg_register.csv"):
+            return pd.DataFrame(columns=columns)
+        areas = list(self.ref.top_areas.index)
         agg = self.table("ocg_aggregates")
-        agg = agg[agg["scope"].eq(self.scope)].set_index("area").loc[list(self.ref.top_areas.index)]
-        bands = list(self.project.settings["ocg_scoring"]["bands"])
-        counts = agg[[f"band_{b}" for b in bands]]
-        if counts.isna().all().all() or counts.fillna(0).to_numpy().sum() == 0:
-            hidden = counts.isna().all().all()
+        agg = agg[agg["scope"].eq(self.scope)].set_index("area").loc[areas]
+        long = pd.concat([pd.DataFrame({
+            "area": [self.area_name(a) for a in areas], "band": band,
+            "groups": agg[f"band_{band}"].to_numpy(float, na_value=np.nan),
+            "suppressed": agg[f"band_{band}_suppressed"].to_numpy(bool)}) for band in self.bands], ignore_index=True)
+        long["groups"] = long["groups"].mask(long["suppressed"])  # a hidden count has no number, whatever the table
+        long["area"] = pd.Categorical(long["area"], categories=[self.area_name(a) for a in areas], ordered=True)
+        long["band"] = pd.Categorical(long["band"], categories=self.bands, ordered=True)
+        return long.sort_values(["area", "band"]).reset_index(drop=True)[columns]
+
+    def no_groups_by_area(self, groups: pd.DataFrame) -> None:
+        """What the page says instead of a figure with no bar: the input is missing, the counts are
+        confidential, or no group was reported."""
+        if not self.has_input("ocg_register.csv"):
+            self.say_missing("ocg_register.csv")
+        elif groups["suppressed"].all():
             self.no_data(t("Every count of the groups by crime area and threat band in {scope} is confidential in this "
                            "public edition (each is small, or would give a small one away), so no figure is drawn; the "
-                           "restricted edition shows them.", scope=self.scope_name) if hidden else
-                         t("No organised crime group active in a crime area was reported in {scope}.", scope=self.scope_name))
-            return
-        fig, ax = figures.new_figure("wide")
-        names = [self.area_name(a) for a in agg.index]
-        left = np.zeros(len(agg))
-        for band in bands:
-            values = agg[f"band_{band}"].astype(float).fillna(0).to_numpy()
-            ax.barh(names, values, left=left, color=figures.BAND_COLOURS.get(band), label=t(band), height=0.6)
-            left += values
-        hidden = agg[[f"band_{b}_suppressed" for b in bands]].any(axis=1).to_numpy()
-        # a dagger on the label marks an area with suppressed counts (explained in the caption)
-        ax.set_yticks(range(len(names)), [f"{n} †" if flag else n for n, flag in zip(names, hidden)])
-        ax.set_xlim(0, max(left.max(), 1) * 1.05)
-        ax.invert_yaxis()
-        ax.set_xlabel(t("Number of groups"))
-        ax.legend(title=t("Threat band"), loc="lower right")
-        ax.set_title(t("Groups by crime area and threat band — {scope}", scope=self.scope_title))
-        busiest = join_words([n.lower() for n, v in zip(names, left) if v == left.max()])
-        note = t(" † Some counts are confidential in the public edition, so not drawn.") if hidden.any() else ""
-        self.figure(fig, "areas", t("Organised crime groups active in each crime area, {scope}, by threat band. A group "
-                                   "active in several areas is counted in each.{note}", scope=self.scope_name, note=note),
-                    t("Stacked horizontal bars of the number of groups per crime area; of the counts shown, most "
-                      "groups are active in {area}.", area=busiest) if hidden.any() else
-                    t("Stacked horizontal bars of the number of groups per crime area; most groups are active in {area}.",
-                      area=busiest))
+                           "restricted edition shows them.", scope=self.scope_name))
+        elif groups["suppressed"].any():  # the rest are zeros: hidden counts are at least 1
+            self.no_data(t("Every count of the groups by crime area and threat band in {scope} that is not zero is "
+                           "confidential in this public edition (each is small, or would give a small one away), so no "
+                           "figure is drawn; the restricted edition shows them.", scope=self.scope_name))
+        else:
+            self.no_data(t("No organised crime group active in a crime area was reported in {scope}.",
+                           scope=self.scope_name))
+
+    def areas_caption(self, groups: pd.DataFrame) -> str:
+        note = t(" † Some counts are confidential in the public edition, so not drawn.") \
+            if groups["suppressed"].any() else ""
+        return t("Organised crime groups active in each crime area, {scope}, by threat band. A group active in several "
+                 "areas is counted in each.{note}", scope=self.scope_name, note=note)
+
+    def areas_alt(self, groups: pd.DataFrame) -> str:
+        """The crime area with the most groups, among the counts shown (ties named together)."""
+        shown = groups.groupby("area", observed=True)["groups"].sum()  # NaN (confidential) counts are skipped
+        busiest = join_words([str(a).lower() for a in shown.index[shown.eq(shown.max())]])
+        if groups["suppressed"].any():
+            return t("Stacked horizontal bars of the number of groups per crime area; of the counts shown, most "
+                     "groups are active in {area}.", area=busiest)
+        return t("Stacked horizontal bars of the number of groups per crime area; most groups are active in {area}.",
+                 area=busiest)
 
     @needs_input("ocg_register.csv")
     def structure_table(self) -> None:
@@ -430,11 +464,10 @@ class OcgPage(Page):
         """The same groups under the Europol-style profile and under Sleipnir: bands and rank agreement."""
         prof = self.table("ocg_profiles")
         prof = prof[prof["scope"].eq(self.scope)]
-        bands = list(self.project.settings["ocg_scoring"]["bands"])
         names = {"europol": t("Europol-style indicators"), "sleipnir": t("Sleipnir (RCMP)")}
         frame = pd.DataFrame({t("Profile"): prof["profile"].map(names), t("Mean score"): prof["mean_score"].map(self.num),
                               **{t(b.capitalize()): [self.count(v, h) for v, h in zip(prof[f"band_{b}"], prof[f"band_{b}_suppressed"])]
-                                 for b in bands}})
+                                 for b in self.bands}})
         self.show_table(frame, "profiles", t("Groups per threat band under the two scoring profiles, {scope}.",
                                              scope=self.scope_name), align={c: "r" for c in frame.columns[1:]})
         self.say(self.profiles_text(prof))
@@ -485,57 +518,42 @@ class OcgPage(Page):
         s = self.ref.sleipnir
         return [a for a, ind in zip(s.index, s["indicator_id"]) if not ind or ind not in self.ref.ocg_indicators.index]
 
-    @needs_input("ocg_register.csv")
-    def network_figure(self) -> None:
-        """Countries and crime areas linked by the number of groups active in both (counts, never identities)."""
-        import networkx as nx
+    # ---- the regional network: the template draws it; these give the nodes, links and sentences ----
+    def network_nodes(self) -> pd.DataFrame:
+        """The nodes of the regional network, the countries then the crime areas, each in configuration
+        order: node (ISO3 or area id), name, kind ("country" or "area")."""
+        countries, areas = self.countries, list(self.ref.top_areas.index)
+        return pd.DataFrame({"node": [*countries, *areas],
+                             "name": [t(self.ref.country_name(c)) for c in countries] + [self.area_name(a) for a in areas],
+                             "kind": ["country"] * len(countries) + ["area"] * len(areas)})
 
+    def network_links(self) -> pd.DataFrame:
+        """The links of the regional network, pairs with groups active in both (counts, never identities):
+        kind ("country-area" or "country-country"), a, b, groups, suppressed, label (the count as printed).
+        A count confidential in the public edition is NaN with the label "c": such a link is known only to
+        exist (zeros are never hidden). Empty without an OCG register."""
+        if not self.has_input("ocg_register.csv"):
+            return pd.DataFrame(columns=["kind", "a", "b", "groups", "suppressed", "label"])
         links = self.table("ocg_links")
-        g = nx.Graph()
-        countries = self.countries
-        areas = list(self.ref.top_areas.index)
-        for c in countries:
-            g.add_node(c, kind="country")
-        for a in areas:
-            g.add_node(a, kind="area")
-        for row in links.itertuples():
-            if row.suppressed:
-                g.add_edge(row.a, row.b, weight=1, kind=row.kind, label=MARK)
-            elif row.groups > 0:
-                g.add_edge(row.a, row.b, weight=int(row.groups), kind=row.kind, label=str(int(row.groups)))
-        pos = {c: (0.0, 1 - i / max(len(countries) - 1, 1)) for i, c in enumerate(countries)}
-        pos.update({a: (1.0, 1 - i / max(len(areas) - 1, 1)) for i, a in enumerate(areas)})
-        fig, ax = figures.new_figure("tall")
-        most = max(d["weight"] for *_, d in g.edges(data=True))
-        from matplotlib.patches import PathPatch
-        from matplotlib.path import Path as MplPath
+        suppressed = links["suppressed"].astype(bool)
+        groups = pd.Series(links["groups"].to_numpy(float, na_value=np.nan), index=links.index).mask(suppressed)
+        links = links.assign(groups=groups, suppressed=suppressed)
+        links = links[links["suppressed"] | links["groups"].gt(0)].reset_index(drop=True)
+        return links.assign(label=[self.count(g, h) for g, h in zip(links["groups"], links["suppressed"])])
 
-        for u, v, d in g.edges(data=True):
-            (x1, y1), (x2, y2) = pos[u], pos[v]
-            width = 0.5 + 6 * d["weight"] / most
-            if d["kind"] == "country-country":
-                # a curve bulging left of the country column, labelled at its midpoint
-                cx = x1 - 1.1 * abs(y1 - y2)
-                path = MplPath([(x1, y1), (cx, (y1 + y2) / 2), (x2, y2)], [MplPath.MOVETO, MplPath.CURVE3, MplPath.CURVE3])
-                ax.add_patch(PathPatch(path, fc="none", ec=figures.PALETTE[1], lw=width, alpha=0.8))
-                ax.text((x1 + cx) / 2, (y1 + y2) / 2, d["label"], ha="center", va="center", fontsize=8.5,
-                        color=figures.INK, bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": figures.PALETTE[1]})
-            else:
-                ax.plot([x1, x2], [y1, y2], color=figures.PALETTE[0], lw=width, alpha=0.5, solid_capstyle="butt")
-        for node, (x, y) in pos.items():
-            is_country = g.nodes[node]["kind"] == "country"
-            ax.scatter([x], [y], s=260, color=figures.PALETTE[1] if is_country else figures.PALETTE[0], zorder=3)
-            label = t(self.ref.country_name(node)) if is_country else self.area_name(node)
-            ax.text(x + (-0.05 if is_country else 0.05), y, label, ha="right" if is_country else "left", va="center",
-                    fontsize=9.5, fontweight="bold" if is_country else "normal")
-        ax.set_xlim(-0.85, 1.75)
-        ax.set_ylim(-0.12, 1.12)
-        ax.axis("off")
-        ax.set_title(t("Where the groups operate: countries and crime areas"))
-        self.figure(fig, "network", t("Links between the region's countries (left) and crime areas (right): the wider a "
-                                      "line, the more groups are active in both (numbers in the table below); the "
-                                      "labelled arcs count the groups active in both countries."),
-                    self.network_alt(links))
+    def no_network(self) -> None:
+        """What the regional page says instead of a network with no link."""
+        if not self.has_input("ocg_register.csv"):
+            self.say_missing("ocg_register.csv")
+        else:
+            self.no_data(t("No organised crime group reported in the region is active in a crime area or in a second "
+                           "country of the region, so there is no network to draw."))
+
+    def network_caption(self, links: pd.DataFrame) -> str:
+        return t("Links between the region's countries (left) and crime areas (right): the wider a line, the more groups "
+                 "are active in both (numbers in the table below); the labelled arcs count the groups active in both "
+                 "countries.") + (" " + t("A thin dashed line is a link whose number of groups is confidential in the "
+                                          "public edition (c).") if links["suppressed"].any() else "")
 
     def network_alt(self, links: pd.DataFrame) -> str:
         """The strongest country–area link and the pair of countries sharing the most groups, among the
@@ -589,31 +607,46 @@ class OcgPage(Page):
         return t("Groups active in {scope} that are also active elsewhere in the region: {parts}. The regional page "
                  "shows the whole network.", scope=self.scope_name, parts="; ".join(parts))
 
-    @needs_input("ocg_register.csv")
-    def contributions_figure(self, top: int = 10) -> None:
-        """Which indicators drive the score of the highest-scoring groups (restricted edition only)."""
-        if self.audience != "restricted":
-            return
+    # ---- what drives the groups' scores (restricted edition): the template draws it ----
+    def group_contributions(self, top: int = 10) -> pd.DataFrame:
+        """What makes up the threat score of the ``top`` highest-scoring groups of this scope: one row per
+        group and OCG indicator, with ocg_id (highest score first) and indicator (its name, configuration
+        order), both ordered categoricals, and points (the indicator's weighted answer; a group's points add
+        up to its score). Group-level data exist only in the restricted edition: empty in the public one,
+        and without an OCG register."""
+        if self.audience != "restricted" or not self.has_input("ocg_register.csv"):
+            return pd.DataFrame(columns=["ocg_id", "indicator", "points"])
         reg = self.table("ocg_register")
         if not self.is_region:
             reg = reg[reg["country"].eq(self.scope)]
         ids = list(reg.sort_values("score", ascending=False)["ocg_id"].head(top))
+        names = {i: t(n) for i, n in self.ref.ocg_indicators["name_en"].items()}
         con = self.table("ocg_contributions")
-        wide = con[con["ocg_id"].isin(ids)].pivot(index="ocg_id", columns="indicator", values="points").loc[ids]
-        fig, ax = figures.new_figure("tall")
-        left = np.zeros(len(wide))
-        colours = figures.PALETTE + ["#999999", "#555555", "#BBBBBB", "#DDDDDD"]
-        for colour, ind in zip(colours, self.ref.ocg_indicators.index):
-            ax.barh(wide.index, wide[ind], left=left, color=colour, label=t(self.ref.ocg_indicators.at[ind, "name_en"]),
-                    height=0.65)
-            left += wide[ind].to_numpy()
-        ax.invert_yaxis()
-        ax.set_xlabel(t("Score points (sum = threat score)"))
-        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7.5)
-        ax.set_title(t("What drives the highest-scoring groups — {scope}", scope=self.scope_title))
-        self.figure(fig, "contributions", t("Contribution of each indicator to the threat score of the {n} highest-scoring "
-                                            "groups, {scope} (RESTRICTED).", n=len(wide), scope=self.scope_name),
-                    t("Stacked bars per group; each segment is one indicator's weighted answer."))
+        con = con[con["ocg_id"].isin(ids) & con["indicator"].isin(list(names))]
+        out = pd.DataFrame({"ocg_id": pd.Categorical(con["ocg_id"], categories=ids, ordered=True),
+                            "indicator": pd.Categorical(con["indicator"].map(names), categories=list(names.values()),
+                                                        ordered=True),
+                            "points": con["points"].astype(float)})
+        return out.sort_values(["ocg_id", "indicator"]).reset_index(drop=True)
+
+    def no_group_contributions(self) -> None:
+        """What the restricted page says instead of a figure with no group (the public one says nothing)."""
+        if not self.has_input("ocg_register.csv"):
+            self.say_missing("ocg_register.csv")
+        elif self.audience == "restricted":
+            self.no_data(t("No organised crime group is registered in {scope}.", scope=self.scope_name))
+
+    def contributions_caption(self, points: pd.DataFrame) -> str:
+        return t("Contribution of each indicator to the threat score of the {n} highest-scoring groups, {scope} "
+                 "(RESTRICTED).", n=points["ocg_id"].nunique(), scope=self.scope_name)
+
+    def contributions_alt(self, points: pd.DataFrame) -> str:
+        """The highest-scoring group, its score and the indicator that gives it the most points."""
+        first = points[points["ocg_id"].eq(points["ocg_id"].cat.categories[0])]
+        most = first.loc[first["points"].idxmax()]
+        return t("Stacked bars per group; each segment is one indicator's weighted answer. The highest-scoring group, "
+                 "{group}, scores {score}, most of it from {indicator}.", group=str(most["ocg_id"]),
+                 score=self.num(first["points"].sum()), indicator=str(most["indicator"]).lower())
 
     @needs_input("ocg_register.csv")
     def restricted_register(self) -> None:
@@ -1050,48 +1083,78 @@ class FactorsPage(Page):
             self.say(f"*{t('No statistic measuring an enabling factor is configured for this dataset.')}*")
         return found
 
+    def no_factor_data_text(self, indicator: str) -> str:
+        return t("No data on {indicator} in {first}–{last}.", indicator=self.indicator_name(indicator).lower(),
+                 first=str(self.first_year), last=str(self.last_year))
+
+    def factor_caption(self, indicator: str, by_country: pd.DataFrame) -> str:
+        """What the lines show, which countries have no value at all, and what the open markers mean."""
+        caption = t("{indicator} by country, {first}–{last}.", indicator=self.indicator_name(indicator),
+                    first=str(self.first_year), last=str(self.last_year))
+        silent = [t(self.ref.country_name(c)) for c, rows in by_country.groupby("country", sort=False)
+                  if rows["value"].isna().all()]
+        if silent:
+            caption += " " + t("No data from {countries}.", countries=join_words(silent))
+        return caption + "".join(" " + m for m in figures.marks_used(by_country))
+
+    def factor_alt(self, indicator: str, by_country: pd.DataFrame) -> str:
+        """Alt text: where the highest value of the period was recorded, computed from the lines."""
+        known = by_country.dropna(subset=["value"])
+        text = t("Line chart of {indicator} per country and year.", indicator=self.indicator_name(indicator).lower())
+        if len(known):
+            top = known.loc[known["value"].idxmax()]
+            text += " " + t("Highest: {value} in {country} in {year}.", value=self.num(top["value"]),
+                            country=t(self.ref.country_name(top["country"])), year=str(int(top["year"])))
+        return text
+
     def enablers(self) -> pd.DataFrame:
         e = self.table("ocg_enablers")
         return e[e["indicator"].isin(self.ENABLERS)]
 
-    @needs_input("ocg_answers.csv")
-    def enablers_figure(self) -> None:
+    # ---- the enablers figure: the template draws it; these give the shares and the sentences ----
+    def enabler_shares(self) -> pd.DataFrame:
+        """The share (0-1) of the groups using each enabler to a medium or high degree, per reporting country
+        and for the region: one row per enabler and place, with enabler (its name) and place (the countries,
+        then "Region"), both ordered categoricals in that order, and share. A share resting on a count
+        confidential in the public edition is NaN, never 0. Empty without OCG indicator answers."""
+        if not self.has_input("ocg_answers.csv"):
+            return pd.DataFrame(columns=["enabler", "place", "share"])
+        names = {i: t(self.ref.ocg_indicators.at[i, "name_en"]) for i in self.ENABLERS
+                 if i in self.ref.ocg_indicators.index}
+        places = {s: t("Region") if s == REGION else t(self.ref.country_name(s)) for s in [*self.countries, REGION]}
         e = self.enablers()
-        if e["share_medium_high"].isna().all():
+        e = e[e["scope"].isin(list(places)) & e["indicator"].isin(list(names))]
+        out = pd.DataFrame({
+            "enabler": pd.Categorical(e["indicator"].map(names), categories=list(names.values()), ordered=True),
+            "place": pd.Categorical(e["scope"].map(places), categories=list(places.values()), ordered=True),
+            "share": e["share_medium_high"].astype(float)})
+        return out.sort_values(["enabler", "place"]).reset_index(drop=True)
+
+    def no_enabler_shares(self) -> None:
+        """What the page says instead of a figure with no share to draw."""
+        if not self.has_input("ocg_answers.csv"):
+            self.say_missing("ocg_answers.csv")
+        elif self.threshold:
             self.no_data(t("Every share of the groups using an enabler is confidential in this public edition, so no "
                            "figure is drawn."))
-            return
-        fig, ax = figures.new_figure("panel")
-        scopes = [*self.countries, REGION]
-        names = [t(self.ref.ocg_indicators.at[i, "name_en"]) for i in self.ENABLERS]
-        y = np.arange(len(self.ENABLERS))
-        height = 0.8 / len(scopes)
-        for k, (scope, colour) in enumerate(zip(scopes, figures.PALETTE)):
-            share = e[e["scope"].eq(scope)].set_index("indicator").loc[self.ENABLERS, "share_medium_high"]
-            label = t("Region") if scope == REGION else t(self.ref.country_name(scope))
-            ax.barh(y + (k - (len(scopes) - 1) / 2) * height, 100 * share, height=height, color=colour, label=label)
-        ax.set_yticks(y, names)
-        ax.invert_yaxis()
-        ax.set_xlim(0, 100)
-        ax.set_xlabel(t("Share of groups assessed medium or high (%)"))
-        ax.legend(loc="lower right")
-        ax.set_title(t("Enablers used by the organised crime groups"))
-        shares = e[e["scope"].eq(REGION)].set_index("indicator")["share_medium_high"]
-        reg = shares.dropna()
-        withheld = e["share_medium_high"].isna().any()
-        self.figure(fig, "enablers", t("Share of the organised crime groups assessed as using each enabler to a medium "
-                                       "or high degree, by reporting country and for the region.")
-                    + (" " + t("Shares resting on a count too small to publish are not drawn.") if withheld else ""),
-                    self.enablers_alt(reg, hidden=bool(shares.isna().any())))
+        else:
+            self.no_data(t("No organised crime group has an answer to the enabler indicators, so no figure is drawn."))
 
-    def enablers_alt(self, reg: pd.Series, hidden: bool) -> str:
+    def enablers_caption(self, shares: pd.DataFrame) -> str:
+        withheld = bool(self.threshold) and shares["share"].isna().any()
+        return t("Share of the organised crime groups assessed as using each enabler to a medium or high degree, by "
+                 "reporting country and for the region.") \
+            + (" " + t("Shares resting on a count too small to publish are not drawn.") if withheld else "")
+
+    def enablers_alt(self, shares: pd.DataFrame) -> str:
         """The most common enabler in the region, among the shares shown (ties named together)."""
+        region = shares[shares["place"].eq(t("Region"))].set_index("enabler")["share"]
+        reg = region.dropna()
         if reg.empty:
             return t("Grouped horizontal bars per enabler and country; the regional shares are confidential.")
-        top = [i for i in reg.index if reg[i] == reg.max()]
-        values = dict(enabler=join_words([t(self.ref.ocg_indicators.at[i, "name_en"]).lower() for i in top]),
-                      share=fmt_percent(reg.max()))
-        if hidden:
+        top = [str(i).lower() for i in reg.index[reg.eq(reg.max())]]
+        values = dict(enabler=join_words(top), share=fmt_percent(reg.max()))
+        if region.isna().any():
             return t("Grouped horizontal bars; of the regional shares shown, the most common enabler is {enabler}, "
                      "used by {share} of the groups.", **values)
         return t("Grouped horizontal bars; in the region the most common enabler is {enabler}, used by {share} of "
@@ -1120,25 +1183,36 @@ class FactorsPage(Page):
             lines.append("- " + ours + ".")
         self.say("\n".join(lines))
 
-    @needs_input("ocg_register.csv")
-    def geography_figure(self) -> None:
+    # ---- where the groups are active abroad: the template draws it ----
+    def groups_abroad(self) -> pd.DataFrame:
+        """The countries outside the region where the region's groups are active, most groups first: code
+        (ISO 3166 alpha-3), groups (a group active in several countries counts in each). The public edition
+        leaves out every country whose count it hides: the name alone would tell. Empty without an OCG
+        register."""
+        if not self.has_input("ocg_register.csv"):
+            return pd.DataFrame(columns=["code", "groups"])
         geo = self.table("ocg_geography")
-        abroad = geo[geo["scope"].eq(REGION) & geo["measure"].eq("active_abroad")].sort_values("groups", ascending=False)
-        if abroad.empty:
-            self.no_data(t("No country outside the region has groups of the region active in it that this edition can "
-                           "show.") + (" " + t("Countries with fewer than {k} groups are not shown in the public "
-                                               "edition.", k=str(self.threshold)) if self.threshold else ""))
+        abroad = geo[geo["scope"].eq(REGION) & geo["measure"].eq("active_abroad") & ~geo["suppressed"].astype(bool)]
+        return abroad.sort_values(["groups", "code"], ascending=[False, True])[["code", "groups"]].reset_index(drop=True)
+
+    def no_groups_abroad(self) -> None:
+        """What the page says instead of a figure with no country to draw."""
+        if not self.has_input("ocg_register.csv"):
+            self.say_missing("ocg_register.csv")
             return
-        fig, ax = figures.new_figure("wide")
-        ax.bar(abroad["code"], abroad["groups"], color=figures.PALETTE[0], width=0.7)
-        ax.set_ylabel(t("Groups"))
-        ax.set_title(t("Countries outside the region where the groups are active"))
-        top = abroad[abroad["groups"].eq(abroad["groups"].max())]
+        self.no_data(t("No country outside the region has groups of the region active in it that this edition can "
+                       "show.") + (" " + t("Countries with fewer than {k} groups are not shown in the public edition.",
+                                           k=str(self.threshold)) if self.threshold else ""))
+
+    def abroad_caption(self) -> str:
         note = t(" Countries with fewer than {k} groups are not shown in the public edition.", k=str(self.threshold)) \
             if self.threshold else ""
+        return t("Number of the region's organised crime groups active in each country outside the region (ISO 3166 "
+                 "alpha-3 codes); a group active in several countries counts in each.{note}", note=note)
+
+    def abroad_alt(self, abroad: pd.DataFrame) -> str:
+        top = abroad[abroad["groups"].eq(abroad["groups"].max())]
         values = dict(code=join_words(list(top["code"])), n=int(top["groups"].iloc[0]))
-        self.figure(fig, "abroad", t("Number of the region's organised crime groups active in each country outside the "
-                                     "region (ISO 3166 alpha-3 codes); a group active in several countries counts in "
-                                     "each.{note}", note=note),
-                    t("Bar chart; of the countries shown, most groups active abroad operate in {code} ({n}).", **values)
-                    if self.threshold else t("Bar chart; most groups active abroad operate in {code} ({n}).", **values))
+        if self.threshold:
+            return t("Bar chart; of the countries shown, most groups active abroad operate in {code} ({n}).", **values)
+        return t("Bar chart; most groups active abroad operate in {code} ({n}).", **values)

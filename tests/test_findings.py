@@ -301,13 +301,12 @@ def test_the_top_is_settled_only_when_no_other_area_reaches_it(processed, tmp_pa
     assert "No crime area ranked below" not in text
 
 
-def test_matrix_reading_follows_the_priority_weights(processed, tmp_path, said):
-    make(ConclusionsPage, processed["public"]).matrix(REGION)
-    assert "Points further up and to the right have higher priority" in text_of(said)
+def test_matrix_reading_follows_the_priority_weights(processed, tmp_path):
+    page = make(ConclusionsPage, processed["public"])
+    assert "Points further up and to the right have higher priority" in page.matrix_caption(REGION, page.matrix_points(REGION))
     data = data_with(tmp_path, settings=lambda cfg: cfg["priority"]["weights"].update(harm=0))
-    said.clear()
-    make(ConclusionsPage, processed["public"], data_dir=data).matrix(REGION)
-    text = text_of(said)
+    page = make(ConclusionsPage, processed["public"], data_dir=data)
+    text = page.matrix_caption(REGION, page.matrix_points(REGION))
     assert "Priority follows the threat score alone" in text and "further up and to the right" not in text
 
 
