@@ -924,31 +924,21 @@ class OpenSourcesPage(Page):
         return t("The recomputed headline scores differ from the published ones for {items}; the other {m} of {n} "
                  "match.", items="; ".join(items), m=str(n - len(differ)), n=str(n))
 
-    def gitoc_figure(self) -> None:
-        h = self.gitoc_scores()
-        fig, axes = figures.new_figure("wide", 1, 2, sharey=True)
-        for ax, (column, label) in zip(axes, (("criminality", t("Criminality")), ("resilience", t("Resilience")))):
-            wide = h.pivot(index="country", columns="edition", values=column)
-            x = np.arange(len(wide))
-            for i, (edition, colour) in enumerate(zip(wide.columns, figures.PALETTE)):
-                ax.bar(x + (i - 0.5) * 0.38, wide[edition], width=0.38, color=colour, label=str(edition))
-            ax.set_xticks(x, [t(c) for c in wide.index])
-            ax.set_ylim(0, 10)
-            ax.set_title(label)
-        axes[0].set_ylabel(t("Score (1–10)"))
-        axes[1].legend(title=t("Edition"))
-        top = h[h["criminality"].eq(h["criminality"].max())]
-        editions = join_words([str(e) for e in sorted(h["edition"].unique())])
-        self.figure(fig, "gitoc", t("GI-TOC Global Organized Crime Index: criminality and resilience, {editions}, "
-                                    "recomputed from their components.", editions=editions)
-                    + " " + self.gitoc_agreement(),
-                    t("Grouped bars per country; the highest criminality score is {country} in {edition}: {score}.",
-                      country=t(top["country"].iloc[0]), edition=str(top["edition"].iloc[0]),
-                      score=fmt_number(top["criminality"].iloc[0], 2)) if len(top) == 1 else
-                    t("Grouped bars per country; the highest criminality score, {score}, is shared by {items}.",
-                      score=fmt_number(top["criminality"].iloc[0], 2),
-                      items=join_words([f"{t(r.country)} {r.edition}" for r in top.itertuples()])),
-                    source=self.source_of("gitoc_organized_crime_index.csv"))
+    def gitoc_caption(self, scores: pd.DataFrame) -> str:
+        editions = join_words([str(e) for e in sorted(scores["edition"].unique())])
+        return t("GI-TOC Global Organized Crime Index: criminality and resilience, {editions}, recomputed from their "
+                 "components.", editions=editions) + " " + self.gitoc_agreement()
+
+    def gitoc_alt(self, scores: pd.DataFrame) -> str:
+        """Which country and edition scored highest on criminality (or who shares the highest score)."""
+        top = scores[scores["criminality"].eq(scores["criminality"].max())]
+        if len(top) == 1:
+            return t("Grouped bars per country; the highest criminality score is {country} in {edition}: {score}.",
+                     country=t(top["country"].iloc[0]), edition=str(top["edition"].iloc[0]),
+                     score=fmt_number(top["criminality"].iloc[0], 2))
+        return t("Grouped bars per country; the highest criminality score, {score}, is shared by {items}.",
+                 score=fmt_number(top["criminality"].iloc[0], 2),
+                 items=join_words([f"{t(r.country)} {r.edition}" for r in top.itertuples()]))
 
     def gitoc_table(self) -> None:
         h = self.gitoc_scores().sort_values(["country", "edition"])
@@ -959,19 +949,19 @@ class OpenSourcesPage(Page):
         self.show_table(frame, "gitoc", t("GI-TOC headline scores recomputed from their components."),
                         align={c: "r" for c in frame.columns[2:]}, source=self.source_of("gitoc_organized_crime_index.csv"))
 
-    def frontex_figure(self) -> None:
-        f = gitoc.load_frontex(self.open_sources_dir / "frontex_western_balkan_route.csv")
-        full = f[f["full_year"]]
-        fig, ax = figures.new_figure("wide")
-        ax.bar(full["year"], full["detections"], color=figures.PALETTE[0], width=0.75)
-        figures.thousands(ax)
-        ax.set_title(t("Detections of illegal border crossings, Western Balkan route"))
-        peak = full.loc[full["detections"].idxmax()]
-        self.figure(fig, "frontex", t("Frontex detections of illegal border crossings on the Western Balkan route, "
-                                      "{first}–{last} (detections, not persons; full years only).",
-                                      first=str(full["year"].min()), last=str(full["year"].max())),
-                    t("Bar chart per year; detections peaked in {year} at {n}.", year=str(int(peak["year"])),
-                      n=int(peak["detections"])), source=self.source_of("frontex_western_balkan_route.csv"))
+    def frontex_crossings(self) -> pd.DataFrame:
+        """Frontex detections of illegal border crossings on the Western Balkan route, per year."""
+        return gitoc.load_frontex(self.open_sources_dir / "frontex_western_balkan_route.csv")
+
+    def frontex_caption(self, full_years: pd.DataFrame) -> str:
+        return t("Frontex detections of illegal border crossings on the Western Balkan route, {first}–{last} "
+                 "(detections, not persons; full years only).", first=str(full_years["year"].min()),
+                 last=str(full_years["year"].max()))
+
+    def frontex_alt(self, full_years: pd.DataFrame) -> str:
+        peak = full_years.loc[full_years["detections"].idxmax()]
+        return t("Bar chart per year; detections peaked in {year} at {n}.", year=str(int(peak["year"])),
+                 n=int(peak["detections"]))
 
 
 class ProvenancePage(Page):

@@ -156,14 +156,9 @@ def test_two_groups_are_too_few_to_compare(processed, tmp_path, said):
 
 # ---- open sources: GI-TOC ------------------------------------------------------------------------
 
-def gitoc_caption(said: list[str]) -> str:
-    block = next(s for s in said if "fig-findings-gitoc" in s)
-    return block.split("\n\n", 1)[1]
-
-
-def test_gitoc_scores_match_only_when_they_do(processed, tmp_path, said):
-    make(OpenSourcesPage, processed["public"]).gitoc_figure()
-    assert "The recomputed headline scores match all 24 published ones" in gitoc_caption(said)
+def test_gitoc_scores_match_only_when_they_do(processed, tmp_path):
+    page = make(OpenSourcesPage, processed["public"])
+    assert "The recomputed headline scores match all 24 published ones" in page.gitoc_caption(page.gitoc_scores())
 
     folder = tmp_path / "open_sources"
     shutil.copytree(OPEN_SOURCES_DIR, folder)
@@ -173,9 +168,8 @@ def test_gitoc_scores_match_only_when_they_do(processed, tmp_path, said):
     assert raw.loc[hit, "score"].tolist() == ["6.22"]
     raw.loc[hit, "score"] = "6.5"
     raw.to_csv(path, index=False)
-    said.clear()
-    make(OpenSourcesPage, processed["public"], open_sources_dir=folder).gitoc_figure()
-    caption = gitoc_caption(said)
+    page = make(OpenSourcesPage, processed["public"], open_sources_dir=folder)
+    caption = page.gitoc_caption(page.gitoc_scores())
     assert "match all" not in caption and "differ from the published ones" in caption
     assert "Serbia 2023 criminality (computed 6.22, published 6.5)" in caption
     assert "the other 23 of 24 match" in caption
