@@ -368,6 +368,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--timeout", type=int, default=600, help="seconds a notebook cell may run (default: 600)")
         p.add_argument("--force", action="store_true", help="execute every notebook, even those up to date")
         p.add_argument("--quiet", action="store_true", help="print only the summary and problems")
+        p.add_argument("--fresh-kernels", action="store_true", help="start a new kernel for every notebook instead "
+                       "of reusing each worker's warm one (slower; for comparison)")
         p.add_argument("--scheduler", metavar="ADDRESS", default=None,
                        help="run on a Dask cluster (e.g. tcp://10.0.0.5:8786) instead of local processes")
 
@@ -455,6 +457,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(args, console) -> int:
+    if getattr(args, "fresh_kernels", False):  # read by the pool's workers (socta/kernels.py)
+        os.environ["SOCTA_FRESH_KERNELS"] = "1"
     if args.command == "import":  # writes a data folder's statistics; needs no dataset.yaml yet
         return cmd_import(args, console)
     languages = None

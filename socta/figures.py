@@ -5,6 +5,7 @@ figures :func:`new_figure` returns.
 """
 from __future__ import annotations
 
+import os
 import textwrap
 
 import matplotlib as mpl
@@ -49,10 +50,15 @@ def apply_style() -> None:
         "axes.spines.right": False,
         "svg.hashsalt": "socta",  # deterministic SVG ids
     })
-    try:  # sharp figures in HTML and PDF: the inline backend renders at twice the resolution
+    # Each figure is stored twice: a PNG at twice the resolution, which the HTML shows, and a vector
+    # PDF, which the LaTeX build embeds as it is (MyST-NB prefers application/pdf there). Re-encoding
+    # retina PNGs was most of the PDF's build time and size. The PDF's creation date is fixed, so an
+    # unchanged figure is the same bytes in every run.
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
+    try:
         from matplotlib_inline.backend_inline import set_matplotlib_formats
 
-        set_matplotlib_formats("retina")
+        set_matplotlib_formats("retina", "pdf")
     except Exception:  # noqa: BLE001 - outside a kernel there is no inline backend, which is fine
         pass
 

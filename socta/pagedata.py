@@ -34,6 +34,7 @@ class EditionData:
         meta = json.loads((self.processed_dir / "dataset.json").read_text(encoding="utf-8"))
         self.dataset = meta["dataset"]
         self.inputs = meta.get("inputs", [])
+        self._series: dict[tuple, pd.DataFrame] = {}
 
     @property
     def is_region(self) -> bool:
@@ -74,9 +75,12 @@ class EditionData:
         from .series import yearly
 
         scope = scope or self.scope
-        countries = self.countries if scope == REGION else [scope]
-        return yearly(self.statistics, self.ref.indicators.loc[indicator], countries,
-                      range(self.first_year, self.last_year + 1), self.ref.observation_status, by=by)
+        key = (indicator, by, scope)
+        if key not in self._series:  # a page asks for the same series for its figure, caption and table
+            countries = self.countries if scope == REGION else [scope]
+            self._series[key] = yearly(self.statistics, self.ref.indicators.loc[indicator], countries,
+                                       range(self.first_year, self.last_year + 1), self.ref.observation_status, by=by)
+        return self._series[key].copy()  # the caller may add columns: the remembered one stays as computed
 
     @cached_property
     def population(self) -> pd.DataFrame:

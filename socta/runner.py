@@ -516,6 +516,11 @@ def execute_notebook(job: Job, timeout: int, cwd: str) -> tuple[bool, str, str, 
 
     import papermill
 
+    from . import kernels
+
+    warm = not kernels.fresh_kernels()
+    if warm:
+        kernels.register_engine()
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="socta-run-") as tmp:
         out = Path(tmp) / "page.ipynb"
@@ -525,8 +530,9 @@ def execute_notebook(job: Job, timeout: int, cwd: str) -> tuple[bool, str, str, 
             papermill.execute_notebook(
                 prepare(job), str(out), parameters=job.parameters, kernel_name="python3", cwd=cwd,
                 progress_bar=False, log_output=False, execution_timeout=timeout,
-                # the kernel's own log lines (TCP notice, shutdown chatter) are not the analyst's business
-                extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+                request_save_on_cell_execute=False,  # the notebook is read once, at the end
+                engine_name=kernels.ENGINE if warm else None,  # this worker's warm kernel (socta/kernels.py)
+                extra_arguments=kernels.KERNEL_ARGS,
             )
             return True, out.read_text(encoding="utf-8"), "", time.perf_counter() - start
         except Exception as exc:  # noqa: BLE001 - every failure is reported in the summary
@@ -629,7 +635,11 @@ def run_grid(jobs: list[Job], source_dir: Path, failed_dir: Path, workers: int =
 def _run_local(jobs, source_dir, failed_dir, workers, timeout, keys, progress, done, total) -> list[Outcome]:
     outcomes = []
     ctx = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=max(1, min(workers, len(jobs))), mp_context=ctx)
+    from . import kernels
+
+    # each worker starts and warms its kernel as it starts (socta/kernels.py), then keeps it
+    pool = ProcessPoolExecutor(max_workers=max(1, min(workers, len(jobs))), mp_context=ctx,
+                               initializer=kernels.prestart)
     try:
         futures = {pool.submit(execute, job, str(source_dir), str(failed_dir), timeout, keys.get(job.output)): job
                    for job in jobs}

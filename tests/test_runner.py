@@ -117,3 +117,23 @@ def test_a_local_dask_cluster_produces_the_same_notebooks_as_the_local_pool(proj
     assert all(o.ok for o in outcomes), [o.error for o in outcomes]
     for job in jobs:
         assert outputs_of(local / f"{job.output}.ipynb") == outputs_of(dask_dir / f"{job.output}.ipynb")
+
+
+def executed(path):
+    """What a page's run produced: each code cell's source, execution count and every output (images
+    included); not the timings in the metadata."""
+    nb = nbformat.read(path, as_version=4)
+    return [(c.source, c.execution_count, c.outputs) for c in nb.cells if c.cell_type == "code"]
+
+
+def test_warm_kernels_give_exactly_the_notebooks_of_fresh_kernels(project, monkeypatch):
+    """The whole demo grid on reused, reset kernels (the default) and on one new kernel per notebook."""
+    jobs = grid(project, "public", "en", project.processed_dir("public"))
+    warm, fresh = project.build_dir / "warm", project.build_dir / "fresh"
+    outcomes = run_grid(jobs, warm, project.build_dir / "f1", workers=2)
+    monkeypatch.setenv("SOCTA_FRESH_KERNELS", "1")
+    outcomes += run_grid(jobs, fresh, project.build_dir / "f2", workers=2)
+    assert all(o.ok for o in outcomes), [o.error for o in outcomes if not o.ok]
+    assert len(jobs) == 33
+    for job in jobs:
+        assert executed(warm / f"{job.output}.ipynb") == executed(fresh / f"{job.output}.ipynb"), job.output
