@@ -50,7 +50,10 @@ def processed_tables(project: Project, result: ValidationResult) -> dict[str, di
     seed = int(project.settings["trends"]["seed"])
     span = max(2 * window, 1)
     trends_now = trend_table(stats, ref, scopes, last, span, seed, project.settings)
-    trends_before = trend_table(stats, ref, scopes, last - window, span, seed, project.settings)
+    # the previous period is read only through the headline indicators (their trend sub-score and
+    # "what changed"): fitting the others would be most of the work of processing a national file
+    headlines = list(ref.indicators.index[ref.indicators["headline"].astype(bool)])
+    trends_before = trend_table(stats, ref, scopes, last - window, span, seed, project.settings, headlines)
     have_register = present(project, "ocg_register.csv")
     ocg_tables = {
         "ocg_aggregates": aggregates,

@@ -250,8 +250,9 @@ def trend_subscore(change_per_year: float, full_scale_pct: float) -> float:
 
 
 def trend_table(stats: pd.DataFrame, ref, scopes: dict[str, list[str]], end_year: int, span: int, seed: int,
-                settings: dict) -> pd.DataFrame:
-    """Fit every indicator's total (over sub-markets, categories and the scope's countries) per scope.
+                settings: dict, indicators: list[str] | None = None) -> pd.DataFrame:
+    """Fit every indicator's total (over sub-markets, categories and the scope's countries) per scope;
+    ``indicators``: only these (each series has its own seed, so a subset fits exactly as in the whole).
 
     ``ref`` is a :class:`socta.reference.Reference`; ``scopes`` maps a scope name to the countries it
     sums; the series covers the ``span`` years ending in ``end_year`` (a total exists only in years
@@ -270,14 +271,15 @@ def trend_table(stats: pd.DataFrame, ref, scopes: dict[str, list[str]], end_year
     # indicator for every country instead of one per country (50 countries: 50 times fewer)
     singles = sorted({c[0] for c in scopes.values() if len(c) == 1})
     per_country: dict[str, dict[str, pd.DataFrame]] = {}
-    for indicator, spec in ref.indicators.iterrows():
+    specs = ref.indicators if indicators is None else ref.indicators.loc[list(indicators)]
+    for indicator, spec in specs.iterrows():
         if singles:
             lines = yearly(parts.get(indicator, empty), spec, singles, years, status, by="country")
             per_country[indicator] = dict(iter(lines.groupby("country", sort=False)))
     rows = []
     for done, (scope, countries) in enumerate(scopes.items()):
         _report(f"trends to {end_year}", done, len(scopes))
-        for indicator, spec in ref.indicators.iterrows():
+        for indicator, spec in specs.iterrows():
             if len(countries) == 1:
                 series = per_country[indicator][countries[0]]
             else:
