@@ -97,13 +97,39 @@ def template_messages(notebooks_dir: Path) -> dict[str, list[str]]:
     return found
 
 
-def append_template_messages(pot: Path, notebooks_dir: Path) -> int:
-    """Add the templates' messages to the ``.pot`` written by ``pybabel extract``; returns how many."""
+# the text columns of the reference configuration that pages print through t(): names, units, the
+# yardstick's terms and openings, the grading meanings, answer words, descriptions and notes
+REFERENCE_TEXT = ("name_en", "unit", "term", "opening", "meaning", "answer", "description", "note")
+
+
+def reference_messages(reference_dir: Path) -> dict[str, list[str]]:
+    """The reference files' texts a page prints, and the sub-market and category labels made from codes
+    (``forced_marriage`` → "Forced marriage"), so a language edition translates them in its catalogue."""
+    import csv
+
+    found: dict[str, list[str]] = {}
+    for path in sorted(Path(reference_dir).glob("*.csv")):
+        with open(path, encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                texts = [row[c] for c in REFERENCE_TEXT if row.get(c)]
+                for column in ("submarkets", "categories"):
+                    texts += [code.replace("_", " ").capitalize() for code in (row.get(column) or "").split("|") if code]
+                for text in texts:
+                    found.setdefault(text.strip(), []).append(f"reference/{path.name}")
+    return found
+
+
+def append_template_messages(pot: Path, notebooks_dir: Path, reference_dir: Path | None = None) -> int:
+    """Add the templates' (and the reference files') messages to the ``.pot`` written by ``pybabel
+    extract``; returns how many."""
     from babel.messages.pofile import read_po, write_po
 
     with open(pot, "rb") as fh:
         catalog = read_po(fh)
     messages = template_messages(notebooks_dir)
+    if reference_dir is not None:
+        for msgid, places in reference_messages(reference_dir).items():
+            messages.setdefault(msgid, []).extend(places)
     for msgid, places in messages.items():
         catalog.add(msgid, locations=[(place, 0) for place in places])
     with open(pot, "wb") as fh:
@@ -114,7 +140,7 @@ def append_template_messages(pot: Path, notebooks_dir: Path) -> int:
 if __name__ == "__main__":  # make messages: python -m socta.i18n <pot>
     import sys
 
-    from .config import NOTEBOOKS_DIR
+    from .config import NOTEBOOKS_DIR, REPO_ROOT
 
-    n = append_template_messages(Path(sys.argv[1]), NOTEBOOKS_DIR)
-    print(f"added {n} template messages to {sys.argv[1]}")
+    n = append_template_messages(Path(sys.argv[1]), NOTEBOOKS_DIR, REPO_ROOT / "data" / "reference")
+    print(f"added {n} template and reference messages to {sys.argv[1]}")
