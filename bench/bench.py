@@ -100,8 +100,9 @@ def naive(data: Path, work: Path) -> tuple[float, int, int]:
     templates = work / "templates"
     book = work / "book"
     shutil.copytree(REPO / "book", book)
-    shutil.copy2(REPO / "_toc.yml", book / "_toc.yml")
-    from socta.build import edition_config
+    from socta.build import edition_config, edition_toc
+
+    (book / "_toc.yml").write_text(edition_toc(project), encoding="utf-8")  # the {area} pattern expanded
     import yaml
 
     (book / "_config.yml").write_text(yaml.safe_dump(edition_config(project, "public", "en")), encoding="utf-8")

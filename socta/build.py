@@ -128,6 +128,26 @@ def latex_edition(title: str, author: str, marking: str, notice: str, handling: 
     return {"preamble": preamble, "maketitle": cover}
 
 
+def _language_dirs() -> set[str]:
+    """Folders of ``book/`` that hold a language's translated static pages (``book/sr/intro.md``)."""
+    from .i18n import LOCALE_DIR
+
+    return {p.name for p in LOCALE_DIR.iterdir() if p.is_dir()} if LOCALE_DIR.is_dir() else set()
+
+
+def static_pages() -> list[Path]:
+    """The static files of the book, relative to ``book/``, without the language folders."""
+    languages = _language_dirs()
+    return [p.relative_to(BOOK_DIR) for p in sorted(BOOK_DIR.rglob("*"))
+            if p.is_file() and p.relative_to(BOOK_DIR).parts[0] not in languages]
+
+
+def static_page(rel: Path, lang: str) -> Path:
+    """A static file in the edition's language: ``book/<lang>/<rel>`` where it exists, else the English one."""
+    translated = BOOK_DIR / lang / rel
+    return translated if lang != "en" and translated.is_file() else BOOK_DIR / rel
+
+
 def stage(project: Project, audience: str, lang: str) -> Path:
     """Bring the edition's book source up to date (static pages, configuration)."""
     source = project.edition_dir(audience, lang) / "source"
@@ -135,7 +155,7 @@ def stage(project: Project, audience: str, lang: str) -> Path:
         static = [(src, source / src.relative_to(BOOK_DIR)) for src in (BOOK_DIR / "_static").rglob("*")]
         static += [(training.TRAINING_DIR / name, source / name) for name in training.STATIC_PAGES]
     else:
-        static = [(src, source / src.relative_to(BOOK_DIR)) for src in BOOK_DIR.rglob("*")]
+        static = [(static_page(rel, lang), source / rel) for rel in static_pages()]
     for src, dst in static:
         if src.is_file():
             _sync_file(src, dst)

@@ -52,8 +52,6 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
-from scipy import stats
 
 INTERVAL = 0.90
 DRAWS = 4000
@@ -162,6 +160,9 @@ def fit_trend(series: pd.DataFrame, kind: str, seed: int, settings: dict, draws:
 
 def _fit(years: np.ndarray, y: np.ndarray, last_value: float, known: dict, kind: str, seed: int, cfg: dict,
          draws: int, unfitted) -> Trend:
+    import statsmodels.api as sm  # 2 s to import: paid only where a series is fitted, not by every command
+    from scipy import stats
+
     centre = years.mean()
     X = sm.add_constant(years - centre)
     model = sm.GLM(y, X, family=sm.families.Poisson())
