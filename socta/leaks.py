@@ -55,6 +55,8 @@ def pdf_text(path: Path) -> str:
 
 FONTS = {".ttf", ".otf", ".woff", ".woff2", ".eot"}
 STREAM = re.compile(rb"<<((?:[^<>]|<<(?:[^<>]|<<[^<>]*>>)*>>)*)>>\s*stream\r?\n", re.S)
+OBJECT_STREAM = re.compile(rb"/Type\s*/ObjStm.*?/First\s+(\d+)|/First\s+(\d+).*?/Type\s*/ObjStm", re.S)
+OBJECT_NUMBER = re.compile(r"\b\d+\s+\d+\s+(?:R|obj)\b")
 BINARY_STREAM = re.compile(rb"/Subtype\s*/Image|/FontFile|/Length1|/Subtype\s*/(?:Type1C|CIDFontType0C|OpenType)")
 
 
@@ -78,9 +80,14 @@ def pdf_streams(data: bytes) -> str:
                 body = zlib.decompressobj().decompress(body)
             except zlib.error:
                 continue
+        first = OBJECT_STREAM.search(header)
+        if first:  # an object stream opens with pairs of object numbers and offsets: structure, not content
+            body = body[int(first.group(1) or first.group(2)):]
         out.append(body.decode("latin-1"))
     out.append(data[pos:].decode("latin-1"))
-    return "\n".join(out)
+    # object numbers in references and headers ("7777 0 R", "7777 0 obj") are structure too; a PDF
+    # with vector figures has thousands of objects, and a numeric canary would match one by chance
+    return OBJECT_NUMBER.sub(" ", "\n".join(out))
 
 
 def notebook_images(data: bytes) -> str:
@@ -119,8 +126,9 @@ def readable_text(path: Path) -> list[tuple[str, str]]:
 
 
 def _pattern(canary: str) -> re.Pattern:
-    # a canary counts only as a whole token: "QXA" inside a base64 image or a hash is chance, not a leak
-    return re.compile(r"(?<![A-Za-z0-9+/=])" + re.escape(canary) + r"(?![A-Za-z0-9+/=])")
+    # a canary counts only as a whole token: "QXA" inside a base64 image or a hash is chance, not a
+    # leak; nor is "7777" as the decimals of a coordinate ("203.7777") in a vector figure's drawing
+    return re.compile(r"(?<![A-Za-z0-9+/=])(?<!\d\.)" + re.escape(canary) + r"(?![A-Za-z0-9+/=])(?!\.\d)")
 
 
 def find_leaks(tree: Path, canaries: list[str]) -> list[Leak]:
