@@ -28,3 +28,17 @@ def demo_copy(tmp_path: Path) -> Path:
 def demo_copies(tmp_path: Path):
     """A factory for several independent copies: ``demo_copies("a")`` -> ``<tmp>/a``."""
     return lambda name: copy_demo(tmp_path / name)
+
+
+@pytest.fixture(scope="session")
+def processed(tmp_path_factory) -> dict[str, Path]:
+    """The demo validated and processed once per test session: {"public": folder, "restricted": folder}.
+    Tests that change a processed table work on a copy (``test_findings.flipped``)."""
+    from socta.config import Project
+    from socta.processing import write_processed
+    from socta.validation import validate
+
+    project = Project(data_dir=DEMO_DIR, build_dir=tmp_path_factory.mktemp("processed-demo"))
+    result = validate(project)
+    assert result.ok
+    return write_processed(project, result)

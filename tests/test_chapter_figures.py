@@ -27,15 +27,6 @@ OPEN = REPO / "data" / "open"
 
 
 @pytest.fixture(scope="module")
-def processed(tmp_path_factory) -> dict[str, Path]:
-    """The demo processed once: {"public": folder, "restricted": folder}."""
-    project = Project(data_dir=DEMO, build_dir=tmp_path_factory.mktemp("build"))
-    result = validate(project)
-    assert result.ok
-    return write_processed(project, result)
-
-
-@pytest.fixture(scope="module")
 def statistics_only(tmp_path_factory) -> Path:
     """The open-data edition processed: statistics only, no OCG register, answers or expert assessments."""
     project = Project(data_dir=OPEN, build_dir=tmp_path_factory.mktemp("open"))

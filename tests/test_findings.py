@@ -20,23 +20,12 @@ from socta import gitoc
 from socta.chapters import (CONTENDER_SHARE, PROFILE_AGREEMENT, ConclusionsPage, MethodologyPage, OcgPage,
                             OpenSourcesPage)
 from socta.config import OPEN_SOURCES_DIR, REGION, Project
-from socta.processing import write_processed
-from socta.validation import validate
 
 from .conftest import copy_demo
 from .helpers import REPO
 
 DEMO = REPO / "data" / "demo"
 REFERENCE = REPO / "data" / "reference"
-
-
-@pytest.fixture(scope="module")
-def processed(tmp_path_factory) -> dict[str, Path]:
-    """The demo processed once: {"public": folder, "restricted": folder}."""
-    project = Project(data_dir=DEMO, build_dir=tmp_path_factory.mktemp("build"))
-    result = validate(project)
-    assert result.ok
-    return write_processed(project, result)
 
 
 @pytest.fixture

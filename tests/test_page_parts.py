@@ -16,9 +16,7 @@ from socta.formatting import (change_words, count, number, probability_text, rat
                               signed_percent)
 from socta.i18n import code_cell_messages
 from socta.pagedata import EditionData
-from socta.processing import write_processed
 from socta.render import Rendering
-from socta.validation import validate
 
 from .helpers import REPO
 
@@ -51,22 +49,20 @@ def test_public_scores_are_rounded_or_withheld_and_the_note_says_which():
 
 
 # ---- data access --------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def processed(tmp_path_factory) -> Path:
-    project = Project(data_dir=DEMO, build_dir=tmp_path_factory.mktemp("build"))
-    result = validate(project)
-    assert result.ok
-    return write_processed(project, result)["public"]
+@pytest.fixture
+def public(processed) -> Path:
+    """The public edition of the demo's processed tables (conftest's ``processed``)."""
+    return processed["public"]
 
 
-def data(processed: Path, scope: str, area: str = "drugs") -> EditionData:
+def data(public: Path, scope: str, area: str = "drugs") -> EditionData:
     first, last = Project(data_dir=DEMO).years
-    return EditionData(scope=scope, area=area, processed_dir=processed, data_dir=DEMO, first_year=first,
+    return EditionData(scope=scope, area=area, processed_dir=public, data_dir=DEMO, first_year=first,
                        last_year=last)
 
 
-def test_a_series_is_every_year_of_the_period_with_the_statistics_values(processed):
-    srb = data(processed, "SRB")
+def test_a_series_is_every_year_of_the_period_with_the_statistics_values(public):
+    srb = data(public, "SRB")
     series = srb.series("drug_offences")
     assert list(series["year"]) == list(range(srb.first_year, srb.last_year + 1))
     raw = pd.read_csv(DEMO / "statistics.csv")
@@ -74,25 +70,25 @@ def test_a_series_is_every_year_of_the_period_with_the_statistics_values(process
     assert series.set_index("year")["value"].dropna().to_dict() == pytest.approx(raw.astype(float).to_dict())
 
 
-def test_the_region_is_the_sum_of_its_countries_only_where_all_reported(processed):
-    region = data(processed, REGION).series("drug_offences").set_index("year")["value"]
-    parts = [data(processed, c).series("drug_offences").set_index("year")["value"] for c in ("SRB", "MNE", "MKD")]
+def test_the_region_is_the_sum_of_its_countries_only_where_all_reported(public):
+    region = data(public, REGION).series("drug_offences").set_index("year")["value"]
+    parts = [data(public, c).series("drug_offences").set_index("year")["value"] for c in ("SRB", "MNE", "MKD")]
     total = sum(parts)  # NaN wherever one country is missing
     pd.testing.assert_series_equal(region, total, check_names=False)
 
 
-def test_rates_are_per_100000_of_the_population_table(processed):
-    region = data(processed, REGION)
+def test_rates_are_per_100000_of_the_population_table(public):
+    region = data(public, REGION)
     rates = region.country_rates("drug_offences")
     assert set(rates["country"]) == {"Serbia", "Montenegro", "North Macedonia"}
     row = rates.dropna(subset=["per_100k"]).iloc[0]
     assert row["per_100k"] == pytest.approx(1e5 * row["value"] / row["population"])
 
 
-def test_expert_answers_are_tidy_one_row_per_respondent_and_dimension(processed):
-    mne = data(processed, "MNE")
+def test_expert_answers_are_tidy_one_row_per_respondent_and_dimension(public):
+    mne = data(public, "MNE")
     answers = mne.expert_answers()
-    experts = pd.read_parquet(processed / "expert_assessments.parquet")
+    experts = pd.read_parquet(public / "expert_assessments.parquet")
     experts = experts[experts["country"].eq("MNE") & experts["area"].eq("drugs")]
     dims = mne.ref.harm_dimensions
     assert len(answers) == experts[[f"harm_{d}" for d in dims.index]].notna().sum().sum()
@@ -100,8 +96,8 @@ def test_expert_answers_are_tidy_one_row_per_respondent_and_dimension(processed)
     assert answers["answer"].between(0, 4).all()
 
 
-def test_area_indicators_come_headline_first_from_the_configuration(processed):
-    drugs = data(processed, "SRB")
+def test_area_indicators_come_headline_first_from_the_configuration(public):
+    drugs = data(public, "SRB")
     ids = drugs.area_indicators()
     assert drugs.ref.indicators.at[ids[0], "headline"] and set(ids) == set(
         drugs.ref.indicators.index[drugs.ref.indicators["area_id"].eq("drugs")])
