@@ -11,7 +11,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 SOCTA_ARGS := --data $(DATA) --audience $(AUDIENCE) --lang $(EDITION_LANG)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup tex report validate run build test test-fast bench demo-data messages clean
+.PHONY: help setup tex report editions validate run build test test-fast bench demo-data messages clean
 TEX_PACKAGES := texlive-xetex texlive-latex-extra texlive-latex-recommended texlive-fonts-recommended latexmk \
 	fonts-freefont-otf texlive-lang-cyrillic texlive-lang-european poppler-utils
 
@@ -50,6 +50,10 @@ report: $(STAMP) $(if $(findstring pdf,$(FORMATS)),tex) ## validate, execute eve
 	$(BIN)/socta report $(SOCTA_ARGS) --jobs $(JOBS) --formats $(FORMATS)
 	@echo "Open _build/$(AUDIENCE)-$(EDITION_LANG)/html/index.html in a browser$(if $(findstring pdf,$(FORMATS)),; the PDF is _build/$(AUDIENCE)-$(EDITION_LANG)/pdf/$(PDF_NAME))"
 
+editions: $(STAMP) $(if $(findstring pdf,$(FORMATS)),tex) ## every language of settings.yaml (en, sr, sr-Latn, mk, cnr) for AUDIENCE: data processed once, pages cached per language
+	$(BIN)/socta report --data $(DATA) --audience $(AUDIENCE) --lang all --jobs $(JOBS) --formats $(FORMATS)
+	@echo "Open _build/$(AUDIENCE)-<lang>/html/index.html; every page links to the same page in the other languages"
+
 validate: $(STAMP) ## check the input tables of DATA and write the processed tables
 	$(BIN)/socta validate --data $(DATA)
 
@@ -71,10 +75,12 @@ bench: $(STAMP) ## benchmark the runner: naive loop vs socta cold / unchanged / 
 demo-data: $(STAMP) ## regenerate the synthetic demonstration data from its seed
 	$(BIN)/python data/demo/generate.py
 
-messages: $(STAMP) ## extract translatable strings to socta/locale/socta.pot (for the language editions)
+messages: $(STAMP) ## extract translatable strings to socta/locale/socta.pot and merge them into every <lang>/LC_MESSAGES/socta.po
 	mkdir -p socta/locale
-	$(BIN)/pybabel extract --no-location -k t -k tn:1,2 -o socta/locale/socta.pot socta
+	$(BIN)/pybabel extract --no-location -k t -k tn:1,2 -k N_ -o socta/locale/socta.pot socta
 	$(BIN)/python -m socta.i18n socta/locale/socta.pot
+	$(BIN)/pybabel update --no-wrap --ignore-obsolete -D socta -d socta/locale -i socta/locale/socta.pot
+	@$(BIN)/python -m socta.i18n --status || echo "(the tests require every catalogue complete: translate the messages above)"
 
 clean: ## remove build products (_build); the venv stays
 	rm -rf _build

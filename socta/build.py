@@ -24,6 +24,7 @@ from pathlib import Path
 import yaml
 
 from .config import AUDIENCE_MARK, BOOK_DIR, REPO_ROOT, Project
+from . import i18n
 from .i18n import set_language, t
 from . import training
 from .training import TRAINING
@@ -56,6 +57,14 @@ def dataset_notice(project: Project) -> str:
     return t("Data: {name}.", name=meta.get("name", ""))
 
 
+def review_notice(lang: str) -> str:
+    """The notice every page of an edition whose translation is not yet reviewed carries."""
+    if i18n.review_state(lang) is None:
+        return ""
+    return t("Translation not yet reviewed: a reviewer who reads {language} has not yet checked this edition's "
+             "translation against the English one.", language=i18n.spec(lang)["name"])
+
+
 def edition_config(project: Project, audience: str, lang: str) -> dict:
     config = yaml.safe_load((REPO_ROOT / "_config.yml").read_text(encoding="utf-8"))
     if audience == TRAINING:
@@ -63,14 +72,29 @@ def edition_config(project: Project, audience: str, lang: str) -> dict:
     set_language(lang)
     marking = t(training.MARKING if audience == TRAINING else AUDIENCE_MARK[audience])
     notice = dataset_notice(project)
+    unreviewed = review_notice(lang)
     sphinx = config.setdefault("sphinx", {}).setdefault("config", {})
-    sphinx["language"] = lang
+    sphinx["language"] = i18n.spec(lang)["sphinx"]
     handling = handling_note(project, audience)
-    sphinx.setdefault("html_theme_options", {})["announcement"] = " · ".join(p for p in (marking, handling, notice) if p)
-    config.setdefault("parse", {})["myst_substitutions"] = {"edition_marking": marking, "dataset_notice": notice}
+    sphinx.setdefault("html_theme_options", {})["announcement"] = " · ".join(
+        p for p in (marking, handling, notice, unreviewed) if p)
+    config.setdefault("parse", {})["myst_substitutions"] = {"edition_marking": marking, "dataset_notice": notice,
+                                                           "review_notice": unreviewed}
     config["title"] = t(config["title"])
+    config["author"] = t(config.get("author", ""))
     latex = sphinx.setdefault("latex_elements", {})
-    latex.update(latex_edition(config["title"], config.get("author", ""), marking, notice, handling))
+    latex.update(latex_edition(config["title"], config["author"], marking, notice, handling, unreviewed))
+    if lang != i18n.SOURCE_LANGUAGE:
+        sphinx["nb_code_prompt_show"] = t("Show code cell source")
+        sphinx["nb_code_prompt_hide"] = t("Hide code cell source")
+        # polyglossia with the language's hyphenation patterns (texlive-lang-cyrillic); the one `babel`
+        # key, as Sphinx's own choice fails for Macedonian (shared/TOOLCHAIN.md)
+        latex["babel"] = r"\usepackage{polyglossia}\setmainlanguage" + i18n.spec(lang)["latex"]
+    sphinx["socta_edition"] = {"audience": audience, "lang": lang}
+    # the language menu: every language of the dataset's editions (the training edition is English only)
+    editions = [code for code in project.settings.get("languages", [i18n.SOURCE_LANGUAGE])
+                if audience != TRAINING and code in i18n.languages()]
+    sphinx["socta_languages"] = [[code, i18n.spec(code)["name"]] for code in editions] if len(editions) > 1 else []
     return config
 
 
@@ -96,7 +120,7 @@ def handling_note(project: Project, audience: str) -> str:
     return t("Most restrictive handling code of the sources used: {code}.", code=code) if code else ""
 
 
-def latex_edition(title: str, author: str, marking: str, notice: str, handling: str) -> dict:
+def latex_edition(title: str, author: str, marking: str, notice: str, handling: str, unreviewed: str = "") -> dict:
     """Cover page and running marks: the edition marking sits in every page's header and footer."""
     import datetime
     import os
@@ -121,18 +145,18 @@ def latex_edition(title: str, author: str, marking: str, notice: str, handling: 
         r"\vspace{1cm}{\Large " + tex_escape(author) + r"\par}" "\n"
         r"\vspace{1.5cm}{\LARGE\bfseries " + mark + r"\par}" "\n"
         + (r"\vspace{0.4cm}{\large " + tex_escape(handling) + r"\par}" "\n" if handling else "")
-        + r"\vspace{1cm}{\large " + day.strftime("%d %B %Y") + r"\par}" "\n"
+        + r"\vspace{1cm}{\large " + tex_escape(i18n.fmt_date(day)) + r"\par}" "\n"
         r"\vfill\fbox{\parbox{0.85\textwidth}{\centering\vspace{0.3cm}" + tex_escape(notice) + r"\vspace{0.3cm}}}" "\n"
-        r"\vspace{1.5cm}\end{titlepage}" "\n"
+        + (r"\par\vspace{0.5cm}\fbox{\parbox{0.85\textwidth}{\centering\vspace{0.3cm}\bfseries " + tex_escape(unreviewed)
+           + r"\vspace{0.3cm}}}" "\n" if unreviewed else "")
+        + r"\vspace{1.5cm}\end{titlepage}" "\n"
     )
     return {"preamble": preamble, "maketitle": cover}
 
 
 def _language_dirs() -> set[str]:
     """Folders of ``book/`` that hold a language's translated static pages (``book/sr/intro.md``)."""
-    from .i18n import LOCALE_DIR
-
-    return {p.name for p in LOCALE_DIR.iterdir() if p.is_dir()} if LOCALE_DIR.is_dir() else set()
+    return set(i18n.languages()) - {i18n.SOURCE_LANGUAGE}
 
 
 def static_pages() -> list[Path]:
@@ -143,9 +167,10 @@ def static_pages() -> list[Path]:
 
 
 def static_page(rel: Path, lang: str) -> Path:
-    """A static file in the edition's language: ``book/<lang>/<rel>`` where it exists, else the English one."""
-    translated = BOOK_DIR / lang / rel
-    return translated if lang != "en" and translated.is_file() else BOOK_DIR / rel
+    """A static file in the edition's language: ``book/<lang>/<rel>`` where it exists (for a
+    transliterated edition, the page of the language it comes from), else the English one."""
+    translated = BOOK_DIR / i18n.catalogue_language(lang) / rel
+    return translated if lang != i18n.SOURCE_LANGUAGE and translated.is_file() else BOOK_DIR / rel
 
 
 def stage(project: Project, audience: str, lang: str) -> Path:
@@ -156,8 +181,11 @@ def stage(project: Project, audience: str, lang: str) -> Path:
         static += [(training.TRAINING_DIR / name, source / name) for name in training.STATIC_PAGES]
     else:
         static = [(static_page(rel, lang), source / rel) for rel in static_pages()]
+    transliterated = "transliterate" in i18n.spec(lang)
     for src, dst in static:
-        if src.is_file():
+        if src.is_file() and transliterated and src.suffix == ".md":
+            _write_if_changed(dst, i18n.transliterate(src.read_text(encoding="utf-8"), lang))
+        elif src.is_file():
             _sync_file(src, dst)
     _write_if_changed(source / "_config.yml", yaml.safe_dump(edition_config(project, audience, lang), allow_unicode=True, sort_keys=False))
     # after the static pages are in place: the toc leaves out pages missing from the source
@@ -328,9 +356,38 @@ def _reuse_latex_table_renderer() -> None:
     latex.LaTeXRenderer = renderer
 
 
+def language_menu(pagename: str, edition: dict, languages: list) -> str:
+    """The language menu of an HTML page: a link to the same page in each other language's edition.
+
+    Editions are sibling folders (``_build/<audience>-<lang>/html``), so the link climbs out of this
+    edition's HTML folder and into the other's: it works from a file system, a web server or a zip."""
+    from html import escape
+
+    if not languages:
+        return ""
+    up = "../" * (pagename.count("/") + 2)
+    items = []
+    for code, name in languages:
+        if code == edition["lang"]:
+            items.append(f'<span class="socta-lang-current" lang="{escape(code)}" aria-current="true">{escape(name)}</span>')
+        else:
+            href = f"{up}{edition['audience']}-{code}/html/{pagename}.html"
+            items.append(f'<a href="{escape(href)}" lang="{escape(code)}" hreflang="{escape(code)}">{escape(name)}</a>')
+    return '<nav class="socta-languages" aria-label="Languages">' + " · ".join(items) + "</nav>\n"
+
+
+def _add_language_menu(app, pagename, templatename, context, doctree):
+    menu = language_menu(pagename, app.config.socta_edition, app.config.socta_languages)
+    if menu and "body" in context:
+        context["body"] = menu + context["body"]
+
+
 def setup(app):
     """Loaded by Sphinx through ``extra_extensions: [socta.build]`` in ``_config.yml``."""
     app.add_config_value("socta_latex_code", False, "env", [bool])
+    app.add_config_value("socta_edition", {"audience": "public", "lang": "en"}, "html", [dict])
+    app.add_config_value("socta_languages", [], "html", [list])
+    app.connect("html-page-context", _add_language_menu)
     app.add_post_transform(_remove_code_in_latex())
     _reuse_latex_table_renderer()
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -241,8 +241,8 @@ class ConclusionsPage(Page):
                 if self.headline_indicator(area) is None:
                     continue
                 j = self.judgement(area, REGION)
-                self.say(f"```{{admonition}} {t('Key judgement: {area}', area=self.area_name(area))}\n"
-                         f":class: key-judgement\n{j['text']}\n\n{j['basis']}\n```")
+                title = t("Key judgement: {area}", area=self.area_name(area))
+                self.say(f"```{{admonition}} {title}\n:class: key-judgement\n{j['text']}\n\n{j['basis']}\n```")
             return
         for i, (area, rank) in enumerate(zip(region["area"].head(n), region["rank"].head(n)), start=1):
             j = self.judgement(area, REGION)
@@ -251,8 +251,8 @@ class ConclusionsPage(Page):
                           rank=str(int(rank)), n=str(len(region)), top=str(top),
                           share=fmt_percent(robust.at[area, "p_top"]))
             body = rank_text + "\n\n" + j["text"] + "\n\n" + j["basis"]
-            self.say(f"```{{admonition}} {t('Key judgement {i}: {area}', i=str(i), area=self.area_name(area))}\n"
-                     f":class: key-judgement\n{body}\n```")
+            title = t("Key judgement {i}: {area}", i=str(i), area=self.area_name(area))
+            self.say(f"```{{admonition}} {title}\n:class: key-judgement\n{body}\n```")
 
     # ---- sensitivity ------------------------------------------------------------------
     def robustness(self, scope: str) -> pd.DataFrame:
@@ -696,16 +696,19 @@ class MethodologyPage(Page):
             width=str(int(d["threshold"]) - 1), rounded=fmt_number(d["scores_rounded"]), step=str(step),
             withheld=t(" and {n} are withheld (c)", n=fmt_number(d["scores_withheld"])) if d["scores_withheld"] else ""))
 
-    def config_table(self, frame: pd.DataFrame, columns: dict[str, str], key: str, caption: str, **values) -> None:
-        """A reference table as configured; ``values`` fill the caption's placeholders (numbers the caption
-        restates come from the configuration, never from the template)."""
-        def cell(v):
+    def config_table(self, frame: pd.DataFrame, columns: dict[str, str], key: str, caption: str,
+                     codes: list[str] = ()) -> None:
+        """A reference table as configured, under the (translated) column labels ``columns`` gives.
+
+        Words in the cells are translated; the columns in ``codes`` print as they are (A1, H2)."""
+        def cell(v, translate: bool):
             if isinstance(v, str):
-                return t(v)
+                return t(v) if translate else v
             return self.num(v, 0 if pd.isna(v) or float(v).is_integer() else 1)
 
-        out = pd.DataFrame({t(label): frame[col].map(cell) for col, label in columns.items()})
-        self.show_table(out, key, t(caption, **values), source=t("Source: reference configuration in force."))
+        out = pd.DataFrame({label: frame[col].map(lambda v, tr=col not in codes: cell(v, tr))
+                            for col, label in columns.items()})
+        self.show_table(out, key, caption, source=t("Source: reference configuration in force."))
 
     @property
     def subscore_max(self) -> str:
@@ -1168,7 +1171,7 @@ class FactorsPage(Page):
             ctx = context[context["indicator"].eq(indicator)]
             if len(ctx):
                 ours += "; " + t("for comparison, {items}", items="; ".join(
-                    t("{measure}: {value} {unit} ({source})", measure=r.measure, value=str(r.value),
+                    t("{measure}: {value} {unit} ({source})", measure=t(r.measure), value=fmt_number(r.value),
                       unit=t(r.unit), source=r.source) for r in ctx.itertuples()))
             lines.append("- " + ours + ".")
         self.say("\n".join(lines))

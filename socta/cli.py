@@ -357,7 +357,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     def edition(p):
         p.add_argument("--audience", choices=AUDIENCES, default="public", help=AUDIENCE_HELP)
-        p.add_argument("--lang", default="en", help="language of the edition (default: en)")
+        p.add_argument("--lang", default="en", help="language of the edition: en (default), sr, sr-Latn, mk, cnr "
+                       "(socta/locale/languages.yaml); several as sr,mk, or 'all': every language of settings.yaml")
         p.add_argument("--formats", default=None, help="what to build: html, pdf or html,pdf (default; html for "
                        "the training edition)")
 
@@ -473,18 +474,61 @@ def _main(args, console) -> int:
         console.print("[bold red]Configuration error[/]:")
         console.print(str(exc), markup=False)
         return EXIT_CONFIG
-    if getattr(args, "lang", "en") not in languages:
-        console.print(f"[bold red]Configuration error[/]: no edition language {args.lang!r}; settings.yaml lists {', '.join(languages)}. "
-                      "A language edition needs its catalogue in socta/locale/<lang>/LC_MESSAGES/socta.po first.")
+    if getattr(args, "audience", None) == "training":  # the lessons (training/) are written in English only
+        if args.lang == "all":
+            args.lang = "en"
+        elif args.lang != "en":
+            console.print(f"[bold red]Usage error[/]: the training edition is in English only (its lessons in training/ "
+                          f"have no translation yet); --lang {args.lang} builds the public or restricted edition.",
+                          markup=False)
+            return 2
+    editions = edition_languages(getattr(args, "lang", "en"), languages)
+    if isinstance(editions, str):
+        console.print("[bold red]Configuration error[/]: " + editions, markup=False)
         return EXIT_CONFIG
     if args.command == "validate":
         return cmd_validate(project, console, write=not args.dry_run)
+    if args.command == "notebook":
+        if len(editions) > 1:
+            console.print("[bold red]Usage error[/]: a notebook is written in one language (--lang en, sr, …)")
+            return 2
+        return cmd_notebook(project, args, console)
+    status = 0
+    for lang in editions:  # the data are validated and processed once; each language has its own pages
+        args.lang = lang
+        if len(editions) > 1:
+            console.rule(f"{args.audience}-{lang}")
+        status = max(status, _edition(project, args, console))
+        if status == 130:
+            break
+    if len(editions) > 1:
+        console.print(f"Editions {', '.join(f'{args.audience}-{lang}' for lang in editions)} in "
+                      f"{project.build_dir}/; each HTML edition links to the others (the language menu on every page).",
+                      markup=False)
+    return status
+
+
+def edition_languages(requested: str, configured: list[str]) -> list[str] | str:
+    """The languages ``--lang`` asks for (one code, ``sr,mk`` or ``all``), or why one cannot be built."""
+    from . import i18n
+
+    wanted = list(configured) if requested == "all" else [code.strip() for code in requested.split(",") if code.strip()]
+    for lang in wanted:
+        if lang not in configured:
+            return (f"no edition language {lang!r}: settings.yaml lists {', '.join(configured)} (`languages`); "
+                    f"socta knows {', '.join(i18n.languages())} (socta/locale/languages.yaml)")
+        why = i18n.missing_catalogue(lang)
+        if why:
+            return f"the {lang} edition cannot be built: {why}"
+    return wanted
+
+
+def _edition(project: Project, args, console) -> int:
+    """run, build or report one language's edition."""
     if args.command == "run":
         return cmd_run(project, args, console)
     if args.command == "build":
         return cmd_build(project, args, console)
-    if args.command == "notebook":
-        return cmd_notebook(project, args, console)
     status = cmd_run(project, args, console)
     if status and not (status == 1 and args.keep_going):
         if status == 1:
@@ -493,7 +537,6 @@ def _main(args, console) -> int:
     # a complete, successful run has just brought every page up to date; otherwise check
     args.allow_stale = bool(status) or (args.country is None and args.area is None)
     return cmd_build(project, args, console) or status
-
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import yaml
 
+from .i18n import N_
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA_DIR = REPO_ROOT / "data" / "demo"
 REFERENCE_DIR = REPO_ROOT / "data" / "reference"
@@ -24,7 +26,7 @@ BOOK_DIR = REPO_ROOT / "book"
 BUILD_DIR = REPO_ROOT / "_build"
 REGION = "region"
 # the marking of each edition, on every page (translated through socta.i18n.t where shown)
-AUDIENCE_MARK = {"public": "PUBLIC", "restricted": "RESTRICTED — law-enforcement use only"}
+AUDIENCE_MARK = {"public": N_("PUBLIC"), "restricted": N_("RESTRICTED — law-enforcement use only")}
 
 
 class ConfigError(ValueError):

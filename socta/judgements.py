@@ -156,7 +156,7 @@ class Judgements:
                                "{reason}.", indicator=name, scope=scope_name, reason=reason)
             return result
         pct = signed_percent
-        fitted = t("The fitted trend is {change} a year (90% interval {low} to {high}) over {first}–{last}.",
+        fitted = t("The fitted trend is {change} a year (90% probability range {low} to {high}) over {first}–{last}.",
                    change=pct(trend["change_per_year"]), low=pct(trend["change_low"]), high=pct(trend["change_high"]),
                    first=str(int(trend["first_year"])), last=str(int(trend["last_fit_year"])))
         if not bool(trend.get("supports_judgement", True)) or confidence == "low":

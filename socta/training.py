@@ -16,12 +16,13 @@ from pathlib import Path
 import yaml
 
 from .config import REGION, REPO_ROOT
+from .i18n import N_
 
 TRAINING = "training"            # the audience name of the edition (socta --audience training)
 DATA_AUDIENCE = "public"         # the processed tables the lessons read
 TRAINING_DIR = REPO_ROOT / "training"
 STATIC_PAGES = ("intro.md",)     # pages of training/ copied as they are into the book source
-MARKING = "TRAINING"            # on every page: the edition marking (the dataset notice follows it)
+MARKING = N_("TRAINING")           # on every page: the edition marking (the dataset notice follows it)
 TITLE = "Strategic analysis with socta: a training course"
 SOLUTION_TAG = "solution"        # the tag of every code cell that belongs to a solution
 

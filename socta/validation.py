@@ -47,6 +47,8 @@ HOMOGLYPHS = str.maketrans("АВЕКМНОРСТХУаеорсухіјЅѕ", "AB
 PLAUSIBILITY_DEFAULTS = {"factor": 500, "min_points": 3, "floor": 10, "max_value": 1e12, "confirm_status": "A"}
 MAX_LISTED = 20  # in grouped warnings: the first of a kind, then "… and N more like this"
 
+DEFAULT_OCG_STRUCTURES = ["hierarchical", "cell", "network", "loose"]  # settings.yaml ocg_structures
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -157,7 +159,7 @@ def table_specs(project: Project, ref: Reference) -> list[TableSpec]:
         f"harm_{d}": col("int", checks=[pa.Check.in_range(0, 4)], words="a whole number from 0 (none) to 4 (very severe)")
         for d in ref.harm_dimensions.index
     }
-    structures = project.settings.get("ocg_structures", ["hierarchical", "cell", "network", "loose"])
+    structures = project.settings.get("ocg_structures", DEFAULT_OCG_STRUCTURES)
     return [
         TableSpec(
             "statistics.csv",

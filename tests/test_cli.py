@@ -62,5 +62,20 @@ def test_build_refuses_pages_missing_or_out_of_date(tmp_path):
 
 
 def test_unknown_language_is_refused(tmp_path):
-    result = socta("run", "--lang", "sr", "--build-dir", tmp_path / "build")
-    assert result.returncode == 2 and "no edition language 'sr'" in result.stdout
+    result = socta("run", "--lang", "sq", "--build-dir", tmp_path / "build")
+    assert result.returncode == 2 and "no edition language 'sq'" in result.stdout
+    assert "settings.yaml lists en, sr, sr-Latn, mk, cnr" in result.stdout
+
+
+def test_language_without_catalogue_is_refused(tmp_path, monkeypatch):
+    from socta import cli, i18n
+
+    (tmp_path / "locale").mkdir()
+    (tmp_path / "locale" / "languages.yaml").write_text(
+        (i18n.LOCALE_DIR / "languages.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path / "locale")
+    why = cli.edition_languages("en,mk", ["en", "mk"])
+    assert "the mk edition cannot be built" in why and "mk/LC_MESSAGES/socta.po does not exist" in why
+    assert cli.edition_languages("all", ["en"]) == ["en"]
+    # Serbian Latin is Serbian Cyrillic's catalogue, transliterated: it needs that one
+    assert "sr/LC_MESSAGES/socta.po" in cli.edition_languages("sr-Latn", ["sr-Latn"])
