@@ -19,7 +19,7 @@ import pandas as pd
 from . import figures, gitoc
 from .config import OPEN_SOURCES_DIR, REGION
 from .disclosure import MARK
-from .i18n import fmt_number, fmt_percent, t
+from .i18n import code_label, fmt_number, fmt_percent, t
 from .formatting import signed_percent
 from .notebook import Page
 from .scoring import SUBSCORE_MAX
@@ -454,7 +454,7 @@ class OcgPage(Page):
         words = {"structure": t("Structure"), "reach": t("Reach"), "international": t("Active in more than one country"),
                  "domestic": t("Active in one country only")}
         frame = pd.DataFrame({t("Characteristic"): [words.get(m, m) for m in s["measure"]],
-                              t("Category"): [words.get(c, t(c.capitalize())) for c in s["category"]],
+                              t("Category"): [words[c] if c in words else t(code_label(c)) for c in s["category"]],
                               t("Groups"): [self.count(v, h) for v, h in zip(s["count"], s["suppressed"])]})
         self.show_table(frame, "structure", t("Structure and reach of the groups, {scope}.", scope=self.scope_name),
                         align={t("Groups"): "r"})
@@ -1028,7 +1028,7 @@ class ProvenancePage(Page):
     def sub_label(self, code: str) -> str:
         if code in self.ref.areas.index:
             return t(self.ref.areas.at[code, "name_en"])
-        return t(str(code).replace("_", " ").capitalize())
+        return t(code_label(str(code)))
 
     def reference_table(self) -> None:
         from .reference import REFERENCE_FILES
@@ -1170,9 +1170,9 @@ class FactorsPage(Page):
                      unknown=self.share(reg.at[indicator, "share_unknown"]))
             ctx = context[context["indicator"].eq(indicator)]
             if len(ctx):
-                ours += "; " + t("for comparison, {items}", items="; ".join(
-                    t("{measure}: {value} {unit} ({source})", measure=t(r.measure), value=fmt_number(r.value),
-                      unit=t(r.unit), source=r.source) for r in ctx.itertuples()))
+                items = [t("{measure}: {value} {unit} ({source})", measure=t(r.measure), value=fmt_number(r.value),
+                           unit=t(r.unit), source=r.source) for r in ctx.itertuples()]
+                ours += "; " + t("for comparison, {items}", items="; ".join(items))
             lines.append("- " + ours + ".")
         self.say("\n".join(lines))
 

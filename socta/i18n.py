@@ -311,6 +311,10 @@ def reference_messages(reference_dir: Path, open_sources_dir: Path | None = None
     for key in ("title", "author"):  # the book's title and author, on every page and the PDF's cover
         if book.get(key):
             found.setdefault(book[key], []).append("_config.yml")
+    toc = yaml.safe_load((Path(reference_dir).parents[1] / "_toc.yml").read_text(encoding="utf-8"))
+    for part in toc.get("parts", []):  # the captions of the book's parts, in every page's navigation
+        if part.get("caption"):
+            found.setdefault(part["caption"], []).append("_toc.yml")
     return found
 
 
@@ -323,7 +327,7 @@ def append_template_messages(pot: Path, notebooks_dir: Path, reference_dir: Path
         catalog = read_po(fh)
     messages = template_messages(notebooks_dir)
     if reference_dir is not None:
-        for msgid, places in reference_messages(reference_dir, Path(reference_dir).parents[1] / "open_sources").items():
+        for msgid, places in reference_messages(reference_dir, Path(reference_dir).parent / "open_sources").items():
             messages.setdefault(msgid, []).extend(places)
     for msgid, places in messages.items():
         catalog.add(msgid, locations=[(place, 0) for place in places])

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from .config import REGION, Project
-from .i18n import t
+from .i18n import code_label, t
 from .reference import Reference
 from .store import load
 
@@ -169,7 +169,7 @@ class EditionData:
         """The name of a sub-market (a crime area's code) or a category, in the edition's language."""
         if code in self.ref.areas.index:
             return t(self.ref.areas.at[code, "name_en"])
-        return t(code.replace("_", " ").capitalize())
+        return t(code_label(code))
 
     def country_rates(self, indicator: str) -> pd.DataFrame:
         """Per country and year, the indicator per 100,000 inhabitants: country (its name), year,
