@@ -164,7 +164,7 @@ class AreaPage(Page):
         sources = sorted(set(self.table("population")["source"].dropna()))
         if sources:  # rates are only as good as the population they divide by
             note += (" " if note else "") + t("Rates use the population of population.csv: {source}.",
-                                               source="; ".join(sources))
+                                               source="; ".join(t(s) for s in sources))
         legend = footnote_legend(self.flags_used, self.ref.observation_status)
         return "  \n".join(p for p in (legend, note) if p)
 
@@ -221,7 +221,7 @@ class AreaPage(Page):
 
     @property
     def source_experts(self) -> str:
-        return t("Source: expert assessments in {name}{synthetic}.", name=self.dataset.get("name", ""),
+        return t("Source: expert assessments in {name}{synthetic}.", name=t(self.dataset.get("name", "")),
                  synthetic=t(" (synthetic demonstration data)") if self.dataset.get("synthetic") else "")
 
     def ocg_summary(self) -> None:

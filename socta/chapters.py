@@ -976,7 +976,7 @@ class ProvenancePage(Page):
                  t("SHA-256 (first 12)"): f["sha256"][:12] or "–",
                  t("Audience"): t("restricted") if f["restricted"] else t("public")} for f in self.inputs]
         self.show_table(pd.DataFrame(rows), "inputs", t("Input files of this edition."), align={t("Rows"): "r"},
-                        source=t("Source: data folder '{name}'.", name=self.dataset.get("name", "")))
+                        source=t("Source: data folder '{name}'.", name=t(self.dataset.get("name", ""))))
 
     def statistics_sources(self) -> None:
         s = self.statistics

@@ -311,6 +311,8 @@ def reference_messages(reference_dir: Path, open_sources_dir: Path | None = None
     for key in ("title", "author"):  # the book's title and author, on every page and the PDF's cover
         if book.get(key):
             found.setdefault(book[key], []).append("_config.yml")
+    demo = yaml.safe_load((Path(reference_dir).parent / "demo" / "dataset.yaml").read_text(encoding="utf-8"))
+    found.setdefault(demo["name"], []).append("demo/dataset.yaml")  # another dataset's name prints as it is
     toc = yaml.safe_load((Path(reference_dir).parents[1] / "_toc.yml").read_text(encoding="utf-8"))
     for part in toc.get("parts", []):  # the captions of the book's parts, in every page's navigation
         if part.get("caption"):

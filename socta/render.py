@@ -74,7 +74,7 @@ class Rendering:
 
     @property
     def source_statistics(self) -> str:
-        return t("Source: {name}{synthetic}; socta calculations.", name=self.dataset.get("name", ""),
+        return t("Source: {name}{synthetic}; socta calculations.", name=t(self.dataset.get("name", "")),
                  synthetic=self.synthetic_note)
 
     def banner(self, open_sources: bool = False) -> None:
@@ -88,12 +88,12 @@ class Rendering:
             md(box(t("Public figures on a synthetic demonstration"),
                    t("The figures on this page are real public data, each with its source. The rest of this book is "
                      "computed from the synthetic demonstration dataset '{name}', which says nothing about real crime "
-                     "in the region.", name=self.dataset.get("name", "")), "note synthetic-banner"))
+                     "in the region.", name=t(self.dataset.get("name", ""))), "note synthetic-banner"))
         else:
             md(box(t("Synthetic demonstration data"),
                    t("Every number, figure and table on this page is computed from the synthetic demonstration "
                      "dataset '{name}'. It is invented for demonstration and training and says nothing about "
-                     "real crime in the region.", name=self.dataset.get("name", "")), "warning synthetic-banner"))
+                     "real crime in the region.", name=t(self.dataset.get("name", ""))), "warning synthetic-banner"))
 
     def say(self, text: str) -> None:
         if text:  # an empty Markdown output would show as its Python repr
