@@ -87,9 +87,10 @@ def edition_config(project: Project, audience: str, lang: str) -> dict:
     if lang != i18n.SOURCE_LANGUAGE:
         sphinx["nb_code_prompt_show"] = t("Show code cell source")
         sphinx["nb_code_prompt_hide"] = t("Hide code cell source")
-        # polyglossia with the language's hyphenation patterns (texlive-lang-cyrillic); the one `babel`
-        # key, as Sphinx's own choice fails for Macedonian (shared/TOOLCHAIN.md)
-        latex["babel"] = r"\usepackage{polyglossia}\setmainlanguage" + i18n.spec(lang)["latex"]
+        # the language's hyphenation patterns and LaTeX words (socta/locale/languages.yaml)
+        latex["babel"] = i18n.spec(lang)["latex_babel"]
+        sphinx["socta_latex_name"] = i18n.spec(lang).get("latex_name", "")
+        sphinx["socta_latin_script"] = i18n.spec(lang).get("script") == "Latn"
     sphinx["socta_edition"] = {"audience": audience, "lang": lang}
     # the language menu: every language of the dataset's editions (the training edition is English only)
     editions = [code for code in project.settings.get("languages", [i18n.SOURCE_LANGUAGE])
@@ -397,8 +398,53 @@ def _add_language_menu(app, pagename, templatename, context, doctree):
         context["body"] = menu + context["body"]
 
 
+def _name_latex_language(app, config) -> None:
+    """Tell Sphinx's LaTeX builder the babel name of the edition's language (languages.yaml
+    ``latex_name``), where docutils' table has none (sr@latin, mk)."""
+    if config.socta_latex_name and config.language:
+        from docutils.writers.latex2e import Babel
+
+        Babel.language_codes[config.language.lower()] = config.socta_latex_name
+
+
+class _LatinTranslations:
+    """A Sphinx message catalogue read through cyrtranslit: the theme's Serbian words in Latin."""
+
+    def __init__(self, base):
+        self.base = base
+
+    def gettext(self, message):
+        import cyrtranslit
+
+        return cyrtranslit.to_latin(self.base.gettext(message), "sr")
+
+    def ngettext(self, singular, plural, n):
+        import cyrtranslit
+
+        return cyrtranslit.to_latin(self.base.ngettext(singular, plural, n), "sr")
+
+    def __getattr__(self, name):
+        return getattr(self.base, name)
+
+
+def _latin_theme_words(app) -> None:
+    """In a Latin-script edition, the HTML theme's words (its catalogue falls back from sr@latin to the
+    Cyrillic sr) are transliterated; Sphinx's own sr@latin words are Latin already."""
+    if not app.config.socta_latin_script:
+        return
+    from sphinx import locale
+
+    for key, translator in list(locale.translators.items()):
+        if not isinstance(translator, _LatinTranslations):
+            locale.translators[key] = _LatinTranslations(translator)
+
+
 def setup(app):
     """Loaded by Sphinx through ``extra_extensions: [socta.build]`` in ``_config.yml``."""
+    app.add_config_value("socta_latin_script", False, "html", [bool])
+    app.connect("builder-inited", _latin_theme_words)
+    app.add_config_value("socta_latex_name", "", "env", [str])
+    app.connect("config-inited", _name_latex_language)
     app.add_config_value("socta_latex_code", False, "env", [bool])
     app.add_config_value("socta_edition", {"audience": "public", "lang": "en"}, "html", [dict])
     app.add_config_value("socta_languages", [], "html", [list])

@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from cycler import cycler
 
-from .i18n import t
+from .i18n import fmt_number, t
 
 # Okabe & Ito (2008): distinguishable with the common colour-vision deficiencies; ordered so
 # neighbours also differ in lightness when printed in grey.
@@ -94,8 +94,21 @@ def thousands(ax, axis: str = "y") -> None:
     (a 0-2.5 kg axis must not read 0, 0, 1, 1, 2)."""
     target = ax.yaxis if axis == "y" else ax.xaxis
     low, high = ax.get_ylim() if axis == "y" else ax.get_xlim()
-    if max(abs(low), abs(high)) >= 1000:
-        target.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    if max(abs(low), abs(high)) >= 1000:  # in the edition's language: 14,000 in English, 14.000 in Serbian
+        target.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _: fmt_number(v)))
+    else:  # matplotlib's choice of decimals, with the language's decimal sign (0,5 in Serbian)
+        target.set_major_formatter(_DecimalSign(fmt_number(0.5, 1)[1]))
+
+
+class _DecimalSign(mpl.ticker.ScalarFormatter):
+    """matplotlib's tick labels with another decimal sign."""
+
+    def __init__(self, sign: str):
+        super().__init__()
+        self.sign = sign
+
+    def __call__(self, x, pos=None):
+        return super().__call__(x, pos).replace(".", self.sign)
 
 
 def observed_line(ax, series, colour: str, label: str | None = None) -> None:
@@ -125,7 +138,7 @@ def observed_line(ax, series, colour: str, label: str | None = None) -> None:
         if len(hit):
             ax.plot(hit["year"], hit["bound"], ls="", marker=marker, ms=6, mfc="white", mec=colour)
             for year, bound in zip(hit["year"], hit["bound"]):  # the published text beside the marker
-                ax.annotate(("<" if censor == "below" else ">") + f"{bound:,.0f}", (year, bound), xytext=(5, 0),
+                ax.annotate(("<" if censor == "below" else ">") + fmt_number(bound), (year, bound), xytext=(5, 0),
                             textcoords="offset points", va="center", fontsize=7.5, color=MUTED)
 
 

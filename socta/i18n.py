@@ -43,7 +43,7 @@ def languages() -> dict[str, dict]:
 
 
 def spec(lang: str | None = None) -> dict:
-    """The registry entry of ``lang``: Babel locale, Sphinx language, polyglossia language, review state."""
+    """The registry entry of ``lang``: Babel locale, Sphinx language, LaTeX babel line, review state."""
     lang = lang or language()
     try:
         return languages()[lang]

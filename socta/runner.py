@@ -214,6 +214,11 @@ def catalogue_digests(lang: str) -> dict[str, str]:
         if path.suffix != ".mo":
             data = _VOLATILE_CATALOGUE_LINE.sub(b"", data)
         found[rel.as_posix()] = hashlib.sha256(data).hexdigest()
+    if (root / "languages.yaml").is_file() and lang in i18n.languages():
+        # the language's entry (its Babel locale formats the numbers); not its review state, which only
+        # the book's banner shows
+        entry = {k: v for k, v in i18n.spec(lang).items() if k != "reviewed"}
+        found[f"languages.yaml#{lang}"] = hashlib.sha256(json.dumps(entry, sort_keys=True).encode()).hexdigest()
     return found
 
 
