@@ -85,6 +85,9 @@ def edition_config(project: Project, audience: str, lang: str) -> dict:
     latex = sphinx.setdefault("latex_elements", {})
     latex.update(latex_edition(config["title"], config["author"], marking, notice, handling, unreviewed))
     if lang != i18n.SOURCE_LANGUAGE:
+        # the captions' numbering words: Sphinx's own catalogues lack some (Macedonian "Table")
+        sphinx["numfig_format"] = {"figure": t("Fig. %s"), "table": t("Table %s"), "code-block": t("Listing %s"),
+                                   "section": t("Section %s")}
         sphinx["nb_code_prompt_show"] = t("Show code cell source")
         sphinx["nb_code_prompt_hide"] = t("Hide code cell source")
         # the language's hyphenation patterns and LaTeX words (socta/locale/languages.yaml)
@@ -241,6 +244,8 @@ def _jupyter_book(source: Path, work: Path, builder: str, log: Path) -> None:
     layout, record = _layout_digest(source), work / f".layout-{builder}"
     if not record.is_file() or record.read_text(encoding="utf-8") != layout:
         cmd.append("--all")
+        if builder == "pdflatex":  # LaTeX's .aux of another preamble (language, packages) can stop the run
+            shutil.rmtree(work / "_build" / "latex", ignore_errors=True)
     # xelatex writes XDV on every pass and xdvipdfmx makes the PDF once, at the end, instead of a
     # whole PDF (every figure embedded again) on each of latexmk's three passes
     env = {**os.environ, "LATEXMKOPTS": "-xelatex"} if builder == "pdflatex" else None
@@ -427,10 +432,11 @@ class _LatinTranslations:
         return getattr(self.base, name)
 
 
-def _latin_theme_words(app) -> None:
-    """In a Latin-script edition, the HTML theme's words (its catalogue falls back from sr@latin to the
-    Cyrillic sr) are transliterated; Sphinx's own sr@latin words are Latin already."""
-    if not app.config.socta_latin_script:
+def _latin_theme_words(app, config=None) -> None:
+    """In a Latin-script edition, Sphinx's and the theme's words are transliterated: their sr@latin
+    catalogues are nearly empty and fall back to the Cyrillic sr ("Сл. 1", "напред"). Run when the
+    configuration is read (before Sphinx names its figures) and again when the theme has added its own."""
+    if not (config or app.config).socta_latin_script:
         return
     from sphinx import locale
 
@@ -441,7 +447,8 @@ def _latin_theme_words(app) -> None:
 
 def setup(app):
     """Loaded by Sphinx through ``extra_extensions: [socta.build]`` in ``_config.yml``."""
-    app.add_config_value("socta_latin_script", False, "html", [bool])
+    app.add_config_value("socta_latin_script", False, "env", [bool])
+    app.connect("config-inited", _latin_theme_words, priority=400)  # before Sphinx's numfig_format (800)
     app.connect("builder-inited", _latin_theme_words)
     app.add_config_value("socta_latex_name", "", "env", [str])
     app.connect("config-inited", _name_latex_language)

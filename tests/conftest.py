@@ -42,3 +42,26 @@ def processed(tmp_path_factory) -> dict[str, Path]:
     result = validate(project)
     assert result.ok
     return write_processed(project, result)
+
+
+@pytest.fixture(scope="session")
+def edition(tmp_path_factory):
+    """The public edition, HTML and PDF, built once per session from the demo data with canaries in
+    its restricted fields (tests/canaries.py), as `make report` builds it."""
+    from .canaries import plant
+    from .helpers import socta
+
+    root = tmp_path_factory.mktemp("edition")
+    data = plant(root / "data")
+    build = root / "build"
+    result = socta("report", "--data", data, "--build-dir", build, "--jobs", "2", "--formats", "html,pdf")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return build
+
+
+@pytest.fixture(scope="session")
+def book(edition):
+    """The built public edition's HTML folder."""
+    html = edition / "public-en" / "html"
+    assert (html / "index.html").is_file()
+    return html

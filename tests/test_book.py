@@ -7,7 +7,6 @@ import pytest
 from socta.config import REGION, Project
 from socta.reference import Reference
 
-from .helpers import socta
 
 pytestmark = pytest.mark.slow
 OCG_ID = re.compile(r"[A-Z]{3}-OCG-\d{3}")
@@ -38,26 +37,6 @@ class Page(HTMLParser):
             self.figcaptions.append(data)
         elif self._in == "title":
             self.title += data
-
-
-@pytest.fixture(scope="module")
-def edition(tmp_path_factory):
-    """The public edition, HTML and PDF, built from the demo data with canaries in its restricted fields."""
-    from .canaries import plant
-
-    root = tmp_path_factory.mktemp("edition")
-    data = plant(root / "data")
-    build = root / "build"
-    result = socta("report", "--data", data, "--build-dir", build, "--jobs", "2", "--formats", "html,pdf")
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return build
-
-
-@pytest.fixture(scope="module")
-def book(edition):
-    html = edition / "public-en" / "html"
-    assert (html / "index.html").is_file()
-    return html
 
 
 def read(html, page):

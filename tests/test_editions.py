@@ -17,7 +17,6 @@ from socta.runner import execute, grid
 from socta.validation import validate
 
 from .canaries import CANARIES, GRADE, GROUP, HANDLING, NOTE, SIZE, plant
-from .test_book import book, edition  # noqa: F401 - the shared, built public edition
 
 slow = pytest.mark.slow
 
