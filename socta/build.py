@@ -88,6 +88,12 @@ def edition_config(project: Project, audience: str, lang: str) -> dict:
         # the captions' numbering words: Sphinx's own catalogues lack some (Macedonian "Table")
         sphinx["numfig_format"] = {"figure": t("Fig. %s"), "table": t("Table %s"), "code-block": t("Listing %s"),
                                    "section": t("Section %s")}
+        # ... and in the PDF: the captions of the main language (Sphinx writes them for the babel name it
+        # knows, which for Macedonian is not the main language), with a space before the number
+        words = {name: tex_escape(sphinx["numfig_format"][kind].split("%s")[0].strip()) + r"\nobreakspace{}"
+                 for name, kind in (("figurename", "figure"), ("tablename", "table"))}
+        latex["preamble"] += ("\\AtBeginDocument{" + "".join(rf"\renewcommand{{\{name}}}{{{word}}}"
+                                                           for name, word in words.items()) + "}\n")
         sphinx["nb_code_prompt_show"] = t("Show code cell source")
         sphinx["nb_code_prompt_hide"] = t("Hide code cell source")
         # the language's hyphenation patterns and LaTeX words (socta/locale/languages.yaml)
