@@ -14,6 +14,7 @@ the PDF share one read of the notebooks. The training edition (``socta.training`
 from __future__ import annotations
 
 import filecmp
+import gettext
 import os
 import shutil
 import subprocess
@@ -25,7 +26,7 @@ import yaml
 
 from .config import AUDIENCE_MARK, BOOK_DIR, REPO_ROOT, Project
 from . import i18n
-from .i18n import set_language, t
+from .i18n import N_, set_language, t
 from . import training
 from .training import TRAINING
 
@@ -100,7 +101,7 @@ def edition_config(project: Project, audience: str, lang: str) -> dict:
         latex["babel"] = i18n.spec(lang)["latex_babel"]
         sphinx["socta_latex_name"] = i18n.spec(lang).get("latex_name", "")
         sphinx["socta_latin_script"] = i18n.spec(lang).get("script") == "Latn"
-    sphinx["socta_edition"] = {"audience": audience, "lang": lang}
+    sphinx["socta_edition"] = {"audience": audience, "lang": lang, "label": t("Languages")}
     # the language menu: every language of the dataset's editions (the training edition is English only)
     editions = [code for code in project.settings.get("languages", [i18n.SOURCE_LANGUAGE])
                 if audience != TRAINING and code in i18n.languages()]
@@ -400,7 +401,8 @@ def language_menu(pagename: str, edition: dict, languages: list) -> str:
         else:
             href = f"{up}{edition['audience']}-{code}/html/{pagename}.html"
             items.append(f'<a href="{escape(href)}" lang="{escape(code)}" hreflang="{escape(code)}">{escape(name)}</a>')
-    return '<nav class="socta-languages" aria-label="Languages">' + " · ".join(items) + "</nav>\n"
+    return (f'<nav class="socta-languages" aria-label="{escape(edition.get("label", "Languages"))}">'
+            + " · ".join(items) + "</nav>\n")
 
 
 def _add_language_menu(app, pagename, templatename, context, doctree):
@@ -438,24 +440,48 @@ class _LatinTranslations:
         return getattr(self.base, name)
 
 
-def _latin_theme_words(app, config=None) -> None:
-    """In a Latin-script edition, Sphinx's and the theme's words are transliterated: their sr@latin
-    catalogues are nearly empty and fall back to the Cyrillic sr ("Сл. 1", "напред"). Run when the
-    configuration is read (before Sphinx names its figures) and again when the theme has added its own."""
-    if not (config or app.config).socta_latin_script:
+# the theme's words (pydata-sphinx-theme, sphinx-book-theme), for the languages whose catalogues the
+# themes lack (Macedonian, Montenegrin): translated in socta's catalogue, read after the theme's own
+THEME_WORDS = [N_("Back to top"), N_("Contents"), N_("Search"), N_("Search..."), N_("Skip to main content"),
+               N_("Color mode"), N_("Download this page"), N_("On this page"), N_("Site navigation"),
+               N_("Toggle hidden content"), N_("Dark"), N_("Light"), N_("System Settings"), N_("Download source file"),
+               N_("Fullscreen mode"), N_("Index"), N_("Link to this heading"), N_("Link to this image"),
+               N_("Link to this table"), N_("Print to PDF"), N_("Toggle primary sidebar"),
+               N_("Toggle secondary sidebar"), N_("next page"), N_("previous page"), N_("previous"), N_("next"),
+               N_("Announcement"), N_("Main"), N_("Page"), N_("Version warning"), N_("Languages")]
+
+
+def _edition_words(app, config=None) -> None:
+    """Sphinx's and the theme's words in the edition's language. socta's catalogue is the last fallback
+    of theirs (the themes have no Macedonian). In a Latin-script edition every catalogue is read through
+    cyrtranslit: Sphinx's and the theme's sr@latin fall back to the Cyrillic sr ("Сл. 1", "напред").
+    Run when the configuration is read (before Sphinx names its figures) and when the theme has added
+    its catalogues."""
+    config = config or app.config
+    lang = config.socta_edition.get("lang", i18n.SOURCE_LANGUAGE)
+    if lang == i18n.SOURCE_LANGUAGE:
         return
     from sphinx import locale
 
-    for key, translator in list(locale.translators.items()):
-        if not isinstance(translator, _LatinTranslations):
-            locale.translators[key] = _LatinTranslations(translator)
+    ours = i18n.read_catalogue(i18n.catalogue_path(i18n.catalogue_language(lang)))
+    for key in [*locale.translators, None]:
+        translator = app.translator if key is None else locale.translators[key]
+        base = translator.base if isinstance(translator, _LatinTranslations) else translator
+        if isinstance(base, gettext.NullTranslations) and not getattr(base, "socta_words", False):
+            base.add_fallback(ours)
+            base.socta_words = True
+        if config.socta_latin_script and not isinstance(translator, _LatinTranslations):
+            if key is None:
+                app.translator = _LatinTranslations(translator)  # what the HTML templates' _() reads
+            else:
+                locale.translators[key] = _LatinTranslations(translator)
 
 
 def setup(app):
     """Loaded by Sphinx through ``extra_extensions: [socta.build]`` in ``_config.yml``."""
     app.add_config_value("socta_latin_script", False, "env", [bool])
-    app.connect("config-inited", _latin_theme_words, priority=400)  # before Sphinx's numfig_format (800)
-    app.connect("builder-inited", _latin_theme_words)
+    app.connect("config-inited", _edition_words, priority=400)  # before Sphinx's numfig_format (800)
+    app.connect("builder-inited", _edition_words)
     app.add_config_value("socta_latex_name", "", "env", [str])
     app.connect("config-inited", _name_latex_language)
     app.add_config_value("socta_latex_code", False, "env", [bool])
