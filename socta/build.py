@@ -86,27 +86,32 @@ def edition_config(project: Project, audience: str, lang: str) -> dict:
     latex = sphinx.setdefault("latex_elements", {})
     latex.update(latex_edition(config["title"], config["author"], marking, notice, handling, unreviewed))
     if lang != i18n.SOURCE_LANGUAGE:
-        # the captions' numbering words: Sphinx's own catalogues lack some (Macedonian "Table")
-        sphinx["numfig_format"] = {"figure": t("Fig. %s"), "table": t("Table %s"), "code-block": t("Listing %s"),
-                                   "section": t("Section %s")}
-        # ... and in the PDF: the captions of the main language (Sphinx writes them for the babel name it
-        # knows, which for Macedonian is not the main language), with a space before the number
-        words = {name: tex_escape(sphinx["numfig_format"][kind].split("%s")[0].strip()) + r"\nobreakspace{}"
-                 for name, kind in (("figurename", "figure"), ("tablename", "table"))}
-        latex["preamble"] += ("\\AtBeginDocument{" + "".join(rf"\renewcommand{{\{name}}}{{{word}}}"
-                                                           for name, word in words.items()) + "}\n")
-        sphinx["nb_code_prompt_show"] = t("Show code cell source")
-        sphinx["nb_code_prompt_hide"] = t("Hide code cell source")
-        # the language's hyphenation patterns and LaTeX words (socta/locale/languages.yaml)
-        latex["babel"] = i18n.spec(lang)["latex_babel"]
-        sphinx["socta_latex_name"] = i18n.spec(lang).get("latex_name", "")
-        sphinx["socta_latin_script"] = i18n.spec(lang).get("script") == "Latn"
+        language_settings(sphinx, latex, lang)
     sphinx["socta_edition"] = {"audience": audience, "lang": lang, "label": t("Languages")}
     # the language menu: every language of the dataset's editions (the training edition is English only)
     editions = [code for code in project.settings.get("languages", [i18n.SOURCE_LANGUAGE])
                 if audience != TRAINING and code in i18n.languages()]
     sphinx["socta_languages"] = [[code, i18n.spec(code)["name"]] for code in editions] if len(editions) > 1 else []
     return config
+
+
+def language_settings(sphinx: dict, latex: dict, lang: str) -> None:
+    """The Sphinx and LaTeX settings of a language edition (the current language is ``lang``)."""
+    # the captions' numbering words: Sphinx's own catalogues lack some (Macedonian "Table")
+    sphinx["numfig_format"] = {"figure": t("Fig. %s"), "table": t("Table %s"), "code-block": t("Listing %s"),
+                               "section": t("Section %s")}
+    # ... and in the PDF: the captions of the main language (Sphinx writes them for the babel name it
+    # knows, which for Macedonian is not the main language), with a space before the number
+    words = {name: tex_escape(sphinx["numfig_format"][kind].split("%s")[0].strip()) + r"\nobreakspace{}"
+             for name, kind in (("figurename", "figure"), ("tablename", "table"))}
+    latex["preamble"] += ("\\AtBeginDocument{" + "".join(rf"\renewcommand{{\{name}}}{{{word}}}"
+                                                       for name, word in words.items()) + "}\n")
+    sphinx["nb_code_prompt_show"] = t("Show code cell source")
+    sphinx["nb_code_prompt_hide"] = t("Hide code cell source")
+    # the language's hyphenation patterns and LaTeX words (socta/locale/languages.yaml)
+    latex["babel"] = i18n.spec(lang)["latex_babel"]
+    sphinx["socta_latex_name"] = i18n.spec(lang).get("latex_name", "")
+    sphinx["socta_latin_script"] = i18n.spec(lang).get("script") == "Latn"
 
 
 _TEX_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
