@@ -660,7 +660,8 @@ class OcgPage(Page):
         frame = pd.DataFrame({
             t("Group"): reg["ocg_id"], t("Score"): reg["score"].map(self.num), t("Band"): reg["band"].map(t),
             t("Sleipnir rank"): reg["sleipnir_rank"].map(lambda v: self.num(v)),
-            t("Crime areas"): reg["crime_areas"].str.replace("|", ", "),
+            t("Crime areas"): reg["crime_areas"].fillna("").map(
+                lambda codes: ", ".join(self.part_name(c) for c in codes.split("|") if c)),
             t("Countries"): reg["countries_active"].str.replace("|", ", "),
             t("Grade"): reg["grade"], t("Handling"): reg["handling_code"]})
         self.show_table(frame, "register", t("Organised crime groups ranked by threat score, {scope} (RESTRICTED).",
@@ -1010,7 +1011,7 @@ class ProvenancePage(Page):
                 for iso3, data in series.items():
                     parts = [(None, data)] if by is None else list(data.groupby(by, sort=False))
                     for part, frame in parts:
-                        label = t(self.ref.country_name(iso3)) + (f" — {self.sub_label(part)}" if part else "")
+                        label = t(self.ref.country_name(iso3)) + (f" — {self.part_name(part)}" if part else "")
                         row = {t("Country"): label}
                         for _, obs in frame.set_index("year").reindex(chunk).reset_index().iterrows():
                             text, marks = observation_text(obs, status)
@@ -1024,11 +1025,6 @@ class ProvenancePage(Page):
                     notes=footnote_legend(used, status))
         if not shown_any:
             self.say(f"*{t('This dataset holds no statistics for the period.')}*")
-
-    def sub_label(self, code: str) -> str:
-        if code in self.ref.areas.index:
-            return t(self.ref.areas.at[code, "name_en"])
-        return t(code_label(str(code)))
 
     def reference_table(self) -> None:
         from .reference import REFERENCE_FILES
