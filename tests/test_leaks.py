@@ -22,3 +22,13 @@ def test_object_numbers_and_object_stream_indexes_are_not_content():
     text = pdf_streams(pdf)
     found = _pattern("7777").findall(text)
     assert len(found) == 1 and "group of 7777" in text  # the note, not the index, the reference or the header
+
+
+def test_build_logs_are_not_scanned_but_their_sources_are(tmp_path):
+    """A LaTeX log's own numbers (a badness of 7777) are not a leak; the same number in the .tex is."""
+    from socta.leaks import find_leaks
+
+    (tmp_path / "assessment.log").write_text("Underfull \\hbox (badness 7777) in paragraph\n", encoding="utf-8")
+    assert find_leaks(tmp_path, ["7777"]) == []
+    (tmp_path / "assessment.tex").write_text("The group has 7777 members.\n", encoding="utf-8")
+    assert [leak.path.name for leak in find_leaks(tmp_path, ["7777"])] == ["assessment.tex"]
