@@ -250,13 +250,15 @@ def _layout_digest(source: Path) -> str:
 def _jupyter_book(source: Path, work: Path, builder: str, log: Path) -> None:
     cmd = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(source), "--path-output", str(work),
            "--builder", builder, "-W", "-n", "--keep-going"]
-    # when the configuration or the table of contents changed, every page is written again: each
+    # when the configuration or the table of contents changed, every HTML page is written again: each
     # carries the navigation and the edition's settings, and Sphinx alone rewrites only the pages
-    # whose own source changed (stale sidebars)
+    # whose own source changed (stale sidebars). LaTeX writes the whole book anyway (and reuses the
+    # HTML build's read of the notebooks), but a .aux of another preamble (language) can stop it.
     layout, record = _layout_digest(source), work / f".layout-{builder}"
-    if not record.is_file() or record.read_text(encoding="utf-8") != layout:
-        cmd.append("--all")
-        if builder == "pdflatex":  # LaTeX's .aux of another preamble (language, packages) can stop the run
+    if record.is_file() and record.read_text(encoding="utf-8") != layout:
+        if builder == "html":
+            cmd.append("--all")
+        else:
             shutil.rmtree(work / "_build" / "latex", ignore_errors=True)
     # xelatex writes XDV on every pass and xdvipdfmx makes the PDF once, at the end, instead of a
     # whole PDF (every figure embedded again) on each of latexmk's three passes
