@@ -61,10 +61,26 @@ def catalogue_language(lang: str) -> str:
     return (spec(lang).get("transliterate") or {}).get("from", lang)
 
 
+REQUIRED_KEYS = ("name", "babel", "sphinx", "script")
+
+
 def missing_catalogue(lang: str) -> str:
     """Why ``lang`` cannot be published yet, or "" when it can."""
+    registry = Path(LOCALE_DIR) / "languages.yaml"
     if lang not in languages():
-        return f"{lang!r} is not in {Path(LOCALE_DIR) / 'languages.yaml'} (known: {', '.join(languages())})"
+        return f"{lang!r} is not in {registry} (known: {', '.join(languages())})"
+    entry = languages()[lang]
+    missing = [key for key in REQUIRED_KEYS if not entry.get(key)]
+    if lang != SOURCE_LANGUAGE and "latex_babel" not in entry:
+        missing.append("latex_babel")
+    if missing:
+        return f"{registry}, language {lang}: no {', '.join(missing)} (see the keys explained at the top of the file)"
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(entry["babel"])
+    except (UnknownLocaleError, ValueError):
+        return f"{registry}, language {lang}, key babel: {entry['babel']!r} is not a Babel locale (e.g. sr_Latn_RS)"
     source = catalogue_language(lang)
     if source != SOURCE_LANGUAGE and not catalogue_path(source).is_file():
         return f"its catalogue {catalogue_path(source)} does not exist (see socta/locale/README.md)"

@@ -79,3 +79,16 @@ def test_language_without_catalogue_is_refused(tmp_path, monkeypatch):
     assert cli.edition_languages("all", ["en"]) == ["en"]
     # Serbian Latin is Serbian Cyrillic's catalogue, transliterated: it needs that one
     assert "sr/LC_MESSAGES/socta.po" in cli.edition_languages("sr-Latn", ["sr-Latn"])
+
+
+def test_a_broken_language_entry_is_named_with_its_key(tmp_path, monkeypatch):
+    import yaml
+
+    from socta import cli, i18n
+
+    registry = yaml.safe_load((i18n.LOCALE_DIR / "languages.yaml").read_text(encoding="utf-8"))
+    registry["mk"].pop("latex_babel")
+    registry["cnr"]["babel"] = "montenegrin"
+    monkeypatch.setattr(i18n, "languages", lambda: registry)
+    assert "languages.yaml, language mk: no latex_babel" in cli.edition_languages("mk", ["mk"])
+    assert "language cnr, key babel: 'montenegrin' is not a Babel locale" in cli.edition_languages("cnr", ["cnr"])
