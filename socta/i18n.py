@@ -1,10 +1,12 @@
 """The one door every generated sentence and label goes through.
 
 ``t("Drug seizures in {country}", country=name)`` looks the message up in the gettext catalogue of
-the current language (``socta/locale/<lang>/LC_MESSAGES/socta.mo``), then fills in the values,
-formatting numbers for that language with Babel. English is the source language, so it needs no
-catalogue; a Serbian, Macedonian or Montenegrin edition is a catalogue (``make messages`` extracts
-the strings to ``socta/locale/socta.pot``), not a rewrite.
+the current language (``socta/locale/<lang>/LC_MESSAGES/socta.po``, compiled in memory), then fills
+in the values, formatting numbers for that language with Babel. English is the source language, so
+it needs no catalogue; a Serbian, Macedonian or Montenegrin edition is a catalogue (``make messages``
+extracts the strings to ``socta/locale/socta.pot``), not a rewrite. The languages, with their Babel
+locale, Sphinx and LaTeX settings and review state, are listed in ``socta/locale/languages.yaml``;
+Serbian Latin is the Serbian Cyrillic catalogue transliterated (cyrtranslit).
 """
 from __future__ import annotations
 
