@@ -221,3 +221,39 @@ def test_trend_table_one_row_per_scope_and_indicator():
     assert (drug.at["region", "years"], drug.at["region", "reference_year"]) == (7, 2022)
     others = table[table["indicator"].ne("drug_offences")]
     assert others["reason"].eq("no_data").all()
+
+
+def test_the_poisson_fit_is_statsmodels_to_the_last_bit():
+    """socta fits with its own IRLS (a tenth of the time); it must be statsmodels' GLM, bit for bit,
+    for counts, overdispersed counts and amounts, with the scale both fits use."""
+    import warnings
+
+    import statsmodels.api as sm
+
+    from socta.trends import poisson_glm
+
+    rng = np.random.default_rng(7)
+    for i in range(200):
+        years = np.arange(2000, 2000 + int(rng.integers(5, 26)), dtype=float)
+        level = rng.uniform(0.5, 5000) * np.exp(rng.normal(0, 0.1) * (years - 2000))
+        y = [rng.poisson(level), rng.negative_binomial(2, 2 / (2 + level)), np.round(rng.gamma(2, level / 2), 3)][i % 3]
+        y = y.astype(float)
+        if (y <= 0).all():
+            continue
+        X = sm.add_constant(years - years.mean())
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            model = sm.GLM(y, X, family=sm.families.Poisson())
+            first = model.fit()
+            scale = max(float(first.pearson_chi2 / first.df_resid), 1.0)
+            second = model.fit(scale=scale)
+            ours_first, ours_second = poisson_glm(X, y), poisson_glm(X, y, scale=scale)
+        assert ours_first.pearson_chi2 == first.pearson_chi2
+        assert np.array_equal(ours_second.params, np.asarray(second.params))
+        assert np.array_equal(ours_second.normalized_cov * scale, np.asarray(second.cov_params()))
+
+
+def test_a_cell_given_twice_is_refused_with_the_cell():
+    twice = pd.concat([statistics(run(2015, [40, 42, 44, 46, 48]))] * 2)
+    with pytest.raises(ValueError, match=r"drug_offences has more than one row for MKD/2015//"):
+        yearly(twice, SPEC, ["MKD"], range(2015, 2020), REF.observation_status)
