@@ -95,9 +95,10 @@ class _ProcessingProgress:
 
 
 def cmd_validate(project: Project, console, write: bool = True, quiet: bool = False, reuse: bool = False,
-                 timings: dict | None = None) -> int:
+                 timings: dict | None = None, on_valid=None) -> int:
     """Validate; if the data are valid, write the processed tables; then say so. Exit code: 0 valid
-    (and written), 1 data problems (nothing written), 2 configuration error."""
+    (and written), 1 data problems (nothing written), 2 configuration error. ``on_valid()`` is
+    called when the data are valid and the processed tables are about to be computed."""
     from .processing import inputs_fingerprint, processed_fingerprint, write_processed
     from .trends import reporting
     from .validation import validate
@@ -135,6 +136,8 @@ def cmd_validate(project: Project, console, write: bool = True, quiet: bool = Fa
         return EXIT_DATA
     written = None
     if write:
+        if on_valid:
+            on_valid()
         start = time.perf_counter()
         from .public import DisclosureError
 
@@ -193,7 +196,10 @@ def cmd_run(project: Project, args, console) -> int:
     from .runner import grid, keys_for, prune, recorded_key, run_grid
     from .training import processed_audience
 
-    status = cmd_validate(project, console, quiet=args.quiet, reuse=not args.force)
+    pool = getattr(args, "pool", None)
+    # new data mean pages to run: their kernels start while the processed tables are computed
+    status = cmd_validate(project, console, quiet=args.quiet, reuse=not args.force,
+                          on_valid=pool.warm if pool and not args.scheduler else None)
     if status:
         return status
     audience, lang = args.audience, args.lang
@@ -220,7 +226,7 @@ def cmd_run(project: Project, args, console) -> int:
     progress = Progress(console, to_run, args.quiet)
     try:
         outcomes = run_grid(jobs, source, edition / "failed", workers=args.jobs, timeout=args.timeout,
-                            progress=progress, keys=keys, force=args.force, scheduler=args.scheduler)
+                            progress=progress, keys=keys, force=args.force, scheduler=args.scheduler, pool=pool)
     except KeyboardInterrupt:
         progress.stop()
         console.print("[bold yellow]Interrupted.[/] Pages that finished are in place; the others keep their "
@@ -493,14 +499,21 @@ def _main(args, console) -> int:
             console.print("[bold red]Usage error[/]: a notebook is written in one language (--lang en, sr, …)")
             return 2
         return cmd_notebook(project, args, console)
+    from .runner import WorkerPool
+
     status = 0
-    for lang in editions:  # the data are validated and processed once; each language has its own pages
-        args.lang = lang
-        if len(editions) > 1:
-            console.rule(f"{args.audience}-{lang}")
-        status = max(status, _edition(project, args, console))
-        if status == 130:
-            break
+    args.pool = WorkerPool(args.jobs) if args.command in ("run", "report") else None
+    try:
+        for lang in editions:  # the data are validated and processed once; each language has its own pages
+            args.lang = lang
+            if len(editions) > 1:
+                console.rule(f"{args.audience}-{lang}")
+            status = max(status, _edition(project, args, console))
+            if status == 130:
+                break
+    finally:
+        if args.pool:
+            args.pool.close(cancel=status == 130)
     if len(editions) > 1:
         console.print(f"Editions {', '.join(f'{args.audience}-{lang}' for lang in editions)} in "
                       f"{project.build_dir}/; each HTML edition links to the others (the language menu on every page).",

@@ -165,9 +165,13 @@ class CountModel:
         totals |= {k for coefs, _ in self.inequalities if len(coefs) > 2 for k, coef in coefs.items() if coef < 0}
         shown_twice = {k for pair in self.twins for k in pair}
         for relations in (self.equalities, self.equalities + [coefs for coefs, _ in self.inequalities]):
+            touching: dict = {}  # cell → the relations it is in, by position (a national table has thousands)
+            for i, r in enumerate(relations):
+                for k in r:
+                    touching.setdefault(k, []).append(i)
             seen, frontier, level, candidates = {cell}, [cell], 0, {}
             while frontier:
-                linked = [r for r in relations if any(k in r for k in frontier)]
+                linked = [relations[i] for i in sorted({i for k in frontier for i in touching.get(k, ())})]
                 for k in (k for r in linked for k in r if k not in hidden and self.values[k] > 0):
                     candidates.setdefault(k, level)
                 frontier = [k for r in linked for k in r if k in hidden and k not in seen]

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import public, scoring
+from .background import Background
 from .config import REGION, Project
 from .reference import Reference
 from .coverage import cell_coverage
@@ -42,19 +43,6 @@ def processed_tables(project: Project, result: ValidationResult) -> dict[str, di
     bands = project.settings["ocg_scoring"]["bands"]
     aggregates = scoring.ocg_aggregates(by_area, ref, bands)
     register = t["ocg_register.csv"].merge(scores, on="ocg_id", how="left")
-    from .trends import trend_table  # statsmodels: only where trends are fitted
-
-    first, last = project.years
-    window = int(project.settings["assessment"]["trend_window"])
-    scopes = {**{c: [c] for c in ref.countries.index}, REGION: list(ref.countries.index)}
-    seed = int(project.settings["trends"]["seed"])
-    span = max(2 * window, 1)
-    trends_now = trend_table(stats, ref, scopes, last, span, seed, project.settings)
-    # the previous period is read only through the headline indicators (their trend sub-score and
-    # "what changed"): fitting the others would be most of the work of processing a national file
-    headlines = list(ref.indicators.index[ref.indicators["headline"].astype(bool)])
-    trends_before = trend_table(stats, ref, scopes, last - window, span, seed, project.settings, headlines)
-    have_register = present(project, "ocg_register.csv")
     ocg_tables = {
         "ocg_aggregates": aggregates,
         "ocg_summary": scoring.ocg_scope_summary(register, ref, bands),
@@ -63,6 +51,34 @@ def processed_tables(project: Project, result: ValidationResult) -> dict[str, di
         "ocg_geography": scoring.ocg_geography(register, ref),
         "ocg_enablers": scoring.ocg_enablers(t["ocg_answers.csv"], register, ref),
     }
+    from .trends import trend_table
+
+    first, last = project.years
+    window = int(project.settings["assessment"]["trend_window"])
+    scopes = {**{c: [c] for c in ref.countries.index}, REGION: list(ref.countries.index)}
+    seed = int(project.settings["trends"]["seed"])
+    span = max(2 * window, 1)
+    # Long steps that do not depend on each other share the cores: a second process works out which
+    # counts the public edition hides (hundreds of linear programs) and, for a national file with
+    # many scopes, a third fits the trends of the last third of them while this one fits the rest.
+    # Each series is fitted with its own seed, so the trends are those of one process, row for row.
+    threshold = int(project.settings["public"]["small_count_threshold"])
+    model = public.count_model(ocg_tables, bands, list(ref.countries.index))
+    split = len(scopes) - (len(scopes) // 3 if len(scopes) >= 10 else 0)
+    here, there = dict(list(scopes.items())[:split]), dict(list(scopes.items())[split:])
+    import scipy.optimize  # noqa: F401 - imported once, before the fork: the linear programs' solver
+
+    hiding = Background(model.suppress, threshold)
+    fitting = Background(trend_table, stats, ref, there, last, span, seed, project.settings, None, False) \
+        if there else None
+    trends_now = trend_table(stats, ref, here, last, span, seed, project.settings)
+    # the previous period is read only through the headline indicators (their trend sub-score and
+    # "what changed"): fitting the others would be most of the work of processing a national file
+    headlines = list(ref.indicators.index[ref.indicators["headline"].astype(bool)])
+    trends_before = trend_table(stats, ref, scopes, last - window, span, seed, project.settings, headlines)
+    if fitting:
+        trends_now = pd.concat([trends_now, fitting.result()], ignore_index=True)
+    have_register = present(project, "ocg_register.csv")
     # scores use the exact aggregates, so both editions rank alike; the public one gets the results
     scores = {
         "area_scores": scoring.area_scores(expert, aggregates, trends_now, ref, project.settings, have_register),
@@ -80,7 +96,6 @@ def processed_tables(project: Project, result: ValidationResult) -> dict[str, di
         "rank_robustness": robustness_table(scores["area_scores"], ref.threat_indicators["weight"].astype(float),
                                             ref.harm_dimensions["weight"].astype(float), project.settings),
     }
-    threshold = int(project.settings["public"]["small_count_threshold"])
     restricted = {
         **shared,
         **public.publish_ocg_tables(ocg_tables, set(), 0),
@@ -91,8 +106,7 @@ def processed_tables(project: Project, result: ValidationResult) -> dict[str, di
         "ocg_by_area": by_area,
         "ocg_contributions": scoring.ocg_contributions(t["ocg_answers.csv"], ref, project.settings),
     }
-    model = public.count_model(ocg_tables, bands, list(ref.countries.index))
-    hidden = model.suppress(threshold)
+    hidden = hiding.result()
     public_ocg = public.publish_ocg_tables(ocg_tables, hidden, threshold,
                                            public.resting_on_hidden(aggregates, hidden))
     score_cfg = public.ScoreSettings.of(project, ref)

@@ -607,8 +607,9 @@ def execute(job: Job, source_dir: str, failed_dir: str, timeout: int, key: str |
 
 def run_grid(jobs: list[Job], source_dir: Path, failed_dir: Path, workers: int = 2, timeout: int = 600,
              progress=None, keys: dict[str, str] | None = None, force: bool = False,
-             scheduler: str | None = None) -> list[Outcome]:
-    """Execute the pages whose key changed (all with ``force``), on a local pool or a Dask cluster.
+             scheduler: str | None = None, pool: WorkerPool | None = None) -> list[Outcome]:
+    """Execute the pages whose key changed (all with ``force``), on a local pool (``pool``, or one
+    of its own) or a Dask cluster.
 
     ``progress(outcome, done, total)`` is called as each page finishes (skipped pages included).
     Ctrl-C cancels what has not started, stops the kernels and leaves every page whole.
@@ -633,21 +634,50 @@ def run_grid(jobs: list[Job], source_dir: Path, failed_dir: Path, workers: int =
                               len(outcomes), total)
     else:
         outcomes += _run_local(todo, Path(source_dir), Path(failed_dir), workers, timeout, keys, progress,
-                               len(outcomes), total)
+                               len(outcomes), total, pool)
     return sorted(outcomes, key=lambda o: o.job.output)
 
 
-def _run_local(jobs, source_dir, failed_dir, workers, timeout, keys, progress, done, total) -> list[Outcome]:
-    outcomes = []
-    ctx = multiprocessing.get_context("spawn")
-    from . import kernels
+class WorkerPool:
+    """The processes that execute pages, each with its warm kernel (socta/kernels.py).
 
-    # each worker starts and warms its kernel as it starts (socta/kernels.py), then keeps it
-    pool = ProcessPoolExecutor(max_workers=max(1, min(workers, len(jobs))), mp_context=ctx,
-                               initializer=kernels.prestart)
+    Started on the first use, or ahead of it with :meth:`warm`: ``socta run`` warms the pool as soon
+    as the data are valid, so the kernels start and import the analysis stack while the processed
+    tables are computed, not after. One pool serves every language of ``socta report --lang all``.
+    """
+
+    def __init__(self, workers: int):
+        self.workers = max(1, workers)
+        self._executor: ProcessPoolExecutor | None = None
+
+    @property
+    def executor(self) -> ProcessPoolExecutor:
+        if self._executor is None:
+            from . import kernels
+
+            self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                                 initializer=kernels.prestart)
+        return self._executor
+
+    def warm(self) -> None:
+        """Start every worker (and so its kernel) now, in the background."""
+        for _ in range(self.workers):  # a process per task submitted while none is idle
+            self.executor.submit(os.getpid)
+
+    def close(self, cancel: bool = False) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=not cancel, cancel_futures=cancel)
+            self._executor = None
+
+
+def _run_local(jobs, source_dir, failed_dir, workers, timeout, keys, progress, done, total,
+               pool: WorkerPool | None = None) -> list[Outcome]:
+    outcomes = []
+    own = pool is None
+    pool = pool or WorkerPool(min(workers, len(jobs)))
     try:
-        futures = {pool.submit(execute, job, str(source_dir), str(failed_dir), timeout, keys.get(job.output)): job
-                   for job in jobs}
+        futures = {pool.executor.submit(execute, job, str(source_dir), str(failed_dir), timeout,
+                                        keys.get(job.output)): job for job in jobs}
         for future in as_completed(futures):
             outcome = future.result()
             outcomes.append(outcome)
@@ -655,9 +685,10 @@ def _run_local(jobs, source_dir, failed_dir, workers, timeout, keys, progress, d
             if progress:
                 progress(outcome, done, total)
     except KeyboardInterrupt:
-        pool.shutdown(wait=False, cancel_futures=True)
+        pool.close(cancel=True)
         raise
-    pool.shutdown(wait=True)
+    if own:
+        pool.close()
     return outcomes
 
 

@@ -178,14 +178,15 @@ def poisson_glm(X: np.ndarray, y: np.ndarray, scale: float = 1.0, maxiter: int =
     """
     eps = np.finfo(float).eps
 
+    # np.maximum(x, eps) is statsmodels' np.clip(x, eps, inf), at a fifth of the cost
     def deviance(mu):  # Poisson deviance; a 0 count gives y·log(eps) · 0 = 0
-        return np.sum(2 * (y * np.log(np.clip(y / mu, eps, np.inf)) - (y - mu)) / scale)
+        return np.sum(2 * (y * np.log(np.maximum(y / mu, eps)) - (y - mu)) / scale)
 
     mu = (y + y.mean()) / 2.0
-    linear = np.log(np.clip(mu, eps, np.inf))
+    linear = np.log(np.maximum(mu, eps))
     previous, current = np.inf, deviance(mu)
     for _ in range(maxiter):
-        slope = 1.0 / np.clip(mu, eps, np.inf)              # d log(mu) / d mu
+        slope = 1.0 / np.maximum(mu, eps)                   # d log(mu) / d mu
         weights = 1.0 / (slope ** 2 * np.power(np.fabs(mu), 1.0))
         working = linear + slope * (y - mu)                 # the working response
         root = np.sqrt(weights)
@@ -193,7 +194,7 @@ def poisson_glm(X: np.ndarray, y: np.ndarray, scale: float = 1.0, maxiter: int =
         linear = np.dot(X, beta)
         mu = np.exp(linear)
         previous, current = current, deviance(mu)
-        if np.allclose(previous, current, atol=tol, rtol=0.0):
+        if previous == current or abs(previous - current) <= tol:  # np.allclose(…, atol=tol, rtol=0)
             break
     # the last step again, by pseudo-inverse, which also gives the covariance
     wexog = np.sqrt(weights)[:, None] * X
@@ -297,9 +298,10 @@ def trend_subscore(change_per_year: float, full_scale_pct: float) -> float:
 
 
 def trend_table(stats: pd.DataFrame, ref, scopes: dict[str, list[str]], end_year: int, span: int, seed: int,
-                settings: dict, indicators: list[str] | None = None) -> pd.DataFrame:
+                settings: dict, indicators: list[str] | None = None, report: bool = True) -> pd.DataFrame:
     """Fit every indicator's total (over sub-markets, categories and the scope's countries) per scope;
-    ``indicators``: only these (each series has its own seed, so a subset fits exactly as in the whole).
+    ``indicators``: only these (each series has its own seed, so a subset fits exactly as in the whole);
+    ``report``: tell the listeners of :func:`reporting` how far it is.
 
     ``ref`` is a :class:`socta.reference.Reference`; ``scopes`` maps a scope name to the countries it
     sums; the series covers the ``span`` years ending in ``end_year`` (a total exists only in years
@@ -325,7 +327,8 @@ def trend_table(stats: pd.DataFrame, ref, scopes: dict[str, list[str]], end_year
             per_country[indicator] = dict(iter(lines.groupby("country", sort=False)))
     rows = []
     for done, (scope, countries) in enumerate(scopes.items()):
-        _report(f"trends to {end_year}", done, len(scopes))
+        if report:
+            _report(f"trends to {end_year}", done, len(scopes))
         for indicator, spec in specs.iterrows():
             if len(countries) == 1:
                 series = per_country[indicator][countries[0]]
@@ -334,7 +337,8 @@ def trend_table(stats: pd.DataFrame, ref, scopes: dict[str, list[str]], end_year
             trend = fit_trend(series, spec["kind"], seed + zlib_key(scope, indicator), settings)
             rows.append({"scope": scope, "indicator": indicator, "area": spec["area_id"], "end_year": end_year,
                          "headline": bool(spec["headline"]), **trend.as_dict()})
-    _report(f"trends to {end_year}", len(scopes), len(scopes))
+    if report:
+        _report(f"trends to {end_year}", len(scopes), len(scopes))
     return pd.DataFrame(rows)
 
 

@@ -1,6 +1,8 @@
 """Scores against values computed by hand from the configuration in data/reference."""
 import math
 
+import numpy as np
+
 import pandas as pd
 import pytest
 
@@ -134,3 +136,24 @@ def test_ocg_aggregates_count_each_group_once_per_area(project, ref):
     assert agg.at[(REGION, "drugs"), "mean_score"] == pytest.approx(50.0)
     assert agg.at[(REGION, "drugs"), "international"] == 1
     assert agg.at[("SRB", "drugs"), "band_high"] == 1 and agg.at[("MNE", "drugs"), "band_low"] == 1
+
+
+def test_spearman_is_pandas_spearman_to_the_last_bit():
+    """socta.scoring.spearman avoids importing scipy.stats; it must give what pandas (scipy) gives,
+    ties, gaps and constant columns included."""
+    import warnings
+
+    from socta.scoring import spearman
+
+    rng = np.random.default_rng(3)
+    warnings.simplefilter("ignore")  # scipy warns on a constant input
+    for i in range(500):
+        n = int(rng.integers(0, 30))
+        x = pd.Series(np.round(rng.uniform(0, 100, n), int(rng.integers(0, 2))))
+        y = pd.Series(np.round(x * rng.uniform(-1, 1) + rng.normal(0, 20, n), int(rng.integers(0, 2))))
+        if n and i % 3 == 0:
+            x[int(rng.integers(0, n))] = np.nan
+        if i % 10 == 0:
+            y[:] = 5.0
+        expected, got = x.corr(y, method="spearman"), spearman(x, y)
+        assert (np.isnan(expected) and np.isnan(got)) or expected == got, (list(x), list(y))

@@ -1,0 +1,35 @@
+"""socta.background: a call computed in a forked process gives what the call gives here."""
+import os
+
+import pytest
+
+from socta import background
+from socta.background import Background
+
+
+def _pid_and_sum(a, b):
+    return os.getpid(), a + b
+
+
+def _refuse(path):
+    raise ValueError(f"cannot read {path}: bad row 3")
+
+
+def test_the_result_comes_back_from_another_process():
+    pid, total = Background(_pid_and_sum, 2, 3).result()
+    assert total == 5 and pid != os.getpid()
+
+
+def test_an_exception_is_raised_here_with_the_childs_traceback():
+    job = Background(_refuse, "statistics.csv")
+    with pytest.raises(ValueError, match="cannot read statistics.csv: bad row 3") as caught:
+        job.result()
+    assert "_refuse" in str(caught.value.__cause__)  # where it happened, not only what
+
+
+def test_without_fork_the_call_runs_here(monkeypatch):
+    monkeypatch.setattr(background.multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    pid, total = Background(_pid_and_sum, 2, 3).result()
+    assert total == 5 and pid == os.getpid()
+    with pytest.raises(ValueError, match="bad row 3"):
+        Background(_refuse, "x").result()
