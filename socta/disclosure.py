@@ -79,6 +79,12 @@ class CountModel:
     def intervals(self, hidden: set, cells: Iterable[Hashable]) -> dict[Hashable, tuple[float, float]]:
         """The least and greatest value of each of ``cells`` (hidden ones) consistent with every
         published cell and relation: two linear programs per cell."""
+        program = self._program(hidden)
+        return {key: (program(key, 1.0), program(key, -1.0)) for key in cells}
+
+    def _program(self, hidden: set):
+        """``extreme(cell, sign)``: the least (sign 1) or, negated, the greatest (sign −1) value of a
+        hidden cell that the published cells and relations allow (∞ when nothing bounds it above)."""
         from scipy.optimize import linprog
 
         order = sorted(hidden, key=repr)
@@ -103,21 +109,18 @@ class CountModel:
         a_eq, b_eq = rows([(r, 0.0) for r in self.equalities])
         a_ub, b_ub = rows(self.inequalities)
         bounds = [(1, None)] * len(order)  # a hidden cell is never 0: zeros are published
-        out = {}
-        for key in cells:
+
+        def extreme(key, sign: float) -> float:
             c = np.zeros(len(order))
             c[column[key]] = 1.0
-            ends = []
-            for sign in (1.0, -1.0):
-                res = linprog(sign * c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
-                if res.status == 3:        # unbounded: only possible upwards
-                    ends.append(np.inf)
-                elif res.status != 0:
-                    raise RuntimeError(f"disclosure audit: the published tables are inconsistent ({res.message})")
-                else:
-                    ends.append(sign * res.fun)
-            out[key] = (ends[0], ends[1])
-        return out
+            res = linprog(sign * c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+            if res.status == 3:        # unbounded: only possible upwards
+                return np.inf
+            if res.status != 0:
+                raise RuntimeError(f"disclosure audit: the published tables are inconsistent ({res.message})")
+            return sign * res.fun
+
+        return extreme
 
     def audit(self, hidden: set, threshold: int, cells: Iterable[Hashable] | None = None) -> list[Exposure]:
         """Every hidden small count (of ``cells``, default all) the published cells narrow to fewer
@@ -125,9 +128,17 @@ class CountModel:
         small = [k for k in (hidden if cells is None else cells) if 0 < self.values[k] < threshold]
         if not small:
             return []
+        width = protection_width(threshold)
+        extreme = self._program(hidden)
         found = []
-        for key, (low, high) in self.intervals(hidden, small).items():
-            if high - low < protection_width(threshold) - 1e-6:
+        for key in small:
+            high = extreme(key, -1.0)
+            # the true counts are one solution, so the least value is at most the count: a greatest
+            # value this far above it protects the count whatever the least is (one program, not two)
+            if high - self.values[key] >= width:
+                continue
+            low = extreme(key, 1.0)
+            if high - low < width - 1e-6:
                 found.append(Exposure(key, self.values[key], round(low, 6), round(high, 6)))
         return sorted(found, key=lambda e: repr(e.cell))
 
