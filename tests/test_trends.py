@@ -257,3 +257,20 @@ def test_a_cell_given_twice_is_refused_with_the_cell():
     twice = pd.concat([statistics(run(2015, [40, 42, 44, 46, 48]))] * 2)
     with pytest.raises(ValueError, match=r"drug_offences has more than one row for MKD/2015//"):
         yearly(twice, SPEC, ["MKD"], range(2015, 2020), REF.observation_status)
+
+
+def test_scopes_fitted_apart_make_the_same_table():
+    """Processing fits part of the scopes in a second process and joins the tables: the join must be
+    the table of one call, row for row and type for type (each series has its own seed)."""
+    from socta.background import Background
+
+    stats = pd.concat([statistics(run(2014, [100, 110, 121, 133, 146, 161, 177, 195, 205, 230]), country="MKD"),
+                       statistics(run(2014, [50, 55, "<5", 66, 73, 80, 88, 90, 85, 99]), country="SRB"),
+                       statistics(run(2014, [9, 12, 30, 31, 40, 42, 47, 50, 61, 70]), country="MNE")],
+                      ignore_index=True)
+    scopes = {"MKD": ["MKD"], "SRB": ["SRB"], "MNE": ["MNE"], "region": ["MKD", "SRB", "MNE"]}
+    whole = trend_table(stats, REF, scopes, 2023, 10, 2016, SETTINGS)
+    first = trend_table(stats, REF, dict(list(scopes.items())[:2]), 2023, 10, 2016, SETTINGS)
+    rest = Background(trend_table, stats, REF, dict(list(scopes.items())[2:]), 2023, 10, 2016, SETTINGS, None,
+                      False).result()
+    pd.testing.assert_frame_equal(pd.concat([first, rest], ignore_index=True), whole, check_exact=True)
