@@ -98,21 +98,34 @@ class WarmKernel:
         if content["status"] != "ok":
             raise RuntimeError(f"{content.get('ename')}: {content.get('evalue')}")
 
-    def start(self, kernel_name: str = "python3", timeout: float = 60) -> None:
+    def start(self, kernel_name: str = "python3", timeout: float = 60, attempts: int = 3) -> None:
+        """Start and warm the kernel. Two kernels starting at once can pick the same free port (the
+        second then dies with "Address already in use"): a kernel that dies starting is replaced by
+        one on new ports, up to ``attempts`` times."""
         from jupyter_client.manager import KernelManager
 
-        self.km = KernelManager(kernel_name=kernel_name)
-        self.km.start_kernel(extra_arguments=KERNEL_ARGS)
-        self.kc = self.km.client()
-        self.kc.start_channels()
-        self.kc.wait_for_ready(timeout=timeout)
-        self._run("__import__('socta.kernels').kernels.warm_up()", timeout)
+        for attempt in range(1, attempts + 1):
+            try:
+                self.km = KernelManager(kernel_name=kernel_name)
+                self.km.start_kernel(extra_arguments=KERNEL_ARGS)
+                self.kc = self.km.client()
+                self.kc.start_channels()
+                self.kc.wait_for_ready(timeout=timeout)
+                self._run("__import__('socta.kernels').kernels.warm_up()", timeout)
+                return
+            except Exception:  # noqa: BLE001 - retried; the last failure is raised
+                self.stop()
+                if attempt == attempts:
+                    raise
 
     def stop(self) -> None:
-        if self.kc is not None:
-            self.kc.stop_channels()
-        if self.km is not None and self.km.has_kernel:
-            self.km.shutdown_kernel(now=True)
+        try:
+            if self.kc is not None:
+                self.kc.stop_channels()
+            if self.km is not None and self.km.has_kernel:
+                self.km.shutdown_kernel(now=True)
+        except Exception:  # noqa: BLE001 - a kernel that died starting has nothing left to stop
+            pass
         self.km = self.kc = None
 
     def ready(self, cwd: str, kernel_name: str = "python3", timeout: float = 60):
@@ -134,9 +147,15 @@ atexit.register(KERNEL.stop)
 
 
 def prestart() -> None:
-    """Start and warm this worker's kernel now (a pool worker's initializer), while others work."""
+    """Start and warm this worker's kernel now (a pool worker's initializer), while others work.
+
+    It never raises: an initializer that fails breaks the whole pool. A kernel that could not be
+    started here is started again before the worker's first notebook, whose failure then says why."""
     if not fresh_kernels():
-        KERNEL.start()
+        try:
+            KERNEL.start()
+        except Exception:  # noqa: BLE001 - see above
+            KERNEL.stop()
 
 
 def register_engine() -> None:

@@ -137,3 +137,31 @@ def test_warm_kernels_give_exactly_the_notebooks_of_fresh_kernels(project, monke
     assert len(jobs) == 33
     for job in jobs:
         assert executed(warm / f"{job.output}.ipynb") == executed(fresh / f"{job.output}.ipynb"), job.output
+
+
+def test_a_kernel_that_dies_starting_is_replaced(monkeypatch):
+    """Two workers starting kernels at once can pick the same port; the kernel that dies with
+    "Address already in use" is replaced, and a worker's initializer never breaks the pool."""
+    from jupyter_client.manager import KernelManager
+
+    from socta import kernels
+
+    original, calls = KernelManager.start_kernel, []
+
+    def flaky(self, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("Kernel died before replying to kernel_info (Address already in use)")
+        return original(self, **kwargs)
+
+    monkeypatch.setattr(KernelManager, "start_kernel", flaky)
+    kernel = kernels.WarmKernel()
+    try:
+        kernel.start()
+        assert len(calls) == 2 and kernel.km.is_alive()
+    finally:
+        kernel.stop()
+    monkeypatch.setattr(KernelManager, "start_kernel", lambda self, **kw: (_ for _ in ()).throw(RuntimeError("no")))
+    monkeypatch.setattr(kernels, "KERNEL", kernels.WarmKernel())
+    kernels.prestart()  # three failures: no exception, no kernel; the first notebook will try again
+    assert kernels.KERNEL.km is None
