@@ -4,8 +4,9 @@ Processing has two long steps that do not depend on each other: the disclosure c
 tables (hundreds of small linear programs) and the trend fits (one per scope × indicator). On two
 cores they overlap: :class:`Background` runs the first in a child process, forked so that it needs
 no copy of its inputs, while the caller fits the trends. The result, or the exception with its
-traceback, comes back through a pipe. Where processes cannot be forked (Windows) the call runs at
-once, in this process: the same result, one after the other.
+traceback, comes back through a pipe. Where processes cannot be forked (Windows) or may not have
+children (a daemonic worker), the call runs at once, in this process: the same result, one after
+the other.
 """
 from __future__ import annotations
 
@@ -37,7 +38,8 @@ class Background:
 
     def __init__(self, fn, *args):
         self._process = None
-        if "fork" not in multiprocessing.get_all_start_methods():
+        # a daemonic process may not have children (a pool's worker): there, too, the call runs here
+        if "fork" not in multiprocessing.get_all_start_methods() or multiprocessing.current_process().daemon:
             try:
                 self._outcome = (True, fn(*args), "")
             except Exception as exc:  # noqa: BLE001 - raised by result(), as from the child

@@ -33,3 +33,19 @@ def test_without_fork_the_call_runs_here(monkeypatch):
     assert total == 5 and pid == os.getpid()
     with pytest.raises(ValueError, match="bad row 3"):
         Background(_refuse, "x").result()
+
+
+def _in_a_daemon(queue):
+    queue.put(Background(_pid_and_sum, 1, 1).result())
+
+
+def test_a_daemonic_worker_runs_the_call_itself():
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    worker = context.Process(target=_in_a_daemon, args=(queue,), daemon=True)
+    worker.start()
+    pid, total = queue.get(timeout=60)
+    worker.join()
+    assert total == 2 and pid == worker.pid
