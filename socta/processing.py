@@ -35,21 +35,21 @@ def _with_area(stats: pd.DataFrame, ref: Reference) -> pd.DataFrame:
 def processed_tables(project: Project, result: ValidationResult) -> dict[str, dict[str, pd.DataFrame]]:
     """The tables each audience may read, keyed by audience then table name."""
     ref = Reference(project)
-    t = result.tables
-    stats = _with_area(t["statistics.csv"], ref)
-    expert = t["expert_assessments.csv"]
-    scores = scoring.all_ocg_scores(t["ocg_answers.csv"], ref, project.settings)
-    by_area = scoring.ocg_by_area(t["ocg_register.csv"], scores, ref)
+    inputs = result.tables  # not `t`: pybabel would take t[...] for the translation function
+    stats = _with_area(inputs["statistics.csv"], ref)
+    expert = inputs["expert_assessments.csv"]
+    scores = scoring.all_ocg_scores(inputs["ocg_answers.csv"], ref, project.settings)
+    by_area = scoring.ocg_by_area(inputs["ocg_register.csv"], scores, ref)
     bands = project.settings["ocg_scoring"]["bands"]
     aggregates = scoring.ocg_aggregates(by_area, ref, bands)
-    register = t["ocg_register.csv"].merge(scores, on="ocg_id", how="left")
+    register = inputs["ocg_register.csv"].merge(scores, on="ocg_id", how="left")
     ocg_tables = {
         "ocg_aggregates": aggregates,
         "ocg_summary": scoring.ocg_scope_summary(register, ref, bands),
         "ocg_links": scoring.ocg_links(register, ref),
         "ocg_profiles": scoring.profile_comparison(register, ref, project.settings),
         "ocg_geography": scoring.ocg_geography(register, ref),
-        "ocg_enablers": scoring.ocg_enablers(t["ocg_answers.csv"], register, ref),
+        "ocg_enablers": scoring.ocg_enablers(inputs["ocg_answers.csv"], register, ref),
     }
     from .trends import trend_table
 
@@ -102,9 +102,9 @@ def processed_tables(project: Project, result: ValidationResult) -> dict[str, di
         **{name: public.publish_scores(frame, set(), set(), 0) for name, frame in scores.items()},
         "statistics": stats,
         "ocg_register": register,
-        "ocg_answers": t["ocg_answers.csv"],
+        "ocg_answers": inputs["ocg_answers.csv"],
         "ocg_by_area": by_area,
-        "ocg_contributions": scoring.ocg_contributions(t["ocg_answers.csv"], ref, project.settings),
+        "ocg_contributions": scoring.ocg_contributions(inputs["ocg_answers.csv"], ref, project.settings),
     }
     hidden = hiding.result()
     public_ocg = public.publish_ocg_tables(ocg_tables, hidden, threshold,
