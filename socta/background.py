@@ -24,9 +24,9 @@ class _ChildTraceback(Exception):
         return f"\n\nin the background process:\n{self.args[0]}"
 
 
-def _run(send, fn, args) -> None:
+def _run(send, fn, args, kwargs) -> None:
     try:
-        send.send((True, fn(*args), ""))
+        send.send((True, fn(*args, **kwargs), ""))
     except BaseException as exc:  # noqa: BLE001 - handed to the parent, which raises it
         send.send((False, exc, traceback.format_exc()))
     finally:
@@ -34,20 +34,21 @@ def _run(send, fn, args) -> None:
 
 
 class Background:
-    """``Background(fn, *args).result()`` is ``fn(*args)``, computed meanwhile in a child process."""
+    """``Background(fn, *args, **kwargs).result()`` is ``fn(*args, **kwargs)``, computed meanwhile in a
+    child process."""
 
-    def __init__(self, fn, *args):
+    def __init__(self, fn, *args, **kwargs):
         self._process = None
         # a daemonic process may not have children (a pool's worker): there, too, the call runs here
         if "fork" not in multiprocessing.get_all_start_methods() or multiprocessing.current_process().daemon:
             try:
-                self._outcome = (True, fn(*args), "")
+                self._outcome = (True, fn(*args, **kwargs), "")
             except Exception as exc:  # noqa: BLE001 - raised by result(), as from the child
                 self._outcome = (False, exc, "")
             return
         context = multiprocessing.get_context("fork")
         self._receive, send = context.Pipe(duplex=False)
-        self._process = context.Process(target=_run, args=(send, fn, args), daemon=True)
+        self._process = context.Process(target=_run, args=(send, fn, args, kwargs), daemon=True)
         self._process.start()
         send.close()
 

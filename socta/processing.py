@@ -69,7 +69,7 @@ def processed_tables(project: Project, result: ValidationResult) -> dict[str, di
     import scipy.optimize  # noqa: F401 - imported once, before the fork: the linear programs' solver
 
     hiding = Background(model.suppress, threshold)
-    fitting = Background(trend_table, stats, ref, there, last, span, seed, project.settings, None, False) \
+    fitting = Background(trend_table, stats, ref, there, last, span, seed, project.settings, report=False) \
         if there else None
     trends_now = trend_table(stats, ref, here, last, span, seed, project.settings)
     # the previous period is read only through the headline indicators (their trend sub-score and

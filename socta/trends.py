@@ -187,7 +187,7 @@ def poisson_glm(X: np.ndarray, y: np.ndarray, scale: float = 1.0, maxiter: int =
     previous, current = np.inf, deviance(mu)
     for _ in range(maxiter):
         slope = 1.0 / np.maximum(mu, eps)                   # d log(mu) / d mu
-        weights = 1.0 / (slope ** 2 * np.power(np.fabs(mu), 1.0))
+        weights = 1.0 / (slope ** 2 * np.fabs(mu))          # 1 / (link'(mu)² · Poisson variance)
         working = linear + slope * (y - mu)                 # the working response
         root = np.sqrt(weights)
         beta = np.linalg.lstsq(root[:, None] * X, root * working, rcond=-1)[0]
@@ -197,14 +197,13 @@ def poisson_glm(X: np.ndarray, y: np.ndarray, scale: float = 1.0, maxiter: int =
         if previous == current or abs(previous - current) <= tol:  # np.allclose(…, atol=tol, rtol=0)
             break
     # the last step again, by pseudo-inverse, which also gives the covariance
-    wexog = np.sqrt(weights)[:, None] * X
-    u, singular, vt = np.linalg.svd(wexog, False)
+    u, singular, vt = np.linalg.svd(root[:, None] * X, False)
     cutoff = 1e-15 * np.maximum.reduce(singular)
     inverse = np.where(singular > cutoff, 1.0 / np.where(singular > cutoff, singular, 1.0), 0.0)
     pinv = np.dot(np.transpose(vt), np.multiply(inverse[:, np.newaxis], np.transpose(u)))
-    params = np.dot(pinv, working * np.sqrt(weights))
-    fitted = np.exp(np.dot(X, params) + 0.0 + 0.0)
-    pearson = float(np.sum((y - fitted) ** 2 / np.power(np.fabs(fitted), 1.0)))
+    params = np.dot(pinv, working * root)
+    fitted = np.exp(np.dot(X, params))
+    pearson = float(np.sum((y - fitted) ** 2 / np.fabs(fitted)))
     return _PoissonFit(params, np.dot(pinv, np.transpose(pinv)), pearson)
 
 

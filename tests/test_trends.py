@@ -271,6 +271,6 @@ def test_scopes_fitted_apart_make_the_same_table():
     scopes = {"MKD": ["MKD"], "SRB": ["SRB"], "MNE": ["MNE"], "region": ["MKD", "SRB", "MNE"]}
     whole = trend_table(stats, REF, scopes, 2023, 10, 2016, SETTINGS)
     first = trend_table(stats, REF, dict(list(scopes.items())[:2]), 2023, 10, 2016, SETTINGS)
-    rest = Background(trend_table, stats, REF, dict(list(scopes.items())[2:]), 2023, 10, 2016, SETTINGS, None,
-                      False).result()
+    rest = Background(trend_table, stats, REF, dict(list(scopes.items())[2:]), 2023, 10, 2016, SETTINGS,
+                      report=False).result()
     pd.testing.assert_frame_equal(pd.concat([first, rest], ignore_index=True), whole, check_exact=True)
