@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import filecmp
 import gettext
+import html
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -27,6 +29,7 @@ import yaml
 from .config import AUDIENCE_MARK, BOOK_DIR, REPO_ROOT, Project
 from . import i18n
 from .i18n import N_, set_language, t
+from .markup import inert
 from . import training
 from .training import TRAINING
 
@@ -66,21 +69,37 @@ def review_notice(lang: str) -> str:
              "translation against the English one.", language=i18n.spec(lang)["name"])
 
 
+def edition_notices(project: Project, audience: str, lang: str) -> dict[str, str]:
+    """The edition's notices as plain text (the dataset's name in them is data): its marking, the
+    dataset notice, the review notice and, for the restricted edition, the handling note. Each sink
+    escapes them its own way: Markdown (:func:`fill_notices`), HTML (the announcement), LaTeX."""
+    set_language(lang)
+    return {"edition_marking": t(training.MARKING if audience == TRAINING else AUDIENCE_MARK[audience]),
+            "dataset_notice": dataset_notice(project), "review_notice": review_notice(lang),
+            "handling_note": handling_note(project, audience)}
+
+
+# the notices a static page shows; filled in when the edition is staged, as inert text. MyST's own
+# substitutions are not used: they render with an unsandboxed Jinja2 that sees the Sphinx environment
+NOTICE = re.compile(r"\{\{\s*(edition_marking|dataset_notice|review_notice|handling_note)\s*\}\}")
+
+
+def fill_notices(text: str, notices: dict[str, str]) -> str:
+    return NOTICE.sub(lambda m: inert(notices[m.group(1)]), text)
+
+
 def edition_config(project: Project, audience: str, lang: str) -> dict:
     config = yaml.safe_load((REPO_ROOT / "_config.yml").read_text(encoding="utf-8"))
     if audience == TRAINING:
         config = training.configure(config)
-    set_language(lang)
-    marking = t(training.MARKING if audience == TRAINING else AUDIENCE_MARK[audience])
-    notice = dataset_notice(project)
-    unreviewed = review_notice(lang)
+    notices = edition_notices(project, audience, lang)
+    marking, notice, unreviewed, handling = (notices[k] for k in ("edition_marking", "dataset_notice",
+                                                                  "review_notice", "handling_note"))
     sphinx = config.setdefault("sphinx", {}).setdefault("config", {})
     sphinx["language"] = i18n.spec(lang)["sphinx"]
-    handling = handling_note(project, audience)
-    sphinx.setdefault("html_theme_options", {})["announcement"] = " · ".join(
-        p for p in (marking, handling, notice, unreviewed) if p)
-    config.setdefault("parse", {})["myst_substitutions"] = {"edition_marking": marking, "dataset_notice": notice,
-                                                           "review_notice": unreviewed}
+    # the theme writes its announcement into every page as HTML: the dataset's name is escaped for it
+    sphinx.setdefault("html_theme_options", {})["announcement"] = html.escape(" · ".join(
+        p for p in (marking, handling, notice, unreviewed) if p))
     config["title"] = t(config["title"])
     config["author"] = t(config.get("author", ""))
     latex = sphinx.setdefault("latex_elements", {})
@@ -198,9 +217,12 @@ def stage(project: Project, audience: str, lang: str) -> Path:
     else:
         static = [(static_page(rel, lang), source / rel) for rel in static_pages()]
     transliterated = "transliterate" in i18n.spec(lang)
+    notices = edition_notices(project, audience, lang)
     for src, dst in static:
-        if src.is_file() and transliterated and src.suffix == ".md":
-            _write_if_changed(dst, i18n.transliterate(src.read_text(encoding="utf-8"), lang))
+        if src.is_file() and src.suffix == ".md":
+            text = src.read_text(encoding="utf-8")
+            text = i18n.transliterate(text, lang) if transliterated else text
+            _write_if_changed(dst, fill_notices(text, notices))
         elif src.is_file():
             _sync_file(src, dst)
     _write_if_changed(source / "_config.yml", yaml.safe_dump(edition_config(project, audience, lang), allow_unicode=True, sort_keys=False))
@@ -305,9 +327,91 @@ def build_html(project: Project, audience: str = "public", lang: str = "en") -> 
     tmp = Path(tempfile.mkdtemp(prefix=".html-", dir=edition))
     shutil.rmtree(tmp)
     shutil.copytree(work / "_build" / "html", tmp)
+    add_content_security_policy(tmp)
+    try:
+        refuse_leaks(project, audience, tmp)
+    except BuildError:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     _swap_dir(tmp, edition / "html")
     record.write_text(signature, encoding="utf-8")
     return edition / "html" / "index.html"
+
+
+# ---- what a published edition may carry ------------------------------------------------------
+
+_INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S | re.I)
+_HANDLER = re.compile(r'\son[a-z]+="([^"]*)"', re.I)
+_HEAD = re.compile(r"<head[^>]*>", re.I)
+
+
+def content_security_policy(page: str) -> str:
+    """The policy of one HTML page: scripts, styles, images and fonts from the book itself only, the
+    theme's inline scripts by their SHA-256 (so an injected script never runs, even if markup got
+    through), no plug-ins, no framing of forms or a base URL elsewhere. Styles keep 'unsafe-inline'
+    for the theme's style attributes (which run no code)."""
+    import base64
+    import hashlib
+
+    def digest(body: str) -> str:
+        return "'sha256-" + base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode() + "'"
+
+    scripts = sorted({digest(body) for body in _INLINE_SCRIPT.findall(page)})
+    # the theme's two buttons with inline handlers ("window.print()", "toggleFullScreen()"): allowed
+    # by the hash of each handler, which lets no other handler run
+    handlers = sorted({digest(html.unescape(body)) for body in _HANDLER.findall(page)})
+    script_src = " ".join(["'self'", *scripts, *(["'unsafe-hashes'", *handlers] if handlers else [])])
+    return "; ".join([
+        "default-src 'none'", "script-src " + script_src, "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:", "font-src 'self' data:", "connect-src 'self'", "manifest-src 'self'",
+        "object-src 'none'", "base-uri 'none'", "form-action 'self'"])
+
+
+def add_content_security_policy(html_dir: Path) -> None:
+    """A Content-Security-Policy ``<meta>`` first in the ``<head>`` of every page of ``html_dir``."""
+    for path in html_dir.rglob("*.html"):
+        page = path.read_text(encoding="utf-8")
+        head = _HEAD.search(page)
+        if head is None or "Content-Security-Policy" in page[:head.end() + 400]:
+            continue
+        meta = f'\n    <meta http-equiv="Content-Security-Policy" content="{html.escape(content_security_policy(page))}">'
+        path.write_text(page[:head.end()] + meta + page[head.end():], encoding="utf-8")
+
+
+def restricted_probes(project: Project) -> list[str]:
+    """What the public edition must never contain: every group identifier of the OCG register and
+    every note on a group (as the restricted processed register holds them), and the handling codes
+    the data use. Short notes (under 12 characters) are left out: they would match ordinary words."""
+    from .store import load
+
+    register_file = project.processed_dir("restricted") / "ocg_register.parquet"
+    if not register_file.is_file():
+        return []
+    register = load(project.processed_dir("restricted"), "ocg_register")
+    probes = set(register["ocg_id"].dropna().astype(str))
+    if "notes" in register:
+        probes |= {n.strip() for n in register["notes"].dropna().astype(str) if len(n.strip()) >= 12}
+    return sorted(p for p in probes if p)
+
+
+def refuse_leaks(project: Project, audience: str, built: Path) -> None:
+    """After every build of an edition that is not restricted, before it replaces the published one:
+    search everything a reader could get (:func:`socta.leaks.find_leaks`) for the register's
+    identifiers and notes; any hit fails the build and the previous edition stays in place."""
+    if audience == "restricted":
+        return
+    from .leaks import find_leaks
+
+    probes = restricted_probes(project)
+    if not probes:
+        return
+    root = built if built.is_dir() else built.parent
+    leaks = [leak for leak in find_leaks(root, probes) if built.is_dir() or leak.path == built]
+    if leaks:
+        shown = "; ".join(f"{leak.path.relative_to(root)} ({leak.where})" for leak in leaks[:10])
+        raise BuildError(f"the {audience} edition would publish {len(leaks)} restricted detail(s) of the OCG "
+                         f"register (group identifiers or notes): {shown}. Nothing was published; find what "
+                         "put them on the page (a source or name field carrying them?) and rebuild.")
 
 
 TEX_PACKAGES = ["texlive-xetex", "texlive-latex-extra", "texlive-latex-recommended", "texlive-fonts-recommended",
@@ -337,6 +441,7 @@ def build_pdf(project: Project, audience: str = "public", lang: str = "en") -> P
     built = work / "_build" / "latex" / name
     if not built.is_file():
         raise BuildError(f"LaTeX ran but {built} is missing; see {edition / 'build-pdf.log'}")
+    refuse_leaks(project, audience, built)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{name}.tmp")
     shutil.copy2(built, tmp)
@@ -484,8 +589,71 @@ def _edition_words(app, config=None) -> None:
                 locale.translators[key] = _LatinTranslations(translator)
 
 
+# ---- Sphinx extension: the book publishes only what its source holds ----------------------------
+
+class UnsafeContent(RuntimeError):
+    """A page asks the build to publish something it must not (raw HTML, a file from outside the
+    edition's source)."""
+
+
+def _no_file_insertion(app, env, docnames) -> None:
+    """No directive may read a file into a page (``include``, ``literalinclude``, ``raw :file:``,
+    ``csv-table :file:``) and no ``raw`` directive may pass markup through: the book's own pages need
+    neither, and a string from data that became one would publish what it names."""
+    env.settings["file_insertion_enabled"] = False
+    env.settings["raw_enabled"] = False
+
+
+def _inside(source: Path, relative: str, roots: list[Path]) -> bool:
+    target = (source / relative.lstrip("/")).resolve()
+    return any(target.is_relative_to(root) for root in roots)
+
+
+# MyST writes a hard line break ("  " at a line's end) as these two raw nodes: the only raw markup it
+# makes of its own
+_LINE_BREAKS = {("html", "<br />\n"), ("latex", "\\\\\n")}
+
+
+def _refuse_unsafe_nodes(app, doctree) -> None:
+    """Raw HTML (MyST passes ``<tags>`` through as raw nodes) is refused on every page: the book's
+    templates write none, so one can only come from data; so is an image or download that is not a
+    file of the edition's source."""
+    from docutils import nodes
+    from sphinx import addnodes
+
+    docname = app.env.docname
+    for node in doctree.findall(nodes.raw):
+        if (node.get("format"), node.astext()) in _LINE_BREAKS:
+            continue
+        raise UnsafeContent(f"{docname}: raw {node.get('format', '')} markup on the page "
+                            f"({node.astext()[:80]!r}); text from data must not carry markup")
+    for node in doctree.findall(addnodes.download_reference):
+        raise UnsafeContent(f"{docname}: a download link to {node.get('reftarget')!r}; the book publishes no "
+                            "downloads")
+    for node in doctree.findall(nodes.image):
+        uri = node.get("uri", "")
+        if "://" in uri or uri.startswith("//") or uri.startswith("data:"):
+            raise UnsafeContent(f"{docname}: an image from {uri[:80]!r}; the book shows only its own figures")
+
+
+def _confine_to_source(app, env) -> None:
+    """The gate after every page is read: every image and download the pages collected must be a file
+    inside the edition's source folder, or a figure MyST-NB wrote from a notebook's outputs into its
+    own folder (resolved, so neither ``../`` nor a symlink leads out)."""
+    source = Path(app.srcdir).resolve()
+    roots = [source, Path(app.outdir).parent.joinpath("jupyter_execute").resolve()]
+    outside = [f"{kind} {rel!r} (in {', '.join(sorted(docs))})"
+               for kind, files in (("download", env.dlfiles), ("image", env.images))
+               for rel, (docs, _unique) in files.items() if not _inside(source, rel, roots)]
+    if outside:
+        raise UnsafeContent("files outside the edition's source would be published: " + "; ".join(outside[:10]))
+
+
 def setup(app):
     """Loaded by Sphinx through ``extra_extensions: [socta.build]`` in ``_config.yml``."""
+    app.connect("env-before-read-docs", _no_file_insertion)
+    app.connect("doctree-read", _refuse_unsafe_nodes)
+    app.connect("env-updated", _confine_to_source)
     app.add_config_value("socta_latin_script", False, "env", [bool])
     app.connect("config-inited", _edition_words, priority=400)  # before Sphinx's numfig_format (800)
     app.connect("builder-inited", _edition_words)
@@ -496,5 +664,8 @@ def setup(app):
     app.add_config_value("socta_languages", [], "html", [list])
     app.connect("html-page-context", _add_language_menu)
     app.add_post_transform(_remove_code_in_latex())
+    from .published import clean_html_sources  # downloadable notebooks: figures as rasters only
+
+    app.connect("build-finished", clean_html_sources)
     _reuse_latex_table_renderer()
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -14,6 +14,7 @@ import pandas as pd
 from cycler import cycler
 
 from .i18n import fmt_number, t
+from .markup import plain
 
 # Okabe & Ito (2008): distinguishable with the common colour-vision deficiencies; ordered so
 # neighbours also differ in lightness when printed in grey.
@@ -49,6 +50,7 @@ def apply_style() -> None:
         "axes.spines.top": False,
         "axes.spines.right": False,
         "svg.hashsalt": "socta",  # deterministic SVG ids
+        "text.parse_math": False,  # a "$" in a name from data is a dollar sign, not mathematics
     })
     # Each figure is stored twice: a PNG at twice the resolution, which the HTML shows, and a vector
     # PDF, which the LaTeX build embeds as it is (MyST-NB prefers application/pdf there). Re-encoding
@@ -177,3 +179,43 @@ def gap_runs(frame: pd.DataFrame, value: str, by: str) -> pd.DataFrame:
     frame = frame.sort_values([by, "year"])
     run = frame.groupby(by, sort=False)[value].transform(lambda v: v.isna().cumsum())
     return frame.assign(run=run)[frame[value].notna()]
+
+
+class _AsWritten(mpl.ticker.Formatter):
+    """A tick formatter that gives the text of another as written (:func:`socta.markup.plain`)."""
+
+    def __init__(self, base):
+        self.base = base
+
+    def __call__(self, x, pos=None):
+        return plain(self.base(x, pos))
+
+    def format_ticks(self, values):
+        return [plain(v) for v in self.base.format_ticks(values)]
+
+    def set_locs(self, locs):
+        self.base.set_locs(locs)
+
+    def get_offset(self):
+        return self.base.get_offset()
+
+    def format_data_short(self, value):
+        return self.base.format_data_short(value)
+
+
+def plain_text(fig) -> None:
+    """Draw the text a page gave ``fig`` as written: names and sources from data reach a page made
+    inert for Markdown (``\\<``, ``\\{``, socta.markup), and a figure is not Markdown. Titles,
+    labels, legends and annotations are set once; tick labels (category names drawn at save time)
+    through their formatter."""
+    from matplotlib.text import Text
+
+    for text in fig.findobj(Text):
+        raw = text.get_text()
+        if "\\" in raw:
+            text.set_text(plain(raw))
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            formatter = axis.get_major_formatter()
+            if not isinstance(formatter, _AsWritten):
+                axis.set_major_formatter(_AsWritten(formatter))

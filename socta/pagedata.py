@@ -16,6 +16,7 @@ import pandas as pd
 
 from .config import REGION, Project
 from .i18n import code_label, t
+from .markup import inert_frame, inert_tree
 from .reference import Reference
 from .store import load
 
@@ -30,10 +31,11 @@ class EditionData:
         self.first_year, self.last_year = int(first_year), int(last_year)
         self.processed_dir = Path(processed_dir)
         self.project = Project(data_dir=Path(data_dir))
-        self.ref = Reference(self.project)
+        # everything a page reads from the data and the configuration is text, never markup
+        self.ref = Reference(self.project, inert=True)
         meta = json.loads((self.processed_dir / "dataset.json").read_text(encoding="utf-8"))
-        self.dataset = meta["dataset"]
-        self.inputs = meta.get("inputs", [])
+        self.dataset = inert_tree(meta["dataset"])
+        self.inputs = inert_tree(meta.get("inputs", []))
         self._series: dict[tuple, pd.DataFrame] = {}
 
     @property
@@ -61,7 +63,8 @@ class EditionData:
         return list(self.ref.countries.index)
 
     def table(self, name: str) -> pd.DataFrame:
-        return load(self.processed_dir, name)
+        """A processed table with its text inert (:func:`socta.markup.inert_frame`)."""
+        return inert_frame(load(self.processed_dir, name))
 
     @cached_property
     def statistics(self) -> pd.DataFrame:

@@ -14,11 +14,13 @@ from IPython.display import Markdown, display
 
 from . import figures
 from .i18n import t
+from .markup import plain
 
 # Where a page's output goes: "book" (MyST for Jupyter Book: glued, numbered figures and tables,
 # admonitions) or "jupyter" (plain Markdown and inline figures, as JupyterLab shows them). A copy
 # written by `socta notebook` switches to "jupyter" in its second cell.
 OUTPUT = "book"
+_UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")  # a cell's text from data is inert already: "\|" stays one pipe
 _FENCE = re.compile(r"```\{(admonition|table)\}[ \t]*([^\n]*)\n((?::[\w-]+:[^\n]*\n)*)\n?(.*?)\n```", re.S)
 
 
@@ -47,7 +49,8 @@ def markdown_table(frame: pd.DataFrame, align: dict[str, str] | None = None) -> 
     align = align or {}
     header = "| " + " | ".join(map(str, frame.columns)) + " |"
     rule = "|" + "|".join(" ---: " if align.get(c, "l") == "r" else " :--- " for c in frame.columns) + "|"
-    body = ["| " + " | ".join(str(v).replace("|", "\\|") for v in row) + " |" for row in frame.itertuples(index=False)]
+    body = ["| " + " | ".join(_UNESCAPED_PIPE.sub(r"\\|", str(v)) for v in row) + " |"
+            for row in frame.itertuples(index=False)]
     return "\n".join([header, rule, *body])
 
 
@@ -112,6 +115,7 @@ class Rendering:
         fig = getattr(fig, "figure", fig)  # a seaborn FacetGrid holds its figure
         name = f"fig-{self.page_id}-{key}"
         figures.source_line(fig, source or self.source_statistics)
+        figures.plain_text(fig)
         self.names.append(name)
         if OUTPUT == "jupyter":
             display(fig)
@@ -120,7 +124,7 @@ class Rendering:
             return
         glue(name, fig, display=False)
         plt.close(fig)
-        alt_text = " ".join(alt.split())
+        alt_text = " ".join(plain(alt).split())  # an option, not Markdown: the text as written
         md(f"```{{glue:figure}} {name}\n:name: {name}\n:alt: {alt_text}\n\n{caption}\n```")
 
     def show_table(self, frame: pd.DataFrame, key: str, caption: str, align: dict[str, str] | None = None,

@@ -1,0 +1,138 @@
+"""Data is text, never markup: the one function that makes a string from data inert in the book.
+
+Every string a page takes from a data folder, a reference file, configuration or an open-source
+snapshot passes through :func:`inert` before it can reach Markdown (``socta.pagedata`` applies it to
+everything a page reads; the runner to page titles; ``socta.build`` to the notices it stages). The
+book is MyST, in which ``{{ … }}``, ``{role}`…```, ```` ```{directive} ````, ``<html>``, ``$math$``,
+``[links](…)`` and ``*emphasis*`` are live, so a source cell holding any of them would run or render.
+
+Why escape rather than refuse: a refusal needs a list of what looks like markup, and a list misses
+something (MyST has dozens of roles, directives and extensions); escaping is total: every character
+that can begin markup is written as itself (CommonMark's backslash escape, which MyST, Jupyter and
+the LaTeX route all read as the plain character), and line breaks become spaces, so no field can
+start a block. An analyst who types ``<5 cases`` or ``{see annex}`` sees exactly that in the book.
+Identifiers, codes and numbers contain none of these characters, so :func:`inert` leaves them as
+they are and lookups by id still match.
+
+Figures and alt text are not Markdown: :func:`plain` gives back the text as written for them
+(``socta.figures.plain_text``), where matplotlib draws it with its maths parser turned off.
+"""
+from __future__ import annotations
+
+import re
+import string
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# characters that begin inline markup anywhere in a line (CommonMark, MyST roles and substitutions,
+# dollarmath, raw HTML and entities, tables); backslash first, so an escape is never escaped again
+_ANYWHERE = re.compile(r"[\\`*{}\[\]<>$|~&^]")
+# "_" opens emphasis only at a word's edge: snake_case ids stay as they are
+_UNDERSCORE = re.compile(r"(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
+# what begins a block when it starts a line: headings, quotes, fences, targets, comments, definition
+# lists, bullets and thematic breaks ("- ", "---"), numbered lists ("1. ", "1) "); a number ("-5",
+# "2.5") is left as it is
+_LINE_START = re.compile(r"^(\s*)([#>:%(=]|[-+](?=\s|[-+]|$)|\d+(?=[.)](?:\s|$)))")
+_WHITESPACE = re.compile(r"\s+")
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def inert(text: Any) -> Any:
+    """``text`` as MyST that shows exactly these characters and nothing else; non-strings unchanged.
+
+    >>> inert("{{ cycler.__init__ }} <b>x</b>")
+    '\\\\{\\\\{ cycler.\\\\_\\\\_init\\\\_\\\\_ \\\\}\\\\} \\\\<b\\\\>x\\\\</b\\\\>'
+    """
+    if not isinstance(text, str) or not text:
+        return text
+    text = _WHITESPACE.sub(" ", text.strip()) if ("\n" in text or "\r" in text) else text
+    text = _ANYWHERE.sub(lambda m: "\\" + m.group(), text)
+    text = _UNDERSCORE.sub(r"\\_", text)
+    match = _LINE_START.match(text)
+    if match:
+        lead, mark = match.group(1), match.group(2)
+        text = lead + ("\\" + mark if not mark[0].isdigit() else mark + "\\") + text[match.end():]
+    return text
+
+
+def plain(text: Any) -> Any:
+    """The text as written, from its :func:`inert` form (for figures, alt text, file names)."""
+    if not isinstance(text, str) or "\\" not in text:
+        return text
+    return _ESCAPE.sub(r"\1", text)
+
+
+def inert_template(template: str) -> str:
+    """A format template from configuration (``There is a {term} that``) with its literal text made
+    inert and its ``{field}`` placeholders kept."""
+    out = []
+    for literal, field, spec, conversion in string.Formatter().parse(template):
+        out.append(inert(literal) if literal else "")
+        if field is not None:
+            out.append("{" + field + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}")
+    return "".join(out)
+
+
+# columns whose text is structure, not prose: "|"-separated lists of codes (each code made inert,
+# the separator kept), format templates from configuration (placeholders kept), and the censoring
+# sign the processing derives ("<", ">")
+LIST_COLUMNS = frozenset({"submarkets", "categories", "nationalities", "countries_active", "crime_areas",
+                          "missing_countries", "disagreement"})
+TEMPLATE_COLUMNS = frozenset({"opening"})
+STRUCTURE_COLUMNS = frozenset({"censor"})
+
+
+def inert_list(text: Any) -> Any:
+    """A "|"-separated list (``SRB|MNE``) with every item inert and the separators kept."""
+    if not isinstance(text, str) or not text:
+        return text
+    return "|".join(inert(part) for part in text.split("|"))
+
+
+def _escaper(column: str):
+    if column in STRUCTURE_COLUMNS:
+        return None
+    return inert_list if column in LIST_COLUMNS else inert_template if column in TEMPLATE_COLUMNS else inert
+
+
+def inert_frame(frame: "pd.DataFrame") -> "pd.DataFrame":
+    """A copy of ``frame`` whose text cells, column names and index are inert (lists, templates and
+    derived signs as :data:`LIST_COLUMNS`, :data:`TEMPLATE_COLUMNS`, :data:`STRUCTURE_COLUMNS` say).
+    Only distinct values are escaped, so a 200,000-row table of a few dozen sources costs a few
+    dozen calls, and a column with nothing to escape is left untouched."""
+    import pandas as pd
+
+    out = frame.copy()
+    for column in out.columns:
+        series = out[column]
+        if not (pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series)
+                or isinstance(series.dtype, pd.CategoricalDtype)):
+            continue
+        escape = _escaper(str(column))
+        if escape is None:
+            continue
+        if isinstance(series.dtype, pd.CategoricalDtype):
+            categories = series.cat.categories
+            if categories.dtype == object or pd.api.types.is_string_dtype(categories):
+                out[column] = series.cat.rename_categories([escape(c) for c in categories])
+            continue
+        values = pd.unique(series.dropna())
+        mapping = {v: escape(v) for v in values if isinstance(v, str)}
+        changed = {k: v for k, v in mapping.items() if k != v}
+        if changed:
+            out[column] = series.map(lambda v: changed.get(v, v) if isinstance(v, str) else v)
+    out.columns = [inert(c) for c in out.columns]
+    if out.index.dtype == object:
+        out.index = pd.Index([inert(v) for v in out.index], name=out.index.name)
+    return out
+
+
+def inert_tree(value: Any) -> Any:
+    """Every string in a structure of dicts and lists (a YAML or JSON document) made inert; keys too."""
+    if isinstance(value, dict):
+        return {inert_tree(k): inert_tree(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(inert_tree(v) for v in value)
+    return inert(value)
