@@ -406,7 +406,7 @@ def refuse_leaks(project: Project, audience: str, built: Path) -> None:
     if not probes:
         return
     root = built if built.is_dir() else built.parent
-    leaks = [leak for leak in find_leaks(root, probes) if built.is_dir() or leak.path == built]
+    leaks = find_leaks(built, probes)
     if leaks:
         shown = "; ".join(f"{leak.path.relative_to(root)} ({leak.where})" for leak in leaks[:10])
         raise BuildError(f"the {audience} edition would publish {len(leaks)} restricted detail(s) of the OCG "
@@ -652,7 +652,7 @@ def _confine_to_source(app, env) -> None:
 def setup(app):
     """Loaded by Sphinx through ``extra_extensions: [socta.build]`` in ``_config.yml``."""
     app.connect("env-before-read-docs", _no_file_insertion)
-    app.connect("doctree-read", _refuse_unsafe_nodes)
+    app.connect("doctree-read", _refuse_unsafe_nodes, priority=100)  # before Sphinx collects the files
     app.connect("env-updated", _confine_to_source)
     app.add_config_value("socta_latin_script", False, "env", [bool])
     app.connect("config-inited", _edition_words, priority=400)  # before Sphinx's numfig_format (800)

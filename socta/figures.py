@@ -181,17 +181,34 @@ def gap_runs(frame: pd.DataFrame, value: str, by: str) -> pd.DataFrame:
     return frame.assign(run=run)[frame[value].notna()]
 
 
+# Text from data can be of any length; a figure has room for so much. Longer labels are shortened
+# with "…" (the caption and the tables carry the full text), so the axes keep their size
+LABEL_CHARACTERS = 160   # one line of a title, label, legend entry or the source line
+TICK_CHARACTERS = 60     # one tick label (a category's name)
+TEXT_LINES = 4           # lines of one text (the source line wraps)
+
+
+def fitted(text: str, characters: int = LABEL_CHARACTERS) -> str:
+    """``text`` as written (:func:`socta.markup.plain`), each line at most ``characters`` long and at
+    most :data:`TEXT_LINES` lines."""
+    lines = plain(text).split("\n")
+    if len(lines) > TEXT_LINES:
+        lines = lines[:TEXT_LINES - 1] + [lines[TEXT_LINES - 1].rstrip() + " …"]
+    return "\n".join(textwrap.shorten(line, characters, placeholder=" …") if len(line) > characters else line
+                     for line in lines)
+
+
 class _AsWritten(mpl.ticker.Formatter):
-    """A tick formatter that gives the text of another as written (:func:`socta.markup.plain`)."""
+    """A tick formatter that gives the text of another as written and fitted (:func:`fitted`)."""
 
     def __init__(self, base):
         self.base = base
 
     def __call__(self, x, pos=None):
-        return plain(self.base(x, pos))
+        return fitted(self.base(x, pos), TICK_CHARACTERS)
 
     def format_ticks(self, values):
-        return [plain(v) for v in self.base.format_ticks(values)]
+        return [fitted(v, TICK_CHARACTERS) for v in self.base.format_ticks(values)]
 
     def set_locs(self, locs):
         self.base.set_locs(locs)
@@ -207,13 +224,14 @@ def plain_text(fig) -> None:
     """Draw the text a page gave ``fig`` as written: names and sources from data reach a page made
     inert for Markdown (``\\<``, ``\\{``, socta.markup), and a figure is not Markdown. Titles,
     labels, legends and annotations are set once; tick labels (category names drawn at save time)
-    through their formatter."""
+    through their formatter. Text too long for a figure is shortened (:func:`fitted`)."""
     from matplotlib.text import Text
 
     for text in fig.findobj(Text):
         raw = text.get_text()
-        if "\\" in raw:
-            text.set_text(plain(raw))
+        shown = fitted(raw)
+        if shown != raw:
+            text.set_text(shown)
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
             formatter = axis.get_major_formatter()

@@ -132,16 +132,19 @@ def _pattern(canary: str) -> re.Pattern:
 
 
 def find_leaks(tree: Path, canaries: list[str]) -> list[Leak]:
-    """Every occurrence of a canary in any file under ``tree``, short codes included.
+    """Every occurrence of a canary in any file (or the one file) ``tree``, short codes included.
 
     The build tools' logs (``*.log``) are left out: they are diagnostics, not published, and what they
     quote of a page comes from the files scanned here (the .tex, the notebooks); their own numbers
-    ("Underfull \\hbox (badness 7777)") would otherwise read as a leak."""
+    ("Underfull \\hbox (badness 7777)") would otherwise read as a leak. A canary is looked for as a
+    plain substring first (fast), and only where it occurs as a whole token (:func:`_pattern`)."""
     patterns = {c: _pattern(c) for c in canaries}
+    tree = Path(tree)
+    paths = [tree] if tree.is_file() else sorted(p for p in tree.rglob("*") if p.is_file() and p.suffix != ".log")
     leaks = []
-    for path in sorted(p for p in Path(tree).rglob("*") if p.is_file() and p.suffix != ".log"):
+    for path in paths:
         for where, text in readable_text(path):
             for canary, pattern in patterns.items():
-                if pattern.search(text):
+                if canary in text and pattern.search(text):
                     leaks.append(Leak(path, canary, where))
     return leaks

@@ -9,8 +9,8 @@ book is MyST, in which ``{{ … }}``, ``{role}`…```, ```` ```{directive} ````,
 Why escape rather than refuse: a refusal needs a list of what looks like markup, and a list misses
 something (MyST has dozens of roles, directives and extensions); escaping is total: every character
 that can begin markup is written as itself (CommonMark's backslash escape, which MyST, Jupyter and
-the LaTeX route all read as the plain character), and line breaks become spaces, so no field can
-start a block. An analyst who types ``<5 cases`` or ``{see annex}`` sees exactly that in the book.
+the LaTeX route all read as the plain character), and runs of white space, line breaks among them,
+become one space, so no field can start a block. An analyst who types ``<5 cases`` or ``{see annex}`` sees exactly that in the book.
 Identifiers, codes and numbers contain none of these characters, so :func:`inert` leaves them as
 they are and lookups by id still match.
 
@@ -31,12 +31,28 @@ if TYPE_CHECKING:
 _ANYWHERE = re.compile(r"[\\`*{}\[\]<>$|~&^]")
 # "_" opens emphasis only at a word's edge: snake_case ids stay as they are
 _UNDERSCORE = re.compile(r"(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
+# what MyST's linkify extension would make a link of: "http://", "www.", "name@host"
+_LINKIFY = re.compile(r":(?=//)|(?<=www)\.|@", re.I)
 # what begins a block when it starts a line: headings, quotes, fences, targets, comments, definition
 # lists, bullets and thematic breaks ("- ", "---"), numbered lists ("1. ", "1) "); a number ("-5",
 # "2.5") is left as it is
 _LINE_START = re.compile(r"^(\s*)([#>:%(=]|[-+](?=\s|[-+]|$)|\d+(?=[.)](?:\s|$)))")
 _WHITESPACE = re.compile(r"\s+")
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def _escape_characters(text: str) -> str:
+    text = _ANYWHERE.sub(lambda m: "\\" + m.group(), text)
+    text = _UNDERSCORE.sub(r"\\_", text)
+    return _LINKIFY.sub(lambda m: "\\" + m.group(), text)
+
+
+def _escape_line_start(text: str) -> str:
+    match = _LINE_START.match(text)
+    if not match:
+        return text
+    lead, mark = match.group(1), match.group(2)
+    return lead + ("\\" + mark if not mark[0].isdigit() else mark + "\\") + text[match.end():]
 
 
 def inert(text: Any) -> Any:
@@ -47,14 +63,9 @@ def inert(text: Any) -> Any:
     """
     if not isinstance(text, str) or not text:
         return text
-    text = _WHITESPACE.sub(" ", text.strip()) if ("\n" in text or "\r" in text) else text
-    text = _ANYWHERE.sub(lambda m: "\\" + m.group(), text)
-    text = _UNDERSCORE.sub(r"\\_", text)
-    match = _LINE_START.match(text)
-    if match:
-        lead, mark = match.group(1), match.group(2)
-        text = lead + ("\\" + mark if not mark[0].isdigit() else mark + "\\") + text[match.end():]
-    return text
+    # one line, no leading or trailing space: a line break, an indent (a code block) or two spaces at
+    # the end (a hard break) would be markup of their own
+    return _escape_line_start(_escape_characters(_WHITESPACE.sub(" ", text.strip())))
 
 
 def plain(text: Any) -> Any:
@@ -68,11 +79,11 @@ def inert_template(template: str) -> str:
     """A format template from configuration (``There is a {term} that``) with its literal text made
     inert and its ``{field}`` placeholders kept."""
     out = []
-    for literal, field, spec, conversion in string.Formatter().parse(template):
-        out.append(inert(literal) if literal else "")
+    for literal, field, spec, conversion in string.Formatter().parse(_WHITESPACE.sub(" ", template.strip())):
+        out.append(_escape_characters(literal) if literal else "")
         if field is not None:
             out.append("{" + field + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}")
-    return "".join(out)
+    return _escape_line_start("".join(out))
 
 
 # columns whose text is structure, not prose: "|"-separated lists of codes (each code made inert,

@@ -1,0 +1,360 @@
+"""Safe publishing: no string from data runs or renders as markup, nothing outside an edition's source
+is published, every page carries a Content-Security-Policy, and the register never reaches the public
+edition.
+
+Two layers are tested apart, so that each holds even if the other failed:
+
+- **escaping** (:mod:`socta.markup`): every string a page takes from data is inert MyST. Checked by
+  parsing escaped payloads with MyST itself, with every MyST extension switched on;
+- **the Sphinx gate** (:mod:`socta.build`'s extension): a page that does carry raw HTML, a download, a
+  file insertion or an image from outside fails the build. Checked on a tiny Sphinx project whose pages
+  hold the payloads unescaped;
+
+and then together, on the whole book: a copy of the demo data whose every text field carries every
+payload (``tests/payloads.py``), built in both audiences (slow).
+"""
+from __future__ import annotations
+
+import random
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from socta.markup import inert, inert_frame, inert_list, inert_template, plain
+
+from .helpers import REPO, socta
+from .payloads import COMPUTED, HTML_ID, SECRET, payload, plant
+
+# every MyST extension that adds syntax (replacements and smartquotes only change typography)
+ALL_EXTENSIONS = ["amsmath", "attrs_block", "attrs_inline", "colon_fence", "deflist", "dollarmath", "fieldlist",
+                  "html_admonition", "html_image", "linkify", "strikethrough", "substitution", "tasklist"]
+
+
+def myst_doctree(text: str):
+    from docutils.core import publish_doctree
+    from myst_parser.parsers.docutils_ import Parser
+
+    return publish_doctree(text, parser=Parser(), settings_overrides={
+        "myst_enable_extensions": ALL_EXTENSIONS, "myst_substitutions": {"today": "SUBSTITUTED"},
+        "report_level": 5, "halt_level": 5, "file_insertion_enabled": True, "raw_enabled": True})
+
+
+def only_text(doctree) -> str | None:
+    """The text of a document that is one paragraph of plain text, else None."""
+    from docutils import nodes
+
+    if len(doctree.children) == 0:
+        return ""
+    if len(doctree.children) != 1 or not isinstance(doctree.children[0], nodes.paragraph):
+        return None
+    paragraph = doctree.children[0]
+    if not all(isinstance(child, nodes.Text) for child in paragraph.children):
+        return None
+    return paragraph.astext()
+
+
+def collapsed(text: str) -> str:
+    return " ".join(text.split())
+
+
+# ---- escaping: socta.markup ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("variant", [0, 1])
+def test_every_payload_is_one_paragraph_of_its_own_text_in_myst(variant, tmp_path):
+    text = payload(tmp_path / "secret.txt", tmp_path / "ran", variant)
+    assert only_text(myst_doctree(text)) is None  # unescaped, MyST makes markup of it
+    assert only_text(myst_doctree(inert(text))) == collapsed(text)
+
+
+def test_random_markup_is_inert_in_myst():
+    """Seeded fuzzing over the characters that begin markup: 600 strings, each parsed by MyST with
+    every extension on, must come back as one paragraph holding exactly the string."""
+    rng = random.Random(19)
+    alphabet = list("\\`*_{}[]<>()!#$%&|~^=+-:;.,'\"/@?\n \t") + ["a", "b", "1", "2", "x_y", "ok", "{{", "}}", "```",
+                                                                 ":::", "<b>", "</b>", "](", "&amp;", "$$", "\n- ",
+                                                                 "\n1. ", "\n# ", "\n> ", "\n%", "{download}`", "http://a.b"]
+    for _ in range(600):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40)))
+        if not text.strip():
+            continue
+        assert only_text(myst_doctree(inert(text))) == collapsed(text), repr(text)
+
+
+@pytest.mark.parametrize("code", ["SRB", "north-macedonia", "drug_seizures_kg", "A1", "-5", "2.5", "1,234", "<5x"[1:]])
+def test_identifiers_codes_and_numbers_are_left_as_they_are(code):
+    assert inert(code) == code
+
+
+def test_plain_gives_back_the_text_as_written_and_lists_keep_their_separator():
+    for text in ["a <b> {{c}} $d$ *e* _f_ [g](h) `i` \\j", "# heading", "- item", "1. item", "(x)=", "::: x"]:
+        assert plain(inert(text)) == text
+    assert inert_list("SRB|<b>x</b>") == "SRB|\\<b\\>x\\</b\\>"
+    assert inert_template("There is a {term} that <b>") == "There is a {term} that \\<b\\>"
+    assert inert(3) == 3 and inert(None) is None
+
+
+def test_a_frame_is_escaped_once_per_distinct_value_and_keeps_its_structure():
+    import pandas as pd
+
+    frame = pd.DataFrame({"source": ["<b>x</b>", "<b>x</b>", None], "value": [1.0, 2.0, 3.0],
+                          "countries_active": ["SRB|MNE", "SRB|{{x}}", ""], "censor": ["<", ">", ""],
+                          "opening": ["There is a {term} <i>", "", ""]})
+    out = inert_frame(frame)
+    assert list(out["source"][:2]) == ["\\<b\\>x\\</b\\>"] * 2 and pd.isna(out["source"][2])
+    assert list(out["countries_active"]) == ["SRB|MNE", "SRB|\\{\\{x\\}\\}", ""]
+    assert list(out["censor"]) == ["<", ">", ""]  # derived signs, compared by code
+    assert out["opening"][0] == "There is a {term} \\<i\\>"
+    assert list(out["value"]) == [1.0, 2.0, 3.0]
+    assert list(frame["source"][:1]) == ["<b>x</b>"]  # the input is not changed
+
+
+def test_a_page_reads_every_text_of_data_and_configuration_inert(tmp_path):
+    """What a template sees: names, sources, dataset metadata, reference tables."""
+    from socta.config import Project
+    from socta.pagedata import EditionData
+    from socta.processing import write_processed
+    from socta.validation import validate
+
+    data, _secret, _marker = plant(tmp_path / "data", tmp_path / "secret")
+    project = Project(data_dir=data, build_dir=tmp_path / "build")
+    result = validate(project)
+    assert result.ok, result.problems[:3]
+    folders = write_processed(project, result)
+    page = EditionData(scope="SRB", area="drugs", processed_dir=folders["public"], data_dir=data,
+                       first_year=2015, last_year=2024)
+    texts = [page.dataset["name"], page.scope_name, page.area_name(), page.indicator_name(page.area_indicators()[0]),
+             *page.statistics["source"].unique(), *page.table("population")["source"].unique(),
+             *page.ref.grading["meaning"], *page.ref.observation_status["footnote"]]
+    for text in texts:
+        assert only_text(myst_doctree(text)) == collapsed(plain(text)), text[:80]
+
+
+def test_notices_are_filled_in_as_text_at_staging():
+    from socta.build import fill_notices
+
+    page = "```{admonition} {{ edition_marking }}\n:class: warning\n{{ dataset_notice }}\n```\n"
+    filled = fill_notices(page, {"edition_marking": "PUBLIC", "dataset_notice": "Data: <b>{{ 1+1 }}</b>.",
+                                 "review_notice": "", "handling_note": ""})
+    assert "{{ edition_marking }}" not in filled and "PUBLIC" in filled
+    assert "Data: \\<b\\>\\{\\{ 1+1 \\}\\}\\</b\\>." in filled
+
+
+def test_the_announcement_and_the_cover_carry_the_dataset_name_as_text(tmp_path):
+    """The theme writes the announcement into every page as HTML; the cover goes to LaTeX."""
+    import yaml
+
+    from socta.build import edition_config
+    from socta.config import Project
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "dataset.yaml").write_text(yaml.safe_dump({
+        "name": '<img src=x onerror=alert(1)> {{ 7*7 }} \\input{/etc/hostname}', "synthetic": True,
+        "period": [2015, 2024]}), encoding="utf-8")
+    config = edition_config(Project(data_dir=data, build_dir=tmp_path / "build"), "public", "en")
+    announcement = config["sphinx"]["config"]["html_theme_options"]["announcement"]
+    assert "<img" not in announcement and "&lt;img src=x onerror=alert(1)&gt;" in announcement
+    assert "substitution" not in config["parse"]["myst_enable_extensions"]
+    assert "myst_substitutions" not in config["parse"]
+    cover = config["sphinx"]["config"]["latex_elements"]["maketitle"]
+    assert "\\input{" not in cover and "\\textbackslash{}input\\{/etc/hostname\\}" in cover
+
+
+# ---- the Sphinx gate: socta.build as an extension -----------------------------------------------
+
+def sphinx_build(tmp_path: Path, page: str, files: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Build a one-page MyST project with socta's extension, warnings as errors (as the book is built)."""
+    source = tmp_path / "src"
+    source.mkdir(parents=True, exist_ok=True)
+    (source / "conf.py").write_text("extensions = ['myst_parser', 'socta.build']\nmyst_enable_extensions = []\n",
+                                    encoding="utf-8")
+    (source / "index.md").write_text("# Page\n\n" + page + "\n", encoding="utf-8")
+    for name, text in (files or {}).items():
+        (source / name).write_text(text, encoding="utf-8")
+    return subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-q", "-W", str(source), str(tmp_path / "out")],
+                          capture_output=True, text=True, cwd=REPO)
+
+
+def test_the_gate_builds_a_clean_page(tmp_path):
+    result = sphinx_build(tmp_path, "Plain text with a line  \nbreak and **bold**.")
+    assert result.returncode == 0, result.stderr[-2000:]
+
+
+@pytest.mark.parametrize("page, words", [
+    ('Raw <b id="x">HTML</b> inline.', ["raw html markup", "<b id"]),
+    ("<div>\nA block of HTML\n</div>", ["raw html markup"]),
+    ("{download}`leak <../outside.txt>`", ["download link", "outside.txt"]),
+    ("{download}`leak </etc/hostname>`", ["download link"]),
+    ("![pixel](http://evil.example/p.png)", ["an image from", "evil.example"]),
+    ("```{image} ../outside.png\n```", ["outside the edition's source", "outside.png"]),
+])
+def test_the_gate_refuses_markup_downloads_and_files_from_outside(tmp_path, page, words):
+    (tmp_path / "outside.txt").write_text(SECRET, encoding="utf-8")
+    (tmp_path / "outside.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    result = sphinx_build(tmp_path, page)
+    out = result.stdout + result.stderr
+    assert result.returncode != 0, out[-2000:]
+    assert all(w in out for w in words), out[-2000:]
+    assert not list((tmp_path / "out").rglob("outside.*"))
+
+
+@pytest.mark.parametrize("page", [
+    "```{literalinclude} ../outside.txt\n```",
+    "```{include} ../outside.txt\n```",
+    "```{eval-rst}\n.. include:: ../outside.txt\n```",
+    "```{eval-rst}\n.. raw:: html\n   :file: ../outside.txt\n```",
+    "```{raw} html\n<script>alert(1)</script>\n```",
+    "```{csv-table}\n:file: ../outside.txt\n```",
+])
+def test_the_gate_reads_no_file_into_a_page(tmp_path, page):
+    (tmp_path / "outside.txt").write_text(SECRET, encoding="utf-8")
+    result = sphinx_build(tmp_path, page)
+    published = "".join(p.read_text(errors="ignore") for p in (tmp_path / "out").rglob("*.html")) if (tmp_path / "out").exists() else ""
+    assert SECRET not in published and "<script>alert(1)" not in published
+    assert result.returncode != 0 and re.search(r"disabled|deactivated", result.stderr), result.stderr[-2000:]
+
+
+# ---- the published HTML: CSP, leak scan ---------------------------------------------------------
+
+def test_content_security_policy_allows_the_themes_scripts_by_hash_only():
+    import base64
+    import hashlib
+
+    from socta.build import content_security_policy
+
+    page = ('<html><head><script>var a = 1;</script><script src="_static/x.js"></script></head>'
+            '<body><button onclick="window.print()">p</button></body></html>')
+    policy = content_security_policy(page)
+    digest = "'sha256-" + base64.b64encode(hashlib.sha256(b"var a = 1;").digest()).decode() + "'"
+    handler = "'sha256-" + base64.b64encode(hashlib.sha256(b"window.print()").digest()).decode() + "'"
+    script_src = next(d for d in policy.split("; ") if d.startswith("script-src"))
+    assert digest in script_src and handler in script_src and "'unsafe-hashes'" in script_src
+    assert "'unsafe-inline'" not in script_src and "default-src 'none'" in policy and "object-src 'none'" in policy
+
+
+def test_the_leak_gate_fails_a_build_that_carries_a_group_identifier(tmp_path):
+    from socta.build import BuildError, refuse_leaks
+    from socta.config import Project
+    from socta.processing import write_processed
+    from socta.validation import validate
+
+    project = Project(data_dir=REPO / "data" / "demo", build_dir=tmp_path / "build")
+    write_processed(project, validate(project))
+    html = tmp_path / "html"
+    html.mkdir()
+    (html / "page.html").write_text("<p>The group MKD-OCG-002 is large.</p>", encoding="utf-8")
+    refuse_leaks(project, "restricted", html)  # the restricted edition is meant to show groups
+    with pytest.raises(BuildError, match=r"page\.html.*Nothing was published"):
+        refuse_leaks(project, "public", html)
+    (html / "page.html").write_text("<p>Groups are shown in aggregate.</p>", encoding="utf-8")
+    refuse_leaks(project, "public", html)
+
+
+# ---- the whole book from hostile data, both audiences -------------------------------------------
+
+class _Page(HTMLParser):
+    """Elements and visible text of an HTML page (scripts and styles are not text)."""
+
+    def __init__(self, text: str):
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict]] = []
+        self.text: list[str] = []
+        self._skip = 0
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append((tag, dict(attrs)))
+        if tag in ("script", "style"):
+            self._skip += 1
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style") and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.text.append(data)
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    """The demo with every payload in every text field, built public (HTML and PDF) and restricted (HTML)."""
+    root = tmp_path_factory.mktemp("hostile")
+    data, secret, marker = plant(root / "data", root / "secret")
+    build = root / "build"
+    for audience, formats in (("public", "html,pdf"), ("restricted", "html")):
+        result = socta("report", "--data", data, "--build-dir", build, "--audience", audience, "--jobs", "2",
+                       "--formats", formats)
+        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return {"build": build, "secret": secret, "marker": marker}
+
+
+def pages(hostile, audience):
+    html = hostile["build"] / f"{audience}-en" / "html"
+    return {p.relative_to(html).as_posix(): p.read_text(encoding="utf-8") for p in html.rglob("*.html")}
+
+
+@pytest.mark.slow
+def test_no_payload_ran_during_the_build(hostile):
+    assert not hostile["marker"].exists()
+    for audience in ("public", "restricted"):
+        for name, text in pages(hostile, audience).items():
+            visible = " ".join(_Page(text).text)
+            assert COMPUTED not in visible, (audience, name)
+            assert "<class '" not in visible, (audience, name)  # "{0.__class__}" formatted by str.format
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("audience", ["public", "restricted"])
+def test_no_payload_renders_as_markup(hostile, audience):
+    shown = 0
+    for name, text in pages(hostile, audience).items():
+        page = _Page(text)
+        for tag, attrs in page.elements:
+            assert attrs.get("id") != HTML_ID, (name, tag)
+            assert not (tag == "img" and (attrs.get("src") == "x" or "evil.example" in (attrs.get("src") or ""))), name
+            assert not any(k.startswith("on") and "alert" in (v or "") for k, v in attrs.items()), (name, tag, attrs)
+            assert not (tag == "a" and (attrs.get("href") or "").startswith("javascript:")), name
+            assert "math" not in (attrs.get("class") or "").split(), name
+        assert "<script>alert" not in text, name
+        visible = " ".join(page.text)
+        shown += f'<b id="{HTML_ID}">bold</b>' in visible and "{{ 12345*9 }}" in visible
+    assert shown >= 20, f"the payload is shown as text on {shown} pages only"  # it reached the pages, as text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("audience", ["public", "restricted"])
+def test_nothing_outside_the_edition_is_published(hostile, audience):
+    html = hostile["build"] / f"{audience}-en" / "html"
+    assert not (html / "_downloads").exists()
+    for path in html.rglob("*"):
+        assert path.suffix != ".parquet", path
+        if path.is_file():
+            assert SECRET.encode() not in path.read_bytes(), path
+
+
+@pytest.mark.slow
+def test_the_pdf_carries_the_payloads_as_text(hostile):
+    from socta.leaks import pdf_text
+
+    pdf = hostile["build"] / "public-en" / "pdf" / "assessment.pdf"
+    text = pdf_text(pdf)
+    assert SECRET not in text and COMPUTED not in text
+    assert "input{" in text and "12345*9" in text  # the LaTeX command and the template, printed as written
+
+
+@pytest.mark.slow
+def test_every_page_carries_a_content_security_policy(hostile):
+    policy = re.compile(r'<head[^>]*>\s*<meta http-equiv="Content-Security-Policy" content="([^"]+)">')
+    for audience in ("public", "restricted"):
+        for name, text in pages(hostile, audience).items():
+            if "<head" not in text:  # index.html: a redirect to the first page
+                continue
+            match = policy.search(text)
+            assert match, (audience, name)
+            assert "default-src &#x27;none&#x27;" in match.group(1)
+            assert "unsafe-inline&#x27;; style" not in match.group(1) and "script-src &#x27;self&#x27;" in match.group(1)
