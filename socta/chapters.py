@@ -20,7 +20,7 @@ from . import figures, gitoc
 from .config import OPEN_SOURCES_DIR, REGION
 from .disclosure import MARK
 from .i18n import code_label, fmt_number, fmt_percent, t
-from .formatting import signed_percent
+from .formatting import share_text, signed_percent
 from .notebook import Page
 from .scoring import SUBSCORE_MAX
 
@@ -257,7 +257,8 @@ class ConclusionsPage(Page):
     # ---- sensitivity ------------------------------------------------------------------
     def robustness(self, scope: str) -> pd.DataFrame:
         """P(top three), P(first) and median rank of each area under Dirichlet-perturbed weights
-        (computed with the exact sub-scores when the data were processed: a result, safe to publish)."""
+        (computed when the data were processed, from the scores as this edition publishes them:
+        :func:`socta.public.robustness_inputs`)."""
         table = self.table("rank_robustness")
         return table[table["scope"].eq(scope)].set_index("area")
 
@@ -690,8 +691,8 @@ class MethodologyPage(Page):
             "greatest value consistent with everything published, and the edition is built only if every hidden "
             "small count passes. The ranks, tiers and scores are results of the restricted data: {rounded} threat "
             "and priority scores that rest on a hidden count are rounded to the nearest {step} (≈){withheld}, and the "
-            "same check covers them. The robustness of the ranking is computed from the exact sub-scores before "
-            "publication.",
+            "same check covers them. The robustness of the ranking is computed from the scores as this edition "
+            "publishes them, so it tells a reader nothing they do not.",
             counts=fmt_number(d["counts"]), small=fmt_number(d["hidden_small"]), k=str(int(d["threshold"])),
             protecting=fmt_number(d["hidden_protecting"]), relations=fmt_number(d["relations"]),
             width=str(int(d["threshold"]) - 1), rounded=fmt_number(d["scores_rounded"]), step=str(step),
@@ -968,16 +969,34 @@ class OpenSourcesPage(Page):
                  n=int(peak["detections"]))
 
 
+def input_rows(inputs: list[dict], audience: str) -> list[dict]:
+    """The rows of the provenance annex's table of input files. A count of rows or a checksum of a
+    restricted input (the OCG register, the groups' answers) says how many groups there are and
+    whether the register changed: outside the restricted edition they read "not shown in the
+    public edition"."""
+    secret = t("not shown in the public edition")
+    rows = []
+    for f in inputs:
+        withheld = f["restricted"] and audience != "restricted" and not f.get("absent")
+        rows.append({t("File"): f"`{f['file']}`",
+                     t("Rows"): t("not in this dataset") if f.get("absent") else secret if withheld else
+                     "–" if f["rows"] is None else fmt_number(f["rows"]),
+                     t("SHA-256 (first 12)"): secret if withheld else f["sha256"][:12] or "–",
+                     t("Audience"): t("restricted") if f["restricted"] else t("public")})
+    return rows
+
+
 class ProvenancePage(Page):
     def inputs_table(self) -> None:
-        """Input files as recorded when they were validated (the public run never opens OCG files)."""
-        rows = [{t("File"): f"`{f['file']}`",
-                 t("Rows"): t("not in this dataset") if f.get("absent") else
-                 "–" if f["rows"] is None else fmt_number(f["rows"]),
-                 t("SHA-256 (first 12)"): f["sha256"][:12] or "–",
-                 t("Audience"): t("restricted") if f["restricted"] else t("public")} for f in self.inputs]
+        """Input files as recorded when they were validated (the public run never opens OCG files).
+        Outside the restricted edition a restricted input is listed without its row count and
+        checksum (:func:`input_rows`)."""
+        rows = input_rows(self.inputs, self.audience)
+        hidden = any(f["restricted"] and not f.get("absent") for f in self.inputs) and self.audience != "restricted"
         self.show_table(pd.DataFrame(rows), "inputs", t("Input files of this edition."), align={t("Rows"): "r"},
-                        source=t("Source: data folder '{name}'.", name=t(self.dataset.get("name", ""))))
+                        source=t("Source: data folder '{name}'.", name=t(self.dataset.get("name", ""))),
+                        notes=t("The row count and checksum of a restricted input are not shown in the public "
+                                "edition.") if hidden else "")
 
     def statistics_sources(self) -> None:
         s = self.statistics
@@ -1116,7 +1135,8 @@ class FactorsPage(Page):
         out = pd.DataFrame({
             "enabler": pd.Categorical(e["indicator"].map(names), categories=list(names.values()), ordered=True),
             "place": pd.Categorical(e["scope"].map(places), categories=list(places.values()), ordered=True),
-            "share": e["share_medium_high"].astype(float)})
+            "share": e["share_medium_high"].astype(float),
+            "band": e["share_medium_high_band"] if "share_medium_high_band" in e else ""})
         return out.sort_values(["enabler", "place"]).reset_index(drop=True)
 
     def no_enabler_shares(self) -> None:
@@ -1133,7 +1153,10 @@ class FactorsPage(Page):
         withheld = bool(self.threshold) and shares["share"].isna().any()
         return t("Share of the organised crime groups assessed as using each enabler to a medium or high degree, by "
                  "reporting country and for the region.") \
-            + (" " + t("Shares resting on a count too small to publish are not drawn.") if withheld else "")
+            + (" " + t("Shares resting on a count too small to publish are not drawn.") if withheld else "") \
+            + (" " + t("Shares close to none or all of the groups, or resting on fewer than {n} groups, are not drawn: "
+                       "they would describe every group.", n=str(int(self.project.settings["public"].get("share_min_rows", 10))))
+               if "band" in shares and shares["band"].ne("").any() else "")
 
     def enablers_alt(self, shares: pd.DataFrame) -> str:
         """The most common enabler in the region, among the shares shown (ties named together)."""
@@ -1149,9 +1172,13 @@ class FactorsPage(Page):
         return t("Grouped horizontal bars; in the region the most common enabler is {enabler}, used by {share} of "
                  "the groups.", **values)
 
-    def share(self, value) -> str:
-        """A share of groups; one resting on a confidential count is withheld ("c")."""
-        return MARK if pd.isna(value) else fmt_percent(value)
+    def share(self, value, band: str = "", bound=float("nan")) -> str:
+        """A share of groups; one resting on a confidential count, or over too few groups, is withheld
+        ("c"); one close to 0% or 100% is a range ("more than 95%": :func:`socta.public.publish_share`)."""
+        return share_text(value, band, bound, missing=MARK)
+
+    def share_of(self, row: pd.Series, column: str) -> str:
+        return self.share(row[column], row.get(f"{column}_band", ""), row.get(f"{column}_bound", float("nan")))
 
     @needs_input("ocg_answers.csv")
     def enablers_text(self) -> None:
@@ -1161,9 +1188,9 @@ class FactorsPage(Page):
         lines = []
         for indicator in ("corruption", "lbs", "money_laundering"):
             ours = t("{share} of the region's groups use {enabler} to a medium or high degree ({unknown} unknown)",
-                     share=self.share(reg.at[indicator, "share_medium_high"]),
+                     share=self.share_of(reg.loc[indicator], "share_medium_high"),
                      enabler=t(self.ref.ocg_indicators.at[indicator, "name_en"]).lower(),
-                     unknown=self.share(reg.at[indicator, "share_unknown"]))
+                     unknown=self.share_of(reg.loc[indicator], "share_unknown"))
             ctx = context[context["indicator"].eq(indicator)]
             if len(ctx):
                 items = [t("{measure}: {value} {unit} ({source})", measure=t(r.measure), value=fmt_number(r.value),

@@ -81,3 +81,16 @@ def score_note(rows: pd.DataFrame, step) -> str:
     marks += [t("c: withheld")] if "withheld" in used else []
     return " " + t("{marks}, because the score rests on a count of groups too small to publish; ranks and tiers "
                    "are those of the exact scores.", marks="; ".join(marks))
+
+
+def share_text(value, band: str = "", bound=np.nan, missing: str = NOT_SHOWN) -> str:
+    """A share of a restricted field as the edition prints it (:func:`socta.public.publish_share`):
+    "85%"; at the extremes a band, "more than 95%" or "less than 5%"; ``missing`` where it is not
+    shown (few rows, a confidential count) or not known."""
+    if band == "below":
+        return t("less than {share}", share=fmt_percent(bound))
+    if band == "above":
+        return t("more than {share}", share=fmt_percent(bound))
+    if band or value is None or pd.isna(value):
+        return missing
+    return fmt_percent(value)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .config import REGION
-from .formatting import probability_text, signed_percent
+from .formatting import probability_text, share_text, signed_percent
 from .i18n import fmt_percent, t
 from .scoring import change_between_periods
 
@@ -102,6 +102,8 @@ class Judgements:
     def analytic_confidence(self, area: str | None = None, scope: str | None = None) -> tuple[str, pd.Series]:
         """The analytic confidence of judgements on an area in a scope, and the evidence it rests on."""
         ev = self.evidence(area, scope)
+        if isinstance(ev.get("confidence"), str):   # computed from the exact evidence when the data were processed
+            return ev["confidence"], ev
         level = confidence_level(ev["graded_share"], ev["completeness"], int(ev["respondents"]),
                                  self.project.settings["confidence"])
         return level, ev
@@ -119,10 +121,18 @@ class Judgements:
         confidence, ev = self.analytic_confidence(area, scope)
         experts = t("{n} expert respondents assessed the area", n=int(ev["respondents"])) \
             if self.has_input("expert_assessments.csv") else t("no expert assessments are part of this dataset")
-        if int(ev["rows"]):
-            basis = t("Analytic confidence: **{level}**. {graded} of the statistics behind it come from reliable sources "
-                      "(A or B) with information graded 1 or 2, {complete} of the expected values are present, and "
-                      "{experts}.", level=t(confidence), graded=fmt_percent(ev["graded_share"]),
+        if int(ev["rows"]) and ev.get("graded_share_band", "") == "few":
+            basis = t("Analytic confidence: **{level}**. The share of the statistics behind it that come from reliable "
+                      "sources is not shown in the public edition, because it rests on fewer than {n} rows; {complete} "
+                      "of the expected values are present, and {experts}.", level=t(confidence),
+                      n=str(int(self.project.settings["public"].get("share_min_rows", 10))),
+                      complete=fmt_percent(ev["completeness"]), experts=experts)
+        elif int(ev["rows"]):
+            basis = t("Analytic confidence: **{level}**. Of the statistics behind it, {graded} come from reliable "
+                      "sources (A or B) with information graded 1 or 2, {complete} of the expected values are present, "
+                      "and {experts}.", level=t(confidence),
+                      graded=share_text(ev["graded_share"], ev.get("graded_share_band", ""),
+                                        ev.get("graded_share_bound", float("nan"))),
                       complete=fmt_percent(ev["completeness"]), experts=experts)
         else:
             basis = t("Analytic confidence: **{level}**. No statistics of the period stand behind it, and {experts}.",

@@ -91,13 +91,14 @@ def processed_tables(project: Project, result: ValidationResult) -> dict[str, di
         "population": ref.population,
         "trends": trends_now,
         "trends_previous": trends_before,
-        "evidence": evidence(stats, expert, ref, scopes, last, min(span, last - first + 1)),
         "coverage": cell_coverage(stats, ref, first, last),
-        "rank_robustness": robustness_table(scores["area_scores"], ref.threat_indicators["weight"].astype(float),
-                                            ref.harm_dimensions["weight"].astype(float), project.settings),
     }
+    grounds = with_confidence(evidence(stats, expert, ref, scopes, last, min(span, last - first + 1)),
+                              project.settings["confidence"])
+    shares = {audience: public.ShareRule.of(project.settings, audience) for audience in ("public", "restricted")}
     restricted = {
         **shared,
+        "evidence": public.publish_evidence(grounds, shares["restricted"]),
         **public.publish_ocg_tables(ocg_tables, set(), 0),
         **{name: public.publish_scores(frame, set(), set(), 0) for name, frame in scores.items()},
         "statistics": stats,
@@ -108,12 +109,16 @@ def processed_tables(project: Project, result: ValidationResult) -> dict[str, di
     }
     hidden = hiding.result()
     public_ocg = public.publish_ocg_tables(ocg_tables, hidden, threshold,
-                                           public.resting_on_hidden(aggregates, hidden))
+                                           public.resting_on_hidden(aggregates, hidden), shares["public"])
     score_cfg = public.ScoreSettings.of(project, ref)
-    public_edition = {**shared, **public_ocg,
+    public_edition = {**shared, **public_ocg, "evidence": public.publish_evidence(grounds, shares["public"]),
                       **public.publish_area_scores(restricted, public_ocg, model, hidden, threshold, score_cfg)}
     public_edition["disclosure"] = public.disclosure_summary(model, hidden, threshold, public_edition["area_scores"])
     restricted["disclosure"] = public.disclosure_summary(model, set(), 0, restricted["area_scores"])
+    for edition in (restricted, public_edition):   # from the scores as each edition publishes them
+        edition["rank_robustness"] = robustness_table(public.robustness_inputs(edition["area_scores"], score_cfg),
+                                                      ref.threat_indicators["weight"].astype(float),
+                                                      ref.harm_dimensions["weight"].astype(float), project.settings)
     return {"public": public_edition, "restricted": restricted}
 
 
@@ -158,6 +163,18 @@ def evidence(stats: pd.DataFrame, expert: pd.DataFrame, ref: Reference, scopes: 
                          "respondents": sum(int(experts.get((c, area), 0)) for c in members),
                          "missing_countries": "|".join(sorted(c for c in members if (c, area) in lacking))})
     return pd.DataFrame(rows)
+
+
+def with_confidence(evidence: pd.DataFrame, rule: dict) -> pd.DataFrame:
+    """The evidence table with the analytic confidence of each scope × area (``confidence``), from
+    the exact evidence: a level is published, the graded share behind it may be shown only as a band
+    (:func:`socta.public.publish_evidence`)."""
+    from .judgements import confidence_level
+
+    out = evidence.copy()
+    out["confidence"] = [confidence_level(g, c, int(r), rule) for g, c, r in
+                         zip(out["graded_share"], out["completeness"], out["respondents"])]
+    return out
 
 
 def present(project: Project, name: str) -> bool:

@@ -7,11 +7,13 @@ with every sum and bound a reader knows; the model suppresses and audits them (s
 :mod:`socta.disclosure`).
 
 Scores made from those counts are results, published as such: the rank and tier of every crime
-area, its threat and priority score where every count it rests on is published, and the robustness
-of the ranking (computed here, on the restricted side, from the exact sub-scores). Where a count a
+area, its threat and priority score where every count it rests on is published. Where a count a
 score rests on is hidden, the score, its OCG sub-scores and the groups' mean threat are withheld, and
 :func:`score_exposures` checks that the ranks and tiers still published (both periods) leave every
-hidden small count as uncertain as the count audit requires.
+hidden small count as uncertain as the count audit requires. The robustness of the ranking is
+computed from the scores as published (:func:`robustness_inputs`), never from the exact ones.
+Shares of a restricted field (source grades, OCG answers) are shown as a band at the extremes and
+not at all over few rows (:func:`publish_share`).
 """
 from __future__ import annotations
 
@@ -171,11 +173,13 @@ def _coinciding(model: CountModel, cells: list, alternatives: list[list]) -> lis
 
 
 def publish_ocg_tables(tables: dict[str, pd.DataFrame], hidden: set, threshold: int,
-                       coarse: set[tuple[str, str]] = frozenset()) -> dict[str, pd.DataFrame]:
+                       coarse: set[tuple[str, str]] = frozenset(), shares: "ShareRule | None" = None
+                       ) -> dict[str, pd.DataFrame]:
     """The OCG tables as the public edition shows them: hidden counts NA, each flagged in a
     ``<column>_suppressed`` (wide tables) or ``suppressed`` (long tables) companion. The groups'
     mean threat is withheld where their count is small or hidden, and where the area's score is
-    ``coarse`` (it would pin the score's OCG part)."""
+    ``coarse`` (it would pin the score's OCG part). The enablers' shares follow ``shares``
+    (:func:`publish_share`; None: every share as it is)."""
     def hide(frame, table, key_columns, columns):  # wide tables: a flag per count column
         out = frame.copy()
         for column in columns:
@@ -214,6 +218,8 @@ def publish_ocg_tables(tables: dict[str, pd.DataFrame], hidden: set, threshold: 
     enablers["share_medium_high"] = enablers["share_medium_high"].mask(hidden_of["groups"] | hidden_of["medium_high"])
     enablers["share_unknown"] = enablers["share_unknown"].mask(hidden_of["groups"] | hidden_of["unknown"])
     enablers["suppressed"] = hidden_of["groups"] | hidden_of["medium_high"] | hidden_of["unknown"]
+    for column in ("share_medium_high", "share_unknown"):   # the groups' answers are restricted
+        banded(enablers, column, tables["ocg_enablers"]["groups"], shares or ShareRule(0, 0.0))
     # the shares say what a page needs; the restricted edition keeps the counts behind them
     out["ocg_enablers"] = enablers.drop(columns=["medium_high", "unknown"]) if threshold else enablers
     return out
@@ -429,3 +435,124 @@ def disclosure_summary(model: CountModel, hidden: set, threshold: int, scores: p
         "hidden_protecting": len(hidden) - len(small), "relations": len(model.equalities) + len(model.inequalities),
         "scores_rounded": int(precision.get("rounded", 0)), "scores_withheld": int(precision.get("withheld", 0)),
     }])
+
+
+# ---- what else the public edition computes from the scores -------------------------------------
+
+def robustness_inputs(published: pd.DataFrame, cfg: ScoreSettings) -> pd.DataFrame:
+    """The area scores as a reader of the edition has them, completed for the robustness analysis.
+
+    The robustness of the ranking (:func:`socta.sensitivity.robustness_table`) is computed from this
+    table, not from the exact scores. Why not the exact ones, audited: the shares are published with
+    the seed, the number of draws and the concentration, so a reader can repeat the Monte Carlo run
+    for every candidate value of a withheld sub-score and keep those that reproduce the published
+    shares: 4,000 draws pin a sub-score far more finely than any rounding step, and the score audit
+    (:func:`score_exposures`) protects counts, not the groups' mean threat behind ``ocg_threat``.
+    Auditing the shares would mean solving for step functions of every hidden count and mean at
+    once. Computed from what is published, they are a function of the published table alone: two
+    sets of exact scores that publish alike give the same shares to the last digit, so the shares
+    can tell nothing the published scores do not, and the audit of the scores covers them.
+
+    A row published exactly keeps its sub-scores. A row whose OCG sub-scores are withheld
+    (``score_precision`` "rounded") gets one pooled OCG sub-score in their place, the value that
+    gives its published (rounded) threat with the configured weights and its published non-OCG
+    sub-scores (clipped to 0-4). A row whose scores are withheld altogether ("withheld") gets the
+    middle of the priority range its published rank and tier leave (:func:`_allowed`), taken back
+    to a threat through its published harm, and the pooled sub-score of that threat. Where nothing
+    is rounded or withheld (the restricted edition), the table is returned as it is.
+    """
+    out = published.copy()
+    if "score_precision" not in out or out["score_precision"].eq("exact").all():
+        return out
+    w = cfg.threat_weights.astype(float)
+    ocg = [k for k in OCG_SUBSCORES if k in w.index]
+    others = [k for k in w.index if k not in ocg]
+    ocg_weight = float(w[ocg].sum())
+    wt, wh = float(cfg.priority_weights["threat"]), float(cfg.priority_weights["harm"])
+    for i in out.index[out["score_precision"].ne("exact")]:
+        row = out.loc[i]
+        threat = row["threat"]
+        if row["score_precision"] == "withheld" and pd.notna(row["rank"]) and "threat" in str(row.get("priority_basis", "")):
+            low, high = _allowed(published, row["scope"], row["area"], cfg)
+            priority = (low + high) / 2
+            harm = row["harm"]
+            threat = ((wt + wh) * priority - wh * harm) / wt if pd.notna(harm) and wt > 0 else priority
+            threat = min(max(threat, 0.0), 100.0)
+        pooled = np.nan
+        if pd.notna(threat) and ocg_weight > 0:
+            known = [k for k in others if pd.notna(row[k])]
+            total = ocg_weight + float(w[known].sum())
+            points = threat / 100 * SUBSCORE_MAX * total - sum(float(w[k]) * float(row[k]) for k in known)
+            pooled = min(max(points / ocg_weight, 0.0), SUBSCORE_MAX)
+        for k in ocg:
+            out.at[i, k] = pooled
+    return out
+
+
+@dataclass(frozen=True)
+class ShareRule:
+    """How the public edition shows a share of a restricted field (settings.yaml ``public``)."""
+    min_rows: int = 10          # share_min_rows: a share over fewer rows is not shown
+    extreme: float = 0.05       # share_extreme: a share this close to 0% or 100% is shown as a band
+
+    @classmethod
+    def of(cls, settings: dict, audience: str = "public") -> "ShareRule":
+        """The rule in force for an edition; the restricted edition shows every share (min_rows 0,
+        extreme 0)."""
+        if audience == "restricted":
+            return cls(0, 0.0)
+        p = settings.get("public", {})
+        return cls(int(p.get("share_min_rows", cls.min_rows)), float(p.get("share_extreme", cls.extreme)))
+
+
+def band_edge(rows: int, extreme: float) -> float:
+    """The edge of the extreme bands for a share over ``rows`` rows: ``extreme``, or the first multiple
+    of it above one row's share, so that "less than" (and "more than" its complement) always holds
+    at least two whole counts: the band never says that no row, or every row, has the property."""
+    if extreme <= 0 or rows <= 0:
+        return 0.0
+    steps = math.floor((1.0 / rows) / extreme + 1e-9) + 1
+    return min(steps * extreme, 0.5)
+
+
+def publish_share(share: float, rows: int, rule: ShareRule) -> tuple[str, float]:
+    """How a share (0-1) of ``rows`` rows of a restricted field may be shown: ``("exact", share)``,
+    ``("below", edge)`` ("less than edge"), ``("above", 1 - edge)`` ("more than"), or ``("few",
+    NaN)`` (not shown: fewer rows than ``rule.min_rows``). NaN in, ``("exact", NaN)`` out.
+
+    A share of a restricted field over rows a reader can count (the statistics rows of a country and
+    area, the groups of a scope) gives every row's class when it is 0% or 100%, and nearly so
+    near them or over a few rows: ``graded_share`` 100% says that every published statistic of that
+    area came from a reliable, confirmed source."""
+    if share is None or pd.isna(share):
+        return "exact", float("nan")
+    rows = 0 if rows is None or pd.isna(rows) else int(rows)
+    if rows < rule.min_rows:
+        return "few", float("nan")
+    edge = band_edge(rows, rule.extreme)
+    if edge and share < edge - 1e-12:
+        return "below", edge
+    if edge and share > 1 - edge + 1e-12:
+        return "above", 1 - edge
+    return "exact", float(share)
+
+
+def banded(frame: pd.DataFrame, column: str, rows: pd.Series, rule: ShareRule) -> pd.DataFrame:
+    """Publish the share ``column`` of ``frame`` (over ``rows`` rows each) by ``rule``, in place: the
+    share where it is shown exactly, else NA, with ``<column>_band`` ("" exact, "below", "above",
+    "few") and ``<column>_bound`` (the band's edge, NA unless "below" or "above")."""
+    shown = [publish_share(v, n, rule) for v, n in zip(frame[column], rows)]
+    bands = [band for band, _ in shown]
+    frame[f"{column}_band"] = ["" if band == "exact" else band for band in bands]
+    frame[f"{column}_bound"] = [value if band in ("below", "above") else np.nan for band, value in shown]
+    frame[column] = [value if band == "exact" else np.nan for band, value in shown]
+    return frame
+
+
+def publish_evidence(evidence: pd.DataFrame, rule: ShareRule) -> pd.DataFrame:
+    """The evidence table (:func:`socta.processing.evidence`) as an edition shows it: the share of
+    its statistics rows graded reliable and confirmed, ``graded_share``, comes from the rows' grades,
+    which are restricted, over rows a reader can count in the published statistics; it is shown by
+    ``rule`` (:func:`publish_share`). The analytic confidence (``confidence``) is computed from the
+    exact share before, and published as a level."""
+    return banded(evidence.copy(), "graded_share", evidence["rows"], rule)

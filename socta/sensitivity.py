@@ -73,8 +73,12 @@ def _known_mean(weights: np.ndarray, subscores: np.ndarray, enough: np.ndarray) 
 
 def robustness_table(scores: pd.DataFrame, threat_w: pd.Series, harm_w: pd.Series, settings: dict) -> pd.DataFrame:
     """:func:`rank_robustness` for every scope of ``scores`` (the area scores table), over its ranked
-    areas: one row per scope × area. Computed where the exact sub-scores are (the restricted side);
-    an edition publishes only this result."""
+    areas: one row per scope × area.
+
+    ``scores`` is the table as the edition publishes it, completed by
+    :func:`socta.public.robustness_inputs`: the public edition's shares are then a function of its
+    published scores alone, so they disclose nothing those scores do not (why not the exact scores:
+    see there). The restricted edition publishes its scores exactly, and gets them."""
     cfg, priority = settings["sensitivity"], settings["priority"]
     frames = []
     for scope, part in scores[scores["rank"].notna()].groupby("scope", sort=False):
