@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from .config import BUILD_DIR, DEFAULT_DATA_DIR, REGION, ConfigError, Project
+from .config import BUILD_DIR, DEFAULT_DATA_DIR, REGION, ConfigError, Project, confined
 
 
 def escape(text: str) -> str:
@@ -193,7 +193,7 @@ class Progress:
 
 
 def cmd_run(project: Project, args, console) -> int:
-    from .runner import grid, keys_for, prune, recorded_key, run_grid
+    from .runner import check_outputs, grid, keys_for, prune, recorded_key, run_grid
     from .training import processed_audience
 
     pool = getattr(args, "pool", None)
@@ -216,6 +216,12 @@ def cmd_run(project: Project, args, console) -> int:
         return 2
     edition = project.edition_dir(audience, lang)
     source = edition / "source"
+    try:
+        check_outputs(jobs, source, edition / "failed")
+    except ConfigError as exc:  # a page whose name leads out of the build folder: nothing runs
+        console.print("[bold red]Configuration error[/]:")
+        console.print(str(exc), markup=False)
+        return EXIT_CONFIG
     keys = keys_for(project, jobs, processed)
     to_run = len(jobs) if args.force else sum(recorded_key(source, j) != keys[j.output] for j in jobs)
     where = f"the Dask cluster at {args.scheduler}" if args.scheduler else f"{args.jobs} processes"
@@ -330,7 +336,11 @@ def cmd_notebook(project: Project, args, console) -> int:
     except ValueError as exc:
         console.print(f"[bold red]Usage error[/]: {escape(str(exc))}")
         return EXIT_CONFIG
-    out = args.out or Path("work") / f"{args.scope}-{args.page}.ipynb"
+    try:  # the default copy stays in work/ whatever the names; --out is the analyst's own choice
+        out = args.out or confined(Path("work"), f"{args.scope}-{args.page}.ipynb", what="the working copy")
+    except ConfigError as exc:
+        console.print(f"[bold red]Usage error[/]: {escape(str(exc))}")
+        return EXIT_CONFIG
     out.parent.mkdir(parents=True, exist_ok=True)
     text = nbformat.writes(working_copy(job, with_solutions=args.solutions))
     tmp = out.with_name(f".{out.name}.tmp")
@@ -421,15 +431,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _internal_error(exc: BaseException, console, build_dir: Path | None) -> int:
-    """An unexpected exception: a bug, not bad data. Say so, keep the traceback, exit 70."""
+def error_folders(args) -> list[Path]:
+    """Where the traceback of an internal error is kept, in order of preference: the build folder of a
+    verb that has one (``--build-dir``, default ``_build/``), then the system's temporary folder.
+
+    ``socta import`` has no build folder, and writes into a data folder that is versioned and shared
+    with its raw files: a traceback (with this machine's paths) must not land there, nor in the
+    repository's ``_build/`` when ``--out`` is elsewhere. Its traceback goes to the temporary folder."""
     import tempfile
+
+    temporary = Path(tempfile.gettempdir())
+    if getattr(args, "command", None) == "import":
+        return [temporary]
+    return [getattr(args, "build_dir", None) or BUILD_DIR, temporary]
+
+
+def _internal_error(exc: BaseException, console, folders: list[Path]) -> int:
+    """An unexpected exception: a bug, not bad data. Say so, keep the traceback, exit 70."""
     import traceback
 
     text = "".join(traceback.format_exception(exc))
     stamp = time.strftime("%Y%m%d-%H%M%S")
     path = None
-    for folder in (build_dir or BUILD_DIR, Path(tempfile.gettempdir())):
+    for folder in folders:
         try:
             folder.mkdir(parents=True, exist_ok=True)
             path = folder / f"socta-internal-error-{stamp}.txt"
@@ -460,7 +484,7 @@ def main(argv: list[str] | None = None) -> int:
         console.print("[bold yellow]Interrupted.[/]")
         return 130
     except Exception as exc:  # noqa: BLE001 - anything unexpected is a bug to report, never a traceback dump
-        return _internal_error(exc, console, getattr(args, "build_dir", None))
+        return _internal_error(exc, console, error_folders(args))
 
 
 def _main(args, console) -> int:

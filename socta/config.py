@@ -33,9 +33,51 @@ class ConfigError(ValueError):
     """A configuration file is missing or malformed; the message names the file and the fix."""
 
 
-def read_yaml(path: Path, what: str):
-    """A YAML file's content, or a :class:`ConfigError` naming the file, the line and the usual fixes."""
+class OutsideFolder(ConfigError):
+    """A path that would lead out of the folder it belongs to (a file written outside the build folder,
+    a file read from outside a data folder); the message names the path, the folder and the fix."""
+
+
+# YAML input files (dataset.yaml, settings.yaml, mapping.yaml, languages.yaml) are a few kilobytes; a
+# larger one is a mistake or an attack, and is refused before it is parsed
+MAX_YAML_BYTES = 5_000_000
+
+
+class _AliasRefused(yaml.MarkedYAMLError):
+    def __init__(self, anchor: str, mark):
+        super().__init__(problem=f"alias *{anchor}", problem_mark=mark)
+        self.anchor = anchor
+
+
+class InputLoader(yaml.SafeLoader):
+    """``yaml.safe_load``'s loader, refusing aliases (``*name``, and so ``<<: *name`` merges).
+
+    Safe loading constructs no objects, but an alias repeats a whole anchored part of the file, and
+    aliases of aliases multiply: 700 bytes of them (a "billion laughs" file) expand into gigabytes
+    when the result is walked or written out (dataset.yaml is copied into every processed folder).
+    No input file of socta needs one, so the composer refuses the first alias it meets, before
+    anything is expanded. Every YAML file socta reads from a data folder or its configuration goes
+    through :func:`read_yaml`, which uses this loader."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise _AliasRefused(event.anchor, event.start_mark)
+        return super().compose_node(parent, index)
+
+
+def read_yaml(path: Path, what: str, example: str = "data/demo/dataset.yaml and data/reference/settings.yaml"):
+    """A YAML file's content, or a :class:`ConfigError` naming the file, the line and the usual fixes.
+
+    Read with :class:`InputLoader` (no aliases) and refused above ``MAX_YAML_BYTES``; ``example``
+    names the files to compare with in the message."""
+    path = Path(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_YAML_BYTES:
+            raise ConfigError(f"{path}: {what} is {size / 1e6:.1f} MB, larger than any such file needs to be (the limit "
+                              f"is {MAX_YAML_BYTES / 1e6:.0f} MB): it is not {what}, or it is damaged. Compare with "
+                              f"{example}")
         text = path.read_text(encoding="utf-8-sig")
     except PermissionError:
         raise ConfigError(f"{path}: cannot read {what}: permission denied; give your user read access") from None
@@ -45,7 +87,20 @@ def read_yaml(path: Path, what: str):
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read {what} ({exc.strerror or exc})") from None
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=InputLoader)  # noqa: S506 - a SafeLoader subclass
+    except _AliasRefused as exc:
+        mark = exc.problem_mark
+        written = (" If a program wrote the file (PyYAML names anchors id001, id002 …), have it write shared values "
+                   "out in full (in PyYAML, a Dumper whose ignore_aliases returns True)."
+                   if re.fullmatch(r"id\d+", exc.anchor) else "")
+        raise ConfigError(
+            f"{path}, line {mark.line + 1}, column {mark.column + 1}: a YAML alias (*{exc.anchor}) repeats an anchored "
+            f"part of {what}; socta refuses aliases in its input files, since a few of them can expand a small file "
+            f"into gigabytes. Write the values out in full where the alias stands (and remove the &anchor).{written}") \
+            from None
+    except RecursionError:
+        raise ConfigError(f"{path}: {what} is nested too deeply to be read (thousands of brackets or indents); it is "
+                          f"not {what}, or it is damaged. Compare with {example}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         where = f", line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
@@ -53,7 +108,78 @@ def read_yaml(path: Path, what: str):
         raise ConfigError(
             f"{path}{where}: not valid YAML ({problem}). Usual causes: a tab used for indentation (use spaces), a "
             "':' or '#' inside a value that is not in quotes, a '[' or quote left open. Compare with "
-            "data/demo/dataset.yaml and data/reference/settings.yaml") from None
+            f"{example}") from None
+
+
+def confined(base: Path, *parts: str, what: str = "a file") -> Path:
+    """``base / parts…``, refused with :class:`OutsideFolder` unless it resolves inside ``base``.
+
+    Output paths are made of names from configuration (a country's slug, a crime area's id): those are
+    checked against strict patterns where they are read (socta/reference.py), and this is the second
+    lock, on every path socta writes a page, a key or a failed copy to. ``..``, an absolute part and a
+    symbolic link leading out are all caught, since the check is on the resolved path."""
+    root = Path(base).resolve()
+    path = root.joinpath(*(str(p) for p in parts))
+    resolved = path.resolve()
+    if resolved == root or not resolved.is_relative_to(root):
+        shown = "/".join(str(p) for p in parts)
+        raise OutsideFolder(
+            f"{shown!r}: {what} would be written to {resolved}, outside {root}, the folder it belongs in; refused. "
+            "The name comes from the configuration (a country's slug in countries.csv, a crime area's id in "
+            "crime_areas.csv) or a folder link: correct the name (letters, digits, '-' and '_' only, no '/' or '..'), "
+            "or remove the link")
+    return path
+
+
+def links_out(folder: Path, within: Path | None = None) -> list[tuple[Path, Path]]:
+    """The symbolic links among ``folder``'s entries whose target lies outside ``within`` (default:
+    ``folder`` itself): (link, resolved target) pairs. Not recursive."""
+    folder = Path(folder)
+    root = Path(within if within is not None else folder).resolve()
+    found = []
+    entries = sorted(folder.iterdir()) if folder.is_dir() else []
+    for entry in entries:
+        if entry.is_symlink():
+            target = entry.resolve()
+            if not target.is_relative_to(root):
+                found.append((entry, target))
+    return found
+
+
+def template_fields(text: str, allowed: tuple[str, ...], where: str, example: str, required: str | None = None) -> None:
+    """Refuse (:class:`ConfigError`) a format template from configuration that names anything but its
+    plain ``allowed`` fields.
+
+    ``str.format`` evaluates what a field names: ``{x}`` raises KeyError in the middle of a run, and
+    ``{term.__class__.__mro__}`` walks the object's attributes into the page. So a template may hold
+    only ``{name}`` for an allowed name, with no attribute, index, conversion (``!r``) or format spec
+    (``:>10``); ``{{`` and ``}}`` are literal braces. ``where`` names the file, row and column."""
+    import string
+
+    fields = ", ".join("{" + name + "}" for name in allowed)
+    try:
+        parsed = list(string.Formatter().parse(str(text)))
+    except ValueError as exc:
+        raise ConfigError(f"{where}: {text!r} has a '{{' or '}}' without its pair ({exc}); write literal braces as "
+                          f"{{{{ and }}}}, and fields as {fields}, e.g. {example!r}") from None
+    named = set()
+    for _, name, spec, conversion in parsed:
+        if name is None:
+            continue
+        if name not in allowed:
+            base = re.split(r"[.\[]", name, maxsplit=1)[0]
+            why = (f"reads an attribute or an item of {{{base}}}" if base in allowed and base != name
+                   else "is not a field it can use" if name else "is an empty field")
+            raise ConfigError(f"{where}: {text!r}: {{{name}}} {why}; the only field(s) allowed are {fields}, written "
+                              f"alone, e.g. {example!r}")
+        if spec or conversion:
+            raise ConfigError(f"{where}: {text!r}: {{{name}" + (f"!{conversion}" if conversion else "")
+                              + (f":{spec}" if spec else "") + f"}} has a conversion or format after the name; write "
+                              f"{{{name}}} alone, e.g. {example!r}")
+        named.add(name)
+    if required and required not in named:
+        raise ConfigError(f"{where}: {text!r} has no {{{required}}}, so the sentence would not say it; put {{{required}}} "
+                          f"where it goes, e.g. {example!r}")
 
 
 @dataclass(frozen=True)
@@ -77,6 +203,28 @@ class Project:
                 f"data folder {self.data_dir} does not exist: pass --data with a folder laid out "
                 "as described in data/README.md"
             )
+        self._refuse_links_out()
+
+    def _refuse_links_out(self) -> None:
+        """A data folder holds its files itself: a symbolic link among its files or in its ``reference/``
+        whose target lies outside the folder is refused (:class:`OutsideFolder`).
+
+        Confined rather than refused outright: the folder itself may be a link (a share mounted
+        elsewhere; ``data_dir`` is resolved first), and a link to another file of the same folder reads
+        nothing the folder does not already hold. A link leading out would make validation, the
+        processed tables and the book read (and publish, hash or echo) any file of the build machine,
+        e.g. ``statistics.csv -> /home/analyst/restricted.csv``; every file socta reads from the folder
+        is an entry of it or of ``reference/``, so checking those two levels covers them."""
+        escaping = links_out(self.data_dir) + links_out(self.data_dir / "reference", within=self.data_dir)
+        if escaping:
+            link, target = escaping[0]
+            more = f" (and {len(escaping) - 1} more: {', '.join(str(l) for l, _ in escaping[1:4])})" \
+                if len(escaping) > 1 else ""
+            raise OutsideFolder(
+                f"{link}: is a symbolic link to {target}, outside the data folder {self.data_dir}{more}; refused: "
+                "socta reads only a data folder's own files, so that no link can make the book read or publish a "
+                "file from elsewhere on this machine. Copy the file into the folder in place of the link (a link "
+                "to another file inside the folder is fine)")
 
     def reference_path(self, name: str) -> Path:
         """The reference file in force: the data folder's own copy wins over the repository's."""

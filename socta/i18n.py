@@ -34,9 +34,9 @@ def language() -> str:
 
 @lru_cache(maxsize=None)
 def _registry(locale_dir: Path) -> dict[str, dict]:
-    import yaml
+    from .config import read_yaml  # socta.config imports this module
 
-    return yaml.safe_load((locale_dir / "languages.yaml").read_text(encoding="utf-8"))
+    return read_yaml(locale_dir / "languages.yaml", "the language registry", example="socta/locale/languages.yaml")
 
 
 def languages() -> dict[str, dict]:
@@ -301,7 +301,7 @@ def reference_messages(reference_dir: Path, open_sources_dir: Path | None = None
     so a language edition translates them in its catalogue."""
     import csv
 
-    import yaml
+    from .config import read_yaml
 
     found: dict[str, list[str]] = {}
     files = sorted(Path(reference_dir).glob("*.csv"))
@@ -316,7 +316,7 @@ def reference_messages(reference_dir: Path, open_sources_dir: Path | None = None
                     texts += [code_label(code) for code in (row.get(column) or "").split("|") if code]
                 for text in texts:
                     found.setdefault(text.strip(), []).append(f"{path.parent.name}/{path.name}")
-    settings = yaml.safe_load((Path(reference_dir) / "settings.yaml").read_text(encoding="utf-8"))
+    settings = read_yaml(Path(reference_dir) / "settings.yaml", "the settings")
     from .validation import DEFAULT_OCG_STRUCTURES
 
     names = [settings["assessment"].get("title", ""), settings["assessment"].get("region_name", "")]
@@ -325,13 +325,13 @@ def reference_messages(reference_dir: Path, open_sources_dir: Path | None = None
     names += [code_label(s) for s in settings.get("ocg_structures", DEFAULT_OCG_STRUCTURES)]
     for text in filter(None, names):
         found.setdefault(text, []).append("reference/settings.yaml")
-    book = yaml.safe_load((Path(reference_dir).parents[1] / "_config.yml").read_text(encoding="utf-8"))
+    book = read_yaml(Path(reference_dir).parents[1] / "_config.yml", "the book configuration")
     for key in ("title", "author"):  # the book's title and author, on every page and the PDF's cover
         if book.get(key):
             found.setdefault(book[key], []).append("_config.yml")
-    demo = yaml.safe_load((Path(reference_dir).parent / "demo" / "dataset.yaml").read_text(encoding="utf-8"))
+    demo = read_yaml(Path(reference_dir).parent / "demo" / "dataset.yaml", "the dataset description")
     found.setdefault(demo["name"], []).append("demo/dataset.yaml")  # another dataset's name prints as it is
-    toc = yaml.safe_load((Path(reference_dir).parents[1] / "_toc.yml").read_text(encoding="utf-8"))
+    toc = read_yaml(Path(reference_dir).parents[1] / "_toc.yml", "the table of contents")
     for part in toc.get("parts", []):  # the captions of the book's parts, in every page's navigation
         if part.get("caption"):
             found.setdefault(part["caption"], []).append("_toc.yml")

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import csv
 import difflib
-import gzip
 import io
 import re
 from dataclasses import dataclass, field
@@ -30,11 +29,10 @@ from pathlib import Path
 from typing import Iterator
 
 import pandas as pd
-import yaml
 
-from .config import ConfigError, Project
+from .config import ConfigError, Project, read_yaml
 from .reference import Reference
-from .tableio import TableError, read_csv_table, write_atomic
+from .tableio import TableError, gunzip, neutral_records, read_csv_table, read_input, write_atomic
 
 OUTPUT_COLUMNS = ["country", "year", "indicator", "submarket", "category", "value", "unit", "source", "grade",
                   "handling_code", "status", "months"]
@@ -341,7 +339,7 @@ def _load_source(data, index: int, mapping_path: Path, ctx: _Context, defaults: 
             raise MappingError(f"{where}: {key}: is missing; every source entry declares name, file, format, "
                                "source, grade, handling_code and rules")
     fmt = _choice(data["format"], FORMATS, where, "format")
-    path = (mapping_path.parent / str(data["file"])).resolve()
+    path = source_path(mapping_path, str(data["file"]), where)
     if not path.is_file():
         nearby = [p.name for p in path.parent.glob("*")] if path.parent.is_dir() else []
         raise MappingError(f"{where}: file {data['file']!r} not found (looked for {path}){_did_you_mean(path.name, nearby)}; "
@@ -386,6 +384,30 @@ def _load_source(data, index: int, mapping_path: Path, ctx: _Context, defaults: 
     )
 
 
+def source_path(mapping_path: Path, file: str, where: str) -> Path:
+    """The source file a mapping entry names, resolved inside the mapping's folder, or a
+    :class:`MappingError`: an absolute path, a ``..`` leading out, or a symbolic link (of the file or of
+    a folder on the way) whose target lies outside the folder are refused.
+
+    A mapping is data, often received with its raw files: were ``file:`` free, ``/etc/hostname`` or
+    ``../../restricted/ocg_register.csv`` would be read, imported as statistics and echoed in messages.
+    The folder is the one the mapping file really lies in (``mapping_path`` is resolved)."""
+    folder = Path(mapping_path).parent.resolve()
+    given = Path(file)
+    fix = (f"file: is a path relative to the mapping's folder {folder}, e.g. file: raw/table.csv; copy the source "
+           "file into that folder (its raw/ folder) and name it so")
+    if given.is_absolute() or given.drive or file.startswith(("/", "\\", "~")):
+        raise MappingError(f"{where}: file {file!r} is an absolute path; refused: {fix}")
+    path = (folder / given).resolve()
+    if path.is_relative_to(folder):
+        return path
+    if ".." in given.parts or ".." in file.replace("\\", "/").split("/"):
+        raise MappingError(f"{where}: file {file!r} leads out of the mapping's folder with '..' (to {path}); "
+                           f"refused: {fix}")
+    raise MappingError(f"{where}: file {file!r} is a symbolic link (or lies in a linked folder) to {path}, outside "
+                       f"the mapping's folder; refused: {fix}, in place of the link")
+
+
 def _load_override(data, index: int, mapping_path: Path, ctx: _Context) -> StatusOverride:
     where = f"{mapping_path.name}, status_overrides[{index}]"
     if not isinstance(data, dict):
@@ -421,9 +443,9 @@ def load_mapping(path: Path, reference: Reference) -> Mapping:
         raise MappingError(f"{path}: mapping file not found; pass --mapping with the YAML file that declares "
                            "the sources (see data/README.md, 'The mapping file')")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise MappingError(f"{path}: cannot read it ({exc}); fix the YAML syntax") from exc
+        data = read_yaml(path, "the mapping", example="data/open/mapping.yaml")
+    except ConfigError as exc:
+        raise MappingError(str(exc)) from None
     if not isinstance(data, dict) or not data.get("sources"):
         raise MappingError(f"{path}: a mapping needs 'sources:', a list with one entry per source file")
     _check_keys(data, TOP_KEYS, path.name)
@@ -525,10 +547,19 @@ EUROSTAT_CELL = re.compile(r"^(?P<number>:|[-+]?[\d.]+(?:[eE][-+]?\d+)?)?\s*(?P<
 def _read_eurostat_tsv(entry: SourceEntry) -> Iterator[Observation]:
     """Eurostat TSV as downloaded: 'freq,unit,iccs,geo\\TIME_PERIOD' then one tab-separated column
     per period; cells such as '594 ', '17 b', ': ', ': c'. A '.tsv.gz' file is read as it is."""
-    raw = entry.path.read_bytes()
-    if entry.path.suffix == ".gz":
-        raw = gzip.decompress(raw)
-    text = raw.decode("utf-8-sig")
+    try:  # bounded: the file's size, and what a .gz expands to (socta/tableio.py caps)
+        raw = read_input(entry.path)
+        if entry.path.suffix == ".gz":
+            raw = gunzip(raw, entry.path)
+    except TableError as exc:
+        raise MappingError(f"{entry.where}: {exc}") from None
+    except OSError as exc:
+        raise MappingError(f"{entry.where}: {entry.path}: cannot be read ({exc.strerror or exc})") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise MappingError(f"{entry.where}: {entry.file} is not UTF-8 text; Eurostat's TSV downloads are UTF-8: "
+                           "download it again (a .tsv or .tsv.gz) and check format:") from None
     lines = text.splitlines()
     if not lines or "\t" not in lines[0] or "\\" not in lines[0].split("\t")[0]:
         raise MappingError(f"{entry.where}: {entry.file} does not look like a Eurostat TSV: the first header cell "
@@ -883,7 +914,7 @@ def _csv_bytes(records: list[dict], columns: list[str]) -> bytes:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(records)
+    writer.writerows(neutral_records(records, columns))  # no cell runs as a formula in a spreadsheet
     return buffer.getvalue().encode("utf-8")
 
 

@@ -211,12 +211,20 @@ def inputs_fingerprint(project: Project) -> str:
     from .validation import INPUT_FILES
 
     h = hashlib.sha256()
+
+    def add(name: str, path: Path) -> None:  # in 1 MB steps: an oversized input is refused later, not held here
+        h.update(name.encode())
+        if not path.is_file():
+            h.update(b"<missing>")
+            return
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+
     for name in ["dataset.yaml", *INPUT_FILES, *PROVENANCE_FILES]:
-        path = project.input_path(name)
-        h.update(name.encode() + (path.read_bytes() if path.is_file() else b"<missing>"))
+        add(name, project.input_path(name))
     for name in [*REFERENCE_FILES, "settings.yaml"]:
-        path = project.reference_path(name)
-        h.update(name.encode() + (path.read_bytes() if path.is_file() else b"<missing>"))
+        add(name, project.reference_path(name))
     h.update(code_fingerprint().encode())
     return h.hexdigest()
 

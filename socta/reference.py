@@ -1,12 +1,13 @@
 """The reference configuration in force: countries, crime areas, indicators, scales and weights."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property
 
 import pandas as pd
 
-from .config import ConfigError, Project
+from .config import ConfigError, Project, template_fields
 from .tableio import TableError, read_csv_table
 
 # file -> (required columns, numeric columns)
@@ -24,6 +25,67 @@ REFERENCE_FILES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "sleipnir_attributes.csv": (("attribute", "name_en", "weight", "indicator_id", "note"), ("weight",)),
     "observation_status.csv": (("code", "name_en", "footnote", "missing", "breaks_series", "fit", "anchor"), ()),
 }
+
+
+# Ids and slugs name the book's files and folders (``areas/<area_id>/countries/<slug>.ipynb``), its
+# labels (``fig-<page>-<indicator_id>``) and processed columns (``harm_<dimension_id>``). Strict
+# patterns keep a reference row from writing outside the build folder ('../', '/'), from being markup,
+# and from colliding on a case-insensitive file system. socta/config.py ``confined`` is the second lock.
+ISO3 = re.compile(r"^[A-Z]{3}$")
+ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+_ID_WORDS = ("lower-case letters a-z, digits and '_', starting with a letter, at most 40 characters "
+             "(e.g. migrant_smuggling)")
+_SLUG_WORDS = ("lower-case letters a-z, digits and '-', starting with a letter or a digit, at most 40 characters "
+               "(e.g. north-macedonia)")
+# file -> {column: (pattern, what it names, the allowed form in words, may be empty)}
+ID_COLUMNS: dict[str, dict[str, tuple[re.Pattern, str, str, bool]]] = {
+    "countries.csv": {
+        "iso3": (ISO3, "the country's code in every table and page", "three capital letters A-Z (ISO 3166 "
+                 "alpha-3, e.g. SRB)", False),
+        "slug": (SLUG, "the country's page files (areas/<area>/countries/<slug>)", _SLUG_WORDS, False)},
+    "crime_areas.csv": {
+        "area_id": (ID, "the crime area's folder of pages (areas/<area_id>/)", _ID_WORDS, False),
+        "parent_id": (ID, "the area a sub-market belongs to", _ID_WORDS + ", or empty for a top-level area", True)},
+    "indicators.csv": {
+        "indicator_id": (ID, "the indicator's figures and their labels", _ID_WORDS, False),
+        "area_id": (ID, "the crime area of the indicator", _ID_WORDS, False)},
+    "ocg_indicators.csv": {"indicator_id": (ID, "the indicator's answers and labels", _ID_WORDS, False)},
+    "area_threat_indicators.csv": {"indicator_id": (ID, "the sub-score's columns", _ID_WORDS, False)},
+    "harm_dimensions.csv": {"dimension_id": (ID, "the harm_<dimension_id> columns", _ID_WORDS, False)},
+}
+# format templates of the reference files: {file: {column: (fields allowed, field required, an example)}}
+TEMPLATE_COLUMNS = {
+    "probability_yardstick.csv": {"opening": (("term",), "term", "It is {term} that")},
+}
+
+
+def check_ids(path, name: str, frame: pd.DataFrame) -> None:
+    """Refuse (:class:`ConfigError`) an id or slug of ``ID_COLUMNS`` that does not have its strict form,
+    naming the file, row, column, value and the form expected."""
+    for column, (pattern, names, words, may_be_empty) in ID_COLUMNS.get(name, {}).items():
+        if column not in frame.columns:
+            continue
+        cells = frame[column].astype(str)
+        bad = ~cells.map(lambda v: bool(pattern.fullmatch(v)) or (may_be_empty and v == "")).astype(bool)
+        if bad.any():
+            index = bad.idxmax()
+            value = cells[index]
+            why = " (a path: '/' and '..' would lead out of the book's folder)" if "/" in value or ".." in value \
+                or "\\" in value else ""
+            raise ConfigError(f"{path}, row {int(index) + 2}, column '{column}': {value!r} is not a valid {column}{why}; "
+                              f"it names {names}, so it may hold only {words}. Correct it in the file")
+
+
+def check_templates(path, name: str, frame: pd.DataFrame) -> None:
+    """Refuse (:class:`ConfigError`) a format template of ``TEMPLATE_COLUMNS`` that names anything but
+    its plain fields (``{term}``): such a text is filled in with ``str.format``."""
+    for column, (allowed, required, example) in TEMPLATE_COLUMNS.get(name, {}).items():
+        if column not in frame.columns:
+            continue
+        for index, text in frame[column].items():
+            if text:  # empty: the sentence's default opening
+                template_fields(text, allowed, f"{path}, row {int(index) + 2}, column '{column}'", example, required)
 
 
 def _split(cell: str) -> list[str]:
@@ -51,6 +113,8 @@ class Reference:
                 row = int(bad.idxmax()) + 2
                 raise ConfigError(f"{path}, row {row}, column '{column}': {frame.at[row - 2, column]!r} is not a number")
             frame[column] = values
+        check_ids(path, name, frame)
+        check_templates(path, name, frame)
         return frame
 
     @cached_property

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .config import NOTEBOOKS_DIR, OPEN_SOURCES_DIR, REGION, REPO_ROOT, Project
+from .config import NOTEBOOKS_DIR, OPEN_SOURCES_DIR, REGION, REPO_ROOT, Project, confined
 from .i18n import set_language, t
 from .reference import REFERENCE_FILES, Reference
 from .training import TRAINING, lesson_jobs, processed_audience
@@ -343,14 +343,28 @@ def job_key(job: Job, context: KeyContext) -> str:
     return encode_key(key_components(job, context))
 
 
+def output_path(folder: Path, job: Job) -> Path:
+    """Where a page's notebook goes in ``folder`` (the edition's source, or its ``failed/``), refused
+    (:class:`~socta.config.OutsideFolder`) if the page's name would lead out of it."""
+    return confined(folder, f"{job.output}.ipynb", what=f"the page {job.output!r}")
+
+
+def check_outputs(jobs: list[Job], *folders: Path) -> None:
+    """Every page of the grid resolves inside each of ``folders``: checked before anything runs, so that
+    a bad name stops the run with its message instead of failing in a worker."""
+    for job in jobs:
+        for folder in folders:
+            output_path(folder, job)
+
+
 def key_path(source_dir: Path, job: Job) -> Path:
-    target = Path(source_dir) / f"{job.output}.ipynb"
+    target = output_path(source_dir, job)
     return target.with_name(f".{target.stem}.key")
 
 
 def recorded_key(source_dir: Path, job: Job) -> str | None:
     path = key_path(source_dir, job)
-    target = Path(source_dir) / f"{job.output}.ipynb"
+    target = output_path(source_dir, job)
     return path.read_text(encoding="utf-8").strip() if path.is_file() and target.is_file() else None
 
 
@@ -578,7 +592,7 @@ def without_machine_paths(text: str, job: Job) -> str:
 def write_result(job: Job, source_dir: Path, failed_dir: Path, key: str | None, ok: bool, text: str,
                  error: str, seconds: float) -> Outcome:
     """Put a finished run in place: success replaces the page atomically, failure keeps the old one."""
-    target = Path(source_dir) / f"{job.output}.ipynb"
+    target = output_path(source_dir, job)
     if ok:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f".{target.stem}.{os.getpid()}.tmp")
@@ -590,7 +604,7 @@ def write_result(job: Job, source_dir: Path, failed_dir: Path, key: str | None, 
             key_tmp.write_text(key + "\n", encoding="utf-8")
             key_tmp.replace(key_file)
         return Outcome(job, True, seconds)
-    failed = Path(failed_dir) / f"{job.output}.ipynb"
+    failed = output_path(failed_dir, job)
     if text:
         failed.parent.mkdir(parents=True, exist_ok=True)
         failed.write_text(text, encoding="utf-8")
@@ -599,7 +613,7 @@ def write_result(job: Job, source_dir: Path, failed_dir: Path, key: str | None, 
 
 def execute(job: Job, source_dir: str, failed_dir: str, timeout: int, key: str | None = None) -> Outcome:
     """Run one page and put the result in place (what a local pool worker does)."""
-    target = Path(source_dir) / f"{job.output}.ipynb"
+    target = output_path(source_dir, job)
     target.parent.mkdir(parents=True, exist_ok=True)
     ok, text, error, seconds = execute_notebook(job, timeout, str(target.parent))
     return write_result(job, Path(source_dir), Path(failed_dir), key, ok, text, error, seconds)

@@ -23,7 +23,11 @@ frame's index is that line number minus 2, so ``index + 2`` is always the line o
 from __future__ import annotations
 
 import csv
+import gzip
+import io
+import os
 import re
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,6 +65,80 @@ EXPORT_CSV = ("open it in Excel and use File › Save As › 'CSV UTF-8 (Comma d
 
 class TableError(ValueError):
     """A file cannot be read at all; the message names the file and what to change."""
+
+
+# Size caps on what is read (issue 19, bounded input), in MB, each changeable for one run through its
+# environment variable. An input table of the region is a few MB (200,000 statistics rows are 15 MB);
+# a file far beyond that is a wrong file, or one made to exhaust the machine's memory, and is refused
+# before it is read. A compressed file is decompressed only up to its cap, so a 1.5 MB .gz that
+# expands to gigabytes fails after the first 200 MB, not after all of them.
+CAPS = {"input": ("SOCTA_MAX_INPUT_MB", 200.0), "decompressed": ("SOCTA_MAX_DECOMPRESSED_MB", 200.0)}
+
+
+def cap_bytes(kind: str) -> int:
+    """The cap in force for ``kind`` ("input": a file as stored; "decompressed": a .gz once expanded)."""
+    variable, default = CAPS[kind]
+    text = os.environ.get(variable, "").strip()
+    try:
+        mb = float(text) if text else default
+    except ValueError:
+        mb = -1.0
+    if not mb > 0:
+        from .config import ConfigError
+
+        raise ConfigError(f"{variable}={text!r}: the cap is a number of megabytes above 0, e.g. {variable}={default:.0f}")
+    return int(mb * 1_000_000)
+
+
+def _mb(n: int) -> str:
+    if n < 1_000_000:
+        return f"{n / 1000:,.0f} kB"
+    return f"{n / 1_000_000:,.1f} MB" if n < 10_000_000 else f"{n / 1_000_000:,.0f} MB"
+
+
+def _too_large(path: Path, size: str, kind: str, cap: int, what: str) -> TableError:
+    variable = CAPS[kind][0]
+    return TableError(f"{path}: {what} {size}, more than socta's cap of {_mb(cap)} for "
+                      f"{'an input file' if kind == 'input' else 'a decompressed file'}; it is not the table "
+                      "meant, or it is damaged. Split the table (by year or by source), or, if it really is "
+                      f"this large, raise the cap for the run: {variable}={2 * cap / 1_000_000:g} socta …")
+
+
+def read_input(path: Path, cap: int | None = None) -> bytes:
+    """The bytes of an input file, refused (:class:`TableError`) above the input cap (``cap`` bytes, else
+    ``SOCTA_MAX_INPUT_MB``). The size is checked before reading, so a huge file is never read; OSError
+    (a file that cannot be read) passes to the caller, which names it."""
+    path = Path(path)
+    cap = cap_bytes("input") if cap is None else cap
+    size = path.stat().st_size
+    if size > cap:
+        raise _too_large(path, f"is {_mb(size)}", "input", cap, "the file")
+    data = path.read_bytes()
+    if len(data) > cap:  # it grew since
+        raise _too_large(path, f"holds more than {_mb(cap)}", "input", cap, "the file")
+    return data
+
+
+def gunzip(data: bytes, path: Path, cap: int | None = None) -> bytes:
+    """``data`` (gzip) decompressed, refused (:class:`TableError`) as soon as it passes the decompression
+    cap (``cap`` bytes, else ``SOCTA_MAX_DECOMPRESSED_MB``): read in 1 MB steps, never more than cap + 1
+    bytes in memory, so a "zip bomb" fails fast. A damaged or cut-off archive is named as such."""
+    cap = cap_bytes("decompressed") if cap is None else cap
+    out = bytearray()
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as fh:
+            while True:
+                chunk = fh.read(min(1 << 20, cap + 1 - len(out)))
+                if not chunk:
+                    break
+                out += chunk
+                if len(out) > cap:
+                    raise _too_large(Path(path), f"decompresses to more than {_mb(cap)} (from {_mb(len(data))})",
+                                     "decompressed", cap, "the compressed file")
+    except (OSError, EOFError, zlib.error) as exc:
+        raise TableError(f"{path}: is not a complete gzip file ({exc}); download it again, or decompress it "
+                         "yourself (gunzip) and name the file without .gz") from None
+    return bytes(out)
 
 
 @dataclass(frozen=True)
@@ -304,7 +382,7 @@ def read_csv_table(path: Path, numeric_columns: frozenset[str] | set[str] = froz
     if not path.is_file():
         raise TableError(f"{path}: file not found. Every data folder needs it (see data/README.md).")
     try:
-        raw = path.read_bytes()
+        raw = read_input(path)
     except PermissionError as exc:
         raise TableError(f"{path}: cannot be read: permission denied. Give your user read access to the file "
                          "(e.g. chmod a+r on Linux, or the file's Properties › Security on Windows), or copy it "
@@ -550,6 +628,17 @@ def neutralise(cells: pd.Series) -> pd.Series:
     spreadsheet shows as text and does not print."""
     mask = formula_cells(cells)
     return cells.where(~mask, "'" + cells.astype(str))
+
+
+def neutral_records(records: list[dict], columns: list[str]) -> list[dict]:
+    """Rows about to be written as CSV, every formula-looking text cell made inert by :func:`neutralise`
+    (numbers such as ``-3`` or ``+5`` stay as they are): what every CSV socta writes passes through."""
+    if not records:
+        return records
+    frame = pd.DataFrame(records, columns=columns, dtype=object).fillna("").astype(str)
+    for column in columns:
+        frame[column] = neutralise(frame[column])
+    return frame.to_dict("records")
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -24,11 +24,10 @@ import pandas as pd
 import pandera.pandas as pa
 
 from .config import ConfigError, Project
-from .reference import Reference
+from .reference import ISO3, Reference
 from .tableio import CsvTable, TableError, formula_cells, neutralise, read_csv_table
 
 PIPE_LIST = re.compile(r"^[^|]+(\|[^|]+)*$")
-ISO3 = re.compile(r"^[A-Z]{3}$")
 OCG_ID = r"^[A-Z]{3}-OCG-[0-9]{3}$"
 CONFIDENCE = ["low", "moderate", "high"]
 INPUT_FILES = ["statistics.csv", "ocg_register.csv", "ocg_answers.csv", "expert_assessments.csv"]
@@ -694,6 +693,9 @@ def _dataset_warnings(project: Project) -> list[str]:
 def validate(project: Project) -> ValidationResult:
     """Validate every input table of the project's data folder; never modifies the files."""
     ref = Reference(project)
+    # the reference files whose ids name output files, and the yardstick's templates: a bad one is a
+    # configuration error (ConfigError) now, not a failure of every page later
+    _ = ref.countries, ref.areas, ref.indicators, ref.yardstick
     problems: list[Problem] = []
     notes: list[str] = []
     tables: dict[str, pd.DataFrame] = {}    # complete, checked tables: what processing may use
@@ -852,8 +854,8 @@ def _demo_copy(project: Project) -> list[Problem]:
     problems = []
     for name in INPUT_FILES:
         own, demo = project.input_path(name), DEFAULT_DATA_DIR / name
-        try:
-            same = own.is_file() and demo.is_file() and \
+        try:  # sizes first: an oversized file is refused where it is read, never read whole here
+            same = own.is_file() and demo.is_file() and own.stat().st_size == demo.stat().st_size and \
                 hashlib.sha256(own.read_bytes()).digest() == hashlib.sha256(demo.read_bytes()).digest()
         except OSError:
             continue  # an unreadable file is reported where it is read

@@ -32,9 +32,17 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
+class _FullDumper(yaml.SafeDumper):
+    """Writes a value shared by two entries out in full: socta refuses YAML aliases (issue 19)."""
+
+    def ignore_aliases(self, data):
+        return True
+
+
 def mapping(folder: Path, sources: list[dict], **top) -> Path:
     """A mapping file in ``folder`` (the data folder; its reference falls back to data/reference)."""
-    return write(folder / "mapping.yaml", yaml.safe_dump({"version": 1, **top, "sources": sources}, sort_keys=False))
+    return write(folder / "mapping.yaml", yaml.dump({"version": 1, **top, "sources": sources}, Dumper=_FullDumper,
+                                                    sort_keys=False))
 
 
 def read_rows(path: Path) -> list[dict]:
