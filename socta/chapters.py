@@ -18,6 +18,7 @@ import pandas as pd
 
 from . import figures, gitoc
 from .config import OPEN_SOURCES_DIR, REGION
+from .markup import inert_frame
 from .disclosure import MARK
 from .i18n import code_label, fmt_number, fmt_percent, t
 from .formatting import share_text, signed_percent
@@ -891,7 +892,7 @@ class OpenSourcesPage(Page):
 
     @property
     def sources(self) -> pd.DataFrame:
-        return pd.read_csv(self.open_sources_dir / "sources.csv").set_index("file")
+        return inert_frame(pd.read_csv(self.open_sources_dir / "sources.csv").set_index("file"))
 
     def source_of(self, file: str) -> str:
         s = self.sources.loc[file]
@@ -900,8 +901,8 @@ class OpenSourcesPage(Page):
 
     def gitoc_data(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """The GI-TOC component scores and the component configuration in force."""
-        components = gitoc.load_components(self.project.reference_path("gitoc_components.csv"))
-        return gitoc.load_gitoc(self.open_sources_dir / "gitoc_organized_crime_index.csv"), components
+        components = inert_frame(gitoc.load_components(self.project.reference_path("gitoc_components.csv")))
+        return inert_frame(gitoc.load_gitoc(self.open_sources_dir / "gitoc_organized_crime_index.csv")), components
 
     def gitoc_scores(self) -> pd.DataFrame:
         return gitoc.headline_scores(*self.gitoc_data())
@@ -956,7 +957,7 @@ class OpenSourcesPage(Page):
 
     def frontex_crossings(self) -> pd.DataFrame:
         """Frontex detections of illegal border crossings on the Western Balkan route, per year."""
-        return gitoc.load_frontex(self.open_sources_dir / "frontex_western_balkan_route.csv")
+        return inert_frame(gitoc.load_frontex(self.open_sources_dir / "frontex_western_balkan_route.csv"))
 
     def frontex_caption(self, full_years: pd.DataFrame) -> str:
         return t("Frontex detections of illegal border crossings on the Western Balkan route, {first}–{last} "
@@ -1059,7 +1060,7 @@ class ProvenancePage(Page):
 
     def open_sources_list(self) -> None:
         """One entry per open-source file: who published it, when, under what licence, and its checksum."""
-        s = pd.read_csv(OPEN_SOURCES_DIR / "sources.csv")
+        s = inert_frame(pd.read_csv(OPEN_SOURCES_DIR / "sources.csv"))
         items = [t("- `{file}`: {publisher}, *{title}*; {date}; licence: {licence}; SHA-256 `{sha}`.", file=r.file,
                    publisher=r.publisher, title=r.title, date=r.date_retrieved_or_published, licence=r.licence,
                    sha=r.sha256[:16]) for r in s.itertuples()]
@@ -1184,7 +1185,7 @@ class FactorsPage(Page):
     def enablers_text(self) -> None:
         reg = self.enablers()
         reg = reg[reg["scope"].eq(REGION)].set_index("indicator")
-        context = pd.read_csv(OPEN_SOURCES_DIR / "europol_context.csv")
+        context = inert_frame(pd.read_csv(OPEN_SOURCES_DIR / "europol_context.csv"))
         lines = []
         for indicator in ("corruption", "lbs", "money_laundering"):
             ours = t("{share} of the region's groups use {enabler} to a medium or high degree ({unknown} unknown)",

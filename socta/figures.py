@@ -183,8 +183,10 @@ def gap_runs(frame: pd.DataFrame, value: str, by: str) -> pd.DataFrame:
 
 # Text from data can be of any length; a figure has room for so much. Longer labels are shortened
 # with "…" (the caption and the tables carry the full text), so the axes keep their size
-LABEL_CHARACTERS = 160   # one line of a title, label, legend entry or the source line
-TICK_CHARACTERS = 60     # one tick label (a category's name)
+LABEL_CHARACTERS = 140   # one line of the source line (wrapped to the figure's width) or other text
+TITLE_CHARACTERS = 90    # a panel's title
+AXIS_CHARACTERS = 50     # an axis label, a legend entry
+TICK_CHARACTERS = 40     # a tick label (a category's name), a label placed in the axes
 TEXT_LINES = 4           # lines of one text (the source line wraps)
 
 
@@ -227,9 +229,20 @@ def plain_text(fig) -> None:
     through their formatter. Text too long for a figure is shortened (:func:`fitted`)."""
     from matplotlib.text import Text
 
+    room = {}
+    for ax in fig.axes:
+        for title in (ax.title, ax._left_title, ax._right_title):
+            room[id(title)] = TITLE_CHARACTERS
+        room[id(ax.xaxis.label)] = room[id(ax.yaxis.label)] = AXIS_CHARACTERS
+        for text in ax.texts:  # labels placed beside points, bars or nodes
+            room[id(text)] = TICK_CHARACTERS
+    for legend in [*fig.legends, *(ax.get_legend() for ax in fig.axes)]:
+        for text in legend.get_texts() if legend else []:
+            room[id(text)] = AXIS_CHARACTERS
     for text in fig.findobj(Text):
         raw = text.get_text()
-        shown = fitted(raw)
+        limit = room.get(id(text), LABEL_CHARACTERS)
+        shown = fitted(raw, limit)
         if shown != raw:
             text.set_text(shown)
     for ax in fig.axes:

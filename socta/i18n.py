@@ -204,7 +204,14 @@ def t(msgid: str, /, **values) -> str:
     """
     if not msgid:
         return ""  # gettext("") is a catalogue's header, never a message
-    text = _catalogue(language()).gettext(msgid)
+    catalogue = _catalogue(language())
+    text = catalogue.gettext(msgid)
+    if text == msgid and "\\" in msgid:  # a name from data, made inert (socta.markup): translate it as written
+        from .markup import inert, plain
+
+        written = plain(msgid)
+        if inert(written) == msgid and catalogue.gettext(written) != written:
+            text = inert(catalogue.gettext(written))
     formatted = {
         k: fmt_number(v) if isinstance(v, int) and not isinstance(v, bool) else v for k, v in values.items()
     }

@@ -30,8 +30,12 @@ class EditionData:
         self.scope, self.area, self.audience = scope, area, audience
         self.first_year, self.last_year = int(first_year), int(last_year)
         self.processed_dir = Path(processed_dir)
+        # everything a page reads from the data and the configuration is text, never markup: the
+        # settings and dataset.yaml (cached on the project, so every later read gets them inert), the
+        # reference tables, the processed tables (:meth:`table`) and the dataset's metadata
         self.project = Project(data_dir=Path(data_dir))
-        # everything a page reads from the data and the configuration is text, never markup
+        self.project.__dict__["settings"] = inert_tree(self.project.settings)
+        self.project.__dict__["dataset"] = inert_tree(self.project.dataset)
         self.ref = Reference(self.project, inert=True)
         meta = json.loads((self.processed_dir / "dataset.json").read_text(encoding="utf-8"))
         self.dataset = inert_tree(meta["dataset"])

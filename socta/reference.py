@@ -94,7 +94,10 @@ def _split(cell: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Reference:
+    """``inert``: every text cell made inert MyST (:func:`socta.markup.inert_frame`), as a page reads
+    the configuration; validation and processing read it as written."""
     project: Project
+    inert: bool = False
 
     def table(self, name: str) -> pd.DataFrame:
         required, numeric = REFERENCE_FILES[name]
@@ -115,6 +118,10 @@ class Reference:
             frame[column] = values
         check_ids(path, name, frame)
         check_templates(path, name, frame)
+        if self.inert:
+            from .markup import inert_frame
+
+            frame = inert_frame(frame)
         return frame
 
     @cached_property

@@ -439,13 +439,15 @@ def prepare(job: Job):
     """The template as a notebook, placeholders filled, kernel fixed to this environment's python3."""
     import jupytext
 
+    from .markup import inert
+
     set_language(job.parameters["lang"])
     template = Path(job.template) if Path(job.template).is_absolute() else NOTEBOOKS_DIR / job.template
     nb = jupytext.read(template)
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             cell.source = PLACEHOLDER.sub(
-                lambda m: job.title if m.group(1) == "title" else t(m.group("text").strip()), cell.source)
+                lambda m: inert(job.title) if m.group(1) == "title" else t(m.group("text").strip()), cell.source)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.metadata.pop("jupytext", None)
     code_visibility(nb, job.parameters.get("audience", ""))
