@@ -6,8 +6,8 @@ the length of each bar, the place of each point, to the last digit (a bar of 95.
 says 96%). The HTML book offers each page's notebook for download (``_sources/<page>.ipynb``, the
 theme's ".ipynb" button), so outside the restricted edition those copies keep only the raster of a
 figure: :func:`strip_vector_outputs` drops every vector or data-carrying representation of an output
-(PDF, SVG, PostScript, Vega, Plotly, Bokeh, …) from each output that also has a raster, and from glue's
-stored outputs (``glue`` keeps a figure as a display output of its cell). The book source keeps them:
+(PDF, SVG, PostScript, Vega, Plotly, Bokeh, …), in plain outputs and in glue's records (``glue`` keeps
+a figure as a display output of its cell, each type under ``application/papermill.record/``). The book source keeps them:
 the PDF book is made from it, and it is not published.
 
 This runs as a Sphinx hook (``build-finished``, registered by :mod:`socta.build`) on the HTML output
@@ -29,27 +29,40 @@ VECTOR_MIMES = frozenset({
 DATA_MIME_PREFIXES = ("application/vnd.vega", "application/vnd.vegalite", "application/vnd.plotly",
                       "application/vnd.bokehjs", "application/vnd.holoviews")
 RASTER_MIMES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
+# glue (myst_nb.glue, as papermill's record) keeps a figure under prefixed mime types:
+# "application/papermill.record/application/pdf"
+RECORD_PREFIX = "application/papermill.record/"
 # matplotlib's text of a figure: its size and axes, no value of it
 FIGURE_REPR = re.compile(r"^<(Figure|seaborn\.[\w.]+|matplotlib\.[\w.]+) (size [\d.]+x[\d.]+ with \d+ Axes|object at 0x[0-9a-f]+)>$")
 
 
-def is_vector(mime: str) -> bool:
+def base_mime(mime: str, prefix: str = "") -> str:
+    """The mime type under glue's record prefix (``prefix``: the output's ``scrapbook.mime_prefix``)."""
+    for known in (prefix, RECORD_PREFIX):
+        if known and mime.startswith(known):
+            return mime[len(known):]
+    return mime
+
+
+def is_vector(mime: str, prefix: str = "") -> bool:
+    mime = base_mime(mime, prefix)
     return mime in VECTOR_MIMES or mime.startswith(DATA_MIME_PREFIXES)
 
 
-def _clean_bundle(data: dict) -> bool:
+def _clean_bundle(data: dict, prefix: str = "") -> bool:
     """Drop the exact representations of one output's mime bundle, in place; True if it changed.
 
     A bundle with a raster keeps the raster and a text that is only matplotlib's "<Figure size …>";
     any other text of a figure (a repr that could list its values) goes with the vectors. A bundle
     without a raster loses its vector and data representations only (a table's HTML stays)."""
-    has_raster = any(m in RASTER_MIMES for m in data)
-    drop = [m for m in data if is_vector(m)]
+    has_raster = any(base_mime(m, prefix) in RASTER_MIMES for m in data)
+    drop = [m for m in data if is_vector(m, prefix)]
     if has_raster:
-        text = data.get("text/plain")
-        text = "".join(text) if isinstance(text, list) else text
-        if text is not None and not FIGURE_REPR.match(str(text).strip()):
-            drop.append("text/plain")
+        for mime in [m for m in data if base_mime(m, prefix) == "text/plain"]:
+            text = data[mime]
+            text = "".join(text) if isinstance(text, list) else str(text)
+            if not FIGURE_REPR.match(text.strip()):
+                drop.append(mime)
     for mime in drop:
         data.pop(mime, None)
     return bool(drop)
@@ -67,9 +80,10 @@ def strip_vector_outputs(nb: dict) -> bool:
         kept = []
         for output in outputs:
             data = output.get("data")
-            if isinstance(data, dict) and _clean_bundle(data):
+            prefix = str(((output.get("metadata") or {}).get("scrapbook") or {}).get("mime_prefix") or "")
+            if isinstance(data, dict) and _clean_bundle(data, prefix):
                 changed = True
-                for key in [k for k in output.get("metadata", {}) if is_vector(k)]:
+                for key in [k for k in output.get("metadata", {}) if is_vector(k, prefix)]:
                     output["metadata"].pop(key)
                 if not data:
                     continue
@@ -80,7 +94,7 @@ def strip_vector_outputs(nb: dict) -> bool:
 
 def carries_vectors(text: str) -> bool:
     """A quick look at a notebook's text: might it hold a vector representation?"""
-    return any(f'"{mime}"' in text for mime in VECTOR_MIMES) or any(f'"{p}' in text for p in DATA_MIME_PREFIXES)
+    return any(f'{mime}"' in text for mime in VECTOR_MIMES) or any(p in text for p in DATA_MIME_PREFIXES)
 
 
 def clean_notebook_file(path: Path) -> bool:

@@ -152,11 +152,14 @@ def figure_notebook() -> dict:
     an SVG and a repr that lists values, a Plotly figure, a Markdown output and a table."""
     nb = nbformat.v4.new_notebook()
     glued = nbformat.v4.new_code_cell("page.figure(fig, 'robustness', caption, alt)")
+    record = "application/papermill.record/"   # how myst_nb's glue stores a figure (tried in a real build)
     glued.outputs = [
         nbformat.v4.new_output("display_data", data={
-            "image/png": PNG, "application/pdf": "JVBERi0xLjQKJcfsj6IKNSAwIG9iago8PC9MZW5ndGggNiAwIFI+PgpzdHJlYW0=",
-            "text/plain": "<Figure size 880x374 with 1 Axes>"},
-            metadata={"scrapbook": {"name": "fig-conclusions-robustness", "mime_prefix": ""}}),
+            f"{record}image/png": PNG,
+            f"{record}application/pdf": "JVBERi0xLjQKJcfsj6IKNSAwIG9iago8PC9MZW5ndGggNiAwIFI+PgpzdHJlYW0=",
+            f"{record}text/plain": "<Figure size 880x374 with 1 Axes>"},
+            metadata={"image/png": {"height": 499, "width": 622},
+                      "scrapbook": {"name": "fig-conclusions-robustness", "mime_prefix": record}}),
         nbformat.v4.new_output("display_data", data={"text/markdown": "```{glue:figure} fig-conclusions-robustness\n```",
                                                     "text/plain": "<IPython.core.display.Markdown object>"}),
     ]
@@ -180,10 +183,12 @@ def test_vector_outputs_are_stripped_and_the_raster_kept():
     assert strip_vector_outputs(nb)
     nbformat.validate(nbformat.from_dict(nb))   # still a valid notebook
     text = json.dumps(nb)
-    assert not any(m in text for m in VECTORS) and "95.675" not in text and "plotly" not in text.replace("<div>plotly", "")
+    assert not any(m in text for m in VECTORS) and "JVBERi0" not in text and "95.675" not in text and "plotly" not in text.replace("<div>plotly", "")
     glued, inline, plotly, table = (c["outputs"] for c in nb["cells"][1:])
-    assert set(glued[0]["data"]) == {"image/png", "text/plain"}
-    assert "".join(glued[0]["data"]["text/plain"]) == "<Figure size 880x374 with 1 Axes>"
+    record = "application/papermill.record/"
+    assert set(glued[0]["data"]) == {f"{record}image/png", f"{record}text/plain"}
+    assert "".join(glued[0]["data"][f"{record}text/plain"]) == "<Figure size 880x374 with 1 Axes>"
+    assert glued[0]["metadata"]["image/png"] == {"height": 499, "width": 622}
     assert glued[0]["metadata"]["scrapbook"]["name"] == "fig-conclusions-robustness"   # glue finds it
     assert inline[0]["data"] == {"image/png": PNG} and "image/svg+xml" not in inline[0]["metadata"]
     assert list(plotly[0]["data"]) == ["text/html"]   # the data of a Plotly figure go, its HTML stays
@@ -207,6 +212,7 @@ def test_the_html_build_cleans_every_downloadable_notebook_outside_the_restricte
         clean_html_sources(app, None)
         for path in folder.rglob("*.ipynb"):
             assert not any(m in path.read_text(encoding="utf-8") for m in VECTORS), path
+            assert "image/png" in path.read_text(encoding="utf-8")
         assert clean_published_notebooks(folder) == []   # a second build finds nothing left
     restricted = html_folder("restricted")
     app = SimpleNamespace(builder=SimpleNamespace(format="html"), outdir=str(restricted),
