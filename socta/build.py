@@ -22,6 +22,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from html.parser import HTMLParser
 from pathlib import Path
 
 import yaml
@@ -340,9 +341,33 @@ def build_html(project: Project, audience: str = "public", lang: str = "en") -> 
 
 # ---- what a published edition may carry ------------------------------------------------------
 
-_INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S | re.I)
-_HANDLER = re.compile(r'\son[a-z]+="([^"]*)"', re.I)
 _HEAD = re.compile(r"<head[^>]*>", re.I)
+
+
+class _InlineCode(HTMLParser):
+    """The inline scripts of a page and its inline event handlers, as a browser parses them: text that
+    merely looks like a handler (a payload shown as text) is not one, and is never allowed."""
+
+    def __init__(self, page: str):
+        super().__init__(convert_charrefs=False)
+        self.scripts: list[str] = []
+        self.handlers: list[str] = []
+        self._script: list[str] | None = None
+        self.feed(page)
+
+    def handle_starttag(self, tag, attrs):
+        self.handlers += [value or "" for name, value in attrs if name.startswith("on")]
+        if tag == "script" and not any(name == "src" for name, _ in attrs):
+            self._script = []
+
+    def handle_data(self, data):
+        if self._script is not None:
+            self._script.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "script" and self._script is not None:
+            self.scripts.append("".join(self._script))
+            self._script = None
 
 
 def content_security_policy(page: str) -> str:
@@ -356,10 +381,11 @@ def content_security_policy(page: str) -> str:
     def digest(body: str) -> str:
         return "'sha256-" + base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode() + "'"
 
-    scripts = sorted({digest(body) for body in _INLINE_SCRIPT.findall(page)})
+    code = _InlineCode(page)
+    scripts = sorted({digest(body) for body in code.scripts})
     # the theme's two buttons with inline handlers ("window.print()", "toggleFullScreen()"): allowed
     # by the hash of each handler, which lets no other handler run
-    handlers = sorted({digest(html.unescape(body)) for body in _HANDLER.findall(page)})
+    handlers = sorted({digest(body) for body in code.handlers})
     script_src = " ".join(["'self'", *scripts, *(["'unsafe-hashes'", *handlers] if handlers else [])])
     return "; ".join([
         "default-src 'none'", "script-src " + script_src, "style-src 'self' 'unsafe-inline'",

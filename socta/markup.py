@@ -9,7 +9,7 @@ book is MyST, in which ``{{ … }}``, ``{role}`…```, ```` ```{directive} ````,
 Why escape rather than refuse: a refusal needs a list of what looks like markup, and a list misses
 something (MyST has dozens of roles, directives and extensions); escaping is total: every character
 that can begin markup is written as itself (CommonMark's backslash escape, which MyST, Jupyter and
-the LaTeX route all read as the plain character), and runs of white space, line breaks among them,
+the LaTeX route all read as the plain character; a backtick as ``&#96;``), and runs of white space, line breaks among them,
 become one space, so no field can start a block. An analyst who types ``<5 cases`` or ``{see annex}`` sees exactly that in the book.
 Identifiers, codes and numbers contain none of these characters, so :func:`inert` leaves them as
 they are and lookups by id still match.
@@ -28,7 +28,10 @@ if TYPE_CHECKING:
 
 # characters that begin inline markup anywhere in a line (CommonMark, MyST roles and substitutions,
 # dollarmath, raw HTML and entities, tables); backslash first, so an escape is never escaped again
-_ANYWHERE = re.compile(r"[\\`*{}\[\]<>$|~&^]")
+_ANYWHERE = re.compile(r"[\\*{}\[\]<>$|~&^]")
+# a backtick is written as a character reference, not escaped: a fence's opening line (a table's or
+# a box's title) may hold no backtick at all, escaped or not
+_BACKTICK = "&#96;"
 # "_" opens emphasis only at a word's edge: snake_case ids stay as they are
 _UNDERSCORE = re.compile(r"(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
 # what MyST's linkify extension would make a link of: "http://", "www.", "name@host"
@@ -42,7 +45,7 @@ _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
 def _escape_characters(text: str) -> str:
-    text = _ANYWHERE.sub(lambda m: "\\" + m.group(), text)
+    text = _ANYWHERE.sub(lambda m: "\\" + m.group(), text).replace("`", _BACKTICK)
     text = _UNDERSCORE.sub(r"\\_", text)
     return _LINKIFY.sub(lambda m: "\\" + m.group(), text)
 
@@ -70,9 +73,9 @@ def inert(text: Any) -> Any:
 
 def plain(text: Any) -> Any:
     """The text as written, from its :func:`inert` form (for figures, alt text, file names)."""
-    if not isinstance(text, str) or "\\" not in text:
+    if not isinstance(text, str) or ("\\" not in text and _BACKTICK not in text):
         return text
-    return _ESCAPE.sub(r"\1", text)
+    return _ESCAPE.sub(r"\1", text).replace(_BACKTICK, "`")
 
 
 def inert_template(template: str) -> str:

@@ -82,6 +82,10 @@ def test_random_markup_is_inert_in_myst():
         if not text.strip():
             continue
         assert only_text(myst_doctree(inert(text))) == collapsed(text), repr(text)
+        # and as the title of a box or a table, on a fence's opening line, with text after the box
+        boxed = myst_doctree(f"```{{admonition}} {inert(text)}\n:class: note\nbody\n```\n\nafter\n")
+        assert [type(n).__name__ for n in boxed.children] == ["admonition", "paragraph"], repr(text)
+        assert boxed.children[0].children[0].astext() == collapsed(text) and boxed.children[1].astext() == "after"
 
 
 @pytest.mark.parametrize("code", ["SRB", "north-macedonia", "drug_seizures_kg", "A1", "-5", "2.5", "1,234", "<5x"[1:]])
@@ -227,13 +231,16 @@ def test_content_security_policy_allows_the_themes_scripts_by_hash_only():
     from socta.build import content_security_policy
 
     page = ('<html><head><script>var a = 1;</script><script src="_static/x.js"></script></head>'
-            '<body><button onclick="window.print()">p</button></body></html>')
+            '<body><button onclick="window.print()">p</button>'
+            '<p>shown as text: &lt;img src="x" onerror="alert(1)"&gt; &lt;script&gt;alert(2)&lt;/script&gt;</p></body></html>')
     policy = content_security_policy(page)
     digest = "'sha256-" + base64.b64encode(hashlib.sha256(b"var a = 1;").digest()).decode() + "'"
     handler = "'sha256-" + base64.b64encode(hashlib.sha256(b"window.print()").digest()).decode() + "'"
     script_src = next(d for d in policy.split("; ") if d.startswith("script-src"))
     assert digest in script_src and handler in script_src and "'unsafe-hashes'" in script_src
     assert "'unsafe-inline'" not in script_src and "default-src 'none'" in policy and "object-src 'none'" in policy
+    # text that looks like a handler or a script is not one: nothing of it is allowed
+    assert script_src.count("'sha256-") == 2
 
 
 def test_the_leak_gate_fails_a_build_that_carries_a_group_identifier(tmp_path):
