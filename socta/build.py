@@ -543,6 +543,19 @@ def language_menu(pagename: str, edition: dict, languages: list) -> str:
             + " · ".join(items) + "</nav>\n")
 
 
+# what sphinx-book-theme puts into its templates as plain text (``title.astext()``) and the templates
+# print without escaping (``<h1>{{ pagetitle }}</h1>`` of the print view): a page title from data
+# holding "<b>" would be markup there
+_THEME_PLAIN_TEXT = ("pagetitle", "root_title", "page_description")
+
+
+def _escape_theme_text(app, pagename, templatename, context, doctree) -> None:
+    """Run after the theme's own page-context hook (priority 900 against its 500)."""
+    for key in _THEME_PLAIN_TEXT:
+        if isinstance(context.get(key), str):
+            context[key] = html.escape(context[key])
+
+
 def _add_language_menu(app, pagename, templatename, context, doctree):
     menu = language_menu(pagename, app.config.socta_edition, app.config.socta_languages)
     if menu and "body" in context:
@@ -689,6 +702,7 @@ def setup(app):
     app.add_config_value("socta_edition", {"audience": "public", "lang": "en"}, "html", [dict])
     app.add_config_value("socta_languages", [], "html", [list])
     app.connect("html-page-context", _add_language_menu)
+    app.connect("html-page-context", _escape_theme_text, priority=900)
     app.add_post_transform(_remove_code_in_latex())
     from .published import clean_html_sources  # downloadable notebooks: figures as rasters only
 

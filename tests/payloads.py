@@ -73,8 +73,33 @@ def _append(frame: pd.DataFrame, columns: list[str], texts: list[str]) -> pd.Dat
     return frame
 
 
-def plant(target: Path, secret_dir: Path) -> tuple[Path, Path, Path]:
-    """Copy data/demo to ``target`` with the payloads planted; returns (data folder, secret, marker)."""
+def keep_areas(folder: Path, areas: tuple[str, ...]) -> None:
+    """Narrow the data folder to the top-level crime areas ``areas`` (and their sub-markets): a smaller
+    book that still has every kind of page and every field, built in half the time."""
+    reference = folder / "reference"
+    read = lambda path: pd.read_csv(path, dtype=str, keep_default_na=False)  # noqa: E731
+    crime_areas = read(reference / "crime_areas.csv")
+    kept = crime_areas[crime_areas["area_id"].isin(areas) | crime_areas["parent_id"].isin(areas)]
+    kept.to_csv(reference / "crime_areas.csv", index=False)
+    indicators = read(reference / "indicators.csv")
+    indicators = indicators[indicators["area_id"].isin(kept["area_id"])]
+    indicators.to_csv(reference / "indicators.csv", index=False)
+    statistics = read(folder / "statistics.csv")
+    statistics[statistics["indicator"].isin(indicators["indicator_id"])].to_csv(folder / "statistics.csv", index=False)
+    expert = read(folder / "expert_assessments.csv")
+    expert[expert["area"].isin(areas)].to_csv(folder / "expert_assessments.csv", index=False)
+    register = read(folder / "ocg_register.csv")
+    register["crime_areas"] = ["|".join(a for a in cell.split("|") if a in set(kept["area_id"]))
+                               for cell in register["crime_areas"]]
+    register = register[register["crime_areas"].ne("")]
+    register.to_csv(folder / "ocg_register.csv", index=False)
+    answers = read(folder / "ocg_answers.csv")
+    answers[answers["ocg_id"].isin(register["ocg_id"])].to_csv(folder / "ocg_answers.csv", index=False)
+
+
+def plant(target: Path, secret_dir: Path, areas: tuple[str, ...] = ()) -> tuple[Path, Path, Path]:
+    """Copy data/demo to ``target`` with the payloads planted (``areas``: only these crime areas);
+    returns (data folder, secret, marker)."""
     secret_dir.mkdir(parents=True, exist_ok=True)
     secret = secret_dir / "secret.txt"
     secret.write_text(SECRET + "\n", encoding="utf-8")
@@ -95,4 +120,6 @@ def plant(target: Path, secret_dir: Path) -> tuple[Path, Path, Path]:
     for k, key in enumerate(DATASET_TEXT):
         meta[key] = f"{meta.get(key, '')} {texts[k % 2]}".strip()
     (target / "dataset.yaml").write_text(yaml.safe_dump(meta, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    if areas:
+        keep_areas(target, areas)
     return target, secret, marker

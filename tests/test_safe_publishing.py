@@ -170,13 +170,14 @@ def test_the_announcement_and_the_cover_carry_the_dataset_name_as_text(tmp_path)
 
 # ---- the Sphinx gate: socta.build as an extension -----------------------------------------------
 
-def sphinx_build(tmp_path: Path, page: str, files: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+def sphinx_build(tmp_path: Path, page: str, files: dict[str, str] | None = None, theme: str = "",
+                 title: str = "Page") -> subprocess.CompletedProcess:
     """Build a one-page MyST project with socta's extension, warnings as errors (as the book is built)."""
     source = tmp_path / "src"
     source.mkdir(parents=True, exist_ok=True)
-    (source / "conf.py").write_text("extensions = ['myst_parser', 'socta.build']\nmyst_enable_extensions = []\n",
-                                    encoding="utf-8")
-    (source / "index.md").write_text("# Page\n\n" + page + "\n", encoding="utf-8")
+    (source / "conf.py").write_text("extensions = ['myst_parser', 'socta.build']\nmyst_enable_extensions = []\n"
+                                    + (f"html_theme = {theme!r}\n" if theme else ""), encoding="utf-8")
+    (source / "index.md").write_text(f"# {title}\n\n" + page + "\n", encoding="utf-8")
     for name, text in (files or {}).items():
         (source / name).write_text(text, encoding="utf-8")
     return subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-q", "-W", str(source), str(tmp_path / "out")],
@@ -186,6 +187,14 @@ def sphinx_build(tmp_path: Path, page: str, files: dict[str, str] | None = None)
 def test_the_gate_builds_a_clean_page(tmp_path):
     result = sphinx_build(tmp_path, "Plain text with a line  \nbreak and **bold**.")
     assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_the_themes_plain_text_title_is_escaped(tmp_path):
+    """sphinx-book-theme prints the page title as plain text, unescaped, in its print view."""
+    result = sphinx_build(tmp_path, "Text.", theme="sphinx_book_theme", title=inert('Values <b id="x">5</b>'))
+    assert result.returncode == 0, result.stderr[-2000:]
+    page = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert '<b id="x">' not in page and '<b id=”x”>' not in page and "<h1>Values &lt;b id=" in page
 
 
 @pytest.mark.parametrize("page, words", [
@@ -289,9 +298,10 @@ class _Page(HTMLParser):
 
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
-    """The demo with every payload in every text field, built public (HTML and PDF) and restricted (HTML)."""
+    """The demo with every payload in every text field, built public (HTML and PDF) and restricted (HTML);
+    two crime areas (one with sub-markets, one with the document-fraud factor) keep it quick."""
     root = tmp_path_factory.mktemp("hostile")
-    data, secret, marker = plant(root / "data", root / "secret")
+    data, secret, marker = plant(root / "data", root / "secret", areas=("drugs", "migrant_smuggling"))
     build = root / "build"
     for audience, formats in (("public", "html,pdf"), ("restricted", "html")):
         result = socta("report", "--data", data, "--build-dir", build, "--audience", audience, "--jobs", "2",
@@ -330,7 +340,7 @@ def test_no_payload_renders_as_markup(hostile, audience):
         assert "<script>alert" not in text, name
         visible = " ".join(page.text)
         shown += f'<b id="{HTML_ID}">bold</b>' in visible and "{{ 12345*9 }}" in visible
-    assert shown >= 20, f"the payload is shown as text on {shown} pages only"  # it reached the pages, as text
+    assert shown >= 12, f"the payload is shown as text on {shown} pages only"  # it reached the pages, as text
 
 
 @pytest.mark.slow
