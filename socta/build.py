@@ -139,10 +139,11 @@ _TEX_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "
 
 
 def tex_escape(text: str) -> str:
-    """Text safe to put into LaTeX (one pass, so an escape is never escaped again)."""
-    import re
+    """Text safe to put into LaTeX (one pass, so an escape is never escaped again); control characters
+    (a DEL or a form feed stops xelatex) are dropped and white space made one space."""
+    from .markup import one_line
 
-    return re.sub(r"[\\&%$#_{}~^]", lambda m: _TEX_SPECIAL[m.group()], text)
+    return re.sub(r"[\\&%$#_{}~^]", lambda m: _TEX_SPECIAL[m.group()], one_line(text))
 
 
 def handling_note(project: Project, audience: str) -> str:
@@ -370,11 +371,24 @@ class _InlineCode(HTMLParser):
             self._script = None
 
 
-def content_security_policy(page: str) -> str:
+# The inline scripts and event handlers the themes (pydata-sphinx-theme, sphinx-book-theme,
+# sphinx-togglebutton, sphinx-thebe) write into a page, by how each begins: the only ones a page may
+# run. Anything else inline is not the book's: the build fails (a theme upgrade that adds a script
+# fails here too, with the script named, until it is added).
+THEME_SCRIPTS = ("document.documentElement.dataset.mode = ", "let toggleHintShow = ", "let toggleHintHide = ",
+                 "let toggleOpenOnPrint = ", "var togglebuttonSelector = ", "const THEBE_JS_URL = ",
+                 "DOCUMENTATION_OPTIONS.", "kernelName = ", "// Activate the search field on page load",
+                 "{\n        requestKernel: true,")
+THEME_HANDLERS = frozenset({"window.print()", "toggleFullScreen()"})
+
+
+def content_security_policy(page: str, where: str = "the page") -> str:
     """The policy of one HTML page: scripts, styles, images and fonts from the book itself only, the
-    theme's inline scripts by their SHA-256 (so an injected script never runs, even if markup got
-    through), no plug-ins, no framing of forms or a base URL elsewhere. Styles keep 'unsafe-inline'
-    for the theme's style attributes (which run no code)."""
+    theme's inline scripts and handlers by their SHA-256 (:data:`THEME_SCRIPTS`, :data:`THEME_HANDLERS`),
+    no plug-ins, no framing of forms or a base URL elsewhere. Styles keep 'unsafe-inline' for the
+    theme's style attributes (which run no code). Raises :class:`BuildError` on an inline script or
+    handler that is not the theme's: were markup ever to get through, it would not run, and the
+    build says so."""
     import base64
     import hashlib
 
@@ -382,9 +396,13 @@ def content_security_policy(page: str) -> str:
         return "'sha256-" + base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode() + "'"
 
     code = _InlineCode(page)
+    foreign = [body for body in code.scripts if not body.strip().startswith(THEME_SCRIPTS)]
+    foreign += [body for body in code.handlers if body not in THEME_HANDLERS]
+    if foreign:
+        raise BuildError(f"{where}: {len(foreign)} inline script(s) or event handler(s) that are not the theme's, "
+                         f"e.g. {foreign[0].strip()[:120]!r}; text from data must not carry markup (if a theme "
+                         "upgrade added it, add its beginning to socta.build.THEME_SCRIPTS)")
     scripts = sorted({digest(body) for body in code.scripts})
-    # the theme's two buttons with inline handlers ("window.print()", "toggleFullScreen()"): allowed
-    # by the hash of each handler, which lets no other handler run
     handlers = sorted({digest(body) for body in code.handlers})
     script_src = " ".join(["'self'", *scripts, *(["'unsafe-hashes'", *handlers] if handlers else [])])
     return "; ".join([
@@ -393,21 +411,30 @@ def content_security_policy(page: str) -> str:
         "object-src 'none'", "base-uri 'none'", "form-action 'self'"])
 
 
+_CSP_META = re.compile(r'<meta http-equiv="Content-Security-Policy"', re.I)
+
+
 def add_content_security_policy(html_dir: Path) -> None:
     """A Content-Security-Policy ``<meta>`` first in the ``<head>`` of every page of ``html_dir``."""
     for path in html_dir.rglob("*.html"):
         page = path.read_text(encoding="utf-8")
         head = _HEAD.search(page)
-        if head is None or "Content-Security-Policy" in page[:head.end() + 400]:
+        if head is None or _CSP_META.match(page, head.end() + 5):  # no head (a redirect), or done already
             continue
-        meta = f'\n    <meta http-equiv="Content-Security-Policy" content="{html.escape(content_security_policy(page))}">'
+        policy = content_security_policy(page, str(path.relative_to(html_dir)))
+        meta = f'\n    <meta http-equiv="Content-Security-Policy" content="{html.escape(policy)}">'
         path.write_text(page[:head.end()] + meta + page[head.end():], encoding="utf-8")
 
 
 def restricted_probes(project: Project) -> list[str]:
     """What the public edition must never contain: every group identifier of the OCG register and
-    every note on a group (as the restricted processed register holds them), and the handling codes
-    the data use. Short notes (under 12 characters) are left out: they would match ordinary words."""
+    every note on a group (as the restricted processed register holds them), each also as a page
+    writes it (HTML-escaped, :func:`socta.markup.inert`). Short notes (under 12 characters) are left
+    out: they would match ordinary words. Sizes, grades and handling codes are not probed here (the
+    same numbers and codes appear legitimately: counts, the grading profile in the methodology);
+    the test suite plants unique canaries in them instead (tests/canaries.py)."""
+    from .markup import inert
+
     from .store import load
 
     register_file = project.processed_dir("restricted") / "ocg_register.parquet"
@@ -417,6 +444,7 @@ def restricted_probes(project: Project) -> list[str]:
     probes = set(register["ocg_id"].dropna().astype(str))
     if "notes" in register:
         probes |= {n.strip() for n in register["notes"].dropna().astype(str) if len(n.strip()) >= 12}
+    probes |= {form for probe in probes for form in (html.escape(probe), html.escape(probe, quote=False), inert(probe))}
     return sorted(p for p in probes if p)
 
 
@@ -654,15 +682,18 @@ _LINE_BREAKS = {("html", "<br />\n"), ("latex", "\\\\\n")}
 
 
 def _refuse_unsafe_nodes(app, doctree) -> None:
-    """Raw HTML (MyST passes ``<tags>`` through as raw nodes) is refused on every page: the book's
-    templates write none, so one can only come from data; so is an image or download that is not a
-    file of the edition's source."""
+    """Raw HTML in Markdown (MyST passes ``<tags>`` through as raw nodes) is refused on every page:
+    the book's templates write none, so one can only come from data; so is an image or download that
+    is not a file of the edition's source. A code cell's ``text/html`` output (MyST-NB marks it
+    ``text_html``: a lesson's pandas table, whose cells pandas escapes) is the template's own."""
     from docutils import nodes
     from sphinx import addnodes
 
     docname = app.env.docname
     for node in doctree.findall(nodes.raw):
         if (node.get("format"), node.astext()) in _LINE_BREAKS:
+            continue
+        if "text_html" in node.get("classes", []):  # a code cell's own HTML output (a pandas table, escaped)
             continue
         raise UnsafeContent(f"{docname}: raw {node.get('format', '')} markup on the page "
                             f"({node.astext()[:80]!r}); text from data must not carry markup")

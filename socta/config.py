@@ -27,6 +27,9 @@ BUILD_DIR = REPO_ROOT / "_build"
 REGION = "region"
 # the marking of each edition, on every page (translated through socta.i18n.t where shown)
 AUDIENCE_MARK = {"public": N_("PUBLIC"), "restricted": N_("RESTRICTED — law-enforcement use only")}
+# the input tables that only the restricted edition may read (validation's TableSpec.restricted):
+# never a source of anything else, such as a statistic imported from them (socta.importer)
+RESTRICTED_INPUTS = ("ocg_register.csv", "ocg_answers.csv")
 
 
 class ConfigError(ValueError):

@@ -30,7 +30,7 @@ from typing import Iterator
 
 import pandas as pd
 
-from .config import ConfigError, Project, read_yaml
+from .config import RESTRICTED_INPUTS, ConfigError, Project, read_yaml
 from .reference import Reference
 from .tableio import TableError, gunzip, neutral_records, read_csv_table, read_input, write_atomic
 
@@ -399,6 +399,10 @@ def source_path(mapping_path: Path, file: str, where: str) -> Path:
     if given.is_absolute() or given.drive or file.startswith(("/", "\\", "~")):
         raise MappingError(f"{where}: file {file!r} is an absolute path; refused: {fix}")
     path = (folder / given).resolve()
+    if path.name in RESTRICTED_INPUTS:
+        raise MappingError(f"{where}: file {file!r} is the restricted input {path.name}; refused: a mapping imports "
+                           "published tables as statistics, and the OCG register's sizes, answers or notes would "
+                           "become public figures. Name a published source file instead")
     if path.is_relative_to(folder):
         return path
     if ".." in given.parts or ".." in file.replace("\\", "/").split("/"):

@@ -113,7 +113,10 @@ def readable_text(path: Path) -> list[tuple[str, str]]:
     if path.suffix.lower() == ".png":
         return [("PNG metadata", png_text(data))]
     if path.suffix.lower() == ".pdf":
-        return [("PDF text", pdf_text(path)), ("PDF objects", pdf_streams(data))]
+        text = pdf_text(path)
+        # LaTeX breaks a line after a hyphen ("MKD-OCG-" / "001"): the text with such lines joined too
+        return [("PDF text", text), ("PDF text, lines joined", re.sub(r"(?<=-)\n", "", text).replace("\n", " ")),
+                ("PDF objects", pdf_streams(data))]
     if path.suffix.lower() == ".ipynb":
         return [("text", data.decode("utf-8", errors="ignore")), ("notebook image metadata", notebook_images(data))]
     if path.name == "objects.inv":  # Sphinx's inventory: four header lines, then zlib

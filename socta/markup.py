@@ -41,6 +41,9 @@ _LINKIFY = re.compile(r":(?=//)|(?<=www)\.|@", re.I)
 # "2.5") is left as it is
 _LINE_START = re.compile(r"^(\s*)([#>:%(=]|[-+](?=\s|[-+]|$)|\d+(?=[.)](?:\s|$)))")
 _WHITESPACE = re.compile(r"\s+")
+# control characters (a DEL stops LaTeX, a form feed breaks the cover's box) and the bidirectional
+# overrides and isolates (they make a name or a source read backwards): never text of a source
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
@@ -68,7 +71,12 @@ def inert(text: Any) -> Any:
         return text
     # one line, no leading or trailing space: a line break, an indent (a code block) or two spaces at
     # the end (a hard break) would be markup of their own
-    return _escape_line_start(_escape_characters(_WHITESPACE.sub(" ", text.strip())))
+    return _escape_line_start(_escape_characters(one_line(text)))
+
+
+def one_line(text: str) -> str:
+    """``text`` without control characters or direction overrides, its white space one space."""
+    return _WHITESPACE.sub(" ", _INVISIBLE.sub("", text)).strip()
 
 
 def plain(text: Any) -> Any:
@@ -82,8 +90,9 @@ def inert_template(template: str) -> str:
     """A format template from configuration (``There is a {term} that``) with its literal text made
     inert and its ``{field}`` placeholders kept."""
     out = []
-    for literal, field, spec, conversion in string.Formatter().parse(_WHITESPACE.sub(" ", template.strip())):
-        out.append(_escape_characters(literal) if literal else "")
+    for literal, field, spec, conversion in string.Formatter().parse(one_line(template)):
+        # a brace of the text itself stays a literal brace for str.format: doubled, after its escape
+        out.append(_escape_characters(literal).replace("{", "{{").replace("}", "}}") if literal else "")
         if field is not None:
             out.append("{" + field + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}")
     return _escape_line_start("".join(out))
@@ -138,9 +147,19 @@ def inert_frame(frame: "pd.DataFrame") -> "pd.DataFrame":
         if changed:
             out[column] = series.map(lambda v: changed.get(v, v) if isinstance(v, str) else v)
     out.columns = [inert(c) for c in out.columns]
-    if out.index.dtype == object:
-        out.index = pd.Index([inert(v) for v in out.index], name=out.index.name)
+    if isinstance(out.index, pd.MultiIndex):
+        out.index = out.index.set_levels([_inert_index(level) for level in out.index.levels])
+    else:
+        out.index = _inert_index(out.index)
     return out
+
+
+def _inert_index(index):
+    import pandas as pd
+
+    if pd.api.types.is_object_dtype(index) or pd.api.types.is_string_dtype(index):
+        return pd.Index([inert(v) for v in index], name=index.name)
+    return index
 
 
 def inert_tree(value: Any) -> Any:

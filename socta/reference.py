@@ -60,6 +60,12 @@ TEMPLATE_COLUMNS = {
 }
 
 
+# ids that name one file each: a repeat is refused
+UNIQUE_COLUMNS = frozenset({("countries.csv", "iso3"), ("countries.csv", "slug"), ("crime_areas.csv", "area_id"),
+                            ("indicators.csv", "indicator_id"), ("ocg_indicators.csv", "indicator_id"),
+                            ("area_threat_indicators.csv", "indicator_id"), ("harm_dimensions.csv", "dimension_id")})
+
+
 def check_ids(path, name: str, frame: pd.DataFrame) -> None:
     """Refuse (:class:`ConfigError`) an id or slug of ``ID_COLUMNS`` that does not have its strict form,
     naming the file, row, column, value and the form expected."""
@@ -75,6 +81,12 @@ def check_ids(path, name: str, frame: pd.DataFrame) -> None:
                 or "\\" in value else ""
             raise ConfigError(f"{path}, row {int(index) + 2}, column '{column}': {value!r} is not a valid {column}{why}; "
                               f"it names {names}, so it may hold only {words}. Correct it in the file")
+        if (name, column) in UNIQUE_COLUMNS:  # two countries with one slug would write one page over the other
+            repeated = cells[cells.duplicated(keep=False) & cells.ne("")]
+            if not repeated.empty:
+                rows = ", ".join(str(int(i) + 2) for i in repeated.index)
+                raise ConfigError(f"{path}, rows {rows}, column '{column}': {repeated.iloc[0]!r} appears more than "
+                                  f"once; it names {names}, so each row needs its own. Correct it in the file")
 
 
 def check_templates(path, name: str, frame: pd.DataFrame) -> None:

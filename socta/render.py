@@ -7,6 +7,7 @@ notebook is opened in JupyterLab (:func:`use_jupyter_output`). Nothing here comp
 """
 from __future__ import annotations
 
+import json
 import re
 
 import pandas as pd
@@ -14,7 +15,7 @@ from IPython.display import Markdown, display
 
 from . import figures
 from .i18n import t
-from .markup import plain
+from .markup import one_line, plain
 
 # Where a page's output goes: "book" (MyST for Jupyter Book: glued, numbered figures and tables,
 # admonitions) or "jupyter" (plain Markdown and inline figures, as JupyterLab shows them). A copy
@@ -124,7 +125,9 @@ class Rendering:
             return
         glue(name, fig, display=False)
         plt.close(fig)
-        alt_text = " ".join(plain(alt).split())  # an option, not Markdown: the text as written
+        # an option, not Markdown: the text as written, as a double-quoted string, so that neither " #"
+        # (a comment to MyST's option parser) nor a leading quote, "|" or ">" changes it
+        alt_text = json.dumps(one_line(plain(alt)), ensure_ascii=False)
         md(f"```{{glue:figure}} {name}\n:name: {name}\n:alt: {alt_text}\n\n{caption}\n```")
 
     def show_table(self, frame: pd.DataFrame, key: str, caption: str, align: dict[str, str] | None = None,

@@ -165,6 +165,38 @@ def test_a_mapping_file_outside_the_mappings_folder_is_refused(folder, file, wor
     assert not (folder / "statistics.csv").exists()
 
 
+@pytest.mark.parametrize("name", ["ocg_register.csv", "ocg_answers.csv"])
+def test_a_mapping_may_not_import_the_restricted_register(folder, name):
+    """A mapping kept in a data folder sits beside the register: its group sizes or answers would
+    otherwise become public statistics."""
+    (folder / name).write_text(VALUES, encoding="utf-8")
+    with pytest.raises(MappingError) as exc:
+        run_import(write_mapping(folder, source_entry(name)), folder / "statistics.csv")
+    message = str(exc.value)
+    assert message.startswith(f"mapping.yaml, sources[1] 'v': file {name!r} is the restricted input {name}"), message
+    assert "would become public figures" in message and "Name a published source file instead" in message
+    assert not (folder / "statistics.csv").exists()
+
+
+def test_the_restricted_inputs_are_the_tables_validation_marks_restricted():
+    from socta.config import RESTRICTED_INPUTS
+    from socta.validation import table_specs
+
+    project = Project(data_dir=Path(__file__).resolve().parents[1] / "data" / "demo")
+    assert set(RESTRICTED_INPUTS) == {spec.file for spec in table_specs(project, Reference(project)) if spec.restricted}
+
+
+@pytest.mark.parametrize("file, old, new, column, rows", [
+    ("countries.csv", ",montenegro,", ",serbia,", "slug", "2, 3"),
+    ("crime_areas.csv", "heroin,drugs,", "cocaine,drugs,", "area_id", "3, 4"),
+])
+def test_an_id_that_names_a_file_must_be_unique(demo_copy, file, old, new, column, rows):
+    path = override(demo_copy, file, lambda text: text.replace(old, new))
+    with pytest.raises(ConfigError) as exc:
+        getattr(Reference(Project(data_dir=demo_copy)), "countries" if file == "countries.csv" else "areas")
+    assert str(exc.value).startswith(f"{path}, rows {rows}, column '{column}': ") and "appears more than once" in str(exc.value)
+
+
 def test_a_mapping_file_linked_out_of_the_folder_is_refused(folder, capsys):
     (folder.parent / "secret.csv").write_text(VALUES, encoding="utf-8")
     (folder / "raw" / "linked.csv").symlink_to(folder.parent / "secret.csv")

@@ -15,8 +15,10 @@ payload (``tests/payloads.py``), built in both audiences (slow).
 """
 from __future__ import annotations
 
+import html
 import random
 import re
+import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -99,6 +101,42 @@ def test_plain_gives_back_the_text_as_written_and_lists_keep_their_separator():
     assert inert_list("SRB|<b>x</b>") == "SRB|\\<b\\>x\\</b\\>"
     assert inert_template("There is a {term} that <b>") == "There is a {term} that \\<b\\>"
     assert inert(3) == 3 and inert(None) is None
+
+
+def test_control_characters_and_direction_overrides_are_dropped():
+    from socta.build import tex_escape
+
+    assert inert("Se\x7frb\x0cia \u202eaibreS") == "Serbia aibreS"
+    assert tex_escape("a\x7f\x0cb & {x}") == "ab \\& \\{x\\}"
+
+
+def test_a_templates_own_braces_stay_braces():
+    template = inert_template("Note {{x}}: it is {term} that <b>")
+    assert template.format(term="likely") == "Note \\{x\\}: it is likely that \\<b\\>"
+
+
+def test_alt_text_is_an_option_as_written_whatever_it_holds(monkeypatch):
+    """MyST reads a directive's options as YAML: " #" would start a comment, a leading quote, "|" or
+    ">" a different kind of value. Alt text goes as one double-quoted string."""
+    import matplotlib
+    import matplotlib.pyplot as plt
+    import myst_nb
+    from docutils.core import publish_doctree
+    from myst_parser.parsers.docutils_ import Parser
+
+    from socta import render
+
+    matplotlib.use("Agg")
+    shown = []
+    monkeypatch.setattr(render, "md", shown.append)  # what Rendering.figure writes, without a kernel
+    monkeypatch.setattr(myst_nb, "glue", lambda *args, **kwargs: None)
+    for alt in ['Seizures #2 of "kg"', "'quoted", "|pipe", ">arrow", "a: b", inert("<b>{{x}}</b> #3")]:
+        fig, _ax = plt.subplots(layout="constrained")  # as socta.figures.new_figure makes them
+        render.Rendering("p", {"name": "d"}).figure(fig, "k", "Caption.", alt)
+        option = shown[-1].split("\n")[2]
+        tree = publish_doctree(f"```{{image}} x.png\n{option}\n```\n", parser=Parser(),
+                               settings_overrides={"report_level": 2, "halt_level": 2})
+        assert next(iter(tree.findall(lambda n: n.tagname == "image")))["alt"] == plain(alt), alt
 
 
 def test_a_frame_is_escaped_once_per_distinct_value_and_keeps_its_structure():
@@ -237,19 +275,34 @@ def test_content_security_policy_allows_the_themes_scripts_by_hash_only():
     import base64
     import hashlib
 
-    from socta.build import content_security_policy
+    from socta.build import BuildError, content_security_policy
 
-    page = ('<html><head><script>var a = 1;</script><script src="_static/x.js"></script></head>'
+    theme = "DOCUMENTATION_OPTIONS.pagename = 'intro';"
+    page = (f'<html><head><script>{theme}</script><script src="_static/x.js"></script></head>'
             '<body><button onclick="window.print()">p</button>'
             '<p>shown as text: &lt;img src="x" onerror="alert(1)"&gt; &lt;script&gt;alert(2)&lt;/script&gt;</p></body></html>')
     policy = content_security_policy(page)
-    digest = "'sha256-" + base64.b64encode(hashlib.sha256(b"var a = 1;").digest()).decode() + "'"
+    digest = "'sha256-" + base64.b64encode(hashlib.sha256(theme.encode()).digest()).decode() + "'"
     handler = "'sha256-" + base64.b64encode(hashlib.sha256(b"window.print()").digest()).decode() + "'"
     script_src = next(d for d in policy.split("; ") if d.startswith("script-src"))
     assert digest in script_src and handler in script_src and "'unsafe-hashes'" in script_src
     assert "'unsafe-inline'" not in script_src and "default-src 'none'" in policy and "object-src 'none'" in policy
     # text that looks like a handler or a script is not one: nothing of it is allowed
     assert script_src.count("'sha256-") == 2
+    # a script or a handler that is not the theme's is never allowed: the build fails, naming it
+    for foreign in ("<script>alert(1)</script>", '<img src="x" onerror="alert(1)">'):
+        with pytest.raises(BuildError, match=r"page\.html: 1 inline script.*alert\(1\)"):
+            content_security_policy(page.replace("<p>", foreign + "<p>"), "page.html")
+
+
+def test_content_security_policy_is_added_once_even_when_a_title_names_it(tmp_path):
+    from socta.build import add_content_security_policy
+
+    page = tmp_path / "page.html"
+    page.write_text("<html><head><title>Content-Security-Policy</title></head><body>x</body></html>", encoding="utf-8")
+    add_content_security_policy(tmp_path)
+    add_content_security_policy(tmp_path)
+    assert page.read_text(encoding="utf-8").count('<meta http-equiv="Content-Security-Policy"') == 1
 
 
 def test_the_leak_gate_fails_a_build_that_carries_a_group_identifier(tmp_path):
@@ -268,6 +321,32 @@ def test_the_leak_gate_fails_a_build_that_carries_a_group_identifier(tmp_path):
         refuse_leaks(project, "public", html)
     (html / "page.html").write_text("<p>Groups are shown in aggregate.</p>", encoding="utf-8")
     refuse_leaks(project, "public", html)
+
+
+def test_the_leak_gate_finds_a_note_as_a_page_writes_it(tmp_path):
+    """A note is written HTML-escaped in the HTML and inert in the notebooks: both are found."""
+    import pandas as pd
+
+    from socta.build import BuildError, refuse_leaks
+    from socta.config import Project
+    from socta.markup import inert
+    from socta.processing import write_processed
+    from socta.validation import validate
+
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data" / "demo", data)
+    register = pd.read_csv(data / "ocg_register.csv", dtype=str, keep_default_na=False)
+    note = 'Meets "R&D" <contact> at *the port*'
+    register["notes"] = ""
+    register.at[0, "notes"] = note
+    register.to_csv(data / "ocg_register.csv", index=False)
+    project = Project(data_dir=data, build_dir=tmp_path / "build")
+    write_processed(project, validate(project))
+    for written in (html.escape(note), inert(note)):
+        (tmp_path / "html").mkdir(exist_ok=True)
+        (tmp_path / "html" / "page.html").write_text(f"<p>{written}</p>", encoding="utf-8")
+        with pytest.raises(BuildError, match="restricted detail"):
+            refuse_leaks(project, "public", tmp_path / "html")
 
 
 # ---- the whole book from hostile data, both audiences -------------------------------------------
