@@ -109,8 +109,10 @@ def plant(target: Path, secret_dir: Path, areas: tuple[str, ...] = ()) -> tuple[
     for name, columns in DATA_TEXT.items():
         frame = pd.read_csv(target / name, dtype=str, keep_default_na=False)
         for column in columns:
-            if column not in frame:
-                frame[column] = ""
+            if column not in frame or name == "ocg_register.csv":
+                # a note of its own words before the payload: the register's notes are what the leak
+                # gate looks for in the public edition, and the bare payload is (as text) on every page
+                frame[column] = "Register-only note on this group:" if name == "ocg_register.csv" else ""
         _append(frame, columns, texts).to_csv(target / name, index=False)
     (target / "reference").mkdir(exist_ok=True)
     for name, columns in REFERENCE_TEXT.items():
