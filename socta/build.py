@@ -89,11 +89,13 @@ def fill_notices(text: str, notices: dict[str, str]) -> str:
     return NOTICE.sub(lambda m: inert(notices[m.group(1)]), text)
 
 
-def edition_config(project: Project, audience: str, lang: str) -> dict:
+def edition_config(project: Project, audience: str, lang: str, notices: dict[str, str] | None = None) -> dict:
+    """``notices``: :func:`edition_notices`, when the caller has them already (staging fills them into
+    the static pages too)."""
     config = yaml.safe_load((REPO_ROOT / "_config.yml").read_text(encoding="utf-8"))
     if audience == TRAINING:
         config = training.configure(config)
-    notices = edition_notices(project, audience, lang)
+    notices = notices or edition_notices(project, audience, lang)
     marking, notice, unreviewed, handling = (notices[k] for k in ("edition_marking", "dataset_notice",
                                                                   "review_notice", "handling_note"))
     sphinx = config.setdefault("sphinx", {}).setdefault("config", {})
@@ -227,7 +229,7 @@ def stage(project: Project, audience: str, lang: str) -> Path:
             _write_if_changed(dst, fill_notices(text, notices))
         elif src.is_file():
             _sync_file(src, dst)
-    _write_if_changed(source / "_config.yml", yaml.safe_dump(edition_config(project, audience, lang), allow_unicode=True, sort_keys=False))
+    _write_if_changed(source / "_config.yml", yaml.safe_dump(edition_config(project, audience, lang, notices), allow_unicode=True, sort_keys=False))
     # after the static pages are in place: the toc leaves out pages missing from the source
     toc = training.edition_toc() if audience == TRAINING else edition_toc(project, source)
     _write_if_changed(source / "_toc.yml", toc)
