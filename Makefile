@@ -78,9 +78,9 @@ demo-data: $(STAMP) ## regenerate the synthetic demonstration data from its seed
 messages: $(STAMP) ## extract translatable strings to socta/locale/socta.pot and merge them into every <lang>/LC_MESSAGES/socta.po
 	mkdir -p socta/locale
 	$(BIN)/pybabel extract --no-location -k t -k tn:1,2 -k N_ -o socta/locale/socta.pot socta
-	$(BIN)/python -m socta.i18n socta/locale/socta.pot
+	$(BIN)/python -m socta.i18n.messages socta/locale/socta.pot
 	$(BIN)/pybabel update --no-wrap --ignore-obsolete -D socta -d socta/locale -i socta/locale/socta.pot
-	@$(BIN)/python -m socta.i18n --status || echo "(the tests require every catalogue complete: translate the messages above)"
+	@$(BIN)/python -m socta.i18n.messages --status || echo "(the tests require every catalogue complete: translate the messages above)"
 
 clean: ## remove build products (_build); the venv stays
 	rm -rf _build

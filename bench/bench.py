@@ -91,10 +91,11 @@ def naive(data: Path, work: Path) -> tuple[float, int, int]:
     sys.path.insert(0, str(REPO))
     import nbformat
 
-    from socta.config import Project
-    from socta.processing import write_processed
-    from socta.runner import grid, prepare
-    from socta.validation import validate
+    from socta.core.config import Project
+    from socta.ingest.validation import validate
+    from socta.process.tables import write_processed
+    from socta.run.execute import prepare
+    from socta.run.jobs import grid
 
     project = Project(data_dir=data, build_dir=work / "prep")
     dirs = write_processed(project, validate(project))
@@ -102,7 +103,7 @@ def naive(data: Path, work: Path) -> tuple[float, int, int]:
     templates = work / "templates"
     book = work / "book"
     shutil.copytree(REPO / "book", book)
-    from socta.build import edition_config, edition_toc
+    from socta.book.stage import edition_config, edition_toc
 
     (book / "_toc.yml").write_text(edition_toc(project), encoding="utf-8")  # the {area} pattern expanded
     import yaml

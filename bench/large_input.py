@@ -143,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from socta.cli import _console, cmd_validate
-    from socta.config import Project
+    from socta.core.config import Project
 
     tmp = Path(tempfile.mkdtemp(prefix="socta-large-"))
     folder = args.keep or tmp / "data"

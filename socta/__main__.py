@@ -1,3 +1,3 @@
-from .cli import main
+from socta.cli import main
 
 raise SystemExit(main())

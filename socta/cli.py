@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from .config import BUILD_DIR, DEFAULT_DATA_DIR, REGION, ConfigError, Project, confined
+from socta.core.config import BUILD_DIR, DEFAULT_DATA_DIR, REGION, ConfigError, Project, confined
 
 
 def escape(text: str) -> str:
@@ -34,9 +34,17 @@ def _console():
 
 # exit codes (README.md, "Exit codes"): a crash must never look like bad data, nor bad data like a crash
 EXIT_OK = 0          # done; the data are valid
+
+
 EXIT_DATA = 1        # the data have problems (or a notebook failed): fix the input
+
+
 EXIT_CONFIG = 2      # a configuration or usage error: a wrong option, dataset.yaml, settings.yaml, reference file
+
+
 EXIT_INTERNAL = 70   # an unexpected exception, a bug in socta (EX_SOFTWARE in sysexits.h): please report it
+
+
 SHOWN_PER_KIND = 20  # problems of one kind printed before "… and N more like this"
 
 
@@ -72,8 +80,8 @@ class _ProcessingProgress:
 
     def __enter__(self):
         if not self.quiet and self.console.is_terminal:
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, SpinnerColumn, TextColumn, \
-                TimeElapsedColumn
+            from rich.progress import BarColumn, MofNCompleteColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
+            from rich.progress import Progress as Bar
 
             self.bar = Bar(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                            TimeElapsedColumn(), console=self.console, transient=True)
@@ -99,9 +107,16 @@ def cmd_validate(project: Project, console, write: bool = True, quiet: bool = Fa
     """Validate; if the data are valid, write the processed tables; then say so. Exit code: 0 valid
     (and written), 1 data problems (nothing written), 2 configuration error. ``on_valid()`` is
     called when the data are valid and the processed tables are about to be computed."""
-    from .processing import inputs_fingerprint, processed_fingerprint, write_processed
-    from .trends import reporting
-    from .validation import validate
+    # loaded when the command runs, so `socta --help` starts without pandas
+    from socta.analysis.trends import reporting
+    from socta.ingest.validation import validate
+    from socta.process.fingerprints import (
+        inputs_fingerprint,
+        processed_fingerprint,
+    )
+
+    # loaded when the command runs, so `socta --help` starts without pandas
+    from socta.process.tables import write_processed
 
     timings = {} if timings is None else timings
     if reuse:
@@ -139,7 +154,8 @@ def cmd_validate(project: Project, console, write: bool = True, quiet: bool = Fa
         if on_valid:
             on_valid()
         start = time.perf_counter()
-        from .public import DisclosureError
+        # loaded when the command runs, so `socta --help` starts without pandas
+        from socta.process.disclosure_policy import DisclosureError
 
         try:
             with _ProcessingProgress(console, quiet) as progress, reporting(progress):
@@ -168,8 +184,8 @@ class Progress:
         self.console, self.quiet = console, quiet
         self.live = None
         if not quiet and console.is_terminal and total_to_run:
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn, TimeElapsedColumn, \
-                TimeRemainingColumn
+            from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+            from rich.progress import Progress as Bar
 
             self.live = Bar(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                             TextColumn("left"), TimeRemainingColumn(), console=console, transient=True)
@@ -193,8 +209,11 @@ class Progress:
 
 
 def cmd_run(project: Project, args, console) -> int:
-    from .runner import check_outputs, grid, keys_for, prune, recorded_key, run_grid
-    from .training import processed_audience
+    # loaded when the command runs, so `socta --help` starts without pandas
+    from socta.run.execute import prune, run_grid
+    from socta.run.jobs import check_outputs, grid
+    from socta.run.keys import keys_for, recorded_key
+    from socta.run.training import processed_audience
 
     pool = getattr(args, "pool", None)
     # new data mean pages to run: their kernels start while the processed tables are computed
@@ -207,7 +226,8 @@ def cmd_run(project: Project, args, console) -> int:
     processed = project.processed_dir(processed_audience(audience))  # training: the public tables
     jobs = grid(project, audience, lang, processed, countries=countries, areas=args.area)
     if not jobs:
-        from .reference import Reference
+        # loaded when the command runs, so `socta --help` starts without pandas
+        from socta.ingest.reference import Reference
 
         ref = Reference(project)
         console.print("[bold red]No notebook matches --country/--area.[/]")
@@ -258,14 +278,17 @@ def cmd_run(project: Project, args, console) -> int:
 
 
 def cmd_build(project: Project, args, console) -> int:
-    from .build import BuildError, build_html, build_pdf
+    # loaded when the command runs, so `socta --help` starts without pandas
+    from socta.book.build import build_html, build_pdf
+    from socta.book.stage import BuildError
 
     formats = [f.strip() for f in (args.formats or default_formats(args.audience)).split(",") if f.strip()]
     unknown = set(formats) - {"html", "pdf"}
     if unknown:
         console.print(f"[bold red]Unknown format(s) {', '.join(sorted(unknown))}[/]: use html, pdf or html,pdf")
         return 2
-    from .runner import describe_stale, stale_report
+    # loaded when the command runs, so `socta --help` starts without pandas
+    from socta.run.stale import describe_stale, stale_report
 
     stale = stale_report(project, args.audience, args.lang)
     if stale and not args.allow_stale:
@@ -291,7 +314,9 @@ def cmd_build(project: Project, args, console) -> int:
 
 def cmd_import(args, console) -> int:
     """Source tables → statistics.csv (and provenance.csv) through a declared mapping file."""
-    from .importer import ImportFailed, MappingError, run_import
+    # loaded when the command runs, so `socta --help` starts without pandas
+    from socta.ingest.importer import ImportFailed, run_import
+    from socta.ingest.mapping import MappingError
 
     try:
         result, written = run_import(args.mapping, args.out, data_dir=args.data, write=not args.dry_run)
@@ -324,8 +349,10 @@ def cmd_notebook(project: Project, args, console) -> int:
     """Write one page's working copy: parameters filled in, this edition's processed data."""
     import nbformat
 
-    from .runner import find_job, grid, working_copy
-    from .training import processed_audience
+    # loaded when the command runs, so `socta --help` starts without pandas
+    from socta.run.execute import working_copy
+    from socta.run.jobs import find_job, grid
+    from socta.run.training import processed_audience
 
     status = cmd_validate(project, console, quiet=True, reuse=True)
     if status:
@@ -353,6 +380,8 @@ def cmd_notebook(project: Project, args, console) -> int:
 
 
 AUDIENCES = ["public", "restricted", "training"]
+
+
 AUDIENCE_HELP = ("public (default), restricted, or training: the classroom book of lessons on the public "
                  "processed tables, code shown, with exercises and solutions")
 
@@ -488,7 +517,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(args, console) -> int:
-    if getattr(args, "fresh_kernels", False):  # read by the pool's workers (socta/kernels.py)
+    if getattr(args, "fresh_kernels", False):  # read by the pool's workers (socta/run/kernels.py)
         os.environ["SOCTA_FRESH_KERNELS"] = "1"
     if args.command == "import":  # writes a data folder's statistics; needs no dataset.yaml yet
         return cmd_import(args, console)
@@ -523,7 +552,8 @@ def _main(args, console) -> int:
             console.print("[bold red]Usage error[/]: a notebook is written in one language (--lang en, sr, …)")
             return 2
         return cmd_notebook(project, args, console)
-    from .runner import WorkerPool
+    # loaded when the command runs, so `socta --help` starts without pandas
+    from socta.run.execute import WorkerPool
 
     status = 0
     args.pool = WorkerPool(args.jobs) if args.command in ("run", "report") else None
@@ -547,7 +577,8 @@ def _main(args, console) -> int:
 
 def edition_languages(requested: str, configured: list[str]) -> list[str] | str:
     """The languages ``--lang`` asks for (one code, ``sr,mk`` or ``all``), or why one cannot be built."""
-    from . import i18n
+    # loaded when the command runs, so `socta --help` starts without pandas
+    from socta.i18n import translate as i18n
 
     wanted = list(configured) if requested == "all" else [code.strip() for code in requested.split(",") if code.strip()]
     for lang in wanted:

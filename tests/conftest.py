@@ -30,13 +30,23 @@ def demo_copies(tmp_path: Path):
     return lambda name: copy_demo(tmp_path / name)
 
 
+@pytest.fixture
+def said(monkeypatch) -> list[str]:
+    """Everything the pages show (sentences, table and figure blocks), in order."""
+    out: list[str] = []
+    from socta.pages import render
+
+    monkeypatch.setattr(render, "md", out.append)
+    return out
+
+
 @pytest.fixture(scope="session")
 def processed(tmp_path_factory) -> dict[str, Path]:
     """The demo validated and processed once per test session: {"public": folder, "restricted": folder}.
     Tests that change a processed table work on a copy (``test_findings.flipped``)."""
-    from socta.config import Project
-    from socta.processing import write_processed
-    from socta.validation import validate
+    from socta.core.config import Project
+    from socta.ingest.validation import validate
+    from socta.process.tables import write_processed
 
     project = Project(data_dir=DEMO_DIR, build_dir=tmp_path_factory.mktemp("processed-demo"))
     result = validate(project)

@@ -1,10 +1,10 @@
-"""socta.background: a call computed in a forked process gives what the call gives here."""
+"""socta.core.background: a call computed in a forked process gives what the call gives here."""
 import os
 
 import pytest
 
-from socta import background
-from socta.background import Background
+from socta.core import background
+from socta.core.background import Background
 
 
 def _pid_and_sum(a, b):

@@ -4,9 +4,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from socta.config import REGION, Project
-from socta.reference import Reference
-
+from socta.core.config import REGION, Project
+from socta.ingest.reference import Reference
 
 pytestmark = pytest.mark.slow
 OCG_ID = re.compile(r"[A-Z]{3}-OCG-\d{3}")
@@ -86,7 +85,7 @@ def test_every_chapter_of_the_outline_is_in_the_book(book):
 
 
 def test_main_conclusions_state_the_computed_priority(book):
-    from socta.notebook import Page as NbPage
+    from socta.pages.page import Page as NbPage
 
     text = read(book, "conclusions.html")
     processed = book.parent.parent / "processed" / "public"
@@ -208,7 +207,7 @@ def test_published_notebooks_carry_no_path_of_the_build_machine(edition, book):
 
 def test_published_notebooks_carry_figures_as_png_only(edition, book):
     """A vector figure records its values exactly (a bar of 95.675% where the text says 96%): the
-    downloadable notebooks keep the PNG only (socta.published); the book source keeps the PDF for LaTeX."""
+    downloadable notebooks keep the PNG only (socta.book.published); the book source keeps the PDF for LaTeX."""
     vector = re.compile(r'(application/pdf|image/svg\+xml)"')   # plain, or glue's "application/papermill.record/…"
     notebooks = list(book.rglob("*.ipynb"))
     assert notebooks, "no published notebook to check"

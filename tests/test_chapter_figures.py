@@ -14,14 +14,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import socta.render as render
-from socta.chapters import ConclusionsPage, FactorsPage, OcgPage
-from socta.config import NOTEBOOKS_DIR, REGION, Project
-from socta.processing import write_processed
-from socta.validation import validate
+from socta.core.config import NOTEBOOKS_DIR, REGION, Project
+from socta.ingest.validation import validate
+from socta.pages import render
+from socta.pages.conclusions import ConclusionsPage
+from socta.pages.factors import FactorsPage
+from socta.pages.ocg import OcgPage
+from socta.process.tables import write_processed
 
 from .helpers import REPO
-from .test_findings import DEMO, flipped, make, said  # noqa: F401 - `said` is a fixture
+from .test_findings import DEMO, flipped, make
 
 OPEN = REPO / "data" / "open"
 

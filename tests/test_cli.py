@@ -68,7 +68,8 @@ def test_unknown_language_is_refused(tmp_path):
 
 
 def test_language_without_catalogue_is_refused(tmp_path, monkeypatch):
-    from socta import cli, i18n
+    from socta import cli
+    from socta.i18n import translate as i18n
 
     (tmp_path / "locale").mkdir()
     (tmp_path / "locale" / "languages.yaml").write_text(
@@ -84,7 +85,8 @@ def test_language_without_catalogue_is_refused(tmp_path, monkeypatch):
 def test_a_broken_language_entry_is_named_with_its_key(tmp_path, monkeypatch):
     import yaml
 
-    from socta import cli, i18n
+    from socta import cli
+    from socta.i18n import translate as i18n
 
     registry = yaml.safe_load((i18n.LOCALE_DIR / "languages.yaml").read_text(encoding="utf-8"))
     registry["mk"].pop("latex_babel")

@@ -3,8 +3,8 @@ hand-worked tables; then the proof on the demo's public edition."""
 import pandas as pd
 import pytest
 
-from socta.config import REGION
-from socta.disclosure import MARK, CountModel, count_text
+from socta.analysis.disclosure import MARK, CountModel, count_text
+from socta.core.config import REGION
 
 
 def table(rows: dict, total: int | None = None, name="t") -> CountModel:
@@ -105,9 +105,9 @@ def test_count_text_marks_confidential_cells():
 
 @pytest.fixture(scope="module")
 def editions(tmp_path_factory):
-    from socta.config import Project
-    from socta.processing import processed_tables
-    from socta.validation import validate
+    from socta.core.config import Project
+    from socta.ingest.validation import validate
+    from socta.process.tables import processed_tables
 
     from .helpers import REPO
 
@@ -147,13 +147,13 @@ def test_the_three_subtractions_of_the_review_fail_against_the_public_edition(ed
 def test_no_suppressed_count_can_be_derived_from_the_public_tables(editions):
     """Rebuild every count and every relation a reader knows, take the hidden cells from the public
     tables' flags, and solve for each hidden small count's least and greatest value."""
-    from socta.public import count_model
+    from socta.process.disclosure_policy import count_model
 
     project, tables = editions
     restricted = tables["restricted"]
     model = count_model({k: restricted[k] for k in restricted if k.startswith("ocg_")},
                         project.settings["ocg_scoring"]["bands"], ["SRB", "MNE", "MKD"])
-    from socta import public
+    from socta.process import disclosure_policy as public
 
     hidden = model.suppress(5)
     # the flags in the public tables are exactly the cells the model hid (where those tables show them)
@@ -171,8 +171,8 @@ def test_no_suppressed_count_can_be_derived_from_the_public_tables(editions):
 
 
 def _score_settings(project, step=None):
-    from socta.public import ScoreSettings
-    from socta.reference import Reference
+    from socta.ingest.reference import Reference
+    from socta.process.disclosure_policy import ScoreSettings
 
     return ScoreSettings.of(project, Reference(project), step)
 
@@ -191,9 +191,9 @@ def test_public_scores_resting_on_a_hidden_count_carry_no_ocg_sub_score_and_are_
     assert shown[["scope", "area", "rank", "tier"]].equals(exact[["scope", "area", "rank", "tier"]])
     # the robustness of the ranking is computed from the scores each edition publishes: exact ones in the
     # restricted edition, the rounded ones in the public edition (tests/test_exact_values.py)
-    from socta.public import robustness_inputs
-    from socta.reference import Reference
-    from socta.sensitivity import robustness_table
+    from socta.analysis.sensitivity import robustness_table
+    from socta.ingest.reference import Reference
+    from socta.process.disclosure_policy import robustness_inputs
 
     ref, cfg = Reference(project), _score_settings(project)
     for audience in ("public", "restricted"):
@@ -207,7 +207,7 @@ def test_public_scores_resting_on_a_hidden_count_carry_no_ocg_sub_score_and_are_
 def test_exact_scores_would_give_a_hidden_count_away_and_the_audit_sees_it(editions):
     """Publishing the exact score of an area whose international count is hidden pins that count:
     with a rounding step of 0.001 the audit must find it, and the fallback withholds those scores."""
-    from socta import public
+    from socta.process import disclosure_policy as public
 
     project, tables = editions
     restricted = tables["restricted"]

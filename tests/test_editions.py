@@ -9,12 +9,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from socta.build import edition_config, tex_escape
-from socta.config import Project
-from socta.leaks import find_leaks, pdf_streams, png_text
-from socta.processing import write_processed
-from socta.runner import execute, grid
-from socta.validation import validate
+from socta.book.leaks import find_leaks, pdf_streams, png_text
+from socta.book.stage import edition_config, tex_escape
+from socta.core.config import Project
+from socta.ingest.validation import validate
+from socta.process.tables import write_processed
+from socta.run.execute import execute
+from socta.run.jobs import grid
 
 from .canaries import CANARIES, GRADE, GROUP, HANDLING, NOTE, SIZE, plant
 

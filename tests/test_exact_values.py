@@ -17,17 +17,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from socta import public
-from socta.config import REGION, Project
-from socta.formatting import share_text
-from socta.public import ShareRule, band_edge, publish_share, robustness_inputs
-from socta.published import clean_html_sources, clean_published_notebooks, strip_vector_outputs
-from socta.reference import Reference
-from socta.scoring import prioritise, weighted_score
-from socta.sensitivity import robustness_table
+from socta.analysis.scoring import prioritise, weighted_score
+from socta.analysis.sensitivity import robustness_table
+from socta.book.published import clean_html_sources, clean_published_notebooks, strip_vector_outputs
+from socta.core.config import REGION, Project
+from socta.ingest.reference import Reference
+from socta.pages.formatting import share_text
+from socta.process import disclosure_policy as public
+from socta.process.disclosure_policy import ShareRule, band_edge, publish_share, robustness_inputs
 
-from .test_findings import make, said  # noqa: F401 - `said` is a fixture
-
+from .test_findings import make
 
 # ---- (a) robustness from the published scores ---------------------------------------------------------
 
@@ -228,10 +227,10 @@ def test_the_html_build_cleans_every_downloadable_notebook_outside_the_restricte
 def test_the_extension_registers_the_cleaning():
     from unittest.mock import MagicMock
 
-    from socta import build
+    from socta.book import extension
 
     app = MagicMock()
-    build.setup(app)
+    extension.setup(app)
     assert any(c.args[:2] == ("build-finished", clean_html_sources) for c in app.connect.call_args_list)
 
 
@@ -246,7 +245,7 @@ INPUTS = [
 
 
 def test_restricted_inputs_are_listed_without_rows_or_checksum_outside_the_restricted_edition():
-    from socta.chapters import input_rows
+    from socta.pages.provenance import input_rows
 
     for audience in ("public", "training"):
         rows = {r["File"]: r for r in input_rows(INPUTS, audience)}
@@ -261,7 +260,7 @@ def test_restricted_inputs_are_listed_without_rows_or_checksum_outside_the_restr
 
 
 def test_the_public_provenance_page_shows_no_hash_or_row_count_of_the_register(processed, said):
-    from socta.chapters import ProvenancePage
+    from socta.pages.provenance import ProvenancePage
 
     page = make(ProvenancePage, processed["public"])
     page.inputs_table()
@@ -358,7 +357,7 @@ def test_the_demo_public_edition_shows_no_graded_share_or_enabler_share_near_the
 
 
 def test_a_judgement_says_more_than_95_percent_not_100(processed, tmp_path):
-    from socta.area import AreaPage
+    from socta.pages.area import AreaPage
 
     ev = pd.read_parquet(processed["public"] / "evidence.parquet")
     row = ev[ev["graded_share_band"].eq("above")].iloc[0]
@@ -373,7 +372,7 @@ def test_a_judgement_says_more_than_95_percent_not_100(processed, tmp_path):
 
 
 def test_a_judgement_on_few_rows_does_not_give_the_share(processed, tmp_path):
-    from socta.area import AreaPage
+    from socta.pages.area import AreaPage
 
     from .test_findings import flipped
 
@@ -388,7 +387,7 @@ def test_a_judgement_on_few_rows_does_not_give_the_share(processed, tmp_path):
 
 
 def test_enabler_shares_near_the_extremes_are_a_range_in_the_text_and_not_drawn(processed, tmp_path, said):
-    from socta.chapters import FactorsPage
+    from socta.pages.factors import FactorsPage
 
     from .test_findings import flipped
 

@@ -15,25 +15,19 @@ import pandas as pd
 import pytest
 import yaml
 
-import socta.render as render
-from socta import gitoc
-from socta.chapters import (CONTENDER_SHARE, PROFILE_AGREEMENT, ConclusionsPage, MethodologyPage, OcgPage,
-                            OpenSourcesPage)
-from socta.config import OPEN_SOURCES_DIR, REGION, Project
+from socta.core.config import OPEN_SOURCES_DIR, REGION, Project
+from socta.ingest import open_sources as gitoc
+from socta.pages.conclusions import ConclusionsPage
+from socta.pages.formatting import CONTENDER_SHARE, PROFILE_AGREEMENT
+from socta.pages.methodology import MethodologyPage
+from socta.pages.ocg import OcgPage
+from socta.pages.open_sources import OpenSourcesPage
 
 from .conftest import copy_demo
 from .helpers import REPO
 
 DEMO = REPO / "data" / "demo"
 REFERENCE = REPO / "data" / "reference"
-
-
-@pytest.fixture
-def said(monkeypatch) -> list[str]:
-    """Everything the pages show (sentences, table and figure blocks), in order."""
-    out: list[str] = []
-    monkeypatch.setattr(render, "md", out.append)
-    return out
 
 
 def make(cls, processed_dir: Path, *, scope: str = REGION, audience: str = "public", data_dir: Path = DEMO, **kw):

@@ -1,4 +1,4 @@
-"""Tests for socta.gitoc: GI-TOC headline scores are reproduced exactly (METHOD §7)."""
+"""Tests for socta.ingest.open_sources: GI-TOC headline scores are reproduced exactly (METHOD §7)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from socta import gitoc
+from socta.ingest import open_sources as gitoc
 
 ROOT = Path(__file__).resolve().parents[1]
 OPEN_SOURCES = ROOT / "data" / "open_sources"

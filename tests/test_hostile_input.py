@@ -24,8 +24,8 @@ import pytest
 import yaml
 
 from socta import cli
-from socta.config import Project
-from socta.validation import validate
+from socta.core.config import Project
+from socta.ingest.validation import validate
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "demo"
@@ -472,12 +472,12 @@ def test_data_pointing_at_a_file_or_nowhere(tmp_path: Path, capsys):
 
 
 def test_internal_error_exits_70_and_keeps_the_traceback(tmp_path: Path, capsys, monkeypatch):
-    import socta.validation
+    import socta.ingest.validation
 
     def broken(project):
         raise RuntimeError("simulated bug")
 
-    monkeypatch.setattr(socta.validation, "validate", broken)
+    monkeypatch.setattr(socta.ingest.validation, "validate", broken)
     code, text = run_cli(capsys, "validate", "--build-dir", tmp_path / "build")
     assert code == 70, text
     assert "internal error, please report" in text and "RuntimeError: simulated bug" in text
@@ -579,7 +579,7 @@ def _series(values):
     ([1e14, 1, 1e14, 1, 1e14, 1], "amount"),
 ])
 def test_the_trend_fit_never_crashes_on_absurd_magnitudes(values, kind):
-    from socta.trends import fit_trend
+    from socta.analysis.trends import fit_trend
 
     trend = fit_trend(_series(values), kind, 1, {})
     if max(values) > 1e13:
@@ -598,9 +598,9 @@ def test_absurd_values_never_reach_a_fitted_trend(build, tmp_path: Path, capsys)
 
 def test_a_1e308_series_gives_no_trend_even_unvalidated():
     """Even if such a value got past validation, the trend table says why it cannot fit, not crash."""
-    from socta.config import REGION
-    from socta.reference import Reference
-    from socta.trends import trend_table
+    from socta.analysis.trends import trend_table
+    from socta.core.config import REGION
+    from socta.ingest.reference import Reference
 
     project = Project()
     ref = Reference(project)

@@ -15,8 +15,9 @@ import pytest
 import yaml
 
 from socta.cli import main
-from socta.config import Project
-from socta.importer import ImportFailed, MappingError, provenance_path, run_import
+from socta.core.config import Project
+from socta.ingest.importer import ImportFailed, provenance_path, run_import
+from socta.ingest.mapping import MappingError
 
 ROOT = Path(__file__).resolve().parents[1]
 OPEN = ROOT / "data" / "open"
@@ -471,7 +472,7 @@ def test_open_dataset_is_real_within_its_period_with_one_headline_per_area():
     assert all(first <= int(r["year"]) <= last for r in stats)
     assert not any(r["months"] for r in stats) or last >= 2025  # Frontex Jan-Apr 2025 only if the period has 2025
     project = Project(data_dir=OPEN)
-    from socta.reference import Reference
+    from socta.ingest.reference import Reference
 
     ref = Reference(project)
     indicators = ref.indicators

@@ -10,14 +10,13 @@ import csv
 import html as htmllib
 import random
 import re
-import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from socta.config import REGION, Project
-from socta.reference import Reference
+from socta.core.config import Project
+from socta.ingest.reference import Reference
 
 from .conftest import copy_demo
 from .helpers import REPO, socta
@@ -83,7 +82,7 @@ def test_open_edition_has_no_priority_ranking_from_statistics_alone(open_book):
 
 def test_every_real_number_is_findable_as_text(open_book):
     """Each value of data/open/statistics.csv appears in the provenance annex, as the book prints it."""
-    from socta.i18n import fmt_number
+    from socta.i18n.translate import fmt_number
 
     text = page_text(open_book / "public-en" / "html" / "annex" / "provenance.html")
     stats = pd.read_csv(OPEN / "statistics.csv", dtype=str, keep_default_na=False)

@@ -1,13 +1,12 @@
 """Yardstick mapping at every band edge and gap, the confidence rule, trend models and sensitivity."""
-import numpy as np
 import pandas as pd
 import pytest
 
-from socta.config import Project
-from socta.judgements import confidence_level, likelihood_term
-from socta.reference import Reference
-from socta.sensitivity import rank_robustness
-from socta.trends import fit_trend, trend_subscore
+from socta.analysis.estimative import confidence_level, likelihood_term
+from socta.analysis.sensitivity import rank_robustness
+from socta.analysis.trends import trend_subscore
+from socta.core.config import Project
+from socta.ingest.reference import Reference
 
 YARDSTICK = Reference(Project()).yardstick
 
@@ -84,10 +83,10 @@ def test_sensitivity_splits_a_tie_that_depends_on_the_weights():
 def test_every_yardstick_term_makes_a_grammatical_judgement(term):
     """The judgement sentence for each configured term reads as English (issue 8: "It is realistic
     possibility" is not English)."""
-    from socta.config import Project
-    from socta.i18n import set_language
-    from socta.judgements import judgement_sentence
-    from socta.reference import Reference
+    from socta.core.config import Project
+    from socta.i18n.translate import set_language
+    from socta.ingest.reference import Reference
+    from socta.pages.judgements import judgement_sentence
 
     set_language("en")
     y = Reference(Project()).yardstick.set_index("term")

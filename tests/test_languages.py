@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from socta import build, i18n
-from socta.config import Project
+from socta.book import extension, stage
+from socta.core.config import Project
+from socta.i18n import translate as i18n
 
 from .helpers import REPO, socta
 
@@ -156,27 +157,27 @@ def test_review_notice_until_a_reviewer_marks_the_language(monkeypatch):
     registry = {code: dict(spec) for code, spec in i18n.languages().items()}
     monkeypatch.setattr(i18n, "languages", lambda: registry)
     i18n.set_language("mk")
-    assert "сè уште не е прегледан" in build.review_notice("mk")
-    assert build.review_notice("en") == ""
+    assert "сè уште не е прегледан" in stage.review_notice("mk")
+    assert stage.review_notice("en") == ""
     registry["sr"]["reviewed"] = "Jelena Petrović, 2026-12-01"
     i18n.set_language("sr")
-    assert build.review_notice("sr") == "" and i18n.review_state("sr-Latn") is None  # Latin follows Cyrillic
+    assert stage.review_notice("sr") == "" and i18n.review_state("sr-Latn") is None  # Latin follows Cyrillic
     assert i18n.review_state("cnr") == "not reviewed"
 
 
 def test_language_menu_links_the_same_page_in_each_edition():
     languages = [["en", "English"], ["sr", "Српски (ћирилица)"], ["mk", "Македонски"]]
-    menu = build.language_menu("areas/drugs/countries/serbia", {"audience": "restricted", "lang": "sr"}, languages)
+    menu = extension.language_menu("areas/drugs/countries/serbia", {"audience": "restricted", "lang": "sr"}, languages)
     assert 'href="../../../../../restricted-en/html/areas/drugs/countries/serbia.html"' in menu
     assert 'href="../../../../../restricted-mk/html/areas/drugs/countries/serbia.html"' in menu
     assert '<span class="socta-lang-current" lang="sr" aria-current="true">Српски (ћирилица)</span>' in menu
-    assert build.language_menu("index", {"audience": "public", "lang": "en"}, languages).count('href="../../public-') == 2
-    assert build.language_menu("index", {"audience": "public", "lang": "en"}, []) == ""
+    assert extension.language_menu("index", {"audience": "public", "lang": "en"}, languages).count('href="../../public-') == 2
+    assert extension.language_menu("index", {"audience": "public", "lang": "en"}, []) == ""
 
 
 def test_edition_config_per_language(tmp_path):
     project = Project(build_dir=tmp_path)
-    config = build.edition_config(project, "public", "mk")
+    config = stage.edition_config(project, "public", "mk")
     sphinx = config["sphinx"]["config"]
     assert sphinx["language"] == "mk"
     assert sphinx["latex_elements"]["babel"] == r"\usepackage{babel}\babelprovide[import,main]{macedonian}"
@@ -184,12 +185,12 @@ def test_edition_config_per_language(tmp_path):
     assert "ЈАВНО" in sphinx["html_theme_options"]["announcement"]
     assert "сè уште не е прегледан" in sphinx["html_theme_options"]["announcement"]
     assert [code for code, _ in sphinx["socta_languages"]] == ["en", "sr", "sr-Latn", "mk", "cnr"]
-    latin = build.edition_config(project, "public", "cnr")["sphinx"]["config"]
+    latin = stage.edition_config(project, "public", "cnr")["sphinx"]["config"]
     assert latin["latex_elements"]["babel"] == r"\usepackage[serbian]{babel}" and latin["socta_latex_name"] == "serbian"
     assert latin["socta_latin_script"] and latin["numfig_format"]["table"] == "Tabela %s"
-    english = build.edition_config(project, "public", "en")["sphinx"]["config"]
+    english = stage.edition_config(project, "public", "en")["sphinx"]["config"]
     assert "babel" not in english["latex_elements"] and "nb_code_prompt_show" not in english
-    assert build.edition_config(project, "training", "en")["sphinx"]["config"]["socta_languages"] == []
+    assert stage.edition_config(project, "training", "en")["sphinx"]["config"]["socta_languages"] == []
 
 
 # ---- the four editions, built ------------------------------------------------------------------
@@ -337,7 +338,7 @@ def test_every_page_in_the_language_with_menu_and_notice(editions, lang):
     heading = i18n.transliterate(next(line for line in intro.splitlines() if line.startswith("# "))[2:].strip(), lang)
     assert heading in index  # the static page in the language (transliterated for sr-Latn)
     i18n.set_language(lang)
-    notice = build.review_notice(lang)
+    notice = stage.review_notice(lang)
     for page in book_pages(html):
         text = page.read_text(encoding="utf-8")
         assert notice in text, f"{page}: no review notice"
@@ -375,7 +376,7 @@ def test_pdf_has_the_language_as_text(editions, lang):
     i18n.set_language(lang)
     flat = re.sub(r"\s+", " ", text)
     for phrase in (i18n.t("Regional Serious and Organised Crime Threat Assessment"), i18n.t("Drug trafficking"),
-                   i18n.t("PUBLIC"), build.review_notice(lang)[:40]):
+                   i18n.t("PUBLIC"), stage.review_notice(lang)[:40]):
         assert phrase in flat, f"{lang} PDF lacks {phrase!r}"
     if lang in ("sr", "mk"):
         assert len(CYRILLIC.findall(text)) > 10000

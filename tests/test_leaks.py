@@ -2,7 +2,7 @@
 decimals of a vector figure's coordinate, or as a PDF object number, are structure."""
 import zlib
 
-from socta.leaks import _pattern, pdf_streams
+from socta.book.leaks import _pattern, pdf_streams
 
 
 def test_a_number_counts_in_text_not_inside_another_number():
@@ -26,7 +26,7 @@ def test_object_numbers_and_object_stream_indexes_are_not_content():
 
 def test_build_logs_are_not_scanned_but_their_sources_are(tmp_path):
     """A LaTeX log's own numbers (a badness of 7777) are not a leak; the same number in the .tex is."""
-    from socta.leaks import find_leaks
+    from socta.book.leaks import find_leaks
 
     (tmp_path / "assessment.log").write_text("Underfull \\hbox (badness 7777) in paragraph\n", encoding="utf-8")
     assert find_leaks(tmp_path, ["7777"]) == []

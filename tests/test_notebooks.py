@@ -1,21 +1,20 @@
 """Templates are clean text with one parameters cell; one template really executes with papermill."""
-import json
 import re
-import shutil
 import subprocess
 import sys
 
 import jupytext
 import nbformat
-import yaml
 import papermill
 import pytest
+import yaml
 
-from socta.config import NOTEBOOKS_DIR, REGION, Project
-from socta.processing import write_processed
-from socta.reference import Reference
-from socta.runner import Job, execute, grid, prepare
-from socta.validation import validate
+from socta.core.config import NOTEBOOKS_DIR, Project
+from socta.ingest.reference import Reference
+from socta.ingest.validation import validate
+from socta.process.tables import write_processed
+from socta.run.execute import execute, prepare
+from socta.run.jobs import Job, grid
 
 from .helpers import REPO
 
@@ -34,7 +33,7 @@ def test_one_area_template_names_no_indicator_and_no_area():
 
 
 def test_the_toc_repeats_its_area_pattern_for_every_configured_area(tmp_path):
-    from socta.build import edition_toc
+    from socta.book.stage import edition_toc
 
     data = tmp_path / "data"
     (data / "reference").mkdir(parents=True)
@@ -109,7 +108,7 @@ def test_one_template_executed_by_papermill_for_one_country(processed, tmp_path)
     glued = [o for o in outputs if o.get("metadata", {}).get("scrapbook", {}).get("name", "").startswith("fig-")]
     assert len(glued) == 4 and all("application/papermill.record/image/png" in o["data"] for o in glued)
     # the summary sentence carries the scores the package computes for Montenegro
-    from socta.notebook import Page
+    from socta.pages.page import Page
 
     page = Page(scope="MNE", area="drugs", processed_dir=str(dirs["public"]), data_dir=str(project.data_dir),
                 first_year=2014, last_year=2024)

@@ -9,14 +9,21 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import socta.render as render
-from socta import figures
-from socta.config import REGION, Project
-from socta.formatting import (change_words, count, number, probability_text, rate_text, score, score_note,
-                              signed_percent)
-from socta.i18n import code_cell_messages
-from socta.pagedata import EditionData
-from socta.render import Rendering
+from socta.core.config import REGION, Project
+from socta.i18n.messages import code_cell_messages
+from socta.pages import figures, render
+from socta.pages.data import EditionData
+from socta.pages.formatting import (
+    change_words,
+    count,
+    number,
+    probability_text,
+    rate_text,
+    score,
+    score_note,
+    signed_percent,
+)
+from socta.pages.render import Rendering
 
 from .helpers import REPO
 

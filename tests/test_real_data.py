@@ -6,7 +6,6 @@ trafficking breakdowns that disagree, a folder with statistics only.
 """
 from __future__ import annotations
 
-import csv
 import math
 from pathlib import Path
 
@@ -15,14 +14,14 @@ import pandas as pd
 import pytest
 import yaml
 
-from socta.config import ConfigError, Project
-from socta.coverage import year_ranges
-from socta.observations import footnote_legend, observation_text
-from socta.reference import Reference
-from socta.scoring import weighted_score
-from socta.sensitivity import rank_robustness
-from socta.series import yearly
-from socta.validation import validate
+from socta.analysis.scoring import weighted_score
+from socta.analysis.sensitivity import rank_robustness
+from socta.analysis.series import yearly
+from socta.core.config import ConfigError, Project
+from socta.ingest.coverage import year_ranges
+from socta.ingest.reference import Reference
+from socta.ingest.validation import validate
+from socta.pages.observations import footnote_legend, observation_text
 
 from .test_validation import find_row, read_rows, set_cell, write_rows
 

@@ -4,10 +4,12 @@ import shutil
 import nbformat
 import pytest
 
-from socta.config import NOTEBOOKS_DIR, Project
-from socta.processing import write_processed
-from socta.runner import Job, grid, keys_for, recorded_key, run_grid
-from socta.validation import validate
+from socta.core.config import NOTEBOOKS_DIR, Project
+from socta.ingest.validation import validate
+from socta.process.tables import write_processed
+from socta.run.execute import run_grid
+from socta.run.jobs import Job, grid
+from socta.run.keys import keys_for, recorded_key
 
 from .helpers import REPO, socta
 
@@ -143,7 +145,7 @@ def test_a_kernel_that_dies_starting_is_replaced(monkeypatch):
     "Address already in use" is replaced, and a worker's initializer never breaks the pool."""
     from jupyter_client.manager import KernelManager
 
-    from socta import kernels
+    from socta.run import kernels
 
     original, calls = KernelManager.start_kernel, []
 

@@ -16,12 +16,14 @@ import pytest
 import yaml
 
 from socta import cli
-from socta.config import BUILD_DIR, ConfigError, OutsideFolder, Project, confined, read_yaml
-from socta.importer import MappingError, run_import
-from socta.judgements import judgement_sentence
-from socta.reference import Reference
-from socta.runner import Job, check_outputs, write_result
-from socta.tableio import TableError, cap_bytes, gunzip, neutralise, read_csv_table
+from socta.core.config import BUILD_DIR, ConfigError, OutsideFolder, Project, confined, read_yaml
+from socta.core.tableio import TableError, cap_bytes, gunzip, neutralise, read_csv_table
+from socta.ingest.importer import run_import
+from socta.ingest.mapping import MappingError
+from socta.ingest.reference import Reference
+from socta.pages.judgements import judgement_sentence
+from socta.run.execute import write_result
+from socta.run.jobs import Job, check_outputs
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "data" / "reference"
@@ -179,8 +181,8 @@ def test_a_mapping_may_not_import_the_restricted_register(folder, name):
 
 
 def test_the_restricted_inputs_are_the_tables_validation_marks_restricted():
-    from socta.config import RESTRICTED_INPUTS
-    from socta.validation import table_specs
+    from socta.core.config import RESTRICTED_INPUTS
+    from socta.ingest.schema import table_specs
 
     project = Project(data_dir=Path(__file__).resolve().parents[1] / "data" / "demo")
     assert set(RESTRICTED_INPUTS) == {spec.file for spec in table_specs(project, Reference(project)) if spec.restricted}
@@ -367,7 +369,7 @@ def test_an_input_file_above_the_cap_is_refused(demo_copy, monkeypatch):
     message = str(exc.value)
     assert message.startswith(f"{path}: the file is 131 kB, more than socta's cap of 100 kB for an input file"), message
     assert "Split the table (by year or by source)" in message and "SOCTA_MAX_INPUT_MB=0.2 socta" in message
-    from socta.validation import validate
+    from socta.ingest.validation import validate
 
     problems = [str(p) for p in validate(Project(data_dir=demo_copy)).problems]
     assert any(p.startswith("statistics.csv: the file is 131 kB, more than socta's cap") for p in problems), problems
@@ -432,12 +434,12 @@ def test_an_oversized_or_deeply_nested_yaml_is_refused(tmp_path):
 
 
 def test_an_internal_error_of_import_is_kept_in_the_temporary_folder(folder, tmp_path, monkeypatch, capsys):
-    import socta.importer
+    import socta.ingest.importer
 
     def broken(*args, **kwargs):
         raise RuntimeError("simulated bug")
 
-    monkeypatch.setattr(socta.importer, "run_import", broken)
+    monkeypatch.setattr(socta.ingest.importer, "run_import", broken)
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
     (tmp_path / "tmp").mkdir()
     before = set(BUILD_DIR.glob("socta-internal-error-*.txt")) if BUILD_DIR.is_dir() else set()

@@ -4,9 +4,9 @@ edition.
 
 Two layers are tested apart, so that each holds even if the other failed:
 
-- **escaping** (:mod:`socta.markup`): every string a page takes from data is inert MyST. Checked by
+- **escaping** (:mod:`socta.core.markup`): every string a page takes from data is inert MyST. Checked by
   parsing escaped payloads with MyST itself, with every MyST extension switched on;
-- **the Sphinx gate** (:mod:`socta.build`'s extension): a page that does carry raw HTML, a download, a
+- **the Sphinx gate** (:mod:`socta.book.extension`'s extension): a page that does carry raw HTML, a download, a
   file insertion or an image from outside fails the build. Checked on a tiny Sphinx project whose pages
   hold the payloads unescaped;
 
@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from socta.markup import inert, inert_frame, inert_list, inert_template, plain
+from socta.core.markup import inert, inert_frame, inert_list, inert_template, plain
 
 from .helpers import REPO, socta
 from .payloads import COMPUTED, HTML_ID, SECRET, payload, plant
@@ -63,7 +63,7 @@ def collapsed(text: str) -> str:
     return " ".join(text.split())
 
 
-# ---- escaping: socta.markup ---------------------------------------------------------------------
+# ---- escaping: socta.core.markup ---------------------------------------------------------------------
 
 @pytest.mark.parametrize("variant", [0, 1])
 def test_every_payload_is_one_paragraph_of_its_own_text_in_myst(variant, tmp_path):
@@ -104,7 +104,7 @@ def test_plain_gives_back_the_text_as_written_and_lists_keep_their_separator():
 
 
 def test_control_characters_and_direction_overrides_are_dropped():
-    from socta.build import tex_escape
+    from socta.book.stage import tex_escape
 
     assert inert("Se\x7frb\x0cia \u202eaibreS") == "Serbia aibreS"
     assert tex_escape("a\x7f\x0cb & {x}") == "ab \\& \\{x\\}"
@@ -124,14 +124,14 @@ def test_alt_text_is_an_option_as_written_whatever_it_holds(monkeypatch):
     from docutils.core import publish_doctree
     from myst_parser.parsers.docutils_ import Parser
 
-    from socta import render
+    from socta.pages import render
 
     matplotlib.use("Agg")
     shown = []
     monkeypatch.setattr(render, "md", shown.append)  # what Rendering.figure writes, without a kernel
     monkeypatch.setattr(myst_nb, "glue", lambda *args, **kwargs: None)
     for alt in ['Seizures #2 of "kg"', "'quoted", "|pipe", ">arrow", "a: b", inert("<b>{{x}}</b> #3")]:
-        fig, _ax = plt.subplots(layout="constrained")  # as socta.figures.new_figure makes them
+        fig, _ax = plt.subplots(layout="constrained")  # as socta.pages.figures.new_figure makes them
         render.Rendering("p", {"name": "d"}).figure(fig, "k", "Caption.", alt)
         option = shown[-1].split("\n")[2]
         tree = publish_doctree(f"```{{image}} x.png\n{option}\n```\n", parser=Parser(),
@@ -156,10 +156,10 @@ def test_a_frame_is_escaped_once_per_distinct_value_and_keeps_its_structure():
 
 def test_a_page_reads_every_text_of_data_and_configuration_inert(tmp_path):
     """What a template sees: names, sources, dataset metadata, reference tables."""
-    from socta.config import Project
-    from socta.pagedata import EditionData
-    from socta.processing import write_processed
-    from socta.validation import validate
+    from socta.core.config import Project
+    from socta.ingest.validation import validate
+    from socta.pages.data import EditionData
+    from socta.process.tables import write_processed
 
     data, _secret, _marker = plant(tmp_path / "data", tmp_path / "secret")
     project = Project(data_dir=data, build_dir=tmp_path / "build")
@@ -176,7 +176,7 @@ def test_a_page_reads_every_text_of_data_and_configuration_inert(tmp_path):
 
 
 def test_notices_are_filled_in_as_text_at_staging():
-    from socta.build import fill_notices
+    from socta.book.stage import fill_notices
 
     page = "```{admonition} {{ edition_marking }}\n:class: warning\n{{ dataset_notice }}\n```\n"
     filled = fill_notices(page, {"edition_marking": "PUBLIC", "dataset_notice": "Data: <b>{{ 1+1 }}</b>.",
@@ -189,8 +189,8 @@ def test_the_announcement_and_the_cover_carry_the_dataset_name_as_text(tmp_path)
     """The theme writes the announcement into every page as HTML; the cover goes to LaTeX."""
     import yaml
 
-    from socta.build import edition_config
-    from socta.config import Project
+    from socta.book.stage import edition_config
+    from socta.core.config import Project
 
     data = tmp_path / "data"
     data.mkdir()
@@ -206,14 +206,14 @@ def test_the_announcement_and_the_cover_carry_the_dataset_name_as_text(tmp_path)
     assert "\\input{" not in cover and "\\textbackslash{}input\\{/etc/hostname\\}" in cover
 
 
-# ---- the Sphinx gate: socta.build as an extension -----------------------------------------------
+# ---- the Sphinx gate: socta.book.extension as an extension -----------------------------------------------
 
 def sphinx_build(tmp_path: Path, page: str, files: dict[str, str] | None = None, theme: str = "",
                  title: str = "Page") -> subprocess.CompletedProcess:
     """Build a one-page MyST project with socta's extension, warnings as errors (as the book is built)."""
     source = tmp_path / "src"
     source.mkdir(parents=True, exist_ok=True)
-    (source / "conf.py").write_text("extensions = ['myst_parser', 'socta.build']\nmyst_enable_extensions = []\n"
+    (source / "conf.py").write_text("extensions = ['myst_parser', 'socta.book.extension']\nmyst_enable_extensions = []\n"
                                     + (f"html_theme = {theme!r}\n" if theme else ""), encoding="utf-8")
     (source / "index.md").write_text(f"# {title}\n\n" + page + "\n", encoding="utf-8")
     for name, text in (files or {}).items():
@@ -275,7 +275,8 @@ def test_content_security_policy_allows_the_themes_scripts_by_hash_only():
     import base64
     import hashlib
 
-    from socta.build import BuildError, content_security_policy
+    from socta.book.csp import content_security_policy
+    from socta.book.stage import BuildError
 
     theme = "DOCUMENTATION_OPTIONS.pagename = 'intro';"
     page = (f'<html><head><script>{theme}</script><script src="_static/x.js"></script></head>'
@@ -296,7 +297,7 @@ def test_content_security_policy_allows_the_themes_scripts_by_hash_only():
 
 
 def test_content_security_policy_is_added_once_even_when_a_title_names_it(tmp_path):
-    from socta.build import add_content_security_policy
+    from socta.book.csp import add_content_security_policy
 
     page = tmp_path / "page.html"
     page.write_text("<html><head><title>Content-Security-Policy</title></head><body>x</body></html>", encoding="utf-8")
@@ -306,10 +307,11 @@ def test_content_security_policy_is_added_once_even_when_a_title_names_it(tmp_pa
 
 
 def test_the_leak_gate_fails_a_build_that_carries_a_group_identifier(tmp_path):
-    from socta.build import BuildError, refuse_leaks
-    from socta.config import Project
-    from socta.processing import write_processed
-    from socta.validation import validate
+    from socta.book.build import refuse_leaks
+    from socta.book.stage import BuildError
+    from socta.core.config import Project
+    from socta.ingest.validation import validate
+    from socta.process.tables import write_processed
 
     project = Project(data_dir=REPO / "data" / "demo", build_dir=tmp_path / "build")
     write_processed(project, validate(project))
@@ -327,11 +329,12 @@ def test_the_leak_gate_finds_a_note_as_a_page_writes_it(tmp_path):
     """A note is written HTML-escaped in the HTML and inert in the notebooks: both are found."""
     import pandas as pd
 
-    from socta.build import BuildError, refuse_leaks
-    from socta.config import Project
-    from socta.markup import inert
-    from socta.processing import write_processed
-    from socta.validation import validate
+    from socta.book.build import refuse_leaks
+    from socta.book.stage import BuildError
+    from socta.core.config import Project
+    from socta.core.markup import inert
+    from socta.ingest.validation import validate
+    from socta.process.tables import write_processed
 
     data = tmp_path / "data"
     shutil.copytree(REPO / "data" / "demo", data)
@@ -435,7 +438,7 @@ def test_nothing_outside_the_edition_is_published(hostile, audience):
 
 @pytest.mark.slow
 def test_the_pdf_carries_the_payloads_as_text(hostile):
-    from socta.leaks import pdf_text
+    from socta.book.leaks import pdf_text
 
     pdf = hostile["build"] / "public-en" / "pdf" / "assessment.pdf"
     text = pdf_text(pdf)

@@ -2,13 +2,12 @@
 import math
 
 import numpy as np
-
 import pandas as pd
 import pytest
 
-from socta import scoring
-from socta.config import REGION, Project
-from socta.reference import Reference
+from socta.analysis import scoring
+from socta.core.config import REGION, Project
+from socta.ingest.reference import Reference
 
 ALL_MEDIUM = {i: "medium" for i in
               ["cooperation", "countermeasures", "expertise", "flexibility", "multi_crime", "resources", "structure"]}
@@ -139,11 +138,11 @@ def test_ocg_aggregates_count_each_group_once_per_area(project, ref):
 
 
 def test_spearman_is_pandas_spearman_to_the_last_bit():
-    """socta.scoring.spearman avoids importing scipy.stats; it must give what pandas (scipy) gives,
+    """socta.analysis.scoring.spearman avoids importing scipy.stats; it must give what pandas (scipy) gives,
     ties, gaps and constant columns included."""
     import warnings
 
-    from socta.scoring import spearman
+    from socta.analysis.scoring import spearman
 
     rng = np.random.default_rng(3)
     warnings.simplefilter("ignore")  # scipy warns on a constant input

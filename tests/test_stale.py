@@ -16,12 +16,19 @@ from types import SimpleNamespace
 
 import pytest
 
-from socta import i18n, runner
-from socta.config import OPEN_SOURCES_DIR, Project
-from socta.processing import inputs_fingerprint, processed_fingerprint, write_processed
-from socta.runner import (OLD_KEY_REASON, StalePage, describe_stale, grid, key_path, keys_for, recorded_key,
-                          run_grid, stale_report, write_result)
-from socta.validation import validate
+from socta.core.config import NOTEBOOKS_DIR, OPEN_SOURCES_DIR, Project
+from socta.i18n import translate as i18n
+from socta.ingest.validation import validate
+from socta.process import fingerprints
+from socta.process.fingerprints import inputs_fingerprint, processed_fingerprint
+from socta.process.tables import write_processed
+from socta.run import execute
+from socta.run import jobs as run_jobs
+from socta.run import keys as run_keys
+from socta.run.execute import run_grid, write_result
+from socta.run.jobs import grid
+from socta.run.keys import OLD_KEY_REASON, key_path, keys_for, recorded_key
+from socta.run.stale import StalePage, describe_stale, stale_report
 
 from .helpers import REPO
 
@@ -32,10 +39,10 @@ INDICATOR, AREA = "drug_seizures_kg", "drugs"   # the indicator edited below, an
 @pytest.fixture(scope="module")
 def frozen_code():
     """The package code as it is now, for the whole module (others may be editing it)."""
-    digests, fingerprint = runner.code_digests(), runner.code_fingerprint()
+    digests, fingerprint = fingerprints.code_digests(), fingerprints.code_fingerprint()
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(runner, "code_digests", lambda: dict(digests))
-        mp.setattr(runner, "code_fingerprint", lambda: fingerprint)
+        mp.setattr(run_keys, "code_digests", lambda: dict(digests))
+        mp.setattr(fingerprints, "code_fingerprint", lambda: fingerprint)
         yield digests
 
 
@@ -67,10 +74,11 @@ def edition(validated, tmp_path, monkeypatch):
     shutil.copytree(validated / "build" / "processed", tmp_path / "build" / "processed")
     open_sources = shutil.copytree(OPEN_SOURCES_DIR, tmp_path / "open_sources")
     locale = shutil.copytree(i18n.LOCALE_DIR, tmp_path / "locale")
-    notebooks = shutil.copytree(runner.NOTEBOOKS_DIR, tmp_path / "notebooks")
-    monkeypatch.setattr(runner, "OPEN_SOURCES_DIR", open_sources)
+    notebooks = shutil.copytree(NOTEBOOKS_DIR, tmp_path / "notebooks")
+    monkeypatch.setattr(run_keys, "OPEN_SOURCES_DIR", open_sources)
     monkeypatch.setattr(i18n, "LOCALE_DIR", locale)
-    monkeypatch.setattr(runner, "NOTEBOOKS_DIR", notebooks)
+    monkeypatch.setattr(run_jobs, "NOTEBOOKS_DIR", notebooks)
+    monkeypatch.setattr(execute, "NOTEBOOKS_DIR", notebooks)
     project = Project(data_dir=tmp_path / "data", build_dir=tmp_path / "build")
     jobs = grid(project, "public", "en", project.processed_dir("public"))
     source = project.edition_dir("public", "en") / "source"
@@ -93,7 +101,7 @@ def to_run(edition) -> set[str]:
 
     keys = keys_for(edition.project, edition.jobs, edition.project.processed_dir("public"))
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(runner, "_run_local", capture)
+        mp.setattr(execute, "_run_local", capture)
         run_grid(edition.jobs, edition.source, edition.source.parent / "failed", keys=keys)
     return {job.output for job in todo}
 
@@ -134,12 +142,12 @@ def test_a_key_names_each_input_of_the_page(edition):
 
     factors = next(job for job in edition.jobs if job.output == "factors")
     recorded = json.loads(key_path(edition.source, factors).read_text(encoding="utf-8"))
-    assert recorded["format"] == runner.KEY_FORMAT
+    assert recorded["format"] == run_keys.KEY_FORMAT
     assert {"template", "parameters", "code", "reference", "catalogue", "dataset", "inputs", "data",
             "open_sources"} <= set(recorded)
     assert list(recorded["open_sources"]) == ["europol_context.csv"]
     assert "socta.pot" in recorded["catalogue"] and "settings.yaml" in recorded["reference"]
-    assert "socta/runner.py" in recorded["code"] and "requirements.txt" in recorded["code"]
+    assert "socta/run/execute.py" in recorded["code"] and "requirements.txt" in recorded["code"]
 
 
 def test_data_folder_edited_without_revalidating_is_refused_and_named(edition, capsys):
@@ -148,7 +156,7 @@ def test_data_folder_edited_without_revalidating_is_refused_and_named(edition, c
     assert processed_fingerprint(edition.project) != inputs_fingerprint(edition.project)
     found = stale(edition)
     reason = "statistics.csv changed since `socta validate`"
-    data_pages = [job.output for job in edition.jobs if job.reads == runner.READS_DATA]
+    data_pages = [job.output for job in edition.jobs if job.reads == run_jobs.READS_DATA]
     assert data_pages and all(reason in found[page] for page in data_pages)
     assert reason in found["methodology"]          # reads the area scores
     assert "open_sources" not in found             # reads no data, only the dataset's name
@@ -181,8 +189,8 @@ def test_every_open_source_file_the_package_reads_is_declared():
     read = set()
     for path in (REPO / "socta").glob("*.py"):
         read |= set(re.findall(r'OPEN_SOURCES_DIR\s*/\s*"([^"]+)"', path.read_text(encoding="utf-8")))
-    declared = {name for names in runner.OPEN_SOURCE_READS.values() for name in names}
-    assert read and read <= declared, f"add {sorted(read - declared)} to runner.OPEN_SOURCE_READS"
+    declared = {name for names in run_jobs.OPEN_SOURCE_READS.values() for name in names}
+    assert read and read <= declared, f"add {sorted(read - declared)} to socta.run.jobs.OPEN_SOURCE_READS"
     assert all((OPEN_SOURCES_DIR / name).is_file() for name in declared)
 
 
@@ -233,10 +241,10 @@ def test_a_reference_file_and_the_code_are_named(edition, frozen_code, monkeypat
     assert "processed tables predate the reference files or code now in force" in found["conclusions"]
 
     (edition.data / "reference/settings.yaml").unlink()
-    monkeypatch.setattr(runner, "code_digests", lambda: {**frozen_code, "socta/area.py": "edited"})
+    monkeypatch.setattr(run_keys, "code_digests", lambda: {**frozen_code, "socta/pages/area.py": "edited"})
     found = stale(edition)
     assert set(found) == {job.output for job in edition.jobs}
-    assert found["methodology"] == ["code changed (socta/area.py)"]
+    assert found["methodology"] == ["code changed (socta/pages/area.py)"]
 
 
 def test_a_data_slice_change_reruns_exactly_the_pages_reading_it(edition):
@@ -272,9 +280,9 @@ def test_the_message_groups_pages_by_why_and_counts_beyond_twelve():
     report = [StalePage(f"areas/a{i}/index", ["data slice changed"]) for i in range(10)]
     report += [StalePage("factors", ["open source europol_context.csv changed"])]
     report += [StalePage(f"ocg/countries/c{i}", ["template changed"]) for i in range(4)]
-    report += [StalePage("methodology", ["code changed (socta/area.py)"])]
+    report += [StalePage("methodology", ["code changed (socta/pages/area.py)"])]
     lines = describe_stale(report)
     assert lines[0].startswith("areas/a0/index, areas/a1/index") and lines[0].endswith(" (data slice changed)")
     assert lines[1] == "factors (open source europol_context.csv changed)"
     assert lines[2] == "ocg/countries/c0 and 3 more (template changed)"
-    assert lines[3] == "1 more page(s) (code changed (socta/area.py))"
+    assert lines[3] == "1 more page(s) (code changed (socta/pages/area.py))"

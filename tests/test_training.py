@@ -7,11 +7,12 @@ import jupytext
 import nbformat
 import pytest
 
-from socta.build import edition_config
+from socta.book.stage import edition_config
 from socta.cli import build_parser
-from socta.config import REGION, Project
-from socta.runner import Job, code_visibility, grid, prepare
-from socta.training import LESSONS, SOLUTION_TAG, TRAINING, TRAINING_DIR, lesson_template
+from socta.core.config import REGION, Project
+from socta.run.execute import code_visibility, prepare
+from socta.run.jobs import Job, grid
+from socta.run.training import LESSONS, SOLUTION_TAG, TRAINING, TRAINING_DIR, lesson_template
 
 from .helpers import socta
 
@@ -108,7 +109,7 @@ def test_the_training_book_loads_sphinx_exercise_and_shows_code():
     public = edition_config(project, "public", "en")
     assert "sphinx_exercise" in training["sphinx"]["extra_extensions"]
     assert "sphinx_exercise" not in public["sphinx"].get("extra_extensions", [])
-    assert "socta.build" in public["sphinx"]["extra_extensions"]          # the PDF drops code
+    assert "socta.book.extension" in public["sphinx"]["extra_extensions"]          # the PDF drops code
     assert training["sphinx"]["config"]["socta_latex_code"] is True
     assert public["sphinx"]["config"]["nb_remove_code_source"] is False   # cells' tags decide
     assert "TRAINING" in training["sphinx"]["config"]["html_theme_options"]["announcement"]
@@ -204,7 +205,7 @@ def test_every_cell_ran_without_error_and_every_solution_printed_its_answer(trai
 
 def test_a_first_build_stages_the_static_pages_before_its_toc(tmp_path):
     """The toc leaves out pages missing from the book source, so the static pages come first."""
-    from socta.build import stage
+    from socta.book.stage import stage
 
     project = Project(build_dir=tmp_path)
     assert "file: glossary" in (stage(project, "public", "en") / "_toc.yml").read_text(encoding="utf-8")

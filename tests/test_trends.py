@@ -1,6 +1,6 @@
 """Trend fits on the patterns real regional statistics show (METHOD.md §9; issue 8).
 
-Each test builds a tiny statistics table, turns it into a series with socta.series.yearly (so the
+Each test builds a tiny statistics table, turns it into a series with socta.analysis.series.yearly (so the
 observation-status flags work as in the book) and checks a hand-checkable expectation.
 """
 import math
@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from socta.config import Project
-from socta.reference import Reference
-from socta.series import yearly
-from socta.trends import fit_trend, trend_table
+from socta.analysis.series import yearly
+from socta.analysis.trends import fit_trend, trend_table
+from socta.core.config import Project
+from socta.ingest.reference import Reference
 
 REF = Reference(Project())
 SETTINGS = REF.project.settings
@@ -230,7 +230,7 @@ def test_the_poisson_fit_is_statsmodels_to_the_last_bit():
 
     import statsmodels.api as sm
 
-    from socta.trends import poisson_glm
+    from socta.analysis.trends import poisson_glm
 
     rng = np.random.default_rng(7)
     for i in range(200):
@@ -262,7 +262,7 @@ def test_a_cell_given_twice_is_refused_with_the_cell():
 def test_scopes_fitted_apart_make_the_same_table():
     """Processing fits part of the scopes in a second process and joins the tables: the join must be
     the table of one call, row for row and type for type (each series has its own seed)."""
-    from socta.background import Background
+    from socta.core.background import Background
 
     stats = pd.concat([statistics(run(2014, [100, 110, 121, 133, 146, 161, 177, 195, 205, 230]), country="MKD"),
                        statistics(run(2014, [50, 55, "<5", 66, 73, 80, 88, 90, 85, 99]), country="SRB"),

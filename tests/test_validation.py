@@ -1,4 +1,4 @@
-"""Tests for socta.validation: every bad input is reported with file, row, column, value and fix.
+"""Tests for socta.ingest.validation: every bad input is reported with file, row, column, value and fix.
 
 Each test builds a bad copy of the demo data in a temporary folder (data/demo is never modified)
 and checks the Problem the validator reports. Rows are spreadsheet rows: the header is row 1, the
@@ -13,8 +13,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from socta.config import Project
-from socta.validation import Problem, ValidationResult, validate
+from socta.core.config import Project
+from socta.ingest.schema import Problem, ValidationResult
+from socta.ingest.validation import validate
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_DIR = ROOT / "data" / "demo"

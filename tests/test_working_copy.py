@@ -3,11 +3,9 @@ import nbformat
 import pytest
 
 from socta.cli import main
-from socta.config import Project
-from socta.render import plain_markdown
-from socta.runner import find_job, grid
-
-from .helpers import REPO
+from socta.core.config import Project
+from socta.pages.render import plain_markdown
+from socta.run.jobs import find_job, grid
 
 
 def test_myst_tables_and_boxes_become_plain_markdown():
@@ -56,8 +54,8 @@ def test_a_trainee_copy_has_an_answer_cell_for_each_exercise_and_no_solution(tmp
     empty answer cell; the solutions (text and code) are left to the book. --solutions keeps them."""
     import re
 
-    from socta.runner import working_copy
-    from socta.training import ANSWER_TAG, LESSONS, SOLUTION_TAG, lesson_template
+    from socta.run.execute import working_copy
+    from socta.run.training import ANSWER_TAG, LESSONS, SOLUTION_TAG, lesson_template
 
     project = Project(build_dir=tmp_path)
     jobs = grid(project, "training", "en", tmp_path / "processed")
@@ -81,7 +79,7 @@ def test_every_lesson_runs_for_a_trainee_without_its_solutions(tmp_path, monkeyp
     the worked examples must not lean on a solution's variables."""
     from nbclient import NotebookClient
 
-    from socta.training import LESSONS
+    from socta.run.training import LESSONS
 
     monkeypatch.chdir(tmp_path)
     for _, output, _, _ in LESSONS:

@@ -1,0 +1,184 @@
+"""Assemble an edition's book source and build it with Jupyter Book (warnings are errors).
+
+The source of edition ``<audience>-<lang>`` lives in ``_build/<audience>-<lang>/source``: the static
+pages of ``book/``, the notebooks ``socta run`` executed, and ``_config.yml``/``_toc.yml`` from the
+repository with the edition's marking, language and dataset notice filled in. The HTML is built
+beside it and swapped into ``_build/<audience>-<lang>/html`` only when the build succeeds.
+
+Code in the book: the runner tags each page's cells (``socta.run.execute.code_visibility``): the
+parameters and setup cells are removed, every analytic cell's code is folded behind a "Show code
+cell source" toggle in the HTML. The PDF shows results only: the edition's Sphinx extension
+(:mod:`socta.book.extension`) drops code inputs from the LaTeX build, so the HTML and
+the PDF share one read of the notebooks. The training edition (:mod:`socta.run.training`) shows its code.
+"""
+from __future__ import annotations
+
+import html
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from socta.book.csp import add_content_security_policy
+from socta.book.leaks import find_leaks
+from socta.book.stage import BuildError, stage
+from socta.core.config import Project
+from socta.core.files import _swap_dir, load
+from socta.core.markup import inert
+from socta.run.training import TRAINING
+
+
+def _layout_digest(source: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(b"".join((source / name).read_bytes() for name in ("_config.yml", "_toc.yml"))).hexdigest()
+
+
+def _jupyter_book(source: Path, work: Path, builder: str, log: Path) -> None:
+    cmd = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(source), "--path-output", str(work),
+           "--builder", builder, "-W", "-n", "--keep-going"]
+    # when the configuration or the table of contents changed, every HTML page is written again: each
+    # carries the navigation and the edition's settings, and Sphinx alone rewrites only the pages
+    # whose own source changed (stale sidebars). LaTeX writes the whole book anyway (and reuses the
+    # HTML build's read of the notebooks), but a .aux of another preamble (language) can stop it.
+    layout, record = _layout_digest(source), work / f".layout-{builder}"
+    if record.is_file() and record.read_text(encoding="utf-8") != layout:
+        if builder == "html":
+            cmd.append("--all")
+        else:
+            shutil.rmtree(work / "_build" / "latex", ignore_errors=True)
+    # xelatex writes XDV on every pass and xdvipdfmx makes the PDF once, at the end, instead of a
+    # whole PDF (every figure embedded again) on each of latexmk's three passes
+    env = {**os.environ, "LATEXMKOPTS": "-xelatex"} if builder == "pdflatex" else None
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    text = proc.stdout + proc.stderr
+    log.write_text(text, encoding="utf-8")
+    if proc.returncode != 0:
+        problems = [line for line in text.splitlines() if "WARNING" in line or "ERROR" in line or line.startswith("!")]
+        raise BuildError(f"the {builder} build failed:\n" + "\n".join(problems[:40] or text.splitlines()[-40:])
+                         + f"\n(full log: {log})")
+    record.write_text(layout, encoding="utf-8")
+
+
+def source_signature(source: Path) -> str:
+    """Every file of the book source by path, size and modification time: unchanged means no rebuild."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for path in sorted(p for p in source.rglob("*") if p.is_file() and not p.name.startswith(".")):
+        stat = path.stat()
+        h.update(f"{path.relative_to(source)}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
+def _up_to_date(record: Path, signature: str, product: Path) -> bool:
+    return product.exists() and record.is_file() and record.read_text(encoding="utf-8").strip() == signature
+
+
+def build_html(project: Project, audience: str = "public", lang: str = "en") -> Path:
+    """Build the edition's HTML with ``-W -n --keep-going``; raise BuildError with the log on failure.
+
+    Nothing is rebuilt when the book source has not changed since the last successful build.
+    """
+    source = stage(project, audience, lang)
+    edition = project.edition_dir(audience, lang)
+    signature, record = source_signature(source), edition / ".html-source"
+    if _up_to_date(record, signature, edition / "html" / "index.html"):
+        return edition / "html" / "index.html"
+
+    work = edition / "work"
+    _jupyter_book(source, work, "html", edition / "build-html.log")
+    tmp = Path(tempfile.mkdtemp(prefix=".html-", dir=edition))
+    shutil.rmtree(tmp)
+    shutil.copytree(work / "_build" / "html", tmp)
+    add_content_security_policy(tmp)
+    try:
+        refuse_leaks(project, audience, tmp)
+    except BuildError:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    _swap_dir(tmp, edition / "html")
+    record.write_text(signature, encoding="utf-8")
+    return edition / "html" / "index.html"
+
+
+# ---- what a published edition may carry ------------------------------------------------------
+
+def restricted_probes(project: Project) -> list[str]:
+    """What the public edition must never contain: every group identifier of the OCG register and
+    every note on a group (as the restricted processed register holds them), each also as a page
+    writes it (HTML-escaped, :func:`socta.core.markup.inert`). Short notes (under 12 characters) are left
+    out: they would match ordinary words. Sizes, grades and handling codes are not probed here (the
+    same numbers and codes appear legitimately: counts, the grading profile in the methodology);
+    the test suite plants unique canaries in them instead (tests/canaries.py)."""
+
+
+    register_file = project.processed_dir("restricted") / "ocg_register.parquet"
+    if not register_file.is_file():
+        return []
+    register = load(project.processed_dir("restricted"), "ocg_register")
+    probes = set(register["ocg_id"].dropna().astype(str))
+    if "notes" in register:
+        probes |= {n.strip() for n in register["notes"].dropna().astype(str) if len(n.strip()) >= 12}
+    probes |= {form for probe in probes for form in (html.escape(probe), html.escape(probe, quote=False), inert(probe))}
+    return sorted(p for p in probes if p)
+
+
+def refuse_leaks(project: Project, audience: str, built: Path) -> None:
+    """After every build of an edition that is not restricted, before it replaces the published one:
+    search everything a reader could get (:func:`socta.book.leaks.find_leaks`) for the register's
+    identifiers and notes; any hit fails the build and the previous edition stays in place."""
+    if audience == "restricted":
+        return
+
+    probes = restricted_probes(project)
+    if not probes:
+        return
+    root = built if built.is_dir() else built.parent
+    leaks = find_leaks(built, probes)
+    if leaks:
+        shown = "; ".join(f"{leak.path.relative_to(root)} ({leak.where})" for leak in leaks[:10])
+        raise BuildError(f"the {audience} edition would publish {len(leaks)} restricted detail(s) of the OCG "
+                         f"register (group identifiers or notes): {shown}. Nothing was published; find what "
+                         "put them on the page (a source or name field carrying them?) and rebuild.")
+
+
+TEX_PACKAGES = ["texlive-xetex", "texlive-latex-extra", "texlive-latex-recommended", "texlive-fonts-recommended",
+                "latexmk", "fonts-freefont-otf", "texlive-lang-cyrillic", "texlive-lang-european", "poppler-utils"]
+
+
+def tex_missing() -> list[str]:
+    return [tool for tool in ("xelatex", "latexmk") if shutil.which(tool) is None]
+
+
+def build_pdf(project: Project, audience: str = "public", lang: str = "en") -> Path:
+    """Build the edition's PDF through LaTeX (xelatex) from the same executed notebooks as the HTML."""
+    missing = tex_missing()
+    if missing:
+        raise BuildError(f"{', '.join(missing)} not found: the PDF needs TeX. Install it with\n"
+                         f"  sudo apt-get install -y --no-install-recommends {' '.join(TEX_PACKAGES)}\n"
+                         "(`make report` does this itself when it runs as root), or build HTML only with --formats html.")
+    source = stage(project, audience, lang)
+    edition = project.edition_dir(audience, lang)
+    signature, record = source_signature(source), edition / ".pdf-source"
+    name = "training.pdf" if audience == TRAINING else "assessment.pdf"
+    target = edition / "pdf" / name
+    if _up_to_date(record, signature, target):
+        return target
+    work = edition / "work"
+    _jupyter_book(source, work, "pdflatex", edition / "build-pdf.log")
+    built = work / "_build" / "latex" / name
+    if not built.is_file():
+        raise BuildError(f"LaTeX ran but {built} is missing; see {edition / 'build-pdf.log'}")
+    refuse_leaks(project, audience, built)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{name}.tmp")
+    shutil.copy2(built, tmp)
+    tmp.replace(target)
+    record.write_text(signature, encoding="utf-8")
+    return target
+
+
+# ---- Sphinx extension: the PDF shows results, not code ----------------------------------------

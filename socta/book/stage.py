@@ -1,0 +1,249 @@
+"""Staging an edition: the book source folder of one audience and language (pages, static pages with
+their notices filled in as text, ``_config.yml`` and ``_toc.yml``), written only where it changed."""
+from __future__ import annotations
+
+import filecmp
+import html
+import os
+import re
+import shutil
+from pathlib import Path
+
+import yaml
+
+from socta.core.config import AUDIENCE_MARK, BOOK_DIR, REPO_ROOT, Project
+from socta.core.markup import inert, one_line
+from socta.i18n import translate as i18n
+from socta.i18n.translate import set_language, t
+from socta.ingest.reference import Reference
+from socta.run import training
+from socta.run.training import TRAINING
+
+
+class BuildError(RuntimeError):
+    pass
+
+
+def _sync_file(src: Path, dst: Path) -> None:
+    """Copy only when the content differs, so Sphinx's incremental build sees unchanged files."""
+    if dst.exists() and filecmp.cmp(src, dst, shallow=False):
+        return
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(src, dst)
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def dataset_notice(project: Project) -> str:
+    meta = project.dataset
+    if meta.get("synthetic"):
+        return t("Synthetic demonstration data: every number in this book is computed from the invented dataset "
+                 "'{name}'. It says nothing about real crime in the region.", name=t(meta.get("name", "")))
+    return t("Data: {name}.", name=t(meta.get("name", "")))
+
+
+def review_notice(lang: str) -> str:
+    """The notice every page of an edition whose translation is not yet reviewed carries."""
+    if i18n.review_state(lang) is None:
+        return ""
+    return t("Translation not yet reviewed: a reviewer who reads {language} has not yet checked this edition's "
+             "translation against the English one.", language=i18n.spec(lang)["name"])
+
+
+def edition_notices(project: Project, audience: str, lang: str) -> dict[str, str]:
+    """The edition's notices as plain text (the dataset's name in them is data): its marking, the
+    dataset notice, the review notice and, for the restricted edition, the handling note. Each sink
+    escapes them its own way: Markdown (:func:`fill_notices`), HTML (the announcement), LaTeX."""
+    set_language(lang)
+    return {"edition_marking": t(training.MARKING if audience == TRAINING else AUDIENCE_MARK[audience]),
+            "dataset_notice": dataset_notice(project), "review_notice": review_notice(lang),
+            "handling_note": handling_note(project, audience)}
+
+
+# the notices a static page shows; filled in when the edition is staged, as inert text. MyST's own
+# substitutions are not used: they render with an unsandboxed Jinja2 that sees the Sphinx environment
+NOTICE = re.compile(r"\{\{\s*(edition_marking|dataset_notice|review_notice|handling_note)\s*\}\}")
+
+
+def fill_notices(text: str, notices: dict[str, str]) -> str:
+    return NOTICE.sub(lambda m: inert(notices[m.group(1)]), text)
+
+
+def edition_config(project: Project, audience: str, lang: str, notices: dict[str, str] | None = None) -> dict:
+    """``notices``: :func:`edition_notices`, when the caller has them already (staging fills them into
+    the static pages too)."""
+    config = yaml.safe_load((REPO_ROOT / "_config.yml").read_text(encoding="utf-8"))
+    if audience == TRAINING:
+        config = training.configure(config)
+    notices = notices or edition_notices(project, audience, lang)
+    marking, notice, unreviewed, handling = (notices[k] for k in ("edition_marking", "dataset_notice",
+                                                                  "review_notice", "handling_note"))
+    sphinx = config.setdefault("sphinx", {}).setdefault("config", {})
+    sphinx["language"] = i18n.spec(lang)["sphinx"]
+    # the theme writes its announcement into every page as HTML: the dataset's name is escaped for it
+    sphinx.setdefault("html_theme_options", {})["announcement"] = html.escape(" · ".join(
+        p for p in (marking, handling, notice, unreviewed) if p))
+    config["title"] = t(config["title"])
+    config["author"] = t(config.get("author", ""))
+    latex = sphinx.setdefault("latex_elements", {})
+    latex.update(latex_edition(config["title"], config["author"], marking, notice, handling, unreviewed))
+    if lang != i18n.SOURCE_LANGUAGE:
+        language_settings(sphinx, latex, lang)
+    sphinx["socta_edition"] = {"audience": audience, "lang": lang, "label": t("Languages")}
+    # the language menu: every language of the dataset's editions (the training edition is English only)
+    editions = [code for code in project.settings.get("languages", [i18n.SOURCE_LANGUAGE])
+                if audience != TRAINING and code in i18n.languages()]
+    sphinx["socta_languages"] = [[code, i18n.spec(code)["name"]] for code in editions] if len(editions) > 1 else []
+    return config
+
+
+def language_settings(sphinx: dict, latex: dict, lang: str) -> None:
+    """The Sphinx and LaTeX settings of a language edition (the current language is ``lang``)."""
+    # the captions' numbering words: Sphinx's own catalogues lack some (Macedonian "Table")
+    sphinx["numfig_format"] = {"figure": t("Fig. %s"), "table": t("Table %s"), "code-block": t("Listing %s"),
+                               "section": t("Section %s")}
+    # ... and in the PDF: the captions of the main language (Sphinx writes them for the babel name it
+    # knows, which for Macedonian is not the main language), with a space before the number
+    words = {name: tex_escape(sphinx["numfig_format"][kind].split("%s")[0].strip()) + r"\nobreakspace{}"
+             for name, kind in (("figurename", "figure"), ("tablename", "table"))}
+    latex["preamble"] += ("\\AtBeginDocument{" + "".join(rf"\renewcommand{{\{name}}}{{{word}}}"
+                                                       for name, word in words.items()) + "}\n")
+    sphinx["nb_code_prompt_show"] = t("Show code cell source")
+    sphinx["nb_code_prompt_hide"] = t("Hide code cell source")
+    # the language's hyphenation patterns and LaTeX words (socta/locale/languages.yaml)
+    latex["babel"] = i18n.spec(lang)["latex_babel"]
+    sphinx["socta_latex_name"] = i18n.spec(lang).get("latex_name", "")
+    sphinx["socta_latin_script"] = i18n.spec(lang).get("script") == "Latn"
+
+
+_TEX_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
+                "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\^{}"}
+
+
+def tex_escape(text: str) -> str:
+    """Text safe to put into LaTeX (one pass, so an escape is never escaped again); control characters
+    (a DEL or a form feed stops xelatex) are dropped and white space made one space."""
+
+    return re.sub(r"[\\&%$#_{}~^]", lambda m: _TEX_SPECIAL[m.group()], one_line(text))
+
+
+def handling_note(project: Project, audience: str) -> str:
+    """For the restricted edition: the most restrictive handling code of the sources used."""
+    if audience != "restricted":
+        return ""
+    import json
+
+    meta = json.loads((project.processed_dir(audience) / "dataset.json").read_text(encoding="utf-8"))
+    code = meta.get("handling_max")
+    return t("Most restrictive handling code of the sources used: {code}.", code=code) if code else ""
+
+
+def latex_edition(title: str, author: str, marking: str, notice: str, handling: str, unreviewed: str = "") -> dict:
+    """Cover page and running marks: the edition marking sits in every page's header and footer."""
+    import datetime
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    day = datetime.date.fromtimestamp(int(epoch)) if epoch else datetime.date.today()
+    mark = tex_escape(marking)
+    marks = (r"\fancyhf{}\fancyhead[C]{\small\bfseries " + mark + r"}\fancyfoot[C]{\small\bfseries " + mark
+             + r"}\fancyfoot[R]{\thepage}")
+    preamble = (
+        r"\makeatletter" "\n"
+        r"\fancypagestyle{normal}{" + marks + r"\fancyhead[R]{\small\nouppercase{\rightmark}}"
+        r"\renewcommand{\headrulewidth}{0.4pt}\renewcommand{\footrulewidth}{0.4pt}}" "\n"
+        r"\fancypagestyle{plain}{" + marks + r"\renewcommand{\headrulewidth}{0pt}\renewcommand{\footrulewidth}{0pt}}" "\n"
+        r"\makeatother" "\n"
+        r"\setcounter{tocdepth}{1}" "\n"
+        r"\setlength{\tymin}{38pt}" "\n"  # narrow numeric columns of tabulary tables otherwise overflow
+    )
+    cover = (
+        r"\begin{titlepage}\thispagestyle{plain}\centering" "\n"
+        r"\vspace*{2.5cm}{\Huge\bfseries " + tex_escape(title) + r"\par}" "\n"
+        r"\vspace{1cm}{\Large " + tex_escape(author) + r"\par}" "\n"
+        r"\vspace{1.5cm}{\LARGE\bfseries " + mark + r"\par}" "\n"
+        + (r"\vspace{0.4cm}{\large " + tex_escape(handling) + r"\par}" "\n" if handling else "")
+        + r"\vspace{1cm}{\large " + tex_escape(i18n.fmt_date(day)) + r"\par}" "\n"
+        r"\vfill\fbox{\parbox{0.85\textwidth}{\centering\vspace{0.3cm}" + tex_escape(notice) + r"\vspace{0.3cm}}}" "\n"
+        + (r"\par\vspace{0.5cm}\fbox{\parbox{0.85\textwidth}{\centering\vspace{0.3cm}\bfseries " + tex_escape(unreviewed)
+           + r"\vspace{0.3cm}}}" "\n" if unreviewed else "")
+        + r"\vspace{1.5cm}\end{titlepage}" "\n"
+    )
+    return {"preamble": preamble, "maketitle": cover}
+
+
+def _language_dirs() -> set[str]:
+    """Folders of ``book/`` that hold a language's translated static pages (``book/sr/intro.md``)."""
+    return set(i18n.languages()) - {i18n.SOURCE_LANGUAGE}
+
+
+def static_pages() -> list[Path]:
+    """The static files of the book, relative to ``book/``, without the language folders."""
+    languages = _language_dirs()
+    return [p.relative_to(BOOK_DIR) for p in sorted(BOOK_DIR.rglob("*"))
+            if p.is_file() and p.relative_to(BOOK_DIR).parts[0] not in languages]
+
+
+def static_page(rel: Path, lang: str) -> Path:
+    """A static file in the edition's language: ``book/<lang>/<rel>`` where it exists (for a
+    transliterated edition, the page of the language it comes from), else the English one."""
+    translated = BOOK_DIR / i18n.catalogue_language(lang) / rel
+    return translated if lang != i18n.SOURCE_LANGUAGE and translated.is_file() else BOOK_DIR / rel
+
+
+def stage(project: Project, audience: str, lang: str) -> Path:
+    """Bring the edition's book source up to date (static pages, configuration)."""
+    source = project.edition_dir(audience, lang) / "source"
+    if audience == TRAINING:  # the lessons, an introduction and the assessment's stylesheet
+        static = [(src, source / src.relative_to(BOOK_DIR)) for src in (BOOK_DIR / "_static").rglob("*")]
+        static += [(training.TRAINING_DIR / name, source / name) for name in training.STATIC_PAGES]
+    else:
+        static = [(static_page(rel, lang), source / rel) for rel in static_pages()]
+    transliterated = "transliterate" in i18n.spec(lang)
+    notices = edition_notices(project, audience, lang)
+    for src, dst in static:
+        if src.is_file() and src.suffix == ".md":
+            text = src.read_text(encoding="utf-8")
+            text = i18n.transliterate(text, lang) if transliterated else text
+            _write_if_changed(dst, fill_notices(text, notices))
+        elif src.is_file():
+            _sync_file(src, dst)
+    _write_if_changed(source / "_config.yml", yaml.safe_dump(edition_config(project, audience, lang, notices), allow_unicode=True, sort_keys=False))
+    # after the static pages are in place: the toc leaves out pages missing from the source
+    toc = training.edition_toc() if audience == TRAINING else edition_toc(project, source)
+    _write_if_changed(source / "_toc.yml", toc)
+    return source
+
+
+def edition_toc(project: Project, source: Path | None = None) -> str:
+    """``_toc.yml`` with its ``{area}`` pattern entry repeated for every top-level crime area.
+
+    With ``source``, a chapter whose page does not exist there (a page that failed on its first run,
+    built with --keep-going) is left out rather than failing the whole book on a broken toctree.
+    """
+
+    text = (REPO_ROOT / "_toc.yml").read_text(encoding="utf-8")
+    toc = yaml.safe_load(text)
+    areas = list(Reference(project).top_areas.index)
+
+    def expand(entries):
+        out = []
+        for entry in entries:
+            if "{area}" in str(entry.get("file", "")):
+                out += [yaml.safe_load(yaml.safe_dump(entry).replace("{area}", area)) for area in areas]
+            else:
+                out.append(entry)
+        return [e for e in out if source is None or "file" not in e or exists(e["file"])]
+
+    def exists(page: str) -> bool:
+        return any((source / f"{page}{suffix}").is_file() for suffix in (".ipynb", ".md"))
+
+    for part in toc.get("parts", []):
+        part["chapters"] = expand(part.get("chapters", []))
+        if part.get("caption"):
+            part["caption"] = t(part["caption"])
+    return "# generated by socta build from _toc.yml\n" + yaml.safe_dump(toc, allow_unicode=True, sort_keys=False)

@@ -1,0 +1,236 @@
+"""The reference configuration in force: countries, crime areas, indicators, scales and weights."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+import pandas as pd
+
+from socta.core.config import ConfigError, Project, template_fields
+from socta.core.markup import inert_frame
+from socta.core.tableio import TableError, read_csv_table
+
+# file -> (required columns, numeric columns)
+REFERENCE_FILES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "countries.csv": (("iso3", "slug", "name_en", "name_local", "language", "script"), ()),
+    "population.csv": (("iso3", "year", "population", "source"), ("year", "population")),
+    "crime_areas.csv": (("area_id", "parent_id", "name_en", "order", "description"), ("order",)),
+    "indicators.csv": (("indicator_id", "area_id", "name_en", "unit", "kind", "submarkets", "categories", "headline"), ()),
+    "ocg_indicators.csv": (("indicator_id", "name_en", "weight", "status", "description"), ("weight",)),
+    "answer_scale.csv": (("answer", "value", "description"), ("value",)),
+    "area_threat_indicators.csv": (("indicator_id", "name_en", "weight", "source", "description"), ("weight",)),
+    "harm_dimensions.csv": (("dimension_id", "name_en", "weight", "description"), ("weight",)),
+    "probability_yardstick.csv": (("term", "lower_pct", "upper_pct"), ("lower_pct", "upper_pct")),
+    "grading_profiles.csv": (("profile", "dimension", "code", "meaning"), ()),
+    "sleipnir_attributes.csv": (("attribute", "name_en", "weight", "indicator_id", "note"), ("weight",)),
+    "observation_status.csv": (("code", "name_en", "footnote", "missing", "breaks_series", "fit", "anchor"), ()),
+}
+
+
+# Ids and slugs name the book's files and folders (``areas/<area_id>/countries/<slug>.ipynb``), its
+# labels (``fig-<page>-<indicator_id>``) and processed columns (``harm_<dimension_id>``). Strict
+# patterns keep a reference row from writing outside the build folder ('../', '/'), from being markup,
+# and from colliding on a case-insensitive file system. socta/core/config.py ``confined`` is the second lock.
+ISO3 = re.compile(r"^[A-Z]{3}$")
+
+
+ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+
+
+_ID_WORDS = ("lower-case letters a-z, digits and '_', starting with a letter, at most 40 characters "
+             "(e.g. migrant_smuggling)")
+
+
+_SLUG_WORDS = ("lower-case letters a-z, digits and '-', starting with a letter or a digit, at most 40 characters "
+               "(e.g. north-macedonia)")
+
+
+# file -> {column: (pattern, what it names, the allowed form in words, may be empty)}
+ID_COLUMNS: dict[str, dict[str, tuple[re.Pattern, str, str, bool]]] = {
+    "countries.csv": {
+        "iso3": (ISO3, "the country's code in every table and page", "three capital letters A-Z (ISO 3166 "
+                 "alpha-3, e.g. SRB)", False),
+        "slug": (SLUG, "the country's page files (areas/<area>/countries/<slug>)", _SLUG_WORDS, False)},
+    "crime_areas.csv": {
+        "area_id": (ID, "the crime area's folder of pages (areas/<area_id>/)", _ID_WORDS, False),
+        "parent_id": (ID, "the area a sub-market belongs to", _ID_WORDS + ", or empty for a top-level area", True)},
+    "indicators.csv": {
+        "indicator_id": (ID, "the indicator's figures and their labels", _ID_WORDS, False),
+        "area_id": (ID, "the crime area of the indicator", _ID_WORDS, False)},
+    "ocg_indicators.csv": {"indicator_id": (ID, "the indicator's answers and labels", _ID_WORDS, False)},
+    "area_threat_indicators.csv": {"indicator_id": (ID, "the sub-score's columns", _ID_WORDS, False)},
+    "harm_dimensions.csv": {"dimension_id": (ID, "the harm_<dimension_id> columns", _ID_WORDS, False)},
+}
+
+
+# format templates of the reference files: {file: {column: (fields allowed, field required, an example)}}
+TEMPLATE_COLUMNS = {
+    "probability_yardstick.csv": {"opening": (("term",), "term", "It is {term} that")},
+}
+
+
+# ids that name one file each: a repeat is refused
+UNIQUE_COLUMNS = frozenset({("countries.csv", "iso3"), ("countries.csv", "slug"), ("crime_areas.csv", "area_id"),
+                            ("indicators.csv", "indicator_id"), ("ocg_indicators.csv", "indicator_id"),
+                            ("area_threat_indicators.csv", "indicator_id"), ("harm_dimensions.csv", "dimension_id")})
+
+
+def check_ids(path, name: str, frame: pd.DataFrame) -> None:
+    """Refuse (:class:`ConfigError`) an id or slug of ``ID_COLUMNS`` that does not have its strict form,
+    naming the file, row, column, value and the form expected."""
+    for column, (pattern, names, words, may_be_empty) in ID_COLUMNS.get(name, {}).items():
+        if column not in frame.columns:
+            continue
+        cells = frame[column].astype(str)
+        bad = ~cells.map(lambda v, pattern=pattern, may_be_empty=may_be_empty: bool(pattern.fullmatch(v)) or (may_be_empty and v == "")).astype(bool)
+        if bad.any():
+            index = bad.idxmax()
+            value = cells[index]
+            why = " (a path: '/' and '..' would lead out of the book's folder)" if "/" in value or ".." in value \
+                or "\\" in value else ""
+            raise ConfigError(f"{path}, row {int(index) + 2}, column '{column}': {value!r} is not a valid {column}{why}; "
+                              f"it names {names}, so it may hold only {words}. Correct it in the file")
+        if (name, column) in UNIQUE_COLUMNS:  # two countries with one slug would write one page over the other
+            repeated = cells[cells.duplicated(keep=False) & cells.ne("")]
+            if not repeated.empty:
+                rows = ", ".join(str(int(i) + 2) for i in repeated.index)
+                raise ConfigError(f"{path}, rows {rows}, column '{column}': {repeated.iloc[0]!r} appears more than "
+                                  f"once; it names {names}, so each row needs its own. Correct it in the file")
+
+
+def check_templates(path, name: str, frame: pd.DataFrame) -> None:
+    """Refuse (:class:`ConfigError`) a format template of ``TEMPLATE_COLUMNS`` that names anything but
+    its plain fields (``{term}``): such a text is filled in with ``str.format``."""
+    for column, (allowed, required, example) in TEMPLATE_COLUMNS.get(name, {}).items():
+        if column not in frame.columns:
+            continue
+        for index, text in frame[column].items():
+            if text:  # empty: the sentence's default opening
+                template_fields(text, allowed, f"{path}, row {int(index) + 2}, column '{column}'", example, required)
+
+
+def _split(cell: str) -> list[str]:
+    return [part.strip() for part in str(cell).split("|") if part.strip()]
+
+
+@dataclass(frozen=True)
+class Reference:
+    """``inert``: every text cell made inert MyST (:func:`socta.core.markup.inert_frame`), as a page reads
+    the configuration; validation and processing read it as written."""
+    project: Project
+    inert: bool = False
+
+    def table(self, name: str) -> pd.DataFrame:
+        required, numeric = REFERENCE_FILES[name]
+        path = self.project.reference_path(name)
+        try:
+            frame = read_csv_table(path, numeric_columns=set(numeric)).frame
+        except TableError as exc:
+            raise ConfigError(str(exc)) from exc
+        missing = [c for c in required if c not in frame.columns]
+        if missing:
+            raise ConfigError(f"{path}: missing column(s) {', '.join(missing)}; expected {', '.join(required)}")
+        for column in numeric:
+            values = pd.to_numeric(frame[column].replace("", None), errors="coerce")
+            bad = values.isna() & frame[column].ne("")
+            if bad.any():
+                row = int(bad.idxmax()) + 2
+                raise ConfigError(f"{path}, row {row}, column '{column}': {frame.at[row - 2, column]!r} is not a number")
+            frame[column] = values
+        check_ids(path, name, frame)
+        check_templates(path, name, frame)
+        if self.inert:
+
+            frame = inert_frame(frame)
+        return frame
+
+    @cached_property
+    def countries(self) -> pd.DataFrame:
+        return self.table("countries.csv").set_index("iso3", drop=False)
+
+    @cached_property
+    def population(self) -> pd.DataFrame:
+        return self.table("population.csv")
+
+    @cached_property
+    def areas(self) -> pd.DataFrame:
+        """All crime areas and sub-markets; ``parent_id`` is empty for a top-level area."""
+        return self.table("crime_areas.csv").set_index("area_id", drop=False)
+
+    @cached_property
+    def top_areas(self) -> pd.DataFrame:
+        a = self.areas
+        return a[a["parent_id"].eq("")].sort_values("order")
+
+    def top_area_of(self, area_id: str) -> str:
+        parent = self.areas.at[area_id, "parent_id"]
+        return parent or area_id
+
+    @cached_property
+    def indicators(self) -> pd.DataFrame:
+        frame = self.table("indicators.csv")
+        frame["submarket_list"] = frame["submarkets"].map(_split)
+        frame["category_list"] = frame["categories"].map(_split)
+        frame["headline"] = frame["headline"].str.lower().eq("true")
+        return frame.set_index("indicator_id", drop=False)
+
+    @cached_property
+    def ocg_indicators(self) -> pd.DataFrame:
+        return self.table("ocg_indicators.csv").set_index("indicator_id", drop=False)
+
+    @cached_property
+    def sleipnir(self) -> pd.DataFrame:
+        return self.table("sleipnir_attributes.csv").set_index("attribute", drop=False)
+
+    @cached_property
+    def answer_scale(self) -> pd.DataFrame:
+        return self.table("answer_scale.csv").set_index("answer", drop=False)
+
+    @cached_property
+    def threat_indicators(self) -> pd.DataFrame:
+        return self.table("area_threat_indicators.csv").set_index("indicator_id", drop=False)
+
+    @cached_property
+    def harm_dimensions(self) -> pd.DataFrame:
+        return self.table("harm_dimensions.csv").set_index("dimension_id", drop=False)
+
+    @cached_property
+    def yardstick(self) -> pd.DataFrame:
+        return self.table("probability_yardstick.csv")
+
+    @cached_property
+    def grading(self) -> pd.DataFrame:
+        g = self.table("grading_profiles.csv")
+        profile = self.project.settings.get("grading_profile", "europol_4x4")
+        g = g[g["profile"].eq(profile)]
+        if g.empty:
+            raise ConfigError(f"grading profile {profile!r} (settings.yaml) has no rows in grading_profiles.csv")
+        return g
+
+    def grade_codes(self) -> list[str]:
+        """Every combined grade of the profile in force, e.g. A1 … X4."""
+        g = self.grading
+        rel = g.loc[g["dimension"].eq("source_reliability"), "code"]
+        info = g.loc[g["dimension"].eq("information"), "code"]
+        return [r + i for r in rel for i in info]
+
+    def handling_codes(self) -> list[str]:
+        g = self.grading
+        return list(g.loc[g["dimension"].eq("handling"), "code"])
+
+    @cached_property
+    def observation_status(self) -> pd.DataFrame:
+        """The SDMX observation-status code list (CL_OBS_STATUS) and what each code means here:
+        ``missing`` (no value), ``breaks_series`` (a trend starts afresh), ``fit`` (usable in a trend
+        fit), ``anchor`` (a projection may start from it)."""
+        frame = self.table("observation_status.csv")
+        for column in ("missing", "breaks_series", "fit", "anchor"):
+            frame[column] = frame[column].str.lower().eq("true")
+        return frame.set_index("code", drop=False)
+
+    def country_name(self, iso3: str) -> str:
+        return self.countries.at[iso3, "name_en"]

@@ -1,0 +1,268 @@
+"""The building blocks of a crime-area page (notebooks/area.md), for any area the configuration defines."""
+from __future__ import annotations
+
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from socta.analysis.estimative import likelihood_term
+from socta.i18n.translate import fmt_percent, t
+from socta.ingest.coverage import year_ranges
+from socta.pages import figures
+from socta.pages.formatting import change_words, rate_text
+from socta.pages.observations import NOT_AVAILABLE, footnote_legend, observation_text
+from socta.pages.page import Page
+
+
+class AreaPage(Page):
+    """A crime-area page for one country or for the region."""
+
+    def summary(self) -> None:
+        """The area's threat, harm, priority rank and tier in this scope, in one paragraph."""
+        row = self.score_row()
+        ranked = self.scores[self.scores["scope"].eq(self.scope) & self.scores["rank"].notna()]
+        if pd.isna(row["rank"]):
+            n_threat = len(self.ref.threat_indicators)
+            self.say(t("In {scope}, {area} is not ranked: it has no harm score (no expert assessment) and no threat score, "
+                       "because only {known} of the {n} threat indicators can be scored from the data available, less "
+                       "than the share the method requires (settings.yaml priority.min_known_share).",
+                       scope=self.scope_name, area=self.area_name().lower(), known=str(int(row.get("threat_known", 0))),
+                       n=str(n_threat)))
+            return
+        basis = {"threat+harm": "", "threat": " " + t("Harm is not scored (no expert assessment), so the priority is "
+                                                      "the threat score alone."),
+                 "harm": " " + t("Threat is not scored (no usable indicator), so the priority is the harm score alone.")}
+        self.say(t(
+            "In {scope}, {area} has a threat score of **{threat}** and a harm score of **{harm}** (both on "
+            "0–100), giving a priority score of **{priority}**: rank **{rank}** of {n} crime areas, "
+            "**{tier}**.",
+            scope=self.scope_name, area=self.area_name().lower(),
+            threat=self.score(row, "threat"), harm=self.score(row, "harm"),
+            priority=self.score(row, "priority"), rank=int(row["rank"]),
+            n=len(ranked), tier=t(row["tier"]),
+        ) + basis.get(row.get("priority_basis", "threat+harm"), "") + self.score_note(row.to_frame().T))
+
+    def gaps_note(self, data: pd.DataFrame) -> str:
+        """What a figure or table leaves out: years with no complete value, and who is missing."""
+        if data.empty:
+            return ""
+        totals = data.groupby("year").agg(value=("value", lambda v: v.notna().all()),
+                                          missing=("missing_countries", lambda v: "|".join(sorted({c for x in v for c in str(x).split("|") if c}))))
+        gaps = totals[~totals["value"]]
+        if gaps.empty:
+            return ""
+
+        who = sorted({c for x in gaps["missing"] for c in x.split("|") if c})
+        names = ", ".join(t(self.ref.country_name(c)) for c in who if c in self.ref.countries.index)
+        if self.is_region and names:
+            return " " + t("No regional total for {years}: not every country reported (missing or incomplete: {who}).",
+                           years=year_ranges(gaps.index), who=names)
+        return " " + t("No complete value for {years}.", years=year_ranges(gaps.index))
+
+    # ---- indicators over time: the template draws them; these give it the data and the sentences ----
+    def has_drawable(self, yearly: pd.DataFrame) -> bool:
+        """Whether a series has anything to draw: a value, or a value published only as below/above a level."""
+        return bool(yearly["value"].notna().any() or yearly["censor"].isin(["below", "above"]).any())
+
+    def no_series_text(self, indicator: str) -> str:
+        return t("No data on {indicator} for {scope} in {first}–{last}.", indicator=self.indicator_name(indicator).lower(),
+                 scope=self.scope_name, first=str(self.first_year), last=str(self.last_year))
+
+    def unit(self, indicator: str) -> str:
+        return t(self.ref.indicators.at[indicator, "unit"])
+
+    def fitted_trend(self, indicator: str) -> tuple[pd.DataFrame, pd.Series] | None:
+        """The trend model's fitted values over its span (year, fitted) and its expected value for the
+        forecast year (year, expected), for the indicator's total; None where no trend was fitted."""
+        tr = self.trend(indicator)
+        if tr is None:
+            return None
+        years = np.arange(int(tr["first_year"]), int(tr["last_fit_year"]) + 1)
+        fitted = tr["fitted_last"] * (1 + tr["change_per_year"]) ** (years - int(tr["reference_year"]))
+        return (pd.DataFrame({"year": years, "fitted": fitted}),
+                pd.Series({"year": int(tr["forecast_year"]), "expected": tr["expected_next"]}))
+
+    def indicator_caption(self, indicator: str, yearly: pd.DataFrame, panels: bool = False) -> str:
+        """The caption of an indicator's figure: what, where, when, how it is split, which years are
+        missing, and what each open marker means (computed from the series drawn)."""
+        by = self.breakdown_of(indicator)
+        split = t(", one panel per sub-market") if panels else (t(" by sub-market") if by == "submarket" else
+                                                                t(" by category") if by == "category" else "")
+        caption = t("{indicator} in {scope}, {first}–{last}{split}.", indicator=self.indicator_name(indicator),
+                    scope=self.scope_name, first=str(self.first_year), last=str(self.last_year), split=split)
+        return caption + self.gaps_note(yearly) + "".join(" " + m for m in figures.marks_used(yearly))
+
+    def figure_alt(self, indicator: str) -> str:
+        """Alt text that states what the chart shows, computed from the indicator's total."""
+        known = self.series(indicator).dropna(subset=["value"])
+        text = t("Chart of {indicator} in {scope} per year from {first} to {last}.",
+                 indicator=self.indicator_name(indicator).lower(), scope=self.scope_name,
+                 first=str(self.first_year), last=str(self.last_year))
+        if len(known):
+            peak = known.loc[known["value"].idxmax()]
+            text += " " + t("Highest total: {value} in {year}.", value=self.num(peak["value"]), year=str(int(peak["year"])))
+        change = self.change(indicator)
+        if pd.notna(change):
+            text += " " + t("The mean of the last years is {change} than the years before.", change=change_words(change))
+        return text
+
+    # ---- the indicator table: the template builds it; these give it each cell and the notes -------
+    def observation(self, row: pd.Series) -> str:
+        """One yearly value as official statistics print it ("1,234 p", "<5", ": c"); the flags used are
+        remembered for the table's legend (:meth:`flags_legend`)."""
+
+        text, marks = observation_text(row, self.ref.observation_status)
+        self.flags_used |= marks
+        return text
+
+    @cached_property
+    def flags_used(self) -> set[str]:
+        return set()
+
+    def latest_rate_text(self, indicator: str) -> str:
+        """The rate per 100,000 inhabitants in the last year with a whole-year value: "12.3 (2024)"."""
+        yearly = self.series(indicator)
+        known = yearly[yearly["value"].notna() & yearly["months"].isna()]
+        rate = self.rate(known.tail(1), scope=self.scope)["per_100k"] if len(known) else pd.Series(dtype=float)
+        if rate.empty or rate.isna().all():
+            self.flags_used.add(NOT_AVAILABLE)
+            return NOT_AVAILABLE
+        return f"{rate_text(rate.iloc[0])} ({int(known['year'].iloc[-1])})"
+
+    @property
+    def change_column(self) -> str:
+        window = int(self.project.settings["assessment"]["trend_window"])
+        return t("Change, last {w} years vs {w} before", w=window)
+
+    def change_text(self, indicator: str) -> str:
+        """The change of the mean of the last years against the years before, or why it cannot be given."""
+        return change_words(self.change(indicator), self.change_gap(self.series(indicator)))
+
+    def grading_cells(self, indicator: str) -> dict[str, str]:
+        """The restricted edition's grade and handling code of the indicator's last-year statistics
+        (next to the data they qualify); nothing in the public edition."""
+        if self.audience != "restricted":
+            return {}
+        rows = self.statistics[self.statistics["indicator"].eq(indicator) & self.statistics["year"].eq(self.last_year)]
+        if not self.is_region:
+            rows = rows[rows["country"].eq(self.scope)]
+        return {t("Grade"): "/".join(sorted(rows["grade"].dropna().unique())) or "–",
+                t("Handling"): rows["handling_code"].max() if len(rows) else "–"}
+
+    def indicator_table_caption(self, years: list[str]) -> str:
+        return t("{area}: indicators for {scope}, {first}–{last}.", area=self.area_name(), scope=self.scope_name,
+                 first=years[0], last=years[-1])
+
+    def indicator_table_notes(self) -> str:
+        """Under the table: the legend of the flags it used, how regional totals are made, and the
+        population the rates divide by."""
+
+        note = t("Regional totals only where every country reported.") if self.is_region else ""
+        sources = sorted(set(self.table("population")["source"].dropna()))
+        if sources:  # rates are only as good as the population they divide by
+            note += (" " if note else "") + t("Rates use the population of population.csv: {source}.",
+                                               source="; ".join(t(s) for s in sources))
+        legend = footnote_legend(self.flags_used, self.ref.observation_status)
+        return "  \n".join(p for p in (legend, note) if p)
+
+    def no_indicators_text(self) -> str:
+        return t("No indicator of {area} is configured (indicators.csv).", area=self.area_name().lower())
+
+    # ---- countries compared (region page) ----------------------------------------------------------
+    def no_comparison_text(self, indicator: str) -> str:
+        return t("No country has data on {indicator} in {first}–{last}, so no comparison can be drawn.",
+                 indicator=self.indicator_name(indicator).lower(), first=str(self.first_year), last=str(self.last_year))
+
+    def comparison_caption(self, indicator: str, rates: pd.DataFrame) -> str:
+        caption = t("{indicator} per 100,000 inhabitants by country, {first}–{last}.",
+                    indicator=self.indicator_name(indicator), first=str(self.first_year), last=str(self.last_year))
+        silent = [c for c, r in rates.groupby("country", sort=False) if r["per_100k"].isna().all()]
+        return caption + (" " + t("No data from {countries}.", countries=", ".join(silent)) if silent else "")
+
+    def comparison_alt(self, rates: pd.DataFrame) -> str:
+        """Which country had the highest rate in the last year every country with data shares."""
+        known = rates.dropna(subset=["per_100k"])
+        last_common = known.groupby("country")["year"].max().min() if len(known) else None
+        at_common = known[known["year"].eq(last_common)]
+        if at_common.empty:
+            return t("Line chart comparing countries; no year has data from more than one country.")
+        top = at_common.loc[at_common["per_100k"].idxmax()]
+        return t("Line chart comparing countries; in {year} the highest rate was in {country} ({rate} per 100,000).",
+                 year=str(int(last_common)), country=top["country"], rate=self.num(top["per_100k"], 1))
+
+    # ---- harm: the template draws it; these give it the sentences -------------------------------
+    def no_harm_assessment(self) -> None:
+        row = self.score_row()
+        rest = " " + t("The priority rests on the threat score alone.") if pd.notna(row["threat"]) else ""
+        self.no_data(t("No expert assessment of {area} was made in {scope}, so its harm is not scored.",
+                       area=self.area_name().lower(), scope=self.scope_name) + rest)
+
+    def harm_caption(self, answers: pd.DataFrame) -> str:
+        """Caption of the harm figure: how many respondents, and where they disagree (computed)."""
+        row = self.score_row()
+        dims = self.ref.harm_dimensions
+        disputed = [t(dims.at[d, "name_en"]).lower() for d in str(row["disagreement"]).split("|") if d]
+        note = t(" Respondents disagree widely on: {dims}.", dims=", ".join(disputed)) if disputed else \
+            t(" The respondents broadly agree on every dimension.")
+        return t("Median harm assessed by {n} expert respondents in {scope} (bars), and each respondent's answer "
+                 "(dots).{note}", n=answers["respondent"].nunique(), scope=self.scope_name, note=note)
+
+    def harm_alt(self, answers: pd.DataFrame) -> str:
+        medians = answers.groupby("dimension", observed=True)["answer"].median()
+        return t("Horizontal bars of median harm per dimension on a scale of 0 to 4, with each answer as a dot; "
+                 "highest: {dim}.", dim=str(medians.idxmax()).lower())
+
+    @property
+    def harm_scale(self) -> list[str]:
+        return [t("none"), t("low"), t("moderate"), t("severe"), t("very severe")]
+
+    @property
+    def source_experts(self) -> str:
+        return t("Source: expert assessments in {name}{synthetic}.", name=t(self.dataset.get("name", "")),
+                 synthetic=t(" (synthetic demonstration data)") if self.dataset.get("synthetic") else "")
+
+    def ocg_summary(self) -> None:
+        """How many OCGs are active in the area and how threatening they are: aggregates only,
+        small counts suppressed in the public edition."""
+        if not self.has_input("ocg_register.csv"):
+            self.no_data(t("No OCG register is part of this dataset, so nothing can be said here about the groups "
+                           "active in {area}.", area=self.area_name().lower()))
+            return
+        agg = self.table("ocg_aggregates")
+        row = agg[agg["scope"].eq(self.scope) & agg["area"].eq(self.area)].iloc[0]
+        if not row["ocgs_suppressed"] and row["ocgs"] == 0:
+            self.say(t("No organised crime group active in {area} was reported in {scope}.",
+                       area=self.area_name().lower(), scope=self.scope_name))
+            return
+        text = t("{n} organised crime groups reported {where} are active in {area}; {high} of them are assessed as high "
+                 "threat and {intl} are active in more than one country.",
+                 n=self.count(row["ocgs"], row["ocgs_suppressed"]),
+                 where=t("in the region") if self.is_region else t("by {c}", c=self.scope_name),
+                 area=self.area_name().lower(), high=self.count(row["band_high"], row["band_high_suppressed"]),
+                 intl=self.count(row["international"], row["international_suppressed"]))
+        if pd.notna(row["mean_score"]):
+            text += " " + t("Their mean threat score is {mean}.", mean=self.num(row["mean_score"]))
+        if self.threshold and (row["ocgs_suppressed"] or row["band_high_suppressed"] or row["international_suppressed"]):
+            text += " " + t("(c: confidential. The public edition does not show counts below {k}, nor any count from "
+                            "which one could be worked out.)", k=str(self.threshold))
+        self.say(text)
+
+    # ---- the trend table: the template builds it; these give it the words ------------------------
+    def forecast_text(self, fit: pd.Series) -> str:
+        return t("P({next} > {ref}) = {p}", next=str(int(fit["forecast_year"])), ref=str(int(fit["reference_year"])),
+                 p=fmt_percent(fit["p_exceeds_last"]))
+
+    def yardstick_text(self, fit: pd.Series) -> str:
+        """The yardstick term a fitted trend supports, or "none: <why>" (an unreliable fit, or low analytic
+        confidence on this page, which silences every likelihood term on it)."""
+
+        if not bool(fit.get("supports_judgement", True)):
+            return t("none: {why}", why=self.unsupported_reason(fit))
+        if self.analytic_confidence()[0] == "low":
+            return t("none: analytic confidence is low")
+        return t(likelihood_term(fit["p_exceeds_last"], self.ref.yardstick).term)
+
+    def trend_table_caption(self) -> str:
+        return t("Trend models for {scope}: fitted change a year and the probability that the year after the last "
+                 "observation exceeds the last final value.", scope=self.scope_name)

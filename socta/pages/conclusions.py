@@ -1,0 +1,310 @@
+"""The main conclusions: the priorities of each scope, how robust their ranking is to the weights, and
+the sentences that state them (each computed, each able to say the opposite)."""
+from __future__ import annotations
+
+import pandas as pd
+
+from socta.core.config import REGION
+from socta.i18n.translate import fmt_number, fmt_percent, t
+from socta.pages.formatting import CONTENDER_SHARE, join_words, signed_percent
+from socta.pages.page import Page
+
+
+class ConclusionsPage(Page):
+    def ranking(self, scope: str) -> pd.DataFrame:
+        """The ranked crime areas of a scope; an area with no score at all is not ranked."""
+        s = self.scores
+        return s[s["scope"].eq(scope) & s["rank"].notna()].sort_values("rank")
+
+    def why_unranked(self, scope: str) -> str:
+        """Why no crime area of a scope has a priority score, from the scores themselves."""
+        s = self.scores[self.scores["scope"].eq(scope)]
+        share = float(self.project.settings["priority"].get("min_known_share", 0))
+        return t("No crime area can be ranked for {scope}: no area has a harm score (no expert assessment), and a threat "
+                 "score needs sub-scores carrying at least {share} of the weights, while the data give at most {k} of "
+                 "the {n} threat indicators. The key judgements therefore rest on the statistical trends alone.",
+                 scope=t("the region") if scope == REGION else t(self.ref.country_name(scope)),
+                 share=fmt_percent(share), k=str(int(s["threat_known"].max()) if "threat_known" in s and len(s) else 0),
+                 n=str(len(self.ref.threat_indicators)))
+
+    def unranked_text(self, scope: str) -> str:
+        s = self.scores
+        out = s[s["scope"].eq(scope) & s["rank"].isna()]
+        if out.empty:
+            return ""
+        return " " + t("Not ranked for lack of any data: {areas}.", areas=", ".join(self.area_name(a).lower() for a in out["area"]))
+
+    def headline(self) -> None:
+        """The priority threats, regional and per country, in sentences generated from the scores."""
+        region = self.ranking(REGION)
+        if region.empty:
+            self.say(self.why_unranked(REGION))
+            return
+        first_tier = region[region["tier"].eq(region["tier"].iloc[0])]
+        leaders = self.first_ranked(REGION)  # more than one when the highest priority scores tie
+        firsts = [self.area_name(a).lower() for a in leaders]
+        top = [self.area_name(a).lower() for a in region["area"] if a not in leaders][:max(0, 3 - len(leaders))]
+        following = {0: "", 1: t(", followed by {second}", second=top[0] if top else ""),
+                     2: t(", followed by {second} and {third}", second=top[0] if top else "",
+                          third=top[1] if len(top) > 1 else "")}[len(top)]
+        values = dict(first=join_words(firsts), score=self.score(region.iloc[0], "priority"),
+                      tier=t(region["tier"].iloc[0]), following=following, n_first=len(first_tier), n=len(region))
+        if len(leaders) == 1:
+            text = t("**Regional priorities.** The highest-priority threat for the region is **{first}** (priority "
+                     "score {score}, {tier}){following}. {n_first} of {n} ranked crime areas fall in {tier}.", **values)
+        else:
+            text = t("**Regional priorities.** The highest priority for the region is shared by **{first}** (priority "
+                     "score {score}, {tier}){following}. {n_first} of {n} ranked crime areas fall in {tier}.", **values)
+        self.say(text + self.unranked_text(REGION))
+        lines = []
+        for iso3 in self.countries:
+            r = self.ranking(iso3)
+            if r.empty:
+                lines.append("- " + t("**{country}**: no crime area can be ranked.", country=t(self.ref.country_name(iso3))))
+                continue
+            items = [f"{self.area_name(row.area) if i == 0 else self.area_name(row.area).lower()} "
+                     f"({self.score(row._asdict(), 'priority')})"
+                     for i, row in enumerate(r.head(3).itertuples(index=False))]
+            lines.append("- " + t("**{country}**: {areas}.", country=t(self.ref.country_name(iso3)), areas=", ".join(items)))
+        self.say(t("**National priorities** (the three highest priority scores in each country):") + "\n\n" + "\n".join(lines)
+                 + ("\n\n" + self.score_note(self.scores).strip() if self.score_note(self.scores) else ""))
+        self.say(self.shared_priority_text())
+
+    def first_ranked(self, scope: str) -> list[str]:
+        """The crime area ranked first in a scope: several when their priority scores tie; none when
+        nothing is ranked."""
+        r = self.ranking(scope)
+        return [] if r.empty else list(r.loc[r["rank"].eq(r["rank"].min()), "area"])
+
+    def shared_priority_text(self) -> str:
+        """Whether every country ranks the same crime area first, or what each ranks first."""
+        firsts = {c: self.first_ranked(c) for c in self.countries}
+        candidates = next(iter(firsts.values()), [])
+        shared = [a for a in candidates if all(a in f for f in firsts.values())]
+        if shared:
+            return t("Every country ranks {area} first: a shared priority for regional co-operation.",
+                     area=join_words([self.area_name(a).lower() for a in shared]))
+        items = [t("{country} ranks {area} first", country=t(self.ref.country_name(c)),
+                   area=join_words([self.area_name(a).lower() for a in f])) if f else
+                 t("{country} ranks no crime area", country=t(self.ref.country_name(c))) for c, f in firsts.items()]
+        return t("The countries do not share a first priority: {items}.", items="; ".join(items))
+
+    # ---- threat × harm matrix: the template draws it; these give it the points and the sentences ----
+    @property
+    def priority_weights(self) -> tuple[float, float]:
+        """The weights of threat and harm in the priority score (settings.yaml ``priority.weights``)."""
+        w = self.project.settings["priority"]["weights"]
+        return float(w["threat"]), float(w["harm"])
+
+    def scope_label(self, scope: str) -> str:
+        """"Region", or the country's name: how a figure title names a scope."""
+        return t("Region") if scope == REGION else t(self.ref.country_name(scope))
+
+    def matrix_points(self, scope: str = REGION) -> pd.DataFrame:
+        """The crime areas the threat × harm matrix of a scope draws, in rank order: area, name, threat,
+        harm, rank, score_precision. Only ranked areas with both scores; an area whose threat the public
+        edition withholds is left out, so no withheld score is ever drawn. ``score_precision`` "rounded":
+        the public threat is rounded to the score step (it rests on a confidential count of groups)."""
+        ranked = self.ranking(scope)
+        precision = ranked.get("score_precision", pd.Series("exact", index=ranked.index))
+        drawn = ranked[precision.ne("withheld")].dropna(subset=["threat", "harm"])
+        return pd.DataFrame({"area": drawn["area"], "name": [self.area_name(a) for a in drawn["area"]],
+                             "threat": drawn["threat"].astype(float), "harm": drawn["harm"].astype(float),
+                             "rank": drawn["rank"], "score_precision": precision[drawn.index]}).reset_index(drop=True)
+
+    def no_matrix(self, scope: str = REGION) -> None:
+        """What the page says instead of a matrix with no point: nothing when no area of the scope is ranked
+        (the priorities text says why, once), else that no area has both scores."""
+        if not self.ranking(scope).empty:
+            self.no_data(t("No threat × harm matrix for {scope}: no crime area has both a threat and a harm score.",
+                           scope=self.scope_label(scope)))
+
+    def matrix_reading(self) -> str:
+        """How to read the matrix under the priority weights in force (the dashed line of equal priority)."""
+        wt, wh = self.priority_weights
+        if wt > 0 and wh > 0:
+            return t("Points further up and to the right have higher priority; points on a line parallel to the "
+                     "dashed one have equal priority.")
+        if wt > 0:
+            return t("Priority follows the threat score alone (harm weight 0): points further to the right have "
+                     "higher priority.")
+        return t("Priority follows the harm score alone (threat weight 0): points further up have higher priority.")
+
+    def matrix_caption(self, scope: str, points: pd.DataFrame) -> str:
+        """The matrix's caption: how to read it, what the open circles are, which areas are not drawn."""
+        ranked = self.ranking(scope)
+        left_out = ranked[~ranked["area"].isin(points["area"])]
+        is_withheld = left_out.get("score_precision", pd.Series("exact", index=left_out.index)).eq("withheld")
+        withheld = [self.area_name(a) for a in left_out.loc[is_withheld, "area"]]
+        unscored = [self.area_name(a) for a in left_out.loc[~is_withheld, "area"]]
+        rounded = points["score_precision"].eq("rounded").any()
+        return (t("Prioritisation matrix, {scope}: each crime area by threat and harm.", scope=self.scope_label(scope))
+                + " " + self.matrix_reading()
+                + (t(" Open circles: threat rounded to the nearest {step} in the public edition (it rests on a count "
+                     "of groups too small to publish).", step=str(self.project.settings["public"].get("score_step", 5)))
+                   if rounded else "")
+                + (t(" Not drawn (score withheld): {areas}.", areas=", ".join(withheld)) if withheld else "")
+                + (t(" Not drawn (threat or harm not scored): {areas}.", areas=", ".join(unscored)) if unscored else ""))
+
+    def matrix_alt(self, scope: str, points: pd.DataFrame) -> str:
+        """The highest-priority area drawn, with its scores as the edition prints them."""
+        top = points.iloc[0]
+        values = dict(area=top["name"].lower(), threat=self.score(top, "threat"), harm=self.score(top, "harm"))
+        if top["rank"] == self.ranking(scope)["rank"].min():
+            return t("Scatter plot of the crime areas by threat (horizontal) and harm (vertical); {area} has the "
+                     "highest priority with threat {threat} and harm {harm}.", **values)
+        return t("Scatter plot of the crime areas by threat (horizontal) and harm (vertical); of the areas drawn, "
+                 "{area} has the highest priority with threat {threat} and harm {harm}.", **values)
+
+    def ranking_table(self, scope: str) -> None:
+        r = self.ranking(scope)
+        if r.empty:
+            return
+        frame = pd.DataFrame({
+            t("Rank"): r["rank"].astype(str),
+            t("Crime area"): [self.area_name(a) for a in r["area"]],
+            t("Threat"): [self.score(row, "threat") for _, row in r.iterrows()],
+            t("Harm"): [self.score(row, "harm") for _, row in r.iterrows()],
+            t("Priority"): [self.score(row, "priority") for _, row in r.iterrows()],
+            t("Tier"): r["tier"].map(t),
+        })
+        name = t("Region") if scope == REGION else t(self.ref.country_name(scope))
+        self.show_table(frame, f"ranking-{scope.lower()}", t("Crime areas ranked by priority — {scope}.", scope=name),
+                        align={c: "r" for c in frame.columns if c not in (t("Crime area"), t("Tier"))},
+                        notes=self.score_note(r).strip())
+
+
+    # ---- key judgements -------------------------------------------------------------
+    def key_judgements(self, n: int = 3) -> None:
+        """One box per top-priority area of the region, with how robust its rank is to the weights."""
+        region = self.ranking(REGION)
+        robust = self.robustness(REGION)
+        top = int(self.project.settings["sensitivity"]["top"])
+        if region.empty:
+            self.say(t("No crime area of the region can be ranked (see the regional priorities below), so the key "
+                       "judgements cover every crime area with a headline indicator, in the order of the configuration, "
+                       "and state only what its trend supports."))
+            for area in self.ref.top_areas.index:
+                if self.headline_indicator(area) is None:
+                    continue
+                j = self.judgement(area, REGION)
+                title = t("Key judgement: {area}", area=self.area_name(area))
+                self.say(f"```{{admonition}} {title}\n:class: key-judgement\n{j['text']}\n\n{j['basis']}\n```")
+            return
+        for i, (area, rank) in enumerate(zip(region["area"].head(n), region["rank"].head(n)), start=1):
+            j = self.judgement(area, REGION)
+            rank_text = t("{area} ranks {rank} of {n} crime areas for the region and in the top {top} under {share} of "
+                          "weightings (Monte Carlo sensitivity).", area=self.area_name(area),
+                          rank=str(int(rank)), n=str(len(region)), top=str(top),
+                          share=fmt_percent(robust.at[area, "p_top"]))
+            body = rank_text + "\n\n" + j["text"] + "\n\n" + j["basis"]
+            title = t("Key judgement {i}: {area}", i=str(i), area=self.area_name(area))
+            self.say(f"```{{admonition}} {title}\n:class: key-judgement\n{body}\n```")
+
+    # ---- sensitivity ------------------------------------------------------------------
+    def robustness(self, scope: str) -> pd.DataFrame:
+        """P(top three), P(first) and median rank of each area under Dirichlet-perturbed weights
+        (computed when the data were processed, from the scores as this edition publishes them:
+        :func:`socta.process.disclosure_policy.robustness_inputs`)."""
+        table = self.table("rank_robustness")
+        return table[table["scope"].eq(scope)].set_index("area")
+
+    # the template draws the robustness figure from these
+    @property
+    def sensitivity_top(self) -> int:
+        """The N of "in the top N" in the sensitivity analysis (settings.yaml ``sensitivity.top``)."""
+        return int(self.project.settings["sensitivity"]["top"])
+
+    def rank_robustness(self, scope: str = REGION) -> pd.DataFrame:
+        """The ranked crime areas of a scope in rank order, with how far their place depends on the
+        weights: area, name, p_top (share of the weightings drawn under which the area ranks in the top
+        N), p_first (share under which it ranks first)."""
+        areas = list(self.ranking(scope)["area"])
+        rob = self.robustness(scope).loc[areas]
+        return pd.DataFrame({"area": areas, "name": [self.area_name(a) for a in areas],
+                             "p_top": rob["p_top"].to_numpy(float), "p_first": rob["p_first"].to_numpy(float)})
+
+    def sensitivity_caption(self) -> str:
+        cfg = self.project.settings["sensitivity"]
+        return t("Share of {draws} random weightings (Dirichlet around the configured weights, concentration {c}, seed "
+                 "{seed}) under which each crime area ranks in the top {top} and first.", draws=int(cfg["draws"]),
+                 c=str(cfg["concentration"]), seed=str(cfg["seed"]), top=str(self.sensitivity_top))
+
+    def sensitivity_alt(self, robust: pd.DataFrame) -> str:
+        """The first-ranked area and the share of weightings that keep it in the top N."""
+        lead = robust.iloc[0]
+        return t("Horizontal bars per crime area; {area} ranks in the top {top} under {share} of weightings.",
+                 area=lead["name"].lower(), top=str(self.sensitivity_top), share=fmt_percent(lead["p_top"]))
+
+    def sensitivity_intro(self) -> None:
+        """Why the robustness section exists, with the number of weightings drawn (settings.yaml)."""
+        self.say(t("The weights are a choice. Drawing {draws} alternative weightings around the configured ones shows "
+                   "which conclusions depend on that choice and which do not.",
+                   draws=fmt_number(int(self.project.settings["sensitivity"]["draws"]))))
+
+    def sensitivity_text(self, scope: str = REGION) -> None:
+        if self.ranking(scope).empty:
+            return
+        rob = self.rank_robustness(scope).set_index("area")
+        if len(rob) < 2:
+            self.say(t("With fewer than two ranked crime areas the weights cannot change the order."))
+            return
+        top = self.sensitivity_top
+        parts = [t("{area} ranks in the top {top} under {share} of weightings", area=self.area_name(a),
+                   top=str(top), share=fmt_percent(rob.at[a, "p_top"])) for a in rob.index[:top]]
+        contenders = [self.area_name(a).lower() for a in rob.index[top:] if rob.at[a, "p_top"] >= CONTENDER_SHARE]
+        text = "; ".join(parts) + "."
+        if len(rob) <= top:
+            text += " " + t("With {n} ranked crime areas, every one is in the top {top}.", n=str(len(rob)), top=str(top))
+        elif len(contenders) == 1:
+            text += " " + t("The top {top} is not settled: {areas} also reaches it under {share} or more of weightings.",
+                            top=str(top), areas=contenders[0], share=fmt_percent(CONTENDER_SHARE))
+        elif contenders:
+            text += " " + t("The top {top} is not settled: {areas} also reach it under {share} or more of weightings.",
+                            top=str(top), areas=join_words(contenders), share=fmt_percent(CONTENDER_SHARE))
+        else:
+            text += " " + t("No crime area ranked below the top {top} reaches it under {share} or more of weightings.",
+                            top=str(top), share=fmt_percent(CONTENDER_SHARE))
+        self.say(text)
+
+    # ---- change since the previous period ---------------------------------------------
+    def what_changed(self, scope: str = REGION) -> None:
+        """Rank now against rank with the previous period's statistics, and the statistical reason."""
+        window = int(self.project.settings["assessment"]["trend_window"])
+        now = self.scores[self.scores["scope"].eq(scope)].set_index("area")
+        before = self.scores_previous[self.scores_previous["scope"].eq(scope)].set_index("area")
+        rows, moves = [], []
+        for area in now.sort_values("rank").index:
+            if pd.isna(now.at[area, "rank"]) or pd.isna(before.at[area, "rank"]):
+                continue  # not ranked in one of the periods: no move to explain
+            r_now, r_before = int(now.at[area, "rank"]), int(before.at[area, "rank"])
+            tr_now = self.trend(self.headline_indicator(area), scope)
+            prev = self.table("trends_previous")
+            prev = prev[prev["scope"].eq(scope) & prev["indicator"].eq(self.headline_indicator(area))]
+            c_now = tr_now["change_per_year"] if tr_now is not None else float("nan")
+            c_before = prev["change_per_year"].iloc[0] if len(prev) and "change_per_year" in prev else float("nan")
+            pct = signed_percent
+            move = r_before - r_now
+            rows.append({t("Crime area"): self.area_name(area), t("Rank before"): str(r_before), t("Rank now"): str(r_now),
+                         t("Move"): ("▲ " + str(move)) if move > 0 else ("▼ " + str(-move)) if move < 0 else "=",
+                         t("Trend before"): pct(c_before), t("Trend now"): pct(c_now)})
+            if move:
+                moves.append(t("{area} moved {dir} from {b} to {n}: its headline indicator ({ind}) went from {cb} to {cn} "
+                               "a year.", area=self.area_name(area), dir=t("up") if move > 0 else t("down"),
+                               b=str(r_before), n=str(r_now), ind=t(self.ref.indicators.at[self.headline_indicator(area), "name_en"]).lower(),
+                               cb=pct(c_before), cn=pct(c_now)))
+        last = self.last_year
+        self.say(t("The ranking below is recomputed with the statistics of the period ending in {before} (the fitted trend "
+                   "over {span} years) against the period ending in {last}; expert assessments and the OCG register "
+                   "describe the current period and are held as they are, so every move has its reason in the data.",
+                   before=str(last - window), last=str(last), span=str(2 * window)))
+        if not rows:
+            self.say(t("No crime area is ranked in both periods, so there is no change of rank to explain."))
+            return
+        self.say(" ".join(moves) if moves else t("No crime area changed rank."))
+        if not rows:
+            return
+        frame = pd.DataFrame(rows)
+        self.show_table(frame, f"changes-{scope.lower()}", t("Ranks in the previous and the latest period, {scope}.",
+                        scope=t("region") if scope == REGION else t(self.ref.country_name(scope))),
+                        align={c: "r" for c in frame.columns[1:]})

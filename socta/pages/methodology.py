@@ -1,0 +1,224 @@
+"""The methodology chapter: the method as configured (indicators, weights, scales, yardstick, trend
+model, disclosure control), printed from the reference files and settings the scores really use."""
+from __future__ import annotations
+
+import pandas as pd
+
+from socta.analysis.scoring import SUBSCORE_MAX
+from socta.analysis.trends import DRAWS
+from socta.i18n.translate import fmt_number, fmt_percent, t
+from socta.pages.formatting import fmt_points
+from socta.pages.page import Page
+
+
+class MethodologyPage(Page):
+    def disclosure_text(self) -> None:
+        """How this edition protects small counts of groups, with what it did (computed when the data
+        were processed)."""
+        if not self.has_input("ocg_register.csv"):
+            self.say(t("No OCG register is part of this dataset, so this edition publishes no count of groups to protect."))
+            return
+        d = self.table("disclosure").iloc[0]
+        if not self.threshold:
+            self.say(t("This restricted edition shows every count of groups as it is."))
+            return
+        step = self.project.settings["public"].get("score_step", 5)
+        self.say(t(
+            "This public edition shows {counts} counts of organised crime groups (by area, band, structure, reach, "
+            "country abroad, nationality and enabler). {small} of them are below {k} and are shown as c "
+            "(confidential); {protecting} more are shown as c so that none of the small ones can be worked out. A "
+            "reader who knows every published count and the {relations} sums and bounds that tie them (totals, "
+            "margins, the same count in two tables, the published mean scores of the bands) could still place each "
+            "small count anywhere in a range of at least {width} values: a linear program finds its least and "
+            "greatest value consistent with everything published, and the edition is built only if every hidden "
+            "small count passes. The ranks, tiers and scores are results of the restricted data: {rounded} threat "
+            "and priority scores that rest on a hidden count are rounded to the nearest {step} (≈){withheld}, and the "
+            "same check covers them. The robustness of the ranking is computed from the scores as this edition "
+            "publishes them, so it tells a reader nothing they do not.",
+            counts=fmt_number(d["counts"]), small=fmt_number(d["hidden_small"]), k=str(int(d["threshold"])),
+            protecting=fmt_number(d["hidden_protecting"]), relations=fmt_number(d["relations"]),
+            width=str(int(d["threshold"]) - 1), rounded=fmt_number(d["scores_rounded"]), step=str(step),
+            withheld=t(" and {n} are withheld (c)", n=fmt_number(d["scores_withheld"])) if d["scores_withheld"] else ""))
+
+    def config_table(self, frame: pd.DataFrame, columns: dict[str, str], key: str, caption: str,
+                     codes: list[str] = ()) -> None:
+        """A reference table as configured, under the (translated) column labels ``columns`` gives.
+
+        Words in the cells are translated; the columns in ``codes`` print as they are (A1, H2)."""
+        def cell(v, translate: bool):
+            if isinstance(v, str):
+                return t(v) if translate else v
+            return self.num(v, 0 if pd.isna(v) or float(v).is_integer() else 1)
+
+        out = pd.DataFrame({label: frame[col].map(lambda v, tr=col not in codes: cell(v, tr))
+                            for col, label in columns.items()})
+        self.show_table(out, key, caption, source=t("Source: reference configuration in force."))
+
+    @property
+    def subscore_max(self) -> str:
+        """The top of the 0–N scale of the crime-area threat and harm sub-scores (socta.analysis.scoring)."""
+        return fmt_points(SUBSCORE_MAX)
+
+    def sleipnir_maximum(self) -> float:
+        """The most points a group can score under Sleipnir: the best answer's points × the sum of the
+        attributes' weights P (sleipnir_attributes.csv, settings.yaml sleipnir.points)."""
+        points = self.project.settings["sleipnir"]["points"]
+        return max(float(v) for v in points.values()) * float(self.ref.sleipnir["weight"].sum())
+
+    def sleipnir_caption(self) -> str:
+        """The caption of the Sleipnir table: the points per answer and the maximum, from configuration;
+        says so when settings.yaml divides by another maximum than the weights give."""
+        cfg = self.project.settings["sleipnir"]
+        points = ", ".join(f"{t(label)} {fmt_points(v)}P" if float(v) else f"{t(label)} 0"
+                           for label, v in cfg["points"].items())
+        best = max(float(v) for v in cfg["points"].values())
+        maximum = self.sleipnir_maximum()
+        text = t("Sleipnir attributes (RCMP) as configured for the comparison profile: {points}; maximum {maximum} "
+                 "({best} × the sum of the weights P, {weights}).", points=points, maximum=fmt_points(maximum),
+                 best=fmt_points(best), weights=fmt_points(self.ref.sleipnir["weight"].sum()))
+        configured = cfg.get("maximum")
+        if configured is not None and float(configured) != maximum:
+            if float(configured) < maximum:
+                text += " " + t("The scores are divided by {configured} (settings.yaml sleipnir.maximum), not by this "
+                                "maximum, so a Sleipnir score can exceed 100.", configured=fmt_points(configured))
+            else:
+                text += " " + t("The scores are divided by {configured} (settings.yaml sleipnir.maximum), not by this "
+                                "maximum, so no Sleipnir score can reach 100.", configured=fmt_points(configured))
+        return text
+
+    def yardstick_gaps(self) -> list[tuple[float, float]]:
+        """The probabilities (in %) that no yardstick range covers, as (from, to) pairs."""
+        y = self.ref.yardstick.sort_values("lower_pct")
+        gaps, covered = [], 0.0
+        for lower, upper in zip(y["lower_pct"].astype(float), y["upper_pct"].astype(float)):
+            if lower > covered:
+                gaps.append((covered, lower))
+            covered = max(covered, upper)
+        if covered < 100:
+            gaps.append((covered, 100.0))
+        return gaps
+
+    def yardstick_caption(self) -> str:
+        gaps = self.yardstick_gaps()
+        if gaps:
+            return t("Probability yardstick used in key judgements; the gaps between its ranges ({gaps}) are "
+                     "deliberate.", gaps=", ".join(f"{fmt_points(a)}–{fmt_points(b)}%" for a, b in gaps))
+        return t("Probability yardstick used in key judgements; its ranges cover 0–100% without gaps.")
+
+    def grading_caption(self) -> str:
+        g = self.ref.grading
+        return t("Source and information grading in force (profile {profile}: {r} source-reliability × {i} information "
+                 "codes) and handling codes.", profile=str(self.project.settings.get("grading_profile", "europol_4x4")),
+                 r=str(int(g["dimension"].eq("source_reliability").sum())),
+                 i=str(int(g["dimension"].eq("information").sum())))
+
+    def settings_text(self) -> None:
+        s = self.project.settings
+        bands = ", ".join(f"{t(k)} ≥ {v}" for k, v in s["ocg_scoring"]["bands"].items())
+        tiers = ", ".join(f"{t(k)} ≥ {v}" for k, v in s["priority"]["tiers"].items())
+        w = s["priority"]["weights"]
+        unknown = s["ocg_scoring"]["unknown_answer"]
+        self.say(t("OCG threat score = 100 × Σ(weight × answer value) / Σ(weight × {vmax}) over the indicators "
+                   "answered. Bands: {bands}. Unknown answers: {unknown}.", bands=bands,
+                   vmax=fmt_points(self.ref.answer_scale["value"].max()),
+                   unknown=t("excluded, and the score is rescaled over the indicators answered") if unknown == "exclude"
+                   else t("counted as '{a}'", a=t(unknown))))
+        self.say(t("Crime-area threat score = 100 × Σ(weight × sub-score) / Σ(weight × {smax}); harm score likewise "
+                   "from the median expert answer per dimension. Priority = ({wt} × threat + {wh} × harm) / ({wt} + "
+                   "{wh}); tiers: {tiers}. Change over time compares the mean of the last {n} years with the {n} years "
+                   "before.", smax=self.subscore_max, wt=str(w["threat"]), wh=str(w["harm"]), tiers=tiers,
+                   n=str(s["assessment"]["trend_window"])))
+
+
+    def inputs_basis_text(self) -> None:
+        """How the scores of this edition are formed from the inputs that exist."""
+        have = {name: self.has_input(name) for name in ("ocg_register.csv", "ocg_answers.csv", "expert_assessments.csv")}
+        if all(have.values()):
+            self.say(t("This edition has all four inputs: statistics, the OCG register, the OCG indicator answers and "
+                       "the expert assessments; every sub-score below can be computed where the data cover it."))
+        else:
+            missing = [name for name, ok in have.items() if not ok]
+            effects = {"ocg_register.csv": t("the OCG sub-scores of the threat score (number of groups, their threat, "
+                                              "their international reach) are unknown"),
+                       "ocg_answers.csv": t("the groups' threat scores and the enablers they use are unknown"),
+                       "expert_assessments.csv": t("the expert trend and scale sub-scores and the whole harm score are "
+                                                   "unknown, so the priority is the threat score alone")}
+            self.say(t("This edition rests on part of the inputs. Missing: {files}. Hence {effects}. A sub-score that "
+                       "is unknown is left out and the weights of the known ones are rescaled; this is how every score "
+                       "here treats missing parts, including the sensitivity analysis.",
+                       files=", ".join(f"`{m}`" for m in missing), effects="; ".join(effects[m] for m in missing)))
+        share = float(self.project.settings["priority"].get("min_known_share", 0))
+        if share and self.scores["threat"].isna().all():
+            if self.scores["rank"].isna().all():
+                self.say(t("A threat score also needs known sub-scores carrying at least {share} of the threat weights "
+                           "(settings.yaml priority.min_known_share), so that no area is ranked on one indicator alone. "
+                           "In this edition no crime area reaches that share, so none is scored or ranked; the key "
+                           "judgements rest on the statistical trends alone.", share=fmt_percent(share)))
+            else:
+                self.say(t("A threat score also needs known sub-scores carrying at least {share} of the threat weights "
+                           "(settings.yaml priority.min_known_share), so that no area is ranked on one indicator alone. "
+                           "In this edition no crime area reaches that share, so no threat score is given and the "
+                           "ranking rests on the harm scores alone.", share=fmt_percent(share)))
+
+    def data_rules_text(self) -> None:
+        """How gaps, flags, censored and part-year values are treated, in words."""
+        s = self.project.settings
+        self.say(t("**Gaps are gaps.** A year without a value is shown as a gap in figures and as ':' in tables, never "
+                   "as 0. A regional total is given only for years in which every country reports every part of it; "
+                   "other years are left out and the missing countries are named. The same rule holds for a total over "
+                   "sub-markets or categories."))
+        self.say(t("**Flagged values.** Each value may carry observation-status codes of the SDMX code list "
+                   "CL_OBS_STATUS (break in series, estimated, provisional, …), shown in tables as footnote letters. "
+                   "A value published only as below a threshold (such as '<5') or as a lower bound (such as "
+                   "'more than 3,300') is not a number: tables print it as published and figures draw it as an open "
+                   "triangle. A figure for part of the year is shown but never compared with whole years."))
+        self.say(t("**What a trend needs.** A trend is fitted only to whole-year values, from the last break in series "
+                   "on, and only with at least {n} such years; it is projected from the last value that is final (not "
+                   "estimated, provisional or part-year), blended with the fitted line as the trend rule above says, "
+                   "to the year after the last observation, and that year is named. Where the data are insufficient, or the fitted change too uncertain, or analytic confidence "
+                   "low, the key judgement says so instead of using a likelihood term.",
+                   n=str(s["trends"].get("min_points", 5))))
+
+    def rules_text(self) -> None:
+        """The estimative-language, confidence, trend and sensitivity rules in force, in words."""
+        s = self.project.settings
+        conf = s["confidence"]
+        sens = s["sensitivity"]
+        if self.yardstick_gaps():
+            self.say(t("**Likelihood.** A key judgement's likelihood term is chosen from the computed probability with "
+                       "the yardstick above. The ranges leave deliberate gaps; a probability in a gap takes the term of "
+                       "the nearer range, and one exactly half-way between two ranges takes the term nearer to 50%, the "
+                       "more cautious claim. No other likelihood words are used in key judgements."))
+        else:
+            self.say(t("**Likelihood.** A key judgement's likelihood term is chosen from the computed probability with "
+                       "the yardstick above; its ranges cover every probability. No other likelihood words are used in "
+                       "key judgements."))
+        self.say(t("**Analytic confidence** is high when at least {hg} of the statistics behind the judgement come from "
+                   "reliable sources (A or B) with confirmed information (1 or 2), at least {hc} of the expected values "
+                   "are present and at least {hr} experts assessed the area; moderate with at least {mg}, {mc} and {mr}; "
+                   "low otherwise.", hg=fmt_percent(conf["high"]["graded_share"]),
+                   hc=fmt_percent(conf["high"]["completeness"]), hr=str(conf["high"]["respondents"]),
+                   mg=fmt_percent(conf["moderate"]["graded_share"]), mc=fmt_percent(conf["moderate"]["completeness"]),
+                   mr=str(conf["moderate"]["respondents"])))
+
+        tr = s["trends"]
+        self.say(t("**Trends.** Each yearly series is fitted over the last {span} years with a log-linear count model "
+                   "(Poisson with over-dispersion estimated from the data, never below Poisson's for counts). The "
+                   "projection starts from a level {w} of the way from the fitted line to the last final value, so "
+                   "neither an old trend nor one odd year decides it, and runs to the year after the last observation. "
+                   "The probability that this year's value exceeds the last final one comes from {draws} draws of the "
+                   "fitted line and of the year's value around it (negative binomial for counts, gamma for amounts). "
+                   "A count series whose mean is below {mc}, or that is zero in more than {zs} of its years, is too "
+                   "sparse to fit; a jump by a factor of {jf} or more between consecutive years is treated as a "
+                   "suspected break in recording, and no likelihood is stated until it is confirmed or flagged. The "
+                   "statistical trend sub-score maps a fitted change of −{fs}% to +{fs}% a year onto 0–{smax}.",
+                   smax=self.subscore_max,
+                   span=str(2 * int(s["assessment"]["trend_window"])), w=fmt_percent(float(tr.get("anchor_weight", 0.5))),
+                   draws=fmt_number(DRAWS), mc=str(tr.get("min_mean_count", 5)),
+                   zs=fmt_percent(float(tr.get("max_zero_share", 0.5))), jf=str(tr.get("jump_factor", 5)),
+                   fs=str(tr["stat_trend_full_scale_pct"])))
+        self.say(t("**Sensitivity.** The ranking is recomputed under {draws} weightings drawn from Dirichlet distributions "
+                   "centred on the configured weights (concentration {c}, seed {seed}); the share of draws in which a "
+                   "crime area ranks in the top {top} measures how far its place depends on the choice of weights.",
+                   draws=fmt_number(int(sens["draws"])), c=str(sens["concentration"]), seed=str(sens["seed"]),
+                   top=str(sens["top"])))

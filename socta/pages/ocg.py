@@ -1,0 +1,316 @@
+"""The OCG chapter: how many groups, their threat, structure, international reach and how the scoring
+profiles compare, as tidy, edition-safe frames (a confidential count is NaN, never 0)."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from socta.i18n.translate import code_label, fmt_number, t
+from socta.pages.formatting import PROFILE_AGREEMENT, fmt_points, join_words
+from socta.pages.page import Page, needs_input
+
+
+class OcgPage(Page):
+    def summary(self) -> pd.DataFrame:
+        s = self.table("ocg_summary")
+        return s[s["scope"].eq(self.scope)]
+
+    def summary_count(self, measure: str, category: str) -> str:
+        s = self.summary()
+        row = s[s["measure"].eq(measure) & s["category"].eq(category)]
+        if row.empty:
+            return self.count(0)
+        return self.count(row["count"].iloc[0], row["suppressed"].iloc[0])
+
+    @needs_input("ocg_register.csv")
+    def overview(self) -> None:
+        bands = [t("{count} assessed as {band} threat", count=self.summary_count("band", b), band=t(b)) if i == 0 else
+                 t("{count} as {band}", count=self.summary_count("band", b), band=t(b))
+                 for i, b in enumerate(self.bands)]
+        text = t(
+            "{n} organised crime groups were reported {where}: {bands}. {intl} are active in more than one country.",
+            n=self.summary_count("groups", "all"), where=t("in the region") if self.is_region else t("by {c}", c=self.scope_name),
+            bands=join_words(bands), intl=self.summary_count("reach", "international"))
+        if self.threshold and self.summary()["suppressed"].any():
+            text += " " + t("c: confidential. The public edition does not show counts below {k}, nor any count from "
+                            "which one could be worked out from the totals and the other tables.", k=str(self.threshold))
+        self.say(text)
+
+    # ---- groups by crime area and threat band: the template draws them; these give the data and sentences ----
+    @property
+    def bands(self) -> list[str]:
+        """The threat bands in force (settings.yaml ``ocg_scoring.bands``), highest first."""
+        return list(self.project.settings["ocg_scoring"]["bands"])
+
+    def groups_by_area_and_band(self) -> pd.DataFrame:
+        """The groups active in each crime area of this scope, per threat band, as this edition publishes
+        them: one row per area and band, with area (its name; configuration order), band (highest first;
+        both ordered categoricals), groups and suppressed. A count confidential in the public edition is
+        NaN (and ``suppressed``), never 0, so nothing draws it. Empty without an OCG register."""
+        columns = ["area", "band", "groups", "suppressed"]
+        if not self.has_input("ocg_register.csv"):
+            return pd.DataFrame(columns=columns)
+        areas = list(self.ref.top_areas.index)
+        agg = self.table("ocg_aggregates")
+        agg = agg[agg["scope"].eq(self.scope)].set_index("area").loc[areas]
+        long = pd.concat([pd.DataFrame({
+            "area": [self.area_name(a) for a in areas], "band": band,
+            "groups": agg[f"band_{band}"].to_numpy(float, na_value=np.nan),
+            "suppressed": agg[f"band_{band}_suppressed"].to_numpy(bool)}) for band in self.bands], ignore_index=True)
+        long["groups"] = long["groups"].mask(long["suppressed"])  # a hidden count has no number, whatever the table
+        long["area"] = pd.Categorical(long["area"], categories=[self.area_name(a) for a in areas], ordered=True)
+        long["band"] = pd.Categorical(long["band"], categories=self.bands, ordered=True)
+        return long.sort_values(["area", "band"]).reset_index(drop=True)[columns]
+
+    def no_groups_by_area(self, groups: pd.DataFrame) -> None:
+        """What the page says instead of a figure with no bar: the input is missing, the counts are
+        confidential, or no group was reported."""
+        if not self.has_input("ocg_register.csv"):
+            self.say_missing("ocg_register.csv")
+        elif groups["suppressed"].all():
+            self.no_data(t("Every count of the groups by crime area and threat band in {scope} is confidential in this "
+                           "public edition (each is small, or would give a small one away), so no figure is drawn; the "
+                           "restricted edition shows them.", scope=self.scope_name))
+        elif groups["suppressed"].any():  # the rest are zeros: hidden counts are at least 1
+            self.no_data(t("Every count of the groups by crime area and threat band in {scope} that is not zero is "
+                           "confidential in this public edition (each is small, or would give a small one away), so no "
+                           "figure is drawn; the restricted edition shows them.", scope=self.scope_name))
+        else:
+            self.no_data(t("No organised crime group active in a crime area was reported in {scope}.",
+                           scope=self.scope_name))
+
+    def areas_caption(self, groups: pd.DataFrame) -> str:
+        note = t(" † Some counts are confidential in the public edition, so not drawn.") \
+            if groups["suppressed"].any() else ""
+        return t("Organised crime groups active in each crime area, {scope}, by threat band. A group active in several "
+                 "areas is counted in each.{note}", scope=self.scope_name, note=note)
+
+    def areas_alt(self, groups: pd.DataFrame) -> str:
+        """The crime area with the most groups, among the counts shown (ties named together)."""
+        shown = groups.groupby("area", observed=True)["groups"].sum()  # NaN (confidential) counts are skipped
+        busiest = join_words([str(a).lower() for a in shown.index[shown.eq(shown.max())]])
+        if groups["suppressed"].any():
+            return t("Stacked horizontal bars of the number of groups per crime area; of the counts shown, most "
+                     "groups are active in {area}.", area=busiest)
+        return t("Stacked horizontal bars of the number of groups per crime area; most groups are active in {area}.",
+                 area=busiest)
+
+    @needs_input("ocg_register.csv")
+    def structure_table(self) -> None:
+        s = self.summary()
+        s = s[s["measure"].isin(["structure", "reach"])]
+        words = {"structure": t("Structure"), "reach": t("Reach"), "international": t("Active in more than one country"),
+                 "domestic": t("Active in one country only")}
+        frame = pd.DataFrame({t("Characteristic"): [words.get(m, m) for m in s["measure"]],
+                              t("Category"): [words[c] if c in words else t(code_label(c)) for c in s["category"]],
+                              t("Groups"): [self.count(v, h) for v, h in zip(s["count"], s["suppressed"])]})
+        self.show_table(frame, "structure", t("Structure and reach of the groups, {scope}.", scope=self.scope_name),
+                        align={t("Groups"): "r"})
+
+    @needs_input("ocg_register.csv")
+    def profiles_table(self) -> None:
+        """The same groups under the Europol-style profile and under Sleipnir: bands and rank agreement."""
+        prof = self.table("ocg_profiles")
+        prof = prof[prof["scope"].eq(self.scope)]
+        names = {"europol": t("Europol-style indicators"), "sleipnir": t("Sleipnir (RCMP)")}
+        frame = pd.DataFrame({t("Profile"): prof["profile"].map(names), t("Mean score"): prof["mean_score"].map(self.num),
+                              **{t(b.capitalize()): [self.count(v, h) for v, h in zip(prof[f"band_{b}"], prof[f"band_{b}_suppressed"])]
+                                 for b in self.bands}})
+        self.show_table(frame, "profiles", t("Groups per threat band under the two scoring profiles, {scope}.",
+                                             scope=self.scope_name), align={c: "r" for c in frame.columns[1:]})
+        self.say(self.profiles_text(prof))
+
+    def profiles_text(self, prof: pd.DataFrame) -> str:
+        """How alike the two profiles rank the groups of the scope (Spearman rank correlation, read with
+        :data:`PROFILE_AGREEMENT`), and how their mean scores compare; every branch computed."""
+        if prof.empty:
+            return ""
+        rho = prof["spearman"].iloc[0]
+        groups = prof["groups"].iloc[0]
+        if pd.notna(rho):
+            values = dict(rho=fmt_number(rho, 2))
+            if rho >= PROFILE_AGREEMENT["alike"]:
+                text = t("The two profiles rank the groups alike (Spearman rank correlation {rho}).", **values)
+            elif rho >= PROFILE_AGREEMENT["broadly"]:
+                text = t("The two profiles rank the groups broadly alike (Spearman rank correlation {rho}).", **values)
+            else:
+                text = t("The two profiles rank the groups differently (Spearman rank correlation {rho}).", **values)
+        elif self.threshold and (bool(prof.get("groups_suppressed", pd.Series(False)).iloc[0]) or pd.isna(groups)
+                                 or groups < self.threshold):
+            return t("How alike the two profiles rank the groups of {scope} is confidential in this public edition: "
+                     "there are too few groups to publish it.", scope=self.scope_name)
+        elif pd.notna(groups) and groups < 3:  # socta.analysis.scoring.profile_comparison needs three groups
+            return t("There are too few groups in {scope} to compare how the two profiles rank them.",
+                     scope=self.scope_name)
+        else:
+            text = t("No rank correlation between the two profiles can be computed for {scope}.", scope=self.scope_name)
+        means = prof.set_index("profile")["mean_score"]
+        if {"europol", "sleipnir"} <= set(means.index) and means.notna().all():
+            e, s = self.num(means["europol"]), self.num(means["sleipnir"])
+            if e == s:
+                text += " " + t("Their mean scores round to the same value ({score}).", score=e)
+            elif means["sleipnir"] > means["europol"]:
+                text += " " + t("Sleipnir's mean score is higher ({sleipnir} against {europol}).", sleipnir=s, europol=e)
+            else:
+                text += " " + t("Sleipnir's mean score is lower ({sleipnir} against {europol}).", sleipnir=s, europol=e)
+            unanswered = self.unanswered_attributes()
+            if unanswered:
+                points = self.project.settings["sleipnir"]["points"]
+                text += " " + t("Sleipnir scores the {k} of its {n} attributes that no OCG indicator answers as unknown "
+                                "({p} P each).", k=str(len(unanswered)), n=str(len(self.ref.sleipnir)),
+                                p=fmt_points(points.get("unknown", 0)))
+        return text
+
+    def unanswered_attributes(self) -> list[str]:
+        """The Sleipnir attributes that no OCG indicator answers (scored as unknown)."""
+        s = self.ref.sleipnir
+        return [a for a, ind in zip(s.index, s["indicator_id"]) if not ind or ind not in self.ref.ocg_indicators.index]
+
+    # ---- the regional network: the template draws it; these give the nodes, links and sentences ----
+    def network_nodes(self) -> pd.DataFrame:
+        """The nodes of the regional network, the countries then the crime areas, each in configuration
+        order: node (ISO3 or area id), name, kind ("country" or "area")."""
+        countries, areas = self.countries, list(self.ref.top_areas.index)
+        return pd.DataFrame({"node": [*countries, *areas],
+                             "name": [t(self.ref.country_name(c)) for c in countries] + [self.area_name(a) for a in areas],
+                             "kind": ["country"] * len(countries) + ["area"] * len(areas)})
+
+    def network_links(self) -> pd.DataFrame:
+        """The links of the regional network, pairs with groups active in both (counts, never identities):
+        kind ("country-area" or "country-country"), a, b, groups, suppressed, label (the count as printed).
+        A count confidential in the public edition is NaN with the label "c": such a link is known only to
+        exist (zeros are never hidden). Empty without an OCG register."""
+        if not self.has_input("ocg_register.csv"):
+            return pd.DataFrame(columns=["kind", "a", "b", "groups", "suppressed", "label"])
+        links = self.table("ocg_links")
+        suppressed = links["suppressed"].astype(bool)
+        groups = pd.Series(links["groups"].to_numpy(float, na_value=np.nan), index=links.index).mask(suppressed)
+        links = links.assign(groups=groups, suppressed=suppressed)
+        links = links[links["suppressed"] | links["groups"].gt(0)].reset_index(drop=True)
+        return links.assign(label=[self.count(g, h) for g, h in zip(links["groups"], links["suppressed"])])
+
+    def no_network(self) -> None:
+        """What the regional page says instead of a network with no link."""
+        if not self.has_input("ocg_register.csv"):
+            self.say_missing("ocg_register.csv")
+        else:
+            self.no_data(t("No organised crime group reported in the region is active in a crime area or in a second "
+                           "country of the region, so there is no network to draw."))
+
+    def network_caption(self, links: pd.DataFrame) -> str:
+        return t("Links between the region's countries (left) and crime areas (right): the wider a line, the more groups "
+                 "are active in both (numbers in the table below); the labelled arcs count the groups active in both "
+                 "countries.") + (" " + t("A thin dashed line is a link whose number of groups is confidential in the "
+                                          "public edition (c).") if links["suppressed"].any() else "")
+
+    def network_alt(self, links: pd.DataFrame) -> str:
+        """The strongest country–area link and the pair of countries sharing the most groups, among the
+        counts shown (the public edition hides some)."""
+        parts = [t("Network diagram")]
+        for kind in ("country-area", "country-country"):
+            part = links[links["kind"].eq(kind)].dropna(subset=["groups"])
+            if part.empty:
+                continue
+            best = part[part["groups"].eq(part["groups"].max())]
+            n = fmt_number(int(best["groups"].iloc[0]))
+            hidden = bool(links.loc[links["kind"].eq(kind), "suppressed"].any()) if "suppressed" in links else False
+            if kind == "country-area":
+                pairs = join_words([f"{t(self.ref.country_name(r.a))}–{self.area_name(r.b).lower()}"
+                                    for r in best.itertuples()])
+                if hidden:
+                    parts.append(t("of the links shown, the strongest is {pairs} with {n} groups", pairs=pairs, n=n))
+                else:
+                    parts.append(t("the strongest link is {pairs} with {n} groups", pairs=pairs, n=n))
+            else:
+                if len(best) == 1:
+                    r = best.iloc[0]
+                    values = dict(c1=t(self.ref.country_name(r["a"])), c2=t(self.ref.country_name(r["b"])), n=n)
+                    parts.append(t("of the pairs of countries shown, {c1} and {c2} share the most groups ({n})", **values)
+                                 if hidden else t("{c1} and {c2} share the most groups ({n})", **values))
+                else:
+                    pairs = join_words([f"{t(self.ref.country_name(r.a))}–{t(self.ref.country_name(r.b))}"
+                                        for r in best.itertuples()])
+                    parts.append(t("of the pairs of countries shown, {pairs} each share the most groups ({n})",
+                                   pairs=pairs, n=n) if hidden else
+                                 t("the pairs {pairs} each share the most groups ({n})", pairs=pairs, n=n))
+        return "; ".join(parts) + "."
+
+    @needs_input("ocg_register.csv")
+    def links_table(self) -> None:
+        links = self.table("ocg_links")
+        links = links[links["kind"].eq("country-area")].set_index(["b", "a"])
+        areas = list(self.ref.top_areas.index)
+        frame = pd.DataFrame({t("Crime area"): [self.area_name(a) for a in areas],
+                              **{t(self.ref.country_name(c)): [self.count(links.at[(a, c), "groups"], links.at[(a, c), "suppressed"])
+                                                               for a in areas] for c in self.countries}})
+        self.show_table(frame, "links", t("Groups active in each country and crime area (a group counts in every "
+                                          "country where it is active)."), align={c: "r" for c in frame.columns[1:]})
+
+    @needs_input("ocg_register.csv")
+    def regional_links_text(self) -> str:
+        links = self.table("ocg_links")
+        cc = links[links["kind"].eq("country-country") & (links["a"].eq(self.scope) | links["b"].eq(self.scope))]
+        parts = [t("{n} with {country}", n=self.count(r.groups, r.suppressed),
+                   country=t(self.ref.country_name(r.b if r.a == self.scope else r.a))) for r in cc.itertuples()]
+        return t("Groups active in {scope} that are also active elsewhere in the region: {parts}. The regional page "
+                 "shows the whole network.", scope=self.scope_name, parts="; ".join(parts))
+
+    # ---- what drives the groups' scores (restricted edition): the template draws it ----
+    def group_contributions(self, top: int = 10) -> pd.DataFrame:
+        """What makes up the threat score of the ``top`` highest-scoring groups of this scope: one row per
+        group and OCG indicator, with ocg_id (highest score first) and indicator (its name, configuration
+        order), both ordered categoricals, and points (the indicator's weighted answer; a group's points add
+        up to its score). Group-level data exist only in the restricted edition: empty in the public one,
+        and without an OCG register."""
+        if self.audience != "restricted" or not self.has_input("ocg_register.csv"):
+            return pd.DataFrame(columns=["ocg_id", "indicator", "points"])
+        reg = self.table("ocg_register")
+        if not self.is_region:
+            reg = reg[reg["country"].eq(self.scope)]
+        ids = list(reg.sort_values("score", ascending=False)["ocg_id"].head(top))
+        names = {i: t(n) for i, n in self.ref.ocg_indicators["name_en"].items()}
+        con = self.table("ocg_contributions")
+        con = con[con["ocg_id"].isin(ids) & con["indicator"].isin(list(names))]
+        out = pd.DataFrame({"ocg_id": pd.Categorical(con["ocg_id"], categories=ids, ordered=True),
+                            "indicator": pd.Categorical(con["indicator"].map(names), categories=list(names.values()),
+                                                        ordered=True),
+                            "points": con["points"].astype(float)})
+        return out.sort_values(["ocg_id", "indicator"]).reset_index(drop=True)
+
+    def no_group_contributions(self) -> None:
+        """What the restricted page says instead of a figure with no group (the public one says nothing)."""
+        if not self.has_input("ocg_register.csv"):
+            self.say_missing("ocg_register.csv")
+        elif self.audience == "restricted":
+            self.no_data(t("No organised crime group is registered in {scope}.", scope=self.scope_name))
+
+    def contributions_caption(self, points: pd.DataFrame) -> str:
+        return t("Contribution of each indicator to the threat score of the {n} highest-scoring groups, {scope} "
+                 "(RESTRICTED).", n=points["ocg_id"].nunique(), scope=self.scope_name)
+
+    def contributions_alt(self, points: pd.DataFrame) -> str:
+        """The highest-scoring group, its score and the indicator that gives it the most points."""
+        first = points[points["ocg_id"].eq(points["ocg_id"].cat.categories[0])]
+        most = first.loc[first["points"].idxmax()]
+        return t("Stacked bars per group; each segment is one indicator's weighted answer. The highest-scoring group, "
+                 "{group}, scores {score}, most of it from {indicator}.", group=str(most["ocg_id"]),
+                 score=self.num(first["points"].sum()), indicator=str(most["indicator"]).lower())
+
+    @needs_input("ocg_register.csv")
+    def restricted_register(self) -> None:
+        """Group-level ranking: only in the restricted edition (the public folder has no register)."""
+        if self.audience != "restricted":
+            return
+        reg = self.table("ocg_register")
+        if not self.is_region:
+            reg = reg[reg["country"].eq(self.scope)]
+        reg = reg.sort_values("score", ascending=False)
+        frame = pd.DataFrame({
+            t("Group"): reg["ocg_id"], t("Score"): reg["score"].map(self.num), t("Band"): reg["band"].map(t),
+            t("Sleipnir rank"): reg["sleipnir_rank"].map(lambda v: self.num(v)),
+            t("Crime areas"): reg["crime_areas"].fillna("").map(
+                lambda codes: ", ".join(self.part_name(c) for c in codes.split("|") if c)),
+            t("Countries"): reg["countries_active"].str.replace("|", ", "),
+            t("Grade"): reg["grade"], t("Handling"): reg["handling_code"]})
+        self.show_table(frame, "register", t("Organised crime groups ranked by threat score, {scope} (RESTRICTED).",
+                                             scope=self.scope_name), align={t("Score"): "r"})
