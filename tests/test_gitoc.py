@@ -1,4 +1,4 @@
-"""Tests for socta.ingest.open_sources: GI-TOC headline scores are reproduced exactly (METHOD §7)."""
+"""Tests for socta.ingest.open_sources: GI-TOC headline scores are reproduced exactly (the aggregation rules in its docstring)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Trend fits on the patterns real regional statistics show (METHOD.md §9; issue 8).
+"""Trend fits on the patterns real regional statistics show: breaks in series, small and suppressed counts,
+gaps (issue 8).
 
 Each test builds a tiny statistics table, turns it into a series with socta.analysis.series.yearly (so the
 observation-status flags work as in the book) and checks a hand-checkable expectation.

@@ -451,9 +451,6 @@ class ImportResult:
     rows: list[Row]
     report: list[str]          # summary and notes, for the analyst
 
-    def statistics_frame(self) -> pd.DataFrame:
-        return pd.DataFrame([_output_record(r) for r in self.rows], columns=OUTPUT_COLUMNS)
-
 
 def _status_text(codes: set[str]) -> str:
     return "|".join(sorted(codes))

@@ -1,10 +1,10 @@
 """GI-TOC Global Organized Crime Index: load, recompute and check headline scores.
 
 The Global Organized Crime Index (GI-TOC, https://ocindex.net) is an open-source
-*context layer* (METHOD §7): it is shown beside our own assessment and never mixed
+*context layer*: it is shown beside our own assessment and never mixed
 into our scores.
 
-Aggregation rules (METHOD §7), checked against every published headline score of
+Aggregation rules, checked against every published headline score of
 SRB, MNE and MKD in the 2021 and 2023 editions:
 
 * every indicator is scored 1-10 in half points;

@@ -74,7 +74,6 @@ class Rendering:
     def __init__(self, page_id: str, dataset: dict):
         self.page_id = page_id
         self.dataset = dataset
-        self.names: list[str] = []  # figure and table names shown so far, for cross-references
 
     @property
     def synthetic_note(self) -> str:
@@ -121,7 +120,6 @@ class Rendering:
         name = f"fig-{self.page_id}-{key}"
         figures.source_line(fig, source or self.source_statistics)
         figures.plain_text(fig)
-        self.names.append(name)
         if OUTPUT == "jupyter":
             display(fig)
             plt.close(fig)
@@ -141,4 +139,3 @@ class Rendering:
         name = f"tbl-{self.page_id}-{key}"
         below = (f"{notes}  \n" if notes else "") + f"*{source or self.source_statistics}*"
         md(f"```{{table}} {caption}\n:name: {name}\n\n{markdown_table(frame, align)}\n```\n\n{below}")
-        self.names.append(name)

@@ -42,12 +42,6 @@ def _reference_names() -> list[str]:
     return [*REFERENCE_FILES, "settings.yaml", "gitoc_components.csv"]
 
 
-def reference_fingerprint(project: Project) -> str:
-    names = _reference_names()
-    return _sha(*(name + project.reference_path(name).read_bytes().hex() for name in names
-                  if project.reference_path(name).is_file()))
-
-
 def reference_digests(project: Project) -> dict[str, str]:
     """Each reference file in force (the data folder's copy, else the repository's), by name."""
     return {name: _file_digest(project.reference_path(name)) for name in _reference_names()}

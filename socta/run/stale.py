@@ -85,11 +85,6 @@ def stale_report(project: Project, audience: str, lang: str) -> list[StalePage]:
     return report
 
 
-def stale_pages(project: Project, audience: str, lang: str) -> list[str]:
-    """Pages of the edition whose inputs changed since they were executed (or that were never run)."""
-    return [page.output for page in stale_report(project, audience, lang)]
-
-
 def describe_stale(report: list[StalePage], limit: int = 12) -> list[str]:
     """Lines naming the pages out of date, grouped by why, the first ``limit`` pages by name and a
     count of the others: ``factors (open source europol_context.csv changed)``."""
