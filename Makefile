@@ -12,8 +12,8 @@ SOCTA_ARGS := --data $(DATA) --audience $(AUDIENCE) --lang $(EDITION_LANG)
 
 .DEFAULT_GOAL := help
 .PHONY: help setup tex report editions validate run build test test-fast bench demo-data messages clean
-TEX_PACKAGES := texlive-xetex texlive-latex-extra texlive-latex-recommended texlive-fonts-recommended latexmk \
-	fonts-freefont-otf texlive-lang-cyrillic texlive-lang-european poppler-utils
+# the Debian packages the PDF needs, one a line; socta's own message (socta/book/build.py) reads the same file
+TEX_PACKAGES := $(shell cat socta/book/tex_packages.txt)
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'

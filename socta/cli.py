@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 from socta.core.config import BUILD_DIR, DEFAULT_DATA_DIR, REGION, ConfigError, Project, confined
+from socta.core.text import MAX_LISTED
 
 
 def escape(text: str) -> str:
@@ -45,7 +46,7 @@ EXIT_CONFIG = 2      # a configuration or usage error: a wrong option, dataset.y
 EXIT_INTERNAL = 70   # an unexpected exception, a bug in socta (EX_SOFTWARE in sysexits.h): please report it
 
 
-SHOWN_PER_KIND = 20  # problems of one kind printed before "… and N more like this"
+SHOWN_PER_KIND = MAX_LISTED  # problems of one kind printed before "… and N more like this"
 
 
 def print_problems(console, problems) -> None:

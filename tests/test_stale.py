@@ -77,8 +77,7 @@ def edition(validated, tmp_path, monkeypatch):
     notebooks = shutil.copytree(NOTEBOOKS_DIR, tmp_path / "notebooks")
     monkeypatch.setattr(run_keys, "OPEN_SOURCES_DIR", open_sources)
     monkeypatch.setattr(i18n, "LOCALE_DIR", locale)
-    monkeypatch.setattr(run_jobs, "NOTEBOOKS_DIR", notebooks)
-    monkeypatch.setattr(execute, "NOTEBOOKS_DIR", notebooks)
+    monkeypatch.setattr(run_jobs, "NOTEBOOKS_DIR", notebooks)  # where Job.template_path finds every template
     project = Project(data_dir=tmp_path / "data", build_dir=tmp_path / "build")
     jobs = grid(project, "public", "en", project.processed_dir("public"))
     source = project.edition_dir("public", "en") / "source"
@@ -187,7 +186,7 @@ def test_an_open_source_file_stales_only_the_pages_reading_it(edition, capsys):
 
 def test_every_open_source_file_the_package_reads_is_declared():
     read = set()
-    for path in (REPO / "socta").glob("*.py"):
+    for path in (REPO / "socta").rglob("*.py"):
         read |= set(re.findall(r'OPEN_SOURCES_DIR\s*/\s*"([^"]+)"', path.read_text(encoding="utf-8")))
     declared = {name for names in run_jobs.OPEN_SOURCE_READS.values() for name in names}
     assert read and read <= declared, f"add {sorted(read - declared)} to socta.run.jobs.OPEN_SOURCE_READS"

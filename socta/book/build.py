@@ -145,8 +145,8 @@ def refuse_leaks(project: Project, audience: str, built: Path) -> None:
                          "put them on the page (a source or name field carrying them?) and rebuild.")
 
 
-TEX_PACKAGES = ["texlive-xetex", "texlive-latex-extra", "texlive-latex-recommended", "texlive-fonts-recommended",
-                "latexmk", "fonts-freefont-otf", "texlive-lang-cyrillic", "texlive-lang-european", "poppler-utils"]
+# the Debian packages the PDF needs, one a line (the Makefile's `tex` target installs the same file's list)
+TEX_PACKAGES = Path(__file__).with_name("tex_packages.txt").read_text(encoding="utf-8").split()
 
 
 def tex_missing() -> list[str]:

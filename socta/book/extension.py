@@ -107,20 +107,17 @@ def _name_latex_language(app, config) -> None:
 
 
 class _LatinTranslations:
-    """A Sphinx message catalogue read through cyrtranslit: the theme's Serbian words in Latin."""
+    """A Sphinx message catalogue read through socta's one transliteration (socta.i18n.translate.to_latin): the
+    theme's Serbian words in Latin."""
 
     def __init__(self, base):
         self.base = base
 
     def gettext(self, message):
-        import cyrtranslit
-
-        return cyrtranslit.to_latin(self.base.gettext(message), "sr")
+        return i18n.to_latin(self.base.gettext(message), "sr")
 
     def ngettext(self, singular, plural, n):
-        import cyrtranslit
-
-        return cyrtranslit.to_latin(self.base.ngettext(singular, plural, n), "sr")
+        return i18n.to_latin(self.base.ngettext(singular, plural, n), "sr")
 
     def __getattr__(self, name):
         return getattr(self.base, name)

@@ -34,6 +34,7 @@ from pathlib import Path
 import pandas as pd
 
 from socta.core.config import ConfigError
+from socta.core.text import listed
 
 _BOM = b"\xef\xbb\xbf"
 
@@ -573,10 +574,10 @@ def read_csv_table(path: Path, numeric_columns: frozenset[str] | set[str] = froz
     table = CsvTable(path=path, frame=frame, encoding=encoding, separator=sep, decimal=decimal, notes=notes,
                      written=written, issues=issues, refused=refused)
     if issues and not lenient:
-        shown = "; ".join(i.message if i.kind.startswith("line:") or not i.row else
-                          f"row {i.row}, column '{i.column}': {i.value!r} {i.message}" for i in issues[:5])
-        more = f"; and {len(issues) - 5} more" if len(issues) > 5 else ""
-        raise TableError(f"{path}: {shown}{more}")
+        shown = listed([i.message if i.kind.startswith("line:") or not i.row else
+                        f"row {i.row}, column '{i.column}': {i.value!r} {i.message}" for i in issues], 5,
+                       more="; and {n} more")
+        raise TableError(f"{path}: {shown}")
     return table
 
 

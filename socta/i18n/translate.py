@@ -109,17 +109,20 @@ def review_state(lang: str | None = None) -> str | None:
 _CAPS_DIGRAPH = re.compile(r"\b(?=\w*[A-ZČĆŽŠĐ]{2})\w*(?:Lj|Nj|Dž)\w*\b")
 
 
+def to_latin(text: str, system: str) -> str:
+    """Cyrillic text in Latin letters by cyrtranslit's ``system`` (``sr``): socta's one transliteration, of its
+    catalogue and of Sphinx's and the theme's. A word in capitals keeps its digraphs in capitals (ЊЕГОШ →
+    NJEGOŠ, not NjEGOŠ)."""
+    import cyrtranslit  # imported when a Latin-script edition first needs it
+
+    return _CAPS_DIGRAPH.sub(lambda m: m.group().upper(), cyrtranslit.to_latin(text, system))
+
+
 def transliterate(text: str, lang: str | None = None) -> str:
-    """Text of the language an edition is transliterated from, in the edition's script (cyrtranslit).
-
-    A word in capitals keeps its digraphs in capitals (ЊЕГОШ → NJEGOŠ, not NjEGOŠ)."""
-    import cyrtranslit
-
+    """Text of the language an edition is transliterated from, in the edition's script (languages.yaml
+    ``transliterate``); unchanged for an edition that is not transliterated."""
     rule = spec(lang).get("transliterate")
-    if not rule:
-        return text
-    latin = cyrtranslit.to_latin(text, rule["system"])
-    return _CAPS_DIGRAPH.sub(lambda m: m.group().upper(), latin)
+    return to_latin(text, rule["system"]) if rule else text
 
 
 class _Transliterated(gettext.NullTranslations):

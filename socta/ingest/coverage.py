@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from socta.core.config import Project
+from socta.core.text import listed
 from socta.ingest.reference import Reference
 from socta.ingest.status import has_number, status_codes
 
@@ -29,8 +30,7 @@ def year_ranges(years) -> str:
 
 
 def _shown(items: list[str]) -> str:
-    more = len(items) - MAX_SHOWN
-    return "; ".join(items[:MAX_SHOWN]) + (f"; … and {more} more like this" if more > 0 else "")
+    return listed(items, MAX_SHOWN)
 
 
 def cell_coverage(stats: pd.DataFrame, ref: Reference, first: int, last: int) -> pd.DataFrame:

@@ -31,6 +31,7 @@ import pandas as pd
 
 from socta.core.config import Project
 from socta.core.tableio import TableError, gunzip, neutral_records, read_csv_table, read_input, write_atomic
+from socta.core.text import listed
 from socta.ingest.mapping import (
     CENSORED,
     MONTH_RANGE,
@@ -401,9 +402,8 @@ def _summary(entry: SourceEntry, tally: _Tally, limit: int = 12) -> list[str]:
     if tally.unmatched:
         lines.append(f"  {sum(tally.unmatched.values())} matched no rule, skipped, in {len(tally.unmatched)} group(s):")
         groups = sorted(tally.unmatched.items(), key=lambda item: (-item[1], item[0]))
-        lines += [f"    {n} × {label}" for label, n in groups[:limit]]
-        if len(groups) > limit:
-            lines.append(f"    … and {len(groups) - limit} more group(s)")
+        lines += listed([f"    {n} × {label}" for label, n in groups], limit, "\n",
+                        "\n    … and {n} more group(s)").split("\n")
     return lines
 
 

@@ -2,27 +2,15 @@
 ``statistics.csv``, read and checked before any source is opened."""
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from socta.core.config import RESTRICTED_INPUTS, ConfigError, read_yaml
+from socta.core.text import did_you_mean
 from socta.ingest.reference import Reference
-
-# SDMX CL_OBS_STATUS 2.2. Used only when the reference in force has no observation_status.csv.
-OBS_STATUS = {
-    "A": "normal value", "B": "break in series", "D": "definition differs", "E": "estimated value",
-    "F": "forecast value", "G": "experimental value", "I": "imputed value",
-    "K": "data included in another category", "L": "missing value; data exist but were not collected",
-    "M": "missing value; data cannot exist", "N": "not significant", "O": "missing value",
-    "P": "provisional value", "Q": "missing value; suppressed", "S": "strike and other special events",
-    "U": "low reliability", "V": "unvalidated value",
-}
-
-
-MISSING_STATUS = {"L", "M", "O", "Q"}
+from socta.ingest.schema import CENSOR_MARK
 
 # Eurostat flags → CL_OBS_STATUS. ':' (not available) has no letter; it is handled as a missing value.
 EUROSTAT_FLAGS = {"b": "B", "c": "Q", "d": "D", "e": "E", "f": "F", "n": "N", "p": "P", "s": "S", "u": "U",
@@ -66,7 +54,9 @@ OVERRIDE_KEYS = {"country", "year", "indicator", "submarket", "category", "statu
 NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
-CENSORED = re.compile(r"^([<>])\s*=?\s*(.+)$")
+# a censored value as a source publishes it ("<5", "> 3,300"): validation's marker, any number after it (the
+# import reads the number itself, with the source's separators)
+CENSORED = re.compile(CENSOR_MARK + r"(.+)$")
 
 
 MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
@@ -82,8 +72,9 @@ class MappingError(ConfigError):
 
 
 def _did_you_mean(word: str, choices) -> str:
-    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    """" (did you mean 'x'?)" for a key, a name or a code of the mapping file (text.did_you_mean, names: the close
+    match alone)."""
+    return did_you_mean(word, choices, codes=False)
 
 
 # --------------------------------------------------------------------------------------------
@@ -218,26 +209,11 @@ class _Context:
         self.countries = set(reference.countries.index)
         self.grades = reference.grade_codes()
         self.handling = reference.handling_codes()
-        self.status = self._status_codes(reference)
-        self.missing = self._missing_codes(reference)
+        # the SDMX CL_OBS_STATUS code list in force (observation_status.csv), as validation reads it
+        codes = reference.observation_status
+        self.status = dict(zip(codes["code"], codes["name_en"]))
+        self.missing = set(codes.index[codes["missing"]])
         self.indicators_file = reference.project.reference_path("indicators.csv")
-
-    @staticmethod
-    def _status_codes(reference: Reference) -> dict[str, str]:
-        """The code list in force (observation_status.csv), or SDMX CL_OBS_STATUS 2.2 as built in."""
-        try:
-            table = reference.observation_status
-        except (AttributeError, ConfigError, KeyError):
-            return dict(OBS_STATUS)
-        return dict(zip(table["code"], table["name_en"]))
-
-    @staticmethod
-    def _missing_codes(reference: Reference) -> set[str]:
-        try:
-            table = reference.observation_status
-        except (AttributeError, ConfigError, KeyError):
-            return set(MISSING_STATUS)
-        return set(table.index[table["missing"]])
 
 
 def _load_rule(data, where: str, ctx: _Context) -> Rule:

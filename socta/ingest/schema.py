@@ -28,7 +28,8 @@ OPTIONAL_FILES = ("ocg_register.csv", "ocg_answers.csv", "expert_assessments.csv
 
 
 # "<5" (published as below 5), ">3300" (more than 3,300), ":" (not available)
-CENSORED = re.compile(r"^\s*([<>])\s*=?\s*(\d+(?:[.,]\d+)?)\s*$")
+CENSOR_MARK = r"^\s*([<>])\s*=?\s*"  # the mark, in statistics.csv and in a source table (socta import)
+CENSORED = re.compile(CENSOR_MARK + r"(\d+(?:[.,]\d+)?)\s*$")
 
 
 NOT_AVAILABLE = {"", ":"}

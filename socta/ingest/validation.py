@@ -13,7 +13,6 @@ typing or unit error never reaches a trend.
 """
 from __future__ import annotations
 
-import difflib
 import re
 from datetime import date
 from pathlib import Path
@@ -24,7 +23,7 @@ import pandera.pandas as pa
 
 from socta.core.config import DEFAULT_DATA_DIR, ConfigError, Project
 from socta.core.tableio import CsvTable, TableError, formula_cells, neutralise, read_csv_table
-from socta.core.text import did_you_mean, listed
+from socta.core.text import closest, did_you_mean, listed
 from socta.ingest.coverage import coverage_warnings, period_warning
 from socta.ingest.reference import ISO3, Reference
 from socta.ingest.schema import (
@@ -55,13 +54,13 @@ def _check_columns(spec: TableSpec, frame: pd.DataFrame) -> list[Problem]:
     for name in expected:
         if name in frame.columns or spec.columns[name].optional:
             continue
-        guess = difflib.get_close_matches(name, extra, n=1, cutoff=0.6)
-        hint = f"; the file has {guess[0]!r}: rename it to {name!r}" if guess else ""
+        guess = closest(name, extra)
+        hint = f"; the file has {guess!r}: rename it to {name!r}" if guess else ""
         problems.append(Problem(spec.file, 1, name, None, f"required column is missing{hint}; "
                                 "the file's other columns were still checked"))
     for name in extra:
-        guess = difflib.get_close_matches(name, expected, n=1, cutoff=0.6)
-        hint = f"did you mean {guess[0]!r}?" if guess else "remove it"
+        guess = closest(name, expected)
+        hint = f"did you mean {guess!r}?" if guess else "remove it"
         problems.append(
             Problem(spec.file, 1, name, None, f"unexpected column ({hint}); expected columns: {', '.join(expected)}")
         )
@@ -496,8 +495,7 @@ def _dataset_warnings(project: Project) -> list[str]:
     out = []
     for key in meta:
         if key not in known:
-            guess = difflib.get_close_matches(str(key), sorted(known), n=1, cutoff=0.6)
-            hint = f" (did you mean {guess[0]!r}?)" if guess else ""
+            hint = did_you_mean(key, sorted(known), codes=False)
             out.append(f"dataset.yaml: unknown key {key!r}{hint}; it is ignored. Keys: {', '.join(sorted(known))}.")
     if not str(meta.get("description") or "").strip():
         out.append("dataset.yaml: no 'description:'; say what the data are, where they come from and their caveats "
@@ -619,8 +617,7 @@ def _status_checks(stats: pd.DataFrame, written: pd.DataFrame, ref: Reference) -
         unknown = [c for c in row_codes if c not in codes_known]
         if unknown:
             unknown_rows[i] = True
-            guess = difflib.get_close_matches(unknown[0].upper(), list(known.index), n=1)
-            hint = f" (did you mean {guess[0]!r}? codes are capital letters)" if guess else ""
+            hint = did_you_mean(unknown[0], list(known.index), case="codes are capital letters")
             problems.append(Problem("statistics.csv", i + 2, "status", written.at[i, "status"],
                                     f"unknown observation status{hint}; expected codes from observation_status.csv: "
                                     f"{', '.join(known.index)}, separated by |", kind="unknown status"))

@@ -28,7 +28,7 @@ import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
-from socta.core.config import NOTEBOOKS_DIR, REPO_ROOT
+from socta.core.config import REPO_ROOT
 from socta.core.markup import inert
 from socta.i18n.translate import set_language, t
 from socta.process.fingerprints import _sha
@@ -44,8 +44,7 @@ def prepare(job: Job):
 
 
     set_language(job.parameters["lang"])
-    template = Path(job.template) if Path(job.template).is_absolute() else NOTEBOOKS_DIR / job.template
-    nb = jupytext.read(template)
+    nb = jupytext.read(job.template_path)
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             cell.source = PLACEHOLDER.sub(

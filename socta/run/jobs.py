@@ -54,6 +54,11 @@ class Job:
     def area(self) -> str | None:
         return self.parameters.get("area")
 
+    @property
+    def template_path(self) -> Path:
+        """The template's file: ``template`` under notebooks/, or as given when absolute."""
+        return Path(self.template) if Path(self.template).is_absolute() else NOTEBOOKS_DIR / self.template
+
 
 @dataclass
 class Outcome:
@@ -111,15 +116,6 @@ def grid(project: Project, audience: str, lang: str, processed_dir: Path,
             jobs.append(Job(template, output, title, {**base, "scope": REGION}, reads,
                             open_sources=OPEN_SOURCE_READS.get(template, ()), **extra))
     return jobs
-
-
-# ---- cache keys ----------------------------------------------------------------------------
-#
-# A page's key is a small JSON object of named digests, one per thing the page reads. It is recorded
-# beside the executed page; comparing the recorded object with today's says which of them changed.
-
-def _template_path(job: Job) -> Path:
-    return Path(job.template) if Path(job.template).is_absolute() else NOTEBOOKS_DIR / job.template
 
 
 def output_path(folder: Path, job: Job) -> Path:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from socta.core.config import OPEN_SOURCES_DIR, REGION, Project
+from socta.core.text import listed
 from socta.i18n import translate as i18n
 from socta.ingest.reference import REFERENCE_FILES
 from socta.process.fingerprints import _file_digest, _sha, code_digests
@@ -21,7 +22,6 @@ from socta.run.jobs import (
     READS_OPEN_SOURCES,
     SCOPE_COLUMNS,
     Job,
-    _template_path,
     output_path,
 )
 
@@ -169,7 +169,7 @@ def key_components(job: Job, context: KeyContext) -> dict:
     params = {k: v for k, v in job.parameters.items() if k not in ("processed_dir", "data_dir")}
     components = {
         "format": KEY_FORMAT,
-        "template": _file_digest(_template_path(job)),
+        "template": _file_digest(job.template_path),
         "parameters": _sha(json.dumps(params, sort_keys=True, default=str), job.title, job.reads),
         "code": context.code,
         "reference": context.reference,
@@ -216,8 +216,7 @@ def keys_for(project: Project, jobs: list[Job], processed_dir: Path) -> dict[str
 
 
 def _listed(names: list[str], limit: int = 3) -> str:
-    shown = ", ".join(names[:limit])
-    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
+    return listed(names, limit, ", ", " and {n} more")
 
 
 def _changed_entries(old, new) -> list[str]:

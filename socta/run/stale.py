@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from socta.core.config import Project
+from socta.core.text import listed
 from socta.ingest.schema import INPUT_FILES
 from socta.process.fingerprints import PROVENANCE_FILES, _file_digest, inputs_fingerprint
 from socta.run.jobs import READS_DATA, READS_MANIFEST, Job, grid
@@ -93,11 +94,9 @@ def describe_stale(report: list[StalePage], limit: int = 12) -> list[str]:
         groups.setdefault("; ".join(page.reasons), []).append(page.output)
     lines, budget = [], limit
     for reason, pages in groups.items():
-        shown = pages[:budget]
-        budget -= len(shown)
-        if shown:
-            rest = len(pages) - len(shown)
-            lines.append(", ".join(shown) + (f" and {rest} more" if rest else "") + f" ({reason})")
+        if budget > 0:
+            lines.append(listed(pages, budget, ", ", " and {n} more") + f" ({reason})")
+            budget -= min(budget, len(pages))
         else:
             lines.append(f"{len(pages)} more page(s) ({reason})")
     return lines
