@@ -15,6 +15,7 @@ from babel.messages.pofile import read_po
 
 from socta.book import extension, stage
 from socta.core.config import Project
+from socta.i18n import messages
 from socta.i18n import translate as i18n
 
 from .helpers import REPO, socta
@@ -34,7 +35,7 @@ def english_afterwards():
 
 @pytest.mark.parametrize("lang", TRANSLATED)
 def test_catalogue_is_complete(lang):
-    status = i18n.catalogue_status(lang)
+    status = messages.catalogue_status(lang)
     assert status["messages"] > 600
     assert status["untranslated"] == [], f"{lang}: untranslated {status['untranslated'][:5]}"
     assert status["fuzzy"] == [], f"{lang}: fuzzy (a guess awaiting a translator) {status['fuzzy'][:5]}"
@@ -56,7 +57,7 @@ def test_catalogue_status_finds_what_is_missing(tmp_path, monkeypatch):
     with open(po, "wb") as fh:
         write_po(fh, catalog)
     monkeypatch.setattr(i18n, "LOCALE_DIR", locale)
-    status = i18n.catalogue_status("sr")
+    status = messages.catalogue_status("sr")
     assert status["untranslated"] == ["Drug trafficking"]
     assert status["fuzzy"] == ["Cybercrime"]
     assert status["placeholders"] == ["Key judgement: {area}"]
@@ -70,7 +71,7 @@ def test_template_holds_every_message_of_the_code(tmp_path):
     subprocess.run([str(Path(shutil.which("pybabel") or REPO / ".venv/bin/pybabel")), "extract", "--no-location",
                     "-k", "t", "-k", "tn:1,2", "-k", "N_", "-o", str(pot), str(REPO / "socta")],
                    check=True, capture_output=True)
-    i18n.append_template_messages(pot, REPO / "notebooks", REPO / "data" / "reference")
+    messages.append_template_messages(pot, REPO / "notebooks", REPO / "data" / "reference")
 
     def ids(path):
         with open(path, "rb") as fh:
