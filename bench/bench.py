@@ -22,6 +22,7 @@ import csv
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -195,6 +196,7 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--scaling", default="3,6,12", help="numbers of synthetic countries ('' to skip)")
     parser.add_argument("--skip-naive", action="store_true")
+    parser.add_argument("--pairs", type=int, default=3, help="interleaved naive/socta cold pairs (the median ratio is reported)")
     parser.add_argument("--skip-large", action="store_true", help="skip the 200,000-row input")
     args = parser.parse_args()
     results: dict = {"jobs": args.jobs, "cpus": os.cpu_count(), "machine": machine(), "steps": {}}
@@ -204,19 +206,30 @@ def main() -> None:
         tmp = Path(tmp)
         data = tmp / "data"
         shutil.copytree(REPO / "data" / "demo", data)
-        if not args.skip_naive:
-            grid_s, book_s, peak, n = naive(data, tmp / "naive")
-            steps["naive serial papermill CLI + jupyter-book"] = {"seconds": grid_s + book_s, "peak_mb": peak / 2**20,
-                                                                  "notebooks": n, "grid_seconds": grid_s}
+        # (a) and (c) as interleaved pairs: a single run on a shared machine has ranged from 3.5x to 6x, so each
+        # pair runs the naive loop and socta's cold grid back to back and the ratio reported is the median
+        build = tmp / "build"
+        pairs = []
+        for i in range(args.pairs):
+            if not args.skip_naive:
+                grid_s, book_s, peak, n = naive(data, tmp / f"naive-{i}")
+                steps[f"naive serial papermill CLI + jupyter-book (pair {i + 1})"] = {
+                    "seconds": grid_s + book_s, "peak_mb": peak / 2**20, "notebooks": n, "grid_seconds": grid_s}
+            shutil.rmtree(build, ignore_errors=True)
+            seconds, peak, out = socta_cycle(data, build, args.jobs)
+            steps[f"socta cold (pair {i + 1})"] = {"seconds": seconds, "peak_mb": peak / 2**20,
+                                                   "executed": executed_count(out), "grid_seconds": grid_seconds(out)}
+            if not args.skip_naive:
+                pairs.append((grid_s, grid_seconds(out), grid_s + book_s, seconds))
+        steps["socta cold"] = steps[f"socta cold (pair {args.pairs})"]
+        results["pairs"] = [{"naive_grid": a, "socta_grid": b, "naive_total": c, "socta_total": d} for a, b, c, d in pairs]
         # one new kernel per notebook, as before the warm kernels: what they save
         seconds, peak, out = socta_step(["report", "--data", str(data), "--build-dir", str(tmp / "fresh"), *jobs,
                                          "--formats", "html"], env={"SOCTA_FRESH_KERNELS": "1"})
         steps["socta cold, a fresh kernel per notebook"] = {"seconds": seconds, "peak_mb": peak / 2**20,
                                                             "executed": executed_count(out),
                                                             "grid_seconds": grid_seconds(out)}
-        build = tmp / "build"
-        for label, action in (("socta cold", None), ("socta again, nothing changed", None),
-                              ("socta after one country's data changed", "MNE")):
+        for label, action in (("socta again, nothing changed", None), ("socta after one country's data changed", "MNE")):
             if action:
                 change_one_country(data, action)
             seconds, peak, out = socta_cycle(data, build, args.jobs)
@@ -264,16 +277,17 @@ def main() -> None:
         print(f"{label:55} {r['seconds']:8.1f} {grid} {r['peak_mb']:8.0f} {r.get('notebooks', r.get('executed', '')):>9}")
     cold = steps["socta cold"]["seconds"]
     ratios = []
-    if "naive serial papermill CLI + jupyter-book" in steps:
-        naive_s = steps["naive serial papermill CLI + jupyter-book"]["seconds"]
-        grid_naive, grid_socta = steps["naive serial papermill CLI + jupyter-book"]["grid_seconds"], \
-            steps["socta cold"]["grid_seconds"]
-        ratios.append(("cold demo grid: socta run vs the naive papermill loop", f"{grid_naive / grid_socta:.2f}x faster",
-                       ">= 4x", grid_naive / grid_socta >= 4))
-        ratios.append(("end to end: socta report (validate, run, HTML) vs loop + book", f"{naive_s / cold:.2f}x faster",
+    if pairs:
+        grid_ratios = sorted(a / b for a, b, _, _ in pairs)
+        median = statistics.median(grid_ratios)
+        ratios.append(("cold demo grid: socta run vs the naive papermill loop",
+                       f"median {median:.2f}x of {', '.join(f'{r:.2f}' for r in grid_ratios)}", ">= 6x", median >= 6))
+        end_to_end = statistics.median(c / d for _, _, c, d in pairs)
+        ratios.append(("end to end: socta report (validate, run, HTML) vs loop + book", f"median {end_to_end:.2f}x",
                        "", None))
         fresh = steps["socta cold, a fresh kernel per notebook"]["grid_seconds"]
-        ratios.append(("cold demo grid with a fresh kernel per notebook", f"{grid_naive / fresh:.2f}x faster", "", None))
+        naive_grid = statistics.median(a for a, _, _, _ in pairs)
+        ratios.append(("cold demo grid with a fresh kernel per notebook", f"{naive_grid / fresh:.2f}x faster", "", None))
     again = steps["socta again, nothing changed"]["seconds"] / cold
     one = steps["socta after one country's data changed"]["seconds"] / cold
     ratios.append(("nothing changed", f"{100 * again:.1f}% of cold", "< 5%", again < 0.05))
@@ -287,8 +301,8 @@ def main() -> None:
                        steps[key]["seconds"] <= 20))
     ratios.append(("four more languages (HTML) vs the English edition",
                    f"{languages:.1f} s = {languages / cold:.2f}x (4 books)", "", None))
-    ratios.append(("all editions (3 audiences, 5 languages) vs one",
-                   f"{editions:.1f} s = {editions / cold:.2f}x the public one", "", None))
+    ratios.append(("7 editions (public in 5 languages, restricted, training) vs one",
+                   f"{editions:.1f} s = {editions / cold:.2f}x the public one", "<= 3.5x", editions / cold <= 3.5))
     print()
     for label, value, goal, met in ratios:
         print(f"{label:55} {value:32} {goal:18} {'' if met is None else 'met' if met else 'NOT MET'}")
