@@ -63,11 +63,12 @@ run: $(STAMP) ## execute the notebooks only (COUNTRY=SRB AREA=drugs to narrow)
 build: $(STAMP) ## build the book (FORMATS=html,pdf) from the notebooks already executed
 	$(BIN)/socta build $(SOCTA_ARGS) --formats $(FORMATS)
 
-test: $(STAMP) tex ## run the whole test suite (executes notebooks, builds the HTML and PDF book)
+test: $(STAMP) tex ## lint (ruff), then the whole test suite: tests/unit, then tests/book (executes notebooks, builds the books)
+	$(BIN)/ruff check socta tests bench data
 	$(BIN)/python -m pytest
 
-test-fast: $(STAMP) ## run the tests that neither execute notebooks nor build the book
-	$(BIN)/python -m pytest -m "not slow"
+test-fast: $(STAMP) ## run tests/unit: no notebook executed, no book built (about a minute)
+	$(BIN)/python -m pytest tests/unit
 
 bench: $(STAMP) ## benchmark the runner: naive loop vs socta cold / unchanged / one country changed, and scaling
 	$(BIN)/python bench/bench.py --jobs $(JOBS)

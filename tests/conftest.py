@@ -1,8 +1,11 @@
-"""Shared fixtures: throw-away copies of the demo data folder, so no test touches data/demo."""
+"""Fixtures of both tiers: throw-away copies of the demo data folder (no test touches data/demo), what
+a page says, and the demo validated and processed once per session. The unit tier's own fixtures are in
+tests/unit/conftest.py, the books the book tier builds in tests/book/conftest.py."""
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -41,37 +44,39 @@ def said(monkeypatch) -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def processed(tmp_path_factory) -> dict[str, Path]:
-    """The demo validated and processed once per test session: {"public": folder, "restricted": folder}.
-    Tests that change a processed table work on a copy (``test_findings.flipped``)."""
+def demo_processing(tmp_path_factory) -> SimpleNamespace:
+    """The demo validated and processed once per test session, as `socta validate` does it:
+    ``project``, the validation ``result``, the processed ``tables`` (audience -> name -> frame, as
+    written) and the ``folders`` they were written to ({"public": folder, "restricted": folder}).
+    Tests read them and never change them; a test that changes a processed table works on a copy
+    (``tests/unit/test_findings.flipped``)."""
     from socta.core.config import Project
     from socta.ingest.validation import validate
-    from socta.process.tables import write_processed
+    from socta.process import tables
 
     project = Project(data_dir=DEMO_DIR, build_dir=tmp_path_factory.mktemp("processed-demo"))
     result = validate(project)
     assert result.ok
-    return write_processed(project, result)
+    computed = {}
+
+    def keep(*args):  # the tables write_processed computes and writes, kept for the tests that read them
+        computed.update(real(*args))
+        return computed
+
+    real = tables.processed_tables
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(tables, "processed_tables", keep)
+        folders = tables.write_processed(project, result)
+    return SimpleNamespace(project=project, result=result, tables=computed, folders=folders)
 
 
 @pytest.fixture(scope="session")
-def edition(tmp_path_factory):
-    """The public edition, HTML and PDF, built once per session from the demo data with canaries in
-    its restricted fields (tests/canaries.py), as `make report` builds it."""
-    from .canaries import plant
-    from .helpers import socta
-
-    root = tmp_path_factory.mktemp("edition")
-    data = plant(root / "data")
-    build = root / "build"
-    result = socta("report", "--data", data, "--build-dir", build, "--jobs", "2", "--formats", "html,pdf")
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return build
+def processed(demo_processing) -> dict[str, Path]:
+    """The demo's processed folders, written once per session: {"public": folder, "restricted": folder}."""
+    return demo_processing.folders
 
 
 @pytest.fixture(scope="session")
-def book(edition):
-    """The built public edition's HTML folder."""
-    html = edition / "public-en" / "html"
-    assert (html / "index.html").is_file()
-    return html
+def demo_project(demo_processing):
+    """The Project (data/demo, the session's build folder) the ``processed`` folders belong to."""
+    return demo_processing.project

@@ -183,7 +183,7 @@ def poisson_glm(X: np.ndarray, y: np.ndarray, scale: float = 1.0, maxiter: int =
     ``GLM(y, X, family=Poisson()).fit(scale=scale)`` (0.15): the same start, the same weighted least
     squares in each step (``lstsq``), the same stop (the deviance divided by ``scale`` changes by less
     than ``tol``) and the same final pseudo-inverse. So the numbers are the same to the last bit
-    (``tests/test_trends.py`` checks it against statsmodels), at a quarter of the time: a national
+    (``tests/unit/test_trends.py`` checks it against statsmodels), at a quarter of the time: a national
     file fits thousands of series, and statsmodels' model and result objects cost more than the fit.
     """
     eps = np.finfo(float).eps

@@ -8,7 +8,7 @@ session: an empty user namespace, execution count 1, no figures, matplotlib's se
 formats, the warning filters and socta's own switches as they were right after the warm-up, and the
 notebook's working folder. Then it checks that state and refuses to run on a kernel that fails the
 check: the runner then starts a fresh one. A notebook run this way has the same outputs as on a fresh
-kernel (``tests/test_runner.py`` compares the whole demo grid both ways).
+kernel (``tests/book/test_runner.py`` compares the whole demo grid both ways).
 
 ``SOCTA_FRESH_KERNELS=1`` (or ``socta run --fresh-kernels``) goes back to one new kernel per notebook.
 """

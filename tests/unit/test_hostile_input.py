@@ -27,9 +27,9 @@ from socta import cli
 from socta.core.config import Project
 from socta.ingest.validation import validate
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "data" / "demo"
-HOSTILE = Path(__file__).resolve().parent / "hostile"
+HOSTILE = Path(__file__).resolve().parents[1] / "hostile"
 STATS, REGISTER, ANSWERS, EXPERT = "statistics.csv", "ocg_register.csv", "ocg_answers.csv", "expert_assessments.csv"
 
 
@@ -622,7 +622,7 @@ def test_a_1e308_series_gives_no_trend_even_unvalidated():
 # grade, handling code, status codes, empty value needs a missing status, optional files, a real
 # folder with demo files, period checks, coverage and breakdown warnings, countries_active includes
 # country, crime areas, answers' ocg_id, answer scale, expert area, encodings and separators
-# (tests/test_validation.py, tests/test_real_data.py); codes case-sensitive, lists with '|', empty
+# (tests/unit/test_validation.py, tests/unit/test_real_data.py); codes case-sensitive, lists with '|', empty
 # not 'N/A', CSV injection, missing answers, missing categories, plausibility (the corpus above).
 
 def _drop_column(name):

@@ -25,7 +25,7 @@ from socta.pages.judgements import judgement_sentence
 from socta.run.execute import write_result
 from socta.run.jobs import Job, check_outputs
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = ROOT / "data" / "reference"
 
 
@@ -184,7 +184,7 @@ def test_the_restricted_inputs_are_the_tables_validation_marks_restricted():
     from socta.core.config import RESTRICTED_INPUTS
     from socta.ingest.schema import table_specs
 
-    project = Project(data_dir=Path(__file__).resolve().parents[1] / "data" / "demo")
+    project = Project(data_dir=Path(__file__).resolve().parents[2] / "data" / "demo")
     assert set(RESTRICTED_INPUTS) == {spec.file for spec in table_specs(project, Reference(project)) if spec.restricted}
 
 

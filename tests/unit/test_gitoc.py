@@ -12,7 +12,7 @@ import pytest
 
 from socta.ingest import open_sources as gitoc
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 OPEN_SOURCES = ROOT / "data" / "open_sources"
 GITOC_CSV = OPEN_SOURCES / "gitoc_organized_crime_index.csv"
 FRONTEX_CSV = OPEN_SOURCES / "frontex_western_balkan_route.csv"

@@ -30,7 +30,7 @@ from socta.run.jobs import grid
 from socta.run.keys import OLD_KEY_REASON, key_path, keys_for, recorded_key
 from socta.run.stale import StalePage, describe_stale, stale_report
 
-from .helpers import REPO
+from ..helpers import REPO
 
 PLACEHOLDER_NOTEBOOK = '{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'
 INDICATOR, AREA = "drug_seizures_kg", "drugs"   # the indicator edited below, and its crime area

@@ -10,8 +10,7 @@ Two layers are tested apart, so that each holds even if the other failed:
   file insertion or an image from outside fails the build. Checked on a tiny Sphinx project whose pages
   hold the payloads unescaped;
 
-and then together, on the whole book: a copy of the demo data whose every text field carries every
-payload (``tests/payloads.py``), built in both audiences (slow).
+and then together, on the whole book, in tests/book/test_safe_publishing.py.
 """
 from __future__ import annotations
 
@@ -21,15 +20,14 @@ import re
 import shutil
 import subprocess
 import sys
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 from socta.core.markup import inert, inert_frame, inert_list, inert_template, plain
 
-from .helpers import REPO, socta
-from .payloads import COMPUTED, HTML_ID, SECRET, payload, plant
+from ..helpers import REPO
+from ..payloads import SECRET, payload, plant
 
 # every MyST extension that adds syntax (replacements and smartquotes only change typography)
 ALL_EXTENSIONS = ["amsmath", "attrs_block", "attrs_inline", "colon_fence", "deflist", "dollarmath", "fieldlist",
@@ -350,110 +348,3 @@ def test_the_leak_gate_finds_a_note_as_a_page_writes_it(tmp_path):
         (tmp_path / "html" / "page.html").write_text(f"<p>{written}</p>", encoding="utf-8")
         with pytest.raises(BuildError, match="restricted detail"):
             refuse_leaks(project, "public", tmp_path / "html")
-
-
-# ---- the whole book from hostile data, both audiences -------------------------------------------
-
-class _Page(HTMLParser):
-    """Elements and visible text of an HTML page (scripts and styles are not text)."""
-
-    def __init__(self, text: str):
-        super().__init__(convert_charrefs=True)
-        self.elements: list[tuple[str, dict]] = []
-        self.text: list[str] = []
-        self._skip = 0
-        self.feed(text)
-
-    def handle_starttag(self, tag, attrs):
-        self.elements.append((tag, dict(attrs)))
-        if tag in ("script", "style"):
-            self._skip += 1
-
-    def handle_endtag(self, tag):
-        if tag in ("script", "style") and self._skip:
-            self._skip -= 1
-
-    def handle_data(self, data):
-        if not self._skip:
-            self.text.append(data)
-
-
-@pytest.fixture(scope="module")
-def hostile(tmp_path_factory):
-    """The demo with every payload in every text field, built public (HTML and PDF) and restricted (HTML);
-    two crime areas (one with sub-markets, one with the document-fraud factor) keep it quick."""
-    root = tmp_path_factory.mktemp("hostile")
-    data, secret, marker = plant(root / "data", root / "secret", areas=("drugs", "migrant_smuggling"))
-    build = root / "build"
-    for audience, formats in (("public", "html,pdf"), ("restricted", "html")):
-        result = socta("report", "--data", data, "--build-dir", build, "--audience", audience, "--jobs", "2",
-                       "--formats", formats)
-        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return {"build": build, "secret": secret, "marker": marker}
-
-
-def pages(hostile, audience):
-    html = hostile["build"] / f"{audience}-en" / "html"
-    return {p.relative_to(html).as_posix(): p.read_text(encoding="utf-8") for p in html.rglob("*.html")}
-
-
-@pytest.mark.slow
-def test_no_payload_ran_during_the_build(hostile):
-    assert not hostile["marker"].exists()
-    for audience in ("public", "restricted"):
-        for name, text in pages(hostile, audience).items():
-            visible = " ".join(_Page(text).text)
-            assert COMPUTED not in visible, (audience, name)
-            assert "<class '" not in visible, (audience, name)  # "{0.__class__}" formatted by str.format
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("audience", ["public", "restricted"])
-def test_no_payload_renders_as_markup(hostile, audience):
-    shown = 0
-    for name, text in pages(hostile, audience).items():
-        page = _Page(text)
-        for tag, attrs in page.elements:
-            assert attrs.get("id") != HTML_ID, (name, tag)
-            assert not (tag == "img" and (attrs.get("src") == "x" or "evil.example" in (attrs.get("src") or ""))), name
-            assert not any(k.startswith("on") and "alert" in (v or "") for k, v in attrs.items()), (name, tag, attrs)
-            assert not (tag == "a" and (attrs.get("href") or "").startswith("javascript:")), name
-            assert "math" not in (attrs.get("class") or "").split(), name
-        assert "<script>alert" not in text, name
-        visible = " ".join(page.text)
-        shown += f'<b id="{HTML_ID}">bold</b>' in visible and "{{ 12345*9 }}" in visible
-    assert shown >= 12, f"the payload is shown as text on {shown} pages only"  # it reached the pages, as text
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("audience", ["public", "restricted"])
-def test_nothing_outside_the_edition_is_published(hostile, audience):
-    html = hostile["build"] / f"{audience}-en" / "html"
-    assert not (html / "_downloads").exists()
-    for path in html.rglob("*"):
-        assert path.suffix != ".parquet", path
-        if path.is_file():
-            assert SECRET.encode() not in path.read_bytes(), path
-
-
-@pytest.mark.slow
-def test_the_pdf_carries_the_payloads_as_text(hostile):
-    from socta.book.leaks import pdf_text
-
-    pdf = hostile["build"] / "public-en" / "pdf" / "assessment.pdf"
-    text = pdf_text(pdf)
-    assert SECRET not in text and COMPUTED not in text
-    assert "input{" in text and "12345*9" in text  # the LaTeX command and the template, printed as written
-
-
-@pytest.mark.slow
-def test_every_page_carries_a_content_security_policy(hostile):
-    policy = re.compile(r'<head[^>]*>\s*<meta http-equiv="Content-Security-Policy" content="([^"]+)">')
-    for audience in ("public", "restricted"):
-        for name, text in pages(hostile, audience).items():
-            if "<head" not in text:  # index.html: a redirect to the first page
-                continue
-            match = policy.search(text)
-            assert match, (audience, name)
-            assert "default-src &#x27;none&#x27;" in match.group(1)
-            assert "unsafe-inline&#x27;; style" not in match.group(1) and "script-src &#x27;self&#x27;" in match.group(1)

@@ -1,27 +1,23 @@
 """Books built from incomplete data: the open-data edition (real public statistics, statistics only)
-and the demo data with random holes. Each book is built once per module and asserted on many times.
+and the demo data with holes punched at random from a fixed seed (tests/book/conftest.py builds both,
+once per session).
 
 Real data are never complete: these books must build, say what they cannot show, never print a
 missing value as 0 or ``nan``, and never use a yardstick term where the data cannot support one.
 """
 from __future__ import annotations
 
-import csv
 import html as htmllib
-import random
 import re
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
 from socta.core.config import Project
 from socta.ingest.reference import Reference
 
-from .conftest import copy_demo
-from .helpers import REPO, socta
+from ..helpers import REPO
 
-pytestmark = pytest.mark.slow
 OPEN = REPO / "data" / "open"
 TERMS = ["remote chance", "highly unlikely", "unlikely", "realistic possibility", "likely", "highly likely",
          "almost certain"]
@@ -42,18 +38,7 @@ def key_judgement_boxes(path: Path) -> list[str]:
     return [" ".join(htmllib.unescape(re.sub(r"<[^>]+>", " ", b)).split()) for b in boxes]
 
 
-def build(data: Path, build_dir: Path, formats: str = "html") -> Path:
-    result = socta("report", "--data", data, "--build-dir", build_dir, "--jobs", "2", "--formats", formats)
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-3000:]
-    return build_dir
-
-
 # ---- the open-data edition --------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def open_book(tmp_path_factory) -> Path:
-    return build(OPEN, tmp_path_factory.mktemp("open") / "build", "html,pdf")
-
 
 def test_open_edition_builds_html_and_pdf_without_a_synthetic_notice(open_book):
     html = open_book / "public-en" / "html"
@@ -105,66 +90,6 @@ def test_north_macedonia_drug_offences_respect_the_series_break(open_book):
 
 
 # ---- the demo data with random holes ----------------------------------------------------------
-
-def punch_holes(target: Path, seed: int) -> dict:
-    """A copy of the demo data with whole years, a country's years, categories and indicators removed."""
-    data = copy_demo(target)
-    rng = random.Random(seed)
-    path = data / "statistics.csv"
-    with open(path, newline="", encoding="utf-8") as f:
-        rows = list(csv.reader(f))
-    header, body = rows[0], rows[1:]
-    ref = Reference(Project())
-    plain = [i for i, spec in ref.indicators.iterrows() if not spec["submarket_list"] and not spec["category_list"]]
-    gone_indicator = rng.choice(sorted(ref.indicators.index))
-    gone_year = rng.choice(range(2016, 2021))
-    lagging = rng.choice(["SRB", "MNE", "MKD"])                      # stops reporting after 2022
-    flagged_country = rng.choice([c for c in ("SRB", "MNE", "MKD") if c != lagging])
-    flagged = rng.choice([i for i in plain if i != gone_indicator and ref.indicators.at[i, "kind"] == "count"])
-    cell = (rng.choice(["SRB", "MNE", "MKD"]), rng.choice([i for i in plain if i not in (gone_indicator, flagged)]),
-            str(rng.choice(range(2020, 2025))))
-    category_gone = ("thb_victims_form", "begging")
-    header += ["status", "months"]
-    body = [r + ["", ""] for r in body]
-    # published flags: a value below 5, a break in series, a provisional last year, a part-year figure
-    flags = {"2021": ("<5", ""), "2022": (None, "B"), "2023": (None, "E")}
-    keep = []
-    for r in body:
-        if r[0] == flagged_country and r[2] == flagged and r[1] in flags:
-            value, status = flags[r[1]]
-            r[5] = value or r[5]
-            r[10] = status
-        if r[0] == flagged_country and r[2] == flagged and r[1] == "2024":
-            r[11] = "6"   # January-June only
-        country, year, indicator, category = r[0], r[1], r[2], r[4]
-        if indicator == gone_indicator or year == str(gone_year) or (country == lagging and int(year) > 2022):
-            continue
-        if (indicator, category) == category_gone and int(year) % 2 == 0:
-            continue
-        if (country, indicator, year) == cell:
-            continue
-        keep.append(r)
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        csv.writer(f, lineterminator="\n").writerows([header, *keep])
-    # one crime area without any expert assessment in one country
-    experts = pd.read_csv(data / "expert_assessments.csv", dtype=str, keep_default_na=False)
-    area = rng.choice(list(ref.top_areas.index))
-    experts = experts[~((experts["country"] == "MNE") & (experts["area"] == area))]
-    experts.to_csv(data / "expert_assessments.csv", index=False)
-    return {"data": data, "gone_indicator": gone_indicator, "gone_year": gone_year, "lagging": lagging,
-            "cell": cell, "no_experts": ("MNE", area), "flagged": (flagged_country, flagged)}
-
-
-@pytest.fixture(scope="module")
-def holes(tmp_path_factory):
-    root = tmp_path_factory.mktemp("holes")
-    seed = random.SystemRandom().randrange(10_000)
-    info = punch_holes(root / "data", seed)
-    info["seed"] = seed
-    info["build"] = build(info["data"], root / "build")
-    info["html"] = info["build"] / "public-en" / "html"
-    return info
-
 
 def test_a_book_with_holes_builds_and_prints_no_nan_or_placeholder(holes):
     for page in holes["html"].rglob("*.html"):

@@ -11,16 +11,26 @@ from socta.run.execute import run_grid
 from socta.run.jobs import Job, grid
 from socta.run.keys import keys_for, recorded_key
 
-from .helpers import REPO, socta
+from ..helpers import REPO, socta
 
-pytestmark = pytest.mark.slow
+
+def demo_copy_project(root) -> Project:
+    data = root / "data"
+    shutil.copytree(REPO / "data" / "demo", data)
+    return Project(data_dir=data, build_dir=root / "build")
 
 
 @pytest.fixture()
-def project(tmp_path):
-    data = tmp_path / "data"
-    shutil.copytree(REPO / "data" / "demo", data)
-    project = Project(data_dir=data, build_dir=tmp_path / "build")
+def changing(tmp_path):
+    """A copy of the demo this test changes; each ``rerun`` validates and processes it."""
+    return demo_copy_project(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    """A copy of the demo, validated and processed once, shared by the tests that only run pages on it
+    (each in a folder of its own)."""
+    project = demo_copy_project(tmp_path_factory.mktemp("runner"))
     write_processed(project, validate(project))
     return project
 
@@ -40,7 +50,8 @@ def rerun(project, jobs):
     return {o.job.output for o in outcomes if not o.skipped}
 
 
-def test_cache_reruns_exactly_the_pages_whose_inputs_changed(project):
+def test_cache_reruns_exactly_the_pages_whose_inputs_changed(changing):
+    project = changing
     jobs = small_grid(project)
     assert rerun(project, jobs) == {j.output for j in jobs}           # cold: everything
     assert rerun(project, jobs) == set()                              # nothing changed: nothing runs
@@ -69,7 +80,7 @@ def test_a_failing_notebook_leaves_the_others_and_the_previous_page(project, tmp
         encoding="utf-8")
     jobs = small_grid(project)[:3]
     bad = Job(str(broken), jobs[0].output, jobs[0].title, jobs[0].parameters)
-    source = project.edition_dir("public", "en") / "source"
+    source = tmp_path / "source"
     previous = source / f"{bad.output}.ipynb"
     previous.parent.mkdir(parents=True)
     previous.write_text("the previous good page", encoding="utf-8")
@@ -86,7 +97,7 @@ def test_a_failing_notebook_leaves_the_others_and_the_previous_page(project, tmp
 def test_the_command_exits_non_zero_and_names_the_failing_cell(tmp_path):
     # a processed table lost after validation (a damaged build folder): the pages that read it fail
     # in their cell; a typo in configuration, the earlier way of making a page fail here, is now
-    # refused before any page runs (tests/test_safe_inputs.py)
+    # refused before any page runs (tests/unit/test_safe_inputs.py)
     build = tmp_path / "build"
     assert socta("validate", "--data", REPO / "data" / "demo", "--build-dir", build).returncode == 0
     (build / "processed/public/trends.parquet").unlink()
@@ -127,13 +138,17 @@ def executed(path):
     return [(c.source, c.execution_count, c.outputs) for c in nb.cells if c.cell_type == "code"]
 
 
-def test_warm_kernels_give_exactly_the_notebooks_of_fresh_kernels(project, monkeypatch):
-    """The whole demo grid on reused, reset kernels (the default) and on one new kernel per notebook."""
+def test_warm_kernels_give_exactly_the_notebooks_of_fresh_kernels(edition, tmp_path, monkeypatch):
+    """The whole demo grid on reused, reset kernels (the default) and on one new kernel per notebook.
+
+    The warm run is the one `socta report` made of the public edition (tests/book/conftest.py, the demo
+    with canaries, two workers): only the fresh run is made here, of the same jobs on the same tables."""
+    project = Project(data_dir=edition.parent / "data", build_dir=edition)
     jobs = grid(project, "public", "en", project.processed_dir("public"))
-    warm, fresh = project.build_dir / "warm", project.build_dir / "fresh"
-    outcomes = run_grid(jobs, warm, project.build_dir / "f1", workers=2)
+    warm, fresh = project.edition_dir("public", "en") / "source", tmp_path / "fresh"
+    assert not list((project.edition_dir("public", "en") / "failed").rglob("*.ipynb"))   # every warm page ran
     monkeypatch.setenv("SOCTA_FRESH_KERNELS", "1")
-    outcomes += run_grid(jobs, fresh, project.build_dir / "f2", workers=2)
+    outcomes = run_grid(jobs, fresh, tmp_path / "failed", workers=2)
     assert all(o.ok for o in outcomes), [o.error for o in outcomes if not o.ok]
     assert len(jobs) == 33
     for job in jobs:

@@ -17,7 +17,7 @@ from socta.core.config import Project
 from socta.ingest.schema import Problem, ValidationResult
 from socta.ingest.validation import validate
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DEMO_DIR = ROOT / "data" / "demo"
 STATS = "statistics.csv"
 REGISTER = "ocg_register.csv"

@@ -2,12 +2,9 @@
 import re
 from html.parser import HTMLParser
 
-import pytest
-
 from socta.core.config import REGION, Project
 from socta.ingest.reference import Reference
 
-pytestmark = pytest.mark.slow
 OCG_ID = re.compile(r"[A-Z]{3}-OCG-\d{3}")
 
 
@@ -195,7 +192,7 @@ def test_no_placeholder_or_missing_value_text_on_any_page(book):
 
 def test_published_notebooks_carry_no_path_of_the_build_machine(edition, book):
     """The page sources behind the download button name folders neutrally, never as this machine has them."""
-    from .helpers import REPO
+    from ..helpers import REPO
 
     machine = [str(REPO), str(edition.parent), "/tmp/"]
     for path in book.rglob("*.ipynb"):

@@ -4,7 +4,7 @@
 exact scores that publish alike give the same shares; (b) the downloadable notebooks of the HTML book
 carry figures as rasters only; (c) the provenance annex shows no row count or checksum of a restricted
 input; (d) a share of a restricted field is a range near 0% or 100% and is not shown over few rows.
-Fast: no notebook is executed and no book is built (one check on the built book is in test_book.py).
+Fast: no notebook is executed and no book is built (one check on the built book is in tests/book/test_book.py).
 """
 from __future__ import annotations
 

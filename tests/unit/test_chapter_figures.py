@@ -22,7 +22,7 @@ from socta.pages.factors import FactorsPage
 from socta.pages.ocg import OcgPage
 from socta.process.tables import write_processed
 
-from .helpers import REPO
+from ..helpers import REPO
 from .test_findings import DEMO, flipped, make
 
 OPEN = REPO / "data" / "open"

@@ -23,8 +23,8 @@ from socta.pages.methodology import MethodologyPage
 from socta.pages.ocg import OcgPage
 from socta.pages.open_sources import OpenSourcesPage
 
-from .conftest import copy_demo
-from .helpers import REPO
+from ..conftest import copy_demo
+from ..helpers import REPO
 
 DEMO = REPO / "data" / "demo"
 REFERENCE = REPO / "data" / "reference"

@@ -1,75 +1,21 @@
 """Editions: nothing restricted in the public one (leak test), markings, suppression, and the PDF."""
 import re
 import shutil
-import struct
 import subprocess
 import zlib
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
-from socta.book.leaks import find_leaks, pdf_streams, png_text
-from socta.book.stage import edition_config, tex_escape
+from socta.book.leaks import find_leaks
 from socta.core.config import Project
-from socta.ingest.validation import validate
-from socta.process.tables import write_processed
 from socta.run.execute import execute
 from socta.run.jobs import grid
 
-from .canaries import CANARIES, GRADE, GROUP, HANDLING, NOTE, SIZE, plant
-
-slow = pytest.mark.slow
-
-
-def png_with_text(key: str, text: str) -> bytes:
-    def chunk(kind, body):
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0))
-            + chunk(b"tEXt", key.encode() + b"\0" + text.encode()) + chunk(b"IEND", b""))
+from ..canaries import CANARIES, GRADE, GROUP, HANDLING, NOTE, SIZE
+from ..unit.test_editions import png_with_text
 
 
-def test_png_metadata_is_read():
-    assert "CANARY" in png_text(png_with_text("Comment", "CANARY here"))
-
-
-def test_a_leak_in_a_pdf_is_caught_in_its_text_its_metadata_and_its_compressed_streams(tmp_path):
-    """A real PDF writer (matplotlib) with a short code in the text and a note in the metadata, and
-    a stream compressed as TeX writes them: the scan finds all three, short codes included."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots()
-    ax.text(0.5, 0.5, "seen in QXA")
-    with matplotlib.rc_context({"pdf.fonttype": 42}):
-        fig.savefig(tmp_path / "leak.pdf", metadata={"Subject": NOTE})
-    plt.close(fig)
-    leaks = find_leaks(tmp_path, ["QXA", NOTE])
-    assert {(l.canary, l.where) for l in leaks} >= {("QXA", "PDF text"), (NOTE, "PDF objects")}
-    # a compressed stream that is not text on a page (an XMP packet, an annotation) is read too
-    stream = zlib.compress(f"<x:xmpmeta><dc:title>{GROUP}</dc:title></x:xmpmeta>".encode())
-    appended = (tmp_path / "leak.pdf").read_bytes() + (
-        b"\n99 0 obj\n<< /Type /Metadata /Filter /FlateDecode /Length %d >>\nstream\n" % len(stream)
-        + stream + b"\nendstream\nendobj\n")
-    (tmp_path / "leak.pdf").write_bytes(appended)
-    assert (GROUP, "PDF objects") in {(l.canary, l.where) for l in find_leaks(tmp_path, [GROUP])}
-    # an image stream is skipped: its bytes match short codes by chance, and hold no text of ours
-    assert "QXZ" not in pdf_streams(b"<< /Subtype /Image /Length 5 >>\nstream\n QXZ \nendstream")
-
-
-def test_an_image_embedded_in_a_notebook_is_scanned(tmp_path):
-    import base64
-    import json
-
-    png = base64.b64encode(png_with_text("Title", NOTE)).decode()
-    nb = {"cells": [{"cell_type": "code", "outputs": [{"output_type": "display_data", "data": {"image/png": png}}]}]}
-    (tmp_path / "page.ipynb").write_text(json.dumps(nb), encoding="utf-8")
-    assert [(l.canary, l.where) for l in find_leaks(tmp_path, [NOTE])] == [(NOTE, "notebook image metadata")]
-
-
-@slow
 def test_canaries_are_in_the_restricted_data_but_nowhere_in_the_public_edition(edition):
     restricted = edition / "processed" / "restricted"
 
@@ -92,13 +38,12 @@ def test_canaries_are_in_the_restricted_data_but_nowhere_in_the_public_edition(e
     assert pdf_text.count(HANDLING) == 1
 
 
-@slow
 def test_no_path_of_the_build_machine_in_any_published_artefact(edition):
     """What a reader downloads (HTML, page sources, notebooks, search index, images, PDF) names no
     folder of the machine that built it."""
     import sys
 
-    from .helpers import REPO
+    from ..helpers import REPO
 
     machine = sorted({str(edition.parent), str(REPO), str(Path.home()), sys.prefix} - {"/"})
     public = edition / "public-en"
@@ -106,7 +51,6 @@ def test_no_path_of_the_build_machine_in_any_published_artefact(edition):
     assert leaks == [], "\n".join(f"{l.path} ({l.where}): {l.canary}" for l in leaks)
 
 
-@slow
 def test_a_leak_planted_in_the_built_pdf_is_caught(edition, tmp_path):
     """The book's own PDF, with the register's note appended in a compressed stream and its size in
     the metadata: the scan of the published PDF must report both."""
@@ -120,7 +64,6 @@ def test_a_leak_planted_in_the_built_pdf_is_caught(edition, tmp_path):
     assert {(NOTE, "PDF objects"), (str(SIZE), "PDF objects")} <= found
 
 
-@slow
 def test_the_leak_test_fails_when_a_canary_is_routed_into_a_public_page(edition, tmp_path):
     """Execute a public page as if its notebook had been handed the restricted data: the scan must catch it."""
     public_copy = tmp_path / "public-en"
@@ -138,7 +81,6 @@ def test_the_leak_test_fails_when_a_canary_is_routed_into_a_public_page(edition,
     assert any(l.where == "PNG metadata" and l.canary == NOTE for l in find_leaks(public_copy, CANARIES))
 
 
-@slow
 def test_public_pdf_exists_with_cover_chapters_captions_and_markings(edition):
     pdf = edition / "public-en" / "pdf" / "assessment.pdf"
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
@@ -158,7 +100,6 @@ def test_public_pdf_exists_with_cover_chapters_captions_and_markings(edition):
     assert "Overfull \\hbox" not in log
 
 
-@slow
 def test_public_edition_shows_suppressed_counts_as_marked(book):
     text = (book / "ocg" / "countries" / "montenegro.html").read_text(encoding="utf-8")
     assert "c: confidential" in text and "does not show counts below 5" in text
@@ -166,31 +107,11 @@ def test_public_edition_shows_suppressed_counts_as_marked(book):
     assert "&lt;5" not in text  # a hidden count of 8 is not "<5": every hidden cell reads c
 
 
-def test_markings_of_both_editions_in_html_and_pdf_configuration(tmp_path):
-    project = Project(build_dir=tmp_path)
-    result = validate(project)
-    write_processed(project, result)
-    public = edition_config(project, "public", "en")["sphinx"]["config"]
-    restricted = edition_config(project, "restricted", "en")["sphinx"]["config"]
-    assert public["html_theme_options"]["announcement"].startswith("PUBLIC")
-    announcement = restricted["html_theme_options"]["announcement"]
-    assert announcement.startswith("RESTRICTED") and re.search(r"handling code of the sources used: H[0-3]", announcement)
-    for config, mark in ((public, "PUBLIC"), (restricted, "RESTRICTED")):
-        preamble = config["latex_elements"]["preamble"]
-        assert re.search(rf"\\fancyhead\[C\]{{[^}}]*{mark}", preamble) and re.search(rf"\\fancyfoot\[C\]{{[^}}]*{mark}", preamble)
-        assert mark in config["latex_elements"]["maketitle"]
-
-
-def test_tex_escape():
-    assert tex_escape("50% & co_op {x} #1 ~ ^ \\") == r"50\% \& co\_op \{x\} \#1 \textasciitilde{} \^{} \textbackslash{}"
-
-
-@slow
-def test_restricted_pages_show_groups_with_grades_and_handling_codes(tmp_path):
-    data = plant(tmp_path / "data")
-    project = Project(data_dir=data, build_dir=tmp_path / "build")
-    dirs = write_processed(project, validate(project))
-    job = next(j for j in grid(project, "restricted", "en", dirs["restricted"]) if j.output == "ocg/countries/serbia")
+def test_restricted_pages_show_groups_with_grades_and_handling_codes(edition, tmp_path):
+    # the canary data and their restricted tables as the edition's run processed them
+    project = Project(data_dir=edition.parent / "data", build_dir=edition)
+    job = next(j for j in grid(project, "restricted", "en", project.processed_dir("restricted"))
+               if j.output == "ocg/countries/serbia")
     outcome = execute(job, str(tmp_path / "source"), str(tmp_path / "failed"), timeout=300)
     assert outcome.ok, outcome.error
     text = (tmp_path / "source" / "ocg" / "countries" / "serbia.ipynb").read_text(encoding="utf-8")

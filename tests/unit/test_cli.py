@@ -1,7 +1,7 @@
 """The socta command as an analyst meets it: exit codes and messages on bad input."""
 import shutil
 
-from .helpers import REPO, socta
+from ..helpers import REPO, socta
 
 
 def copy_demo(tmp_path):

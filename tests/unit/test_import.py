@@ -19,7 +19,7 @@ from socta.core.config import Project
 from socta.ingest.importer import ImportFailed, provenance_path, run_import
 from socta.ingest.mapping import MappingError
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 OPEN = ROOT / "data" / "open"
 
 

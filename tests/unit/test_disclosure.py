@@ -109,7 +109,7 @@ def editions(tmp_path_factory):
     from socta.ingest.validation import validate
     from socta.process.tables import processed_tables
 
-    from .helpers import REPO
+    from ..helpers import REPO
 
     project = Project(data_dir=REPO / "data" / "demo", build_dir=tmp_path_factory.mktemp("build"))
     result = validate(project)
@@ -190,7 +190,7 @@ def test_public_scores_resting_on_a_hidden_count_carry_no_ocg_sub_score_and_are_
     # ranks and tiers are those of the exact scores: both editions rank alike
     assert shown[["scope", "area", "rank", "tier"]].equals(exact[["scope", "area", "rank", "tier"]])
     # the robustness of the ranking is computed from the scores each edition publishes: exact ones in the
-    # restricted edition, the rounded ones in the public edition (tests/test_exact_values.py)
+    # restricted edition, the rounded ones in the public edition (tests/unit/test_exact_values.py)
     from socta.analysis.sensitivity import robustness_table
     from socta.ingest.reference import Reference
     from socta.process.disclosure_policy import robustness_inputs

@@ -1,5 +1,5 @@
-"""The training edition: lesson templates with exercises and solutions, executed and built as a book,
-and the code-visibility tags every edition's pages get from the runner."""
+"""The training edition: lesson templates with exercises and solutions, and the code-visibility tags
+every edition's pages get from the runner (the book is built in tests/book/test_training.py)."""
 import json
 import re
 
@@ -13,8 +13,6 @@ from socta.core.config import REGION, Project
 from socta.run.execute import code_visibility, prepare
 from socta.run.jobs import Job, grid
 from socta.run.training import LESSONS, SOLUTION_TAG, TRAINING, TRAINING_DIR, lesson_template
-
-from .helpers import socta
 
 EXERCISE = re.compile(r"```\{exercise\}[^\n]*\n(?::[a-z-]+:[^\n]*\n)*?:label: *(\S+)")
 SOLUTION_START = re.compile(r"```\{solution-start\} *(\S+)")
@@ -152,55 +150,6 @@ def test_code_cells_are_tagged_for_the_book():
     code = [c for c in lesson.cells if c.cell_type == "code"]
     assert tags(code[0]) == ["parameters", "remove-cell"]
     assert not any({"hide-input", "remove-input"} & set(tags(c)) for c in code)
-
-
-# ---- slow: the training edition, executed and built ------------------------------------------
-
-@pytest.fixture(scope="module")
-def training_book(tmp_path_factory):
-    build = tmp_path_factory.mktemp("training") / "build"
-    result = socta("report", "--audience", "training", "--formats", "html", "--build-dir", build, "--jobs", "2",
-                   timeout=900)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return build / "training-en"
-
-
-@pytest.mark.slow
-def test_every_lesson_is_built_with_its_code_exercises_and_solutions(training_book):
-    html = training_book / "html"
-    index = (html / "intro.html").read_text(encoding="utf-8")
-    assert "TRAINING" in index and "Synthetic demonstration data" in index
-    for _, output, title, _ in LESSONS:
-        page = html / f"{output}.html"
-        assert page.is_file(), f"{output}: not built"
-        text = page.read_text(encoding="utf-8")
-        assert title.split(":")[0] in text, output
-        assert 'class="exercise admonition"' in text, f"{output}: no exercise"
-        assert re.search(r'class="solution dropdown admonition"', text), f"{output}: no hidden solution"
-        # code shown, not folded; the parameters cell removed
-        assert text.count('class="cell_input') >= 3, f"{output}: code not shown"
-        assert "hide above-input" not in text and "Show code cell source" not in text, f"{output}: code folded"
-        assert "tag_parameters" not in text and "tag_injected-parameters" not in text, output
-        assert not re.search(r"Traceback|\w+Error\b", re.sub(r"<[^>]+>", "", text)), f"{output}: an error shows"
-        # every solution cell is inside its solution, and rendered
-        solution_cells = len(re.findall(r'class="cell tag_solution', text))
-        nb = nbformat.read(training_book / "source" / f"{output}.ipynb", as_version=4)
-        assert solution_cells == sum(SOLUTION_TAG in tags(c) for c in nb.cells) > 0, output
-
-
-@pytest.mark.slow
-def test_every_cell_ran_without_error_and_every_solution_printed_its_answer(training_book):
-    for _, output, _, _ in LESSONS:
-        nb = nbformat.read(training_book / "source" / f"{output}.ipynb", as_version=4)
-        for cell in (c for c in nb.cells if c.cell_type == "code"):
-            assert cell.execution_count is not None, f"{output}: a cell did not run"
-            assert not [o for o in cell.outputs if o.output_type == "error"], f"{output}: a cell failed"
-            assert not [o for o in cell.outputs if o.get("name") == "stderr"], f"{output}: a warning"
-        for cell in (c for c in nb.cells if SOLUTION_TAG in tags(c)):
-            printed = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
-            assert printed.strip(), f"{output}: a solution cell printed no answer"
-    failed = training_book / "failed"
-    assert not failed.exists() or not list(failed.rglob("*.ipynb"))
 
 
 def test_a_first_build_stages_the_static_pages_before_its_toc(tmp_path):

@@ -25,7 +25,7 @@ from socta.pages.formatting import (
 )
 from socta.pages.render import Rendering
 
-from .helpers import REPO
+from ..helpers import REPO
 
 DEMO = REPO / "data" / "demo"
 

@@ -1,0 +1,188 @@
+"""The four non-English books built from the demo: every message translated, no English left on a
+page, the review notice and the language menu on every page, numbers in the language, Cyrillic as text
+in the PDF (catalogues, numbers, script and menu are checked in tests/unit/test_languages.py)."""
+from __future__ import annotations
+
+import csv
+import re
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from socta.book import stage
+from socta.i18n import translate as i18n
+
+from ..helpers import REPO
+from .conftest import LANGUAGES, PDF_LANGUAGES
+
+CYRILLIC = re.compile(r"[\u0400-\u04FF]")
+
+
+@pytest.fixture(autouse=True)
+def english_afterwards():
+    yield
+    i18n.set_language("en")
+
+
+# ---- the four editions, built ------------------------------------------------------------------
+
+LANGUAGE_MENU = re.compile(r'<nav class="socta-languages".*?</nav>', re.S)
+
+
+class Visible(HTMLParser):
+    """The text a reader sees in a page's article, navigation and banner (code cells, scripts and the
+    language menu, which names each language in its own script, left out)."""
+
+    REGIONS = ("bd-article", "bd-docs-nav", "bd-header-announcement", "bd-footer-article", "bd-search")
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.stack: list[tuple[bool, bool]] = []
+        self.parts: list[str] = []
+        self.feed(LANGUAGE_MENU.sub(" ", text))
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("br", "img", "meta", "link", "input", "hr", "col", "wbr", "source"):
+            return
+        cls = dict(attrs).get("class") or ""
+        inside = any(r in cls for r in self.REGIONS) or (bool(self.stack) and self.stack[-1][0])
+        hidden = (tag in ("script", "style") or "cell_input" in cls or "highlight" in cls
+                  or (bool(self.stack) and self.stack[-1][1]))
+        self.stack.append((inside, hidden))
+
+    def handle_endtag(self, tag):
+        if tag not in ("br", "img", "meta", "link", "input", "hr", "col", "wbr", "source") and self.stack:
+            self.stack.pop()
+
+    def handle_data(self, data):
+        if self.stack and self.stack[-1][0] and not self.stack[-1][1]:
+            self.parts.append(data)
+
+    @property
+    def text(self) -> str:
+        return re.sub(r"\s+", " ", " ".join(self.parts))
+
+
+WORD = re.compile(r"[A-Za-z]{4,}")
+
+
+def book_pages(html: Path) -> list[Path]:
+    """The pages of a built book (not the theme's files in _static, nor search, the index or the redirect)."""
+    return [p for p in sorted(html.rglob("*.html")) if not p.relative_to(html).parts[0].startswith("_")
+            and p.relative_to(html).as_posix() not in ("search.html", "genindex.html", "index.html")]
+
+
+def data_texts() -> list[str]:
+    """Texts the book quotes from the data as they are: source and publication names, licences (names
+    and citations are not translated)."""
+    texts = []
+    folders = [REPO / "data" / "demo", REPO / "data" / "open_sources"]
+    for path in [p for folder in folders for p in folder.glob("*.csv")]:
+        with open(path, encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                texts += [row[c] for c in ("source", "publisher", "title", "licence", "date_retrieved_or_published",
+                                           "source_name", "description", "country") if row.get(c)]
+    texts += [text.replace("'", "’") for text in texts]  # as Sphinx's smart quotes print them
+    return sorted(set(texts), key=len, reverse=True)
+
+
+def english_words(lang: str) -> set[str]:
+    """Words of the English messages that the language's own text never uses: names and codes (Europol,
+    SOCTA) and words the languages share (trend, period, region in Serbian Latin) are not English here."""
+    def words(text):
+        return {w.lower() for w in WORD.findall(re.sub(r"\{\w+\}", " ", text or ""))}
+
+    with open(i18n.LOCALE_DIR / "socta.pot", "rb") as fh:
+        english = set().union(*(words(m.id if isinstance(m.id, str) else m.id[0]) for m in read_po(fh) if m.id))
+    with open(i18n.catalogue_path(i18n.catalogue_language(lang)), "rb") as fh:
+        translated = " ".join(s for m in read_po(fh) if m.id
+                              for s in (m.string if isinstance(m.string, tuple) else (m.string,)))
+    static = " ".join(p.read_text(encoding="utf-8") for p in (REPO / "book" / i18n.catalogue_language(lang)).glob("*.md"))
+    import cyrtranslit
+
+    own = translated + " " + static
+    return english - words(own) - words(cyrtranslit.to_latin(own, "sr")) - words(i18n.transliterate(own, lang))
+
+
+def test_no_message_reached_a_page_untranslated(language_editions):
+    """Every string the notebooks and the build passed to t() in the four editions had a translation:
+    figure titles, axis labels and legends included, which no text scan of the HTML can see."""
+    missing = language_editions / "untranslated.txt"
+    lines = sorted(set(missing.read_text(encoding="utf-8").splitlines())) if missing.is_file() else []
+    assert lines == [], f"{len(lines)} message(s) without a translation: {lines[:10]}"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_english_left_on_any_page(language_editions, lang):
+    html = language_editions / f"public-{lang}" / "html"
+    english, quoted = english_words(lang), data_texts()
+    pages = book_pages(html)
+    assert len(pages) >= 30
+    found = {}
+    for page in pages:
+        text = Visible(page.read_text(encoding="utf-8")).text
+        for citation in quoted:
+            text = text.replace(citation, " ")
+        # file names, codes and software with its version (jupyter-book 1.0.4) are names, not English
+        text = re.sub(r"\S+\.(csv|yaml|yml|md|ipynb|py)\b|\b\w+_\w+\b|\b[A-Za-z][\w.-]*\s+\d+\.\d+\S*", " ", text)
+        left = sorted({w for w in WORD.findall(text) if w.lower() in english})
+        if left:
+            found[str(page.relative_to(html))] = left
+    assert not found, f"English words on {len(found)} page(s) of the {lang} edition: {dict(list(found.items())[:5])}"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_page_in_the_language_with_menu_and_notice(language_editions, lang):
+    html = language_editions / f"public-{lang}" / "html"
+    index = (html / "intro.html").read_text(encoding="utf-8")  # index.html only redirects to it
+    intro = (REPO / "book" / i18n.catalogue_language(lang) / "intro.md").read_text(encoding="utf-8")
+    heading = i18n.transliterate(next(line for line in intro.splitlines() if line.startswith("# "))[2:].strip(), lang)
+    assert heading in index  # the static page in the language (transliterated for sr-Latn)
+    i18n.set_language(lang)
+    notice = stage.review_notice(lang)
+    for page in book_pages(html):
+        text = page.read_text(encoding="utf-8")
+        assert notice in text, f"{page}: no review notice"
+        # the theme's words too (the themes have no Macedonian: socta's catalogue supplies them)
+        assert "Skip to main content" not in text and i18n.t("Skip to main content") in text
+        assert '<nav class="socta-languages"' in text, f"{page}: no language menu"
+        rel = page.relative_to(html).with_suffix("").as_posix()
+        links = dict((code, href) for href, code in re.findall(r'<a href="([^"]+)" lang="([^"]+)" hreflang', text))
+        assert sorted(links) == sorted(set(i18n.languages()) - {lang}), f"{page}: menu {links}"
+        for code, href in links.items():
+            target = (page.parent / href).resolve()
+            assert target.relative_to(language_editions.resolve()).as_posix() == f"public-{code}/html/{rel}.html"
+            assert code == "en" or target.is_file(), f"{page}: the language menu's link {href} leads nowhere"
+        if lang in ("sr-Latn", "cnr"):
+            visible = Visible(text).text
+            assert not CYRILLIC.search(visible), f"{page}: Cyrillic in a Latin edition: {CYRILLIC.findall(visible)[:5]}"
+
+
+def test_numbers_on_the_pages_follow_the_language(language_editions):
+    """A Serbian page groups thousands with a point and writes decimals with a comma."""
+    page = Visible((language_editions / "public-sr" / "html" / "areas" / "drugs" / "index.html").read_text(encoding="utf-8")).text
+    assert re.search(r"\b\d{1,3}\.\d{3}\b", page)
+    assert re.search(r"\b\d+,\d\b", page)
+
+
+@pytest.mark.parametrize("lang", PDF_LANGUAGES)
+def test_pdf_has_the_language_as_text(language_editions, lang):
+    """The PDF holds the edition's words as text (not missing-glyph boxes), hyphenated by the language's
+    patterns, with the review notice on the cover."""
+    edition = language_editions / f"public-{lang}"
+    pdf = edition / "pdf" / "assessment.pdf"
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    i18n.set_language(lang)
+    flat = re.sub(r"\s+", " ", text)
+    for phrase in (i18n.t("Regional Serious and Organised Crime Threat Assessment"), i18n.t("Drug trafficking"),
+                   i18n.t("PUBLIC"), stage.review_notice(lang)[:40]):
+        assert phrase in flat, f"{lang} PDF lacks {phrase!r}"
+    if lang in ("sr", "mk"):
+        assert len(CYRILLIC.findall(text)) > 10000
+    log = (edition / "build-pdf.log").read_text(encoding="utf-8")
+    assert "No hyphenation patterns" not in log and "Missing character" not in log
+    tex = next((edition / "work" / "_build" / "latex").glob("*.tex")).read_text(encoding="utf-8")
+    assert i18n.spec(lang)["latex_babel"] in tex
