@@ -18,6 +18,8 @@ import time
 from pathlib import Path
 
 from socta.core.config import BUILD_DIR, DEFAULT_DATA_DIR, REGION, ConfigError, Project, confined
+from socta.core.edition import AUDIENCES as EDITION_AUDIENCES
+from socta.core.edition import PUBLIC, TRAINING, Edition
 from socta.core.text import MAX_LISTED
 
 
@@ -214,7 +216,6 @@ def cmd_run(project: Project, args, console) -> int:
     from socta.run.execute import prune, run_grid
     from socta.run.jobs import check_outputs, grid
     from socta.run.keys import keys_for, recorded_key
-    from socta.run.training import processed_audience
 
     pool = getattr(args, "pool", None)
     # new data mean pages to run: their kernels start while the processed tables are computed
@@ -224,7 +225,7 @@ def cmd_run(project: Project, args, console) -> int:
         return status
     audience, lang = args.audience, args.lang
     countries = [c.upper() if c.lower() != REGION else REGION for c in args.country] if args.country else None
-    processed = project.processed_dir(processed_audience(audience))  # training: the public tables
+    processed = project.processed_dir(Edition(audience).data_audience)  # training: the public tables
     jobs = grid(project, audience, lang, processed, countries=countries, areas=args.area)
     if not jobs:
         # loaded when the command runs, so `socta --help` starts without pandas
@@ -353,12 +354,11 @@ def cmd_notebook(project: Project, args, console) -> int:
     # loaded when the command runs, so `socta --help` starts without pandas
     from socta.run.execute import working_copy
     from socta.run.jobs import find_job, grid
-    from socta.run.training import processed_audience
 
     status = cmd_validate(project, console, quiet=True, reuse=True)
     if status:
         return status
-    jobs = grid(project, args.audience, args.lang, project.processed_dir(processed_audience(args.audience)))
+    jobs = grid(project, args.audience, args.lang, project.processed_dir(Edition(args.audience).data_audience))
     try:
         job = find_job(jobs, args.scope, args.page)
     except ValueError as exc:
@@ -380,7 +380,7 @@ def cmd_notebook(project: Project, args, console) -> int:
     return EXIT_OK
 
 
-AUDIENCES = ["public", "restricted", "training"]
+AUDIENCES = list(EDITION_AUDIENCES)
 
 
 AUDIENCE_HELP = ("public (default), restricted, or training: the classroom book of lessons on the public "
@@ -389,7 +389,7 @@ AUDIENCE_HELP = ("public (default), restricted, or training: the classroom book 
 
 def default_formats(audience: str) -> str:
     """What ``--formats`` builds when not given: HTML and PDF; HTML only for the training edition."""
-    return "html" if audience == "training" else "html,pdf"
+    return Edition(audience).formats
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -402,7 +402,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--build-dir", type=Path, default=None, help="where build products go (default: _build)")
 
     def edition(p):
-        p.add_argument("--audience", choices=AUDIENCES, default="public", help=AUDIENCE_HELP)
+        p.add_argument("--audience", choices=AUDIENCES, default=PUBLIC, help=AUDIENCE_HELP)
         p.add_argument("--lang", default="en", help="language of the edition: en (default), sr, sr-Latn, mk, cnr "
                        "(socta/locale/languages.yaml); several as sr,mk, or 'all': every language of settings.yaml")
         p.add_argument("--formats", default=None, help="what to build: html, pdf or html,pdf (default; html for "
@@ -444,7 +444,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("page", help="a crime area id (e.g. drugs), 'ocg', or a regional chapter (conclusions, "
                    "methodology, factors, open_sources, annex); with --audience training, a lesson (lesson-1 …)")
     common(p)
-    p.add_argument("--audience", choices=AUDIENCES, default="public", help=AUDIENCE_HELP)
+    p.add_argument("--audience", choices=AUDIENCES, default=PUBLIC, help=AUDIENCE_HELP)
     p.add_argument("--lang", default="en", help="language of the edition (default: en)")
     p.add_argument("--out", type=Path, default=None, help="the notebook to write (default: work/<scope>-<page>.ipynb)")
     p.add_argument("--solutions", action="store_true", help="training lessons: keep the solutions (a trainer's "
@@ -529,12 +529,12 @@ def _main(args, console) -> int:
             kwargs["build_dir"] = args.build_dir
         project = Project(**kwargs)
         _ = project.dataset, project.years  # a malformed dataset.yaml or period stops here, with its fix
-        languages = project.settings.get("languages", ["en"])
+        languages = project.settings.languages
     except ConfigError as exc:
         console.print("[bold red]Configuration error[/]:")
         console.print(str(exc), markup=False)
         return EXIT_CONFIG
-    if getattr(args, "audience", None) == "training":  # the lessons (training/) are written in English only
+    if getattr(args, "audience", None) == TRAINING:  # the lessons (training/) are written in English only
         if args.lang == "all":
             args.lang = "en"
         elif args.lang != "en":

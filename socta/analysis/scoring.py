@@ -10,6 +10,7 @@ import pandas as pd
 
 from socta.analysis.trends import trend_subscore
 from socta.core.config import REGION
+from socta.core.settings import Settings
 from socta.ingest.reference import Reference
 
 SUBSCORE_MAX = 4.0  # area-threat and harm sub-scores are on 0-4
@@ -90,7 +91,7 @@ def all_ocg_scores(answers: pd.DataFrame, ref: Reference, settings: dict) -> pd.
     """Both profiles side by side; ``score`` and ``band`` follow the profile chosen in settings.yaml."""
     europol = ocg_scores(answers, ref, settings).rename(columns={"score": "europol_score"}).drop(columns="band")
     both = europol.merge(sleipnir_scores(answers, ref, settings), on="ocg_id", how="left")
-    profile = settings.get("ocg_profile", "europol")
+    profile = Settings.of(settings).ocg_profile
     both["score"] = both[f"{profile}_score"]
     both["band"] = both["score"].map(lambda s: band_of(s, settings["ocg_scoring"]["bands"]))
     for name in ("europol", "sleipnir"):
@@ -270,7 +271,7 @@ def area_scores(expert: pd.DataFrame, aggregates: pd.DataFrame, trends: pd.DataF
                 settings: dict, have_register: bool = True) -> pd.DataFrame:
     """Threat with its sub-scores, harm with its dimensions, priority, rank and tier: one row per scope × area."""
     threat = area_threat(expert, aggregates, ref, stat_trend_subscores(trends, settings), have_register,
-                         float(settings["priority"].get("min_known_share", 0.0)))
+                         float(Settings.of(settings).priority.min_known_share))
     harm = harm_scores(expert, ref)
     ranked = prioritise(threat, harm, settings)
     return ranked.merge(threat.drop(columns="threat"), on=["scope", "area"]).merge(

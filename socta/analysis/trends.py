@@ -54,18 +54,12 @@ import numpy as np
 import pandas as pd
 
 from socta.analysis.series import yearly
+from socta.core.settings import Settings
 
 INTERVAL = 0.90
 
 
 DRAWS = 4000
-
-
-# used when a data folder's own settings.yaml predates a key (see data/reference/settings.yaml)
-DEFAULTS = {
-    "min_points": 5, "min_mean_count": 5, "max_zero_share": 0.5, "max_interval_width": 1.0,
-    "anchor_weight": 0.5, "jump_factor": 5, "jump_min_count": 50,
-}
 
 
 NAN = float("nan")
@@ -109,7 +103,7 @@ def _year(value) -> int | None:
 
 def fit_trend(series: pd.DataFrame, kind: str, seed: int, settings: dict, draws: int = DRAWS) -> Trend:
     """Fit one yearly series (the output of :func:`socta.analysis.series.yearly` for one total); see the module."""
-    cfg = {**DEFAULTS, **((settings or {}).get("trends") or {})}
+    cfg = Settings.of(settings).trends  # the defaults for keys a data folder's settings.yaml predates
     # plain arrays: a national file has thousands of series, and a DataFrame operation per step costs more
     # than the fit itself
     s = series if series["year"].is_monotonic_increasing else series.sort_values("year")

@@ -25,9 +25,9 @@ from socta.book.csp import add_content_security_policy
 from socta.book.leaks import find_leaks
 from socta.book.stage import BuildError, stage
 from socta.core.config import Project
+from socta.core.edition import RESTRICTED, Edition
 from socta.core.files import _swap_dir, load
 from socta.core.markup import inert
-from socta.run.training import TRAINING
 
 
 def _layout_digest(source: Path) -> str:
@@ -115,10 +115,10 @@ def restricted_probes(project: Project) -> list[str]:
     the test suite plants unique canaries in them instead (tests/canaries.py)."""
 
 
-    register_file = project.processed_dir("restricted") / "ocg_register.parquet"
+    register_file = project.processed_dir(RESTRICTED) / "ocg_register.parquet"
     if not register_file.is_file():
         return []
-    register = load(project.processed_dir("restricted"), "ocg_register")
+    register = load(project.processed_dir(RESTRICTED), "ocg_register")
     probes = set(register["ocg_id"].dropna().astype(str))
     if "notes" in register:
         probes |= {n.strip() for n in register["notes"].dropna().astype(str) if len(n.strip()) >= 12}
@@ -130,7 +130,7 @@ def refuse_leaks(project: Project, audience: str, built: Path) -> None:
     """After every build of an edition that is not restricted, before it replaces the published one:
     search everything a reader could get (:func:`socta.book.leaks.find_leaks`) for the register's
     identifiers and notes; any hit fails the build and the previous edition stays in place."""
-    if audience == "restricted":
+    if Edition(audience).is_restricted:
         return
 
     probes = restricted_probes(project)
@@ -163,7 +163,7 @@ def build_pdf(project: Project, audience: str = "public", lang: str = "en") -> P
     source = stage(project, audience, lang)
     edition = project.edition_dir(audience, lang)
     signature, record = source_signature(source), edition / ".pdf-source"
-    name = "training.pdf" if audience == TRAINING else "assessment.pdf"
+    name = "training.pdf" if Edition(audience).is_training else "assessment.pdf"
     target = edition / "pdf" / name
     if _up_to_date(record, signature, target):
         return target

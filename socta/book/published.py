@@ -21,6 +21,8 @@ import json
 import re
 from pathlib import Path
 
+from socta.core.edition import RESTRICTED
+
 # representations that record a figure's data exactly (vector graphics, or the data themselves)
 VECTOR_MIMES = frozenset({
     "application/pdf", "image/svg+xml", "application/postscript", "image/eps", "image/x-eps",
@@ -129,6 +131,6 @@ def clean_html_sources(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
     edition = getattr(app.config, "socta_edition", {}) or {}
-    if edition.get("audience") == "restricted":
+    if edition.get("audience") == RESTRICTED:  # the papermill/Sphinx boundary: the audience's name
         return
     clean_published_notebooks(Path(app.outdir))

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import yaml
 
-from socta.core.config import AUDIENCE_MARK, BOOK_DIR, REPO_ROOT, Project
+from socta.core.config import BOOK_DIR, REPO_ROOT, Project
+from socta.core.edition import Edition
 from socta.core.markup import inert, one_line
 from socta.i18n import translate as i18n
 from socta.i18n.translate import set_language, t
 from socta.ingest.reference import Reference
 from socta.run import training
-from socta.run.training import TRAINING
 
 
 class BuildError(RuntimeError):
@@ -60,7 +60,7 @@ def edition_notices(project: Project, audience: str, lang: str) -> dict[str, str
     dataset notice, the review notice and, for the restricted edition, the handling note. Each sink
     escapes them its own way: Markdown (:func:`fill_notices`), HTML (the announcement), LaTeX."""
     set_language(lang)
-    return {"edition_marking": t(training.MARKING if audience == TRAINING else AUDIENCE_MARK[audience]),
+    return {"edition_marking": t(Edition(audience, lang).marking),
             "dataset_notice": dataset_notice(project), "review_notice": review_notice(lang),
             "handling_note": handling_note(project, audience)}
 
@@ -78,7 +78,7 @@ def edition_config(project: Project, audience: str, lang: str, notices: dict[str
     """``notices``: :func:`edition_notices`, when the caller has them already (staging fills them into
     the static pages too)."""
     config = yaml.safe_load((REPO_ROOT / "_config.yml").read_text(encoding="utf-8"))
-    if audience == TRAINING:
+    if Edition(audience).is_training:
         config = training.configure(config)
     notices = notices or edition_notices(project, audience, lang)
     marking, notice, unreviewed, handling = (notices[k] for k in ("edition_marking", "dataset_notice",
@@ -96,8 +96,8 @@ def edition_config(project: Project, audience: str, lang: str, notices: dict[str
         language_settings(sphinx, latex, lang)
     sphinx["socta_edition"] = {"audience": audience, "lang": lang, "label": t("Languages")}
     # the language menu: every language of the dataset's editions (the training edition is English only)
-    editions = [code for code in project.settings.get("languages", [i18n.SOURCE_LANGUAGE])
-                if audience != TRAINING and code in i18n.languages()]
+    editions = [code for code in project.settings.languages
+                if Edition(audience, lang).multilingual and code in i18n.languages()]
     sphinx["socta_languages"] = [[code, i18n.spec(code)["name"]] for code in editions] if len(editions) > 1 else []
     return config
 
@@ -134,7 +134,7 @@ def tex_escape(text: str) -> str:
 
 def handling_note(project: Project, audience: str) -> str:
     """For the restricted edition: the most restrictive handling code of the sources used."""
-    if audience != "restricted":
+    if not Edition(audience).is_restricted:
         return ""
     import json
 
@@ -198,7 +198,7 @@ def static_page(rel: Path, lang: str) -> Path:
 def stage(project: Project, audience: str, lang: str) -> Path:
     """Bring the edition's book source up to date (static pages, configuration)."""
     source = project.edition_dir(audience, lang) / "source"
-    if audience == TRAINING:  # the lessons, an introduction and the assessment's stylesheet
+    if Edition(audience).is_training:  # the lessons, an introduction and the assessment's stylesheet
         static = [(src, source / src.relative_to(BOOK_DIR)) for src in (BOOK_DIR / "_static").rglob("*")]
         static += [(training.TRAINING_DIR / name, source / name) for name in training.STATIC_PAGES]
     else:
@@ -214,7 +214,7 @@ def stage(project: Project, audience: str, lang: str) -> Path:
             _sync_file(src, dst)
     _write_if_changed(source / "_config.yml", yaml.safe_dump(edition_config(project, audience, lang, notices), allow_unicode=True, sort_keys=False))
     # after the static pages are in place: the toc leaves out pages missing from the source
-    toc = training.edition_toc() if audience == TRAINING else edition_toc(project, source)
+    toc = training.edition_toc() if Edition(audience).is_training else edition_toc(project, source)
     _write_if_changed(source / "_toc.yml", toc)
     return source
 

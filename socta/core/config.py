@@ -15,7 +15,8 @@ from pathlib import Path
 
 import yaml
 
-from socta.core.text import N_
+from socta.core.errors import ConfigError, OutsideFolder
+from socta.core.settings import Settings
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -41,23 +42,9 @@ BUILD_DIR = REPO_ROOT / "_build"
 REGION = "region"
 
 
-# the marking of each edition, on every page (translated through socta.i18n.translate.t where shown)
-AUDIENCE_MARK = {"public": N_("PUBLIC"), "restricted": N_("RESTRICTED — law-enforcement use only")}
-
-
 # the input tables that only the restricted edition may read (validation's TableSpec.restricted):
 # never a source of anything else, such as a statistic imported from them (socta.ingest.importer)
-DEFAULT_OCG_STRUCTURES = ["hierarchical", "cell", "network", "loose"]  # settings.yaml ocg_structures
 RESTRICTED_INPUTS = ("ocg_register.csv", "ocg_answers.csv")
-
-
-class ConfigError(ValueError):
-    """A configuration file is missing or malformed; the message names the file and the fix."""
-
-
-class OutsideFolder(ConfigError):
-    """A path that would lead out of the folder it belongs to (a file written outside the build folder,
-    a file read from outside a data folder); the message names the path, the folder and the fix."""
 
 
 # YAML input files (dataset.yaml, settings.yaml, mapping.yaml, languages.yaml) are a few kilobytes; a
@@ -257,13 +244,14 @@ class Project:
         return self.data_dir / name
 
     @cached_property
-    def settings(self) -> dict:
+    def settings(self) -> Settings:
+        """The settings in force (socta.core.settings): typed, every default filled in, read as a mapping too."""
         path = self.reference_path("settings.yaml")
         settings = read_yaml(path, "the settings")
         if not isinstance(settings, dict) or not isinstance(settings.get("assessment"), dict):
             raise ConfigError(f"{path}: expected the keys of data/reference/settings.yaml (assessment:, trends: …); "
                               "copy that file and edit it")
-        return settings
+        return Settings.parse(settings, path)
 
     @cached_property
     def dataset(self) -> dict:
@@ -296,8 +284,8 @@ class Project:
         """The assessment period: ``dataset.yaml`` ``period`` when given, else settings.yaml's years."""
         period = self.dataset.get("period")
         if period is None:
-            a = self.settings["assessment"]
-            return int(a["first_year"]), int(a["last_year"])
+            a = self.settings.assessment
+            return a.first_year, a.last_year
         where = self.data_dir / "dataset.yaml"
         example = "period: [2014, 2024]"
         if isinstance(period, str):
@@ -311,7 +299,7 @@ class Project:
                         for y in period):
             raise ConfigError(f"{where}: 'period' must be two years, e.g. {example}; found {period!r}")
         first, last = (int(y) for y in period)
-        lo, hi = (int(y) for y in self.settings["assessment"]["valid_years"])
+        lo, hi = (int(y) for y in self.settings.assessment.valid_years)
         if not lo <= first < last <= hi:
             raise ConfigError(f"{where}: period {first}–{last} must run forward within the valid years {lo}–{hi} "
                               "(settings.yaml assessment.valid_years) and span at least two years")

@@ -19,6 +19,7 @@ Figures and alt text are not Markdown: :func:`plain` gives back the text as writ
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 import string
 from typing import TYPE_CHECKING, Any
@@ -181,7 +182,11 @@ def _inert_index(index):
 
 
 def inert_tree(value: Any) -> Any:
-    """Every string in a structure of dicts and lists (a YAML or JSON document) made inert; keys too."""
+    """Every string in a structure of dicts and lists (a YAML or JSON document, or the typed settings) made inert;
+    keys too."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.replace(value, **{f.name: inert_tree(getattr(value, f.name))
+                                             for f in dataclasses.fields(value)})
     if isinstance(value, dict):
         return {inert_tree(k): inert_tree(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from socta.core.config import DEFAULT_OCG_STRUCTURES, read_yaml
+from socta.core.config import read_yaml
+from socta.core.settings import Settings
 from socta.i18n.translate import (
     DOMAIN,
     LABEL_CODES,
@@ -103,12 +104,13 @@ def reference_messages(reference_dir: Path, open_sources_dir: Path | None = None
                     texts += [code_label(code) for code in (row.get(column) or "").split("|") if code]
                 for text in texts:
                     found.setdefault(text.strip(), []).append(f"{path.parent.name}/{path.name}")
-    settings = read_yaml(Path(reference_dir) / "settings.yaml", "the settings")
+    path = Path(reference_dir) / "settings.yaml"
+    settings = Settings.parse(read_yaml(path, "the settings"), path)
 
-    names = [settings["assessment"].get("title", ""), settings["assessment"].get("region_name", "")]
-    names += list(settings.get("priority", {}).get("tiers", {}))
-    names += [code_label(b) for b in settings.get("ocg_scoring", {}).get("bands", {})]
-    names += [code_label(s) for s in settings.get("ocg_structures", DEFAULT_OCG_STRUCTURES)]
+    names = [settings.assessment.title, settings.assessment.region_name]
+    names += list(settings.priority.tiers)
+    names += [code_label(b) for b in settings.ocg_scoring.bands]
+    names += [code_label(s) for s in settings.ocg_structures]
     for text in filter(None, names):
         found.setdefault(text, []).append("reference/settings.yaml")
     book = read_yaml(Path(reference_dir).parents[1] / "_config.yml", "the book configuration")

@@ -205,7 +205,7 @@ class Reference:
     @cached_property
     def grading(self) -> pd.DataFrame:
         g = self.table("grading_profiles.csv")
-        profile = self.project.settings.get("grading_profile", "europol_4x4")
+        profile = self.project.settings.grading_profile
         g = g[g["profile"].eq(profile)]
         if g.empty:
             raise ConfigError(f"grading profile {profile!r} (settings.yaml) has no rows in grading_profiles.csv")

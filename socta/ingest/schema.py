@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import pandera.pandas as pa
 
-from socta.core.config import DEFAULT_OCG_STRUCTURES, Project
+from socta.core.config import Project
 from socta.ingest.reference import Reference
 
 PIPE_LIST = re.compile(r"^[^|]+(\|[^|]+)*$")
@@ -110,7 +110,7 @@ def _isin(values, words: str | None = None) -> tuple[list[pa.Check], str]:
 
 def table_specs(project: Project, ref: Reference) -> list[TableSpec]:
     """The input tables and their rules, built from the reference configuration in force."""
-    lo, hi = project.settings["assessment"]["valid_years"]
+    lo, hi = project.settings.assessment.valid_years
     countries = list(ref.countries.index)
     grades = ref.grade_codes()
     handling = ref.handling_codes()
@@ -130,7 +130,7 @@ def table_specs(project: Project, ref: Reference) -> list[TableSpec]:
         f"harm_{d}": col("int", checks=[pa.Check.in_range(0, 4)], words="a whole number from 0 (none) to 4 (very severe)")
         for d in ref.harm_dimensions.index
     }
-    structures = project.settings.get("ocg_structures", DEFAULT_OCG_STRUCTURES)
+    structures = project.settings.ocg_structures
     return [
         TableSpec(
             "statistics.csv",

@@ -43,9 +43,6 @@ from socta.ingest.schema import (
     table_specs,
 )
 
-# settings.yaml plausibility: (key, default, meaning); a data folder's settings may predate the key
-PLAUSIBILITY_DEFAULTS = {"factor": 500, "min_points": 3, "floor": 10, "max_value": 1e12, "confirm_status": "A"}
-
 
 def _check_columns(spec: TableSpec, frame: pd.DataFrame) -> list[Problem]:
     problems = []
@@ -364,18 +361,10 @@ def _years(project: Project, tables: dict[str, pd.DataFrame], raw: dict[str, pd.
 
 
 def plausibility_settings(project: Project) -> dict:
-    """settings.yaml ``plausibility`` with the defaults for keys a data folder's settings predate."""
-    cfg = {**PLAUSIBILITY_DEFAULTS, **(project.settings.get("plausibility") or {})}
-    for key in ("factor", "min_points", "floor", "max_value"):
-        try:
-            cfg[key] = float(cfg[key])
-        except (TypeError, ValueError):
-            raise ConfigError(f"{project.reference_path('settings.yaml')}: plausibility.{key} must be a number; "
-                              f"found {cfg[key]!r}") from None
-    if cfg["factor"] <= 1:
-        raise ConfigError(f"{project.reference_path('settings.yaml')}: plausibility.factor must be more than 1")
-    cfg["confirm_status"] = str(cfg.get("confirm_status") or "A")
-    return cfg
+    """settings.yaml ``plausibility`` (checked, with its defaults, by socta.core.settings), numbers as floats."""
+    cfg = project.settings.plausibility
+    return {**{key: float(cfg[key]) for key in ("factor", "min_points", "floor", "max_value")},
+            "confirm_status": cfg.confirm_status}
 
 
 def _plausibility(stats: pd.DataFrame, written: pd.DataFrame, ref: Reference, cfg: dict) -> list[Problem]:

@@ -16,6 +16,7 @@ import pandas as pd
 
 from socta.analysis.series import yearly
 from socta.core.config import REGION, Project
+from socta.core.edition import PUBLIC, Edition
 from socta.core.files import load
 from socta.core.markup import inert_frame, inert_tree
 from socta.i18n.translate import code_label, t
@@ -27,7 +28,7 @@ class EditionData:
     """The data of one edition for a scope (a country's ISO3 or ``region``), optionally one crime
     area, over ``first_year``–``last_year``."""
 
-    def __init__(self, *, scope: str, processed_dir: str | Path, data_dir: str | Path, audience: str = "public",
+    def __init__(self, *, scope: str, processed_dir: str | Path, data_dir: str | Path, audience: str = PUBLIC,
                  first_year: int, last_year: int, area: str | None = None):
         self.scope, self.area, self.audience = scope, area, audience
         self.first_year, self.last_year = int(first_year), int(last_year)
@@ -159,7 +160,7 @@ class EditionData:
 
     @property
     def threshold(self) -> int:
-        return int(self.project.settings["public"]["small_count_threshold"]) if self.audience == "public" else 0
+        return self.project.settings.public.small_count_threshold if Edition(self.audience).is_public else 0
 
     def area_indicators(self, area: str | None = None, headline_first: bool = True) -> list[str]:
         """The area's indicators in configuration order (headline first): what its page shows."""

@@ -33,7 +33,7 @@ class Judgements:
     def trend_reason(self, tr: pd.Series | None) -> str:
         """Why no trend is given, in words."""
         reason = "" if tr is None else tr.get("reason", "")
-        minimum = int(self.project.settings["trends"].get("min_points", 5))
+        minimum = self.project.settings.trends.min_points
         since = ""
         if tr is not None and pd.notna(tr.get("break_year")):
             since = " " + t("since the break in series in {year}", year=str(int(tr["break_year"])))
@@ -57,7 +57,7 @@ class Judgements:
         if isinstance(ev.get("confidence"), str):   # computed from the exact evidence when the data were processed
             return ev["confidence"], ev
         level = confidence_level(ev["graded_share"], ev["completeness"], int(ev["respondents"]),
-                                 self.project.settings["confidence"])
+                                 self.project.settings.confidence)
         return level, ev
 
     def judgement(self, area: str | None = None, scope: str | None = None) -> dict | None:
@@ -77,7 +77,7 @@ class Judgements:
             basis = t("Analytic confidence: **{level}**. The share of the statistics behind it that come from reliable "
                       "sources is not shown in the public edition, because it rests on fewer than {n} rows; {complete} "
                       "of the expected values are present, and {experts}.", level=t(confidence),
-                      n=str(int(self.project.settings["public"].get("share_min_rows", 10))),
+                      n=str(self.project.settings.public.share_min_rows),
                       complete=fmt_percent(ev["completeness"]), experts=experts)
         elif int(ev["rows"]):
             basis = t("Analytic confidence: **{level}**. Of the statistics behind it, {graded} come from reliable "
@@ -145,7 +145,7 @@ class Judgements:
     def change(self, indicator: str) -> float:
         """Change of the mean of the last ``trend_window`` years against the years before, in %; NaN
         where the periods cannot be compared (:meth:`change_gap` says why)."""
-        window = int(self.project.settings["assessment"]["trend_window"])
+        window = self.project.settings.assessment.trend_window
         series = self.series(indicator)
         if self.change_gap(series):
             return float("nan")
@@ -153,7 +153,7 @@ class Judgements:
 
     def change_gap(self, series: pd.DataFrame) -> str:
         """Why two periods of a series cannot be compared, or "" when they can."""
-        window = int(self.project.settings["assessment"]["trend_window"])
+        window = self.project.settings.assessment.trend_window
         span = series[series["year"].between(self.last_year - 2 * window + 1, self.last_year)]
         if not span["value"].notna().any():
             return t("no data")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import warnings
 
+from socta.core.edition import PUBLIC
 from socta.i18n.translate import set_language, t
 from socta.pages import figures, formatting, render
 from socta.pages.data import EditionData
@@ -26,7 +27,7 @@ from socta.pages.render import Rendering
 class Page(Judgements, Rendering, EditionData):
     """One page of the book: a scope (a country's ISO3 or ``region``) and optionally a crime area."""
 
-    def __init__(self, *, scope: str, processed_dir: str, data_dir: str, audience: str = "public",
+    def __init__(self, *, scope: str, processed_dir: str, data_dir: str, audience: str = PUBLIC,
                  lang: str = "en", first_year: int, last_year: int, area: str | None = None, page: str = ""):
         warnings.filterwarnings("ignore", category=FutureWarning)  # library notices are not findings
         set_language(lang)
@@ -42,7 +43,7 @@ class Page(Judgements, Rendering, EditionData):
     score = staticmethod(formatting.score)
 
     def score_note(self, rows) -> str:
-        return formatting.score_note(rows, self.project.settings["public"].get("score_step", 5))
+        return formatting.score_note(rows, self.project.settings.public.score_step)
 
     def say_missing(self, name: str) -> None:
         """Say once per page that an optional input is absent and what that leaves out."""

@@ -26,6 +26,8 @@ import pandas as pd
 from socta.analysis.disclosure import CountModel, Exposure, protection_width
 from socta.analysis.scoring import SUBSCORE_MAX
 from socta.core.config import REGION
+from socta.core.edition import PUBLIC, Edition
+from socta.core.settings import Settings
 
 COUNTS = ("ocgs", "international")
 
@@ -278,9 +280,8 @@ class ScoreSettings:
     def of(cls, project, ref, step: float | None = None) -> "ScoreSettings":
         """The scoring and publication settings in force (``step``: override the rounding step)."""
         s = project.settings
-        return cls(ref.threat_indicators["weight"].astype(float), s["priority"]["weights"], s["priority"]["tiers"],
-                   float(s["priority"].get("min_known_share", 0.0)),
-                   float(s["public"].get("score_step", 5) if step is None else step))
+        return cls(ref.threat_indicators["weight"].astype(float), s.priority.weights, s.priority.tiers,
+                   float(s.priority.min_known_share), float(s.public.score_step if step is None else step))
 
 
 def _published_range(row, step: float, column: str = "priority") -> tuple[float, float] | None:
@@ -496,17 +497,17 @@ def robustness_inputs(published: pd.DataFrame, cfg: ScoreSettings) -> pd.DataFra
 @dataclass(frozen=True)
 class ShareRule:
     """How the public edition shows a share of a restricted field (settings.yaml ``public``)."""
-    min_rows: int = 10          # share_min_rows: a share over fewer rows is not shown
-    extreme: float = 0.05       # share_extreme: a share this close to 0% or 100% is shown as a band
+    min_rows: int               # share_min_rows: a share over fewer rows is not shown
+    extreme: float              # share_extreme: a share this close to 0% or 100% is shown as a band
 
     @classmethod
-    def of(cls, settings: dict, audience: str = "public") -> "ShareRule":
+    def of(cls, settings: dict, audience: str = PUBLIC) -> "ShareRule":
         """The rule in force for an edition; the restricted edition shows every share (min_rows 0,
         extreme 0)."""
-        if audience == "restricted":
+        if Edition(audience).is_restricted:
             return cls(0, 0.0)
-        p = settings.get("public", {})
-        return cls(int(p.get("share_min_rows", cls.min_rows)), float(p.get("share_extreme", cls.extreme)))
+        p = Settings.of(settings).public
+        return cls(int(p.share_min_rows), float(p.share_extreme))
 
 
 def band_edge(rows: int, extreme: float) -> float:

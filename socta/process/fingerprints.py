@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from socta.core.config import REPO_ROOT, Project
+from socta.core.edition import DATA_AUDIENCES
 from socta.ingest.reference import REFERENCE_FILES
 from socta.ingest.schema import INPUT_FILES
 
@@ -38,7 +39,7 @@ def inputs_fingerprint(project: Project) -> str:
 def processed_fingerprint(project: Project) -> str | None:
     """The fingerprint recorded with the processed tables, if every audience's folder has the same one."""
     found = set()
-    for audience in ("public", "restricted"):
+    for audience in DATA_AUDIENCES:
         meta = project.processed_dir(audience) / "dataset.json"
         if not meta.is_file():
             return None

@@ -19,6 +19,7 @@ from socta.analysis.sensitivity import robustness_table
 from socta.analysis.trends import trend_table
 from socta.core.background import Background
 from socta.core.config import REGION, Project
+from socta.core.edition import DATA_AUDIENCES, PUBLIC, RESTRICTED, Edition
 from socta.core.files import _swap_dir
 from socta.ingest.coverage import cell_coverage
 from socta.ingest.reference import Reference
@@ -43,7 +44,8 @@ def processed_tables(project: Project, result: ValidationResult) -> dict[str, di
     expert = inputs["expert_assessments.csv"]
     scores = scoring.all_ocg_scores(inputs["ocg_answers.csv"], ref, project.settings)
     by_area = scoring.ocg_by_area(inputs["ocg_register.csv"], scores, ref)
-    bands = project.settings["ocg_scoring"]["bands"]
+    settings = project.settings
+    bands = settings.ocg_scoring.bands
     aggregates = scoring.ocg_aggregates(by_area, ref, bands)
     register = inputs["ocg_register.csv"].merge(scores, on="ocg_id", how="left")
     ocg_tables = {
@@ -56,15 +58,15 @@ def processed_tables(project: Project, result: ValidationResult) -> dict[str, di
     }
 
     first, last = project.years
-    window = int(project.settings["assessment"]["trend_window"])
+    window = settings.assessment.trend_window
     scopes = {**{c: [c] for c in ref.countries.index}, REGION: list(ref.countries.index)}
-    seed = int(project.settings["trends"]["seed"])
+    seed = settings.trends.seed
     span = max(2 * window, 1)
     # Long steps that do not depend on each other share the cores: a second process works out which
     # counts the public edition hides (hundreds of linear programs) and, for a national file with
     # many scopes, a third fits the trends of the last third of them while this one fits the rest.
     # Each series is fitted with its own seed, so the trends are those of one process, row for row.
-    threshold = int(project.settings["public"]["small_count_threshold"])
+    threshold = settings.public.small_count_threshold
     model = public.count_model(ocg_tables, bands, list(ref.countries.index))
     split = len(scopes) - (len(scopes) // 3 if len(scopes) >= 10 else 0)
     here, there = dict(list(scopes.items())[:split]), dict(list(scopes.items())[split:])
@@ -96,11 +98,11 @@ def processed_tables(project: Project, result: ValidationResult) -> dict[str, di
         "coverage": cell_coverage(stats, ref, first, last),
     }
     grounds = with_confidence(evidence(stats, expert, ref, scopes, last, min(span, last - first + 1)),
-                              project.settings["confidence"])
-    shares = {audience: public.ShareRule.of(project.settings, audience) for audience in ("public", "restricted")}
+                              settings.confidence)
+    shares = {audience: public.ShareRule.of(project.settings, audience) for audience in DATA_AUDIENCES}
     restricted = {
         **shared,
-        "evidence": public.publish_evidence(grounds, shares["restricted"]),
+        "evidence": public.publish_evidence(grounds, shares[RESTRICTED]),
         **public.publish_ocg_tables(ocg_tables, set(), 0),
         **{name: public.publish_scores(frame, set(), set(), 0) for name, frame in scores.items()},
         "statistics": stats,
@@ -111,9 +113,9 @@ def processed_tables(project: Project, result: ValidationResult) -> dict[str, di
     }
     hidden = hiding.result()
     public_ocg = public.publish_ocg_tables(ocg_tables, hidden, threshold,
-                                           public.resting_on_hidden(aggregates, hidden), shares["public"])
+                                           public.resting_on_hidden(aggregates, hidden), shares[PUBLIC])
     score_cfg = public.ScoreSettings.of(project, ref)
-    public_edition = {**shared, **public_ocg, "evidence": public.publish_evidence(grounds, shares["public"]),
+    public_edition = {**shared, **public_ocg, "evidence": public.publish_evidence(grounds, shares[PUBLIC]),
                       **public.publish_area_scores(restricted, public_ocg, model, hidden, threshold, score_cfg)}
     public_edition["disclosure"] = public.disclosure_summary(model, hidden, threshold, public_edition["area_scores"])
     restricted["disclosure"] = public.disclosure_summary(model, set(), 0, restricted["area_scores"])
@@ -121,7 +123,7 @@ def processed_tables(project: Project, result: ValidationResult) -> dict[str, di
         edition["rank_robustness"] = robustness_table(public.robustness_inputs(edition["area_scores"], score_cfg),
                                                       ref.threat_indicators["weight"].astype(float),
                                                       ref.harm_dimensions["weight"].astype(float), project.settings)
-    return {"public": public_edition, "restricted": restricted}
+    return {PUBLIC: public_edition, RESTRICTED: restricted}
 
 
 def evidence(stats: pd.DataFrame, expert: pd.DataFrame, ref: Reference, scopes: dict[str, list[str]],
@@ -197,7 +199,7 @@ def write_processed(project: Project, result: ValidationResult) -> dict[str, Pat
         for name, frame in tables.items():
             frame.to_parquet(tmp / f"{name}.parquet", index=False)
         edition_meta = dict(meta)
-        if audience == "restricted":
+        if Edition(audience).is_restricted:
             edition_meta["handling_max"] = most_restrictive_handling(result)
         (tmp / "dataset.json").write_text(json.dumps(edition_meta, indent=2, default=str), encoding="utf-8")
         _swap_dir(tmp, target)

@@ -29,13 +29,14 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from socta.core.config import REPO_ROOT
+from socta.core.edition import PUBLIC, Edition
 from socta.core.markup import inert
 from socta.i18n.translate import set_language, t
 from socta.process.fingerprints import _sha
 from socta.run import kernels
 from socta.run.jobs import PLACEHOLDER, Job, Outcome, output_path
 from socta.run.keys import key_path, recorded_key
-from socta.run.training import TRAINING, trainee_copy
+from socta.run.training import trainee_copy
 
 
 def prepare(job: Job):
@@ -89,7 +90,7 @@ def code_visibility(nb, audience: str):
             continue
         setup = seen_parameters and not setup_done
         setup_done = setup_done or seen_parameters
-        if VISIBILITY_TAGS & set(tags) or audience == TRAINING:
+        if VISIBILITY_TAGS & set(tags) or Edition(audience).shows_code:
             continue
         metadata["tags"] = tags + ["remove-input" if setup else "hide-input"]
     return nb
@@ -105,7 +106,7 @@ def working_copy(job: Job, with_solutions: bool = False):
 
 
     nb = prepare(job)
-    if job.parameters.get("audience") == TRAINING:
+    if Edition(job.parameters.get("audience", PUBLIC)).is_training:
         nb = trainee_copy(nb, with_solutions)
     at = next((i + 1 for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])), 0)
     injected = nbformat.v4.new_code_cell(

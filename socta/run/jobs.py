@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from socta.core.config import NOTEBOOKS_DIR, REGION, Project, confined
+from socta.core.edition import Edition
 from socta.i18n.translate import set_language, t
 from socta.ingest.reference import Reference
-from socta.run.training import LESSONS, TRAINING
+from socta.run.training import LESSONS
 
 PLACEHOLDER = re.compile(r"\{\{\s*(title|t:(?P<text>[^}]+))\s*\}\}")
 
@@ -80,7 +81,7 @@ def grid(project: Project, audience: str, lang: str, processed_dir: Path,
     first, last = project.years
     base = {"audience": audience, "lang": lang, "first_year": first, "last_year": last,
             "processed_dir": str(processed_dir), "data_dir": str(project.data_dir)}
-    if audience == TRAINING:
+    if Edition(audience, lang).is_training:
         return lesson_jobs(base, countries, areas)
     scopes = [c for c in ref.countries.index if countries is None or c in countries]
     region_wanted = countries is None or REGION in countries

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from socta.core.config import Project
+from socta.core.edition import Edition
 from socta.core.text import listed
 from socta.ingest.schema import INPUT_FILES
 from socta.process.fingerprints import PROVENANCE_FILES, _file_digest, inputs_fingerprint
 from socta.run.jobs import READS_DATA, READS_MANIFEST, Job, grid
 from socta.run.keys import key_changes, keys_for, recorded_key
-from socta.run.training import processed_audience
 
 
 @dataclass
@@ -53,7 +53,7 @@ def stale_report(project: Project, audience: str, lang: str) -> list[StalePage]:
     """Pages of the edition whose inputs changed since they were executed (or that were never run),
     each with what changed: its template, its data slice, a file of the data folder since `socta
     validate`, the code, a reference file, a catalogue, an open-source file."""
-    processed = project.processed_dir(processed_audience(audience))
+    processed = project.processed_dir(Edition(audience).data_audience)
     jobs = grid(project, audience, lang, processed)
     if not (processed / "dataset.json").is_file():
         return [StalePage(job.output, ["no processed tables: the data were never validated"]) for job in jobs]

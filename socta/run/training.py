@@ -16,21 +16,12 @@ from pathlib import Path
 import yaml
 
 from socta.core.config import REPO_ROOT
-from socta.core.text import N_
-
-TRAINING = "training"            # the audience name of the edition (socta --audience training)
-
-
-DATA_AUDIENCE = "public"         # the processed tables the lessons read
-
+from socta.core.edition import TRAINING  # noqa: F401 - the edition's audience, named beside its lessons
 
 TRAINING_DIR = REPO_ROOT / "training"
 
 
 STATIC_PAGES = ("intro.md",)     # pages of training/ copied as they are into the book source
-
-
-MARKING = N_("TRAINING")           # on every page: the edition marking (the dataset notice follows it)
 
 
 TITLE = "Strategic analysis with socta: a training course"
@@ -47,11 +38,6 @@ LESSONS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("lesson-5-yardstick.md", "lesson-5", "Lesson 5: Estimative language", ()),
     ("lesson-6-weights.md", "lesson-6", "Lesson 6: How a weight choice changes a priority", ("rank_robustness",)),
 )
-
-
-def processed_audience(audience: str) -> str:
-    """The audience whose processed tables an edition reads: the training edition reads the public ones."""
-    return DATA_AUDIENCE if audience == TRAINING else audience
 
 
 def lesson_template(name: str) -> Path:
