@@ -21,6 +21,7 @@ import argparse
 import csv
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -235,11 +236,15 @@ def main() -> None:
             seconds, peak, out = socta_cycle(data, build, args.jobs)
             steps[label] = {"seconds": seconds, "peak_mb": peak / 2**20, "executed": executed_count(out),
                             "grid_seconds": grid_seconds(out)}
-        # the PDF from the notebooks just executed: the LaTeX build alone
-        seconds, peak, out = socta_step(["build", "--data", str(data), "--build-dir", str(build), "--formats", "pdf"])
+        # the PDF after the HTML: an HTML-only run drew no vector figure, so the pages run again drawing both;
+        # the LaTeX build's own time is the "PDF built in N s" socta prints
+        seconds, peak, out = socta_step(["report", "--data", str(data), "--build-dir", str(build), *jobs,
+                                         "--formats", "pdf"])
         pdf = build / "public-en" / "pdf" / "assessment.pdf"
-        steps["PDF (socta build --formats pdf)"] = {"seconds": seconds, "peak_mb": peak / 2**20,
-                                                    "size_mb": pdf.stat().st_size / 2**20}
+        latex = re.search(r"PDF built\[?/?\w*\]? in (\d+) s", out)
+        steps["PDF (socta report --formats pdf after the HTML)"] = {
+            "seconds": seconds, "peak_mb": peak / 2**20, "size_mb": pdf.stat().st_size / 2**20,
+            "executed": executed_count(out), "latex_seconds": float(latex.group(1)) if latex else float("nan")}
         # every audience of the same data: the processed tables are computed once and shared
         editions = steps["socta cold"]["seconds"]
         for audience in ("restricted", "training"):
@@ -292,9 +297,9 @@ def main() -> None:
     one = steps["socta after one country's data changed"]["seconds"] / cold
     ratios.append(("nothing changed", f"{100 * again:.1f}% of cold", "< 5%", again < 0.05))
     ratios.append(("one country changed", f"{100 * one:.1f}% of cold", "< 45%", one < 0.45))
-    pdf = steps["PDF (socta build --formats pdf)"]
-    ratios.append(("the PDF", f"{pdf['seconds']:.1f} s, {pdf['size_mb']:.1f} MB", "<= 20 s, < 7.5 MB",
-                   pdf["seconds"] <= 20 and pdf["size_mb"] < 7.5))
+    pdf = steps["PDF (socta report --formats pdf after the HTML)"]
+    ratios.append(("the PDF (LaTeX build)", f"{pdf['latex_seconds']:.0f} s, {pdf['size_mb']:.1f} MB", "<= 20 s, < 7.5 MB",
+                   pdf["latex_seconds"] <= 20 and pdf["size_mb"] < 7.5))
     key = "validate + process 200,000 rows, 50 countries"
     if key in steps:
         ratios.append(("200,000 rows", f"{steps[key]['seconds']:.1f} s, peak {steps[key]['peak_mb']:.0f} MB", "<= 20 s",

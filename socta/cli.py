@@ -215,8 +215,11 @@ def cmd_run(project: Project, args, console) -> int:
     # loaded when the command runs, so `socta --help` starts without pandas
     from socta.run.execute import prune, run_grid
     from socta.run.jobs import check_outputs, grid
-    from socta.run.keys import keys_for, recorded_key
+    from socta.run.keys import FIGURES_ENV, figures_for, keys_for, recorded_key, up_to_date
 
+    # an HTML-only report draws no vector figure; the kernels (started below) read this when they start
+    figures = figures_for(_formats(args) if getattr(args, "formats", None) else None)
+    os.environ[FIGURES_ENV] = ",".join(figures)
     pool = getattr(args, "pool", None)
     # new data mean pages to run: their kernels start while the processed tables are computed
     status = cmd_validate(project, console, quiet=args.quiet, reuse=not args.force,
@@ -244,8 +247,8 @@ def cmd_run(project: Project, args, console) -> int:
         console.print("[bold red]Configuration error[/]:")
         console.print(str(exc), markup=False)
         return EXIT_CONFIG
-    keys = keys_for(project, jobs, processed)
-    to_run = len(jobs) if args.force else sum(recorded_key(source, j) != keys[j.output] for j in jobs)
+    keys = keys_for(project, jobs, processed, figures)
+    to_run = len(jobs) if args.force else sum(not up_to_date(recorded_key(source, j), keys[j.output]) for j in jobs)
     where = f"the Dask cluster at {args.scheduler}" if args.scheduler else f"{args.jobs} processes"
     if not args.quiet:
         console.print(f"{len(jobs)} notebook{'s' if len(jobs) != 1 else ''} in the {audience}-{lang} grid; "
@@ -284,7 +287,7 @@ def cmd_build(project: Project, args, console) -> int:
     from socta.book.build import build_html, build_pdf
     from socta.book.stage import BuildError
 
-    formats = [f.strip() for f in (args.formats or default_formats(args.audience)).split(",") if f.strip()]
+    formats = _formats(args)
     unknown = set(formats) - {"html", "pdf"}
     if unknown:
         console.print(f"[bold red]Unknown format(s) {', '.join(sorted(unknown))}[/]: use html, pdf or html,pdf")
@@ -292,7 +295,7 @@ def cmd_build(project: Project, args, console) -> int:
     # loaded when the command runs, so `socta --help` starts without pandas
     from socta.run.stale import describe_stale, stale_report
 
-    stale = stale_report(project, args.audience, args.lang)
+    stale = stale_report(project, args.audience, args.lang, formats)
     if stale and not args.allow_stale:
         console.print(f"[bold red]{len(stale)} page(s) are missing or out of date[/] for the data and code now in force "
                       f"({escape(str(project.data_dir))}):")
@@ -385,6 +388,11 @@ AUDIENCES = list(EDITION_AUDIENCES)
 
 AUDIENCE_HELP = ("public (default), restricted, or training: the classroom book of lessons on the public "
                  "processed tables, code shown, with exercises and solutions")
+
+
+def _formats(args) -> list[str]:
+    """The book formats asked for (``--formats``), else the edition's default."""
+    return [f.strip() for f in (args.formats or default_formats(args.audience)).split(",") if f.strip()]
 
 
 def default_formats(audience: str) -> str:

@@ -63,12 +63,14 @@ def apply_style() -> None:
     # Each figure is stored twice: a PNG at twice the resolution, which the HTML shows, and a vector
     # PDF, which the LaTeX build embeds as it is (MyST-NB prefers application/pdf there). Re-encoding
     # retina PNGs was most of the PDF's build time and size. The PDF's creation date is fixed, so an
-    # unchanged figure is the same bytes in every run.
+    # unchanged figure is the same bytes in every run. A run for the HTML alone draws the PNG alone
+    # (SOCTA_FIGURE_FORMATS=png, set by `socta report --formats html`): drawing is most of a page's time.
     os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
+    drawn = [f for f in os.environ.get("SOCTA_FIGURE_FORMATS", "png,pdf").split(",") if f in ("png", "pdf")]
     try:
         from matplotlib_inline.backend_inline import set_matplotlib_formats
 
-        set_matplotlib_formats("retina", "pdf")
+        set_matplotlib_formats(*("retina" if f == "png" else f for f in drawn or ["png", "pdf"]))
     except Exception:  # noqa: BLE001 - outside a kernel there is no inline backend, which is fine
         pass
 

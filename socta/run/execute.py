@@ -35,7 +35,7 @@ from socta.i18n.translate import set_language, t
 from socta.process.fingerprints import _sha
 from socta.run import kernels
 from socta.run.jobs import PLACEHOLDER, Job, Outcome, output_path
-from socta.run.keys import key_path, recorded_key
+from socta.run.keys import key_path, recorded_key, up_to_date
 from socta.run.training import trainee_copy
 
 
@@ -225,7 +225,7 @@ def run_grid(jobs: list[Job], source_dir: Path, failed_dir: Path, workers: int =
     todo = []
     for job in jobs:
         key = keys.get(job.output)
-        if not force and key and recorded_key(source_dir, job) == key:
+        if not force and key and up_to_date(recorded_key(source_dir, job), key):
             outcomes.append(Outcome(job, True, 0.0, skipped=True))
         else:
             todo.append(job)

@@ -120,7 +120,7 @@ class WarmKernel:
                 self.kc = self.km.client()
                 self.kc.start_channels()
                 self.kc.wait_for_ready(timeout=timeout)
-                self._run("__import__('socta.run.kernels').kernels.warm_up()", timeout)
+                self._run("__import__('socta.run.kernels', fromlist=['_']).warm_up()", timeout)
                 return
             except Exception:  # noqa: BLE001 - retried; the last failure is raised
                 self.stop()
@@ -143,11 +143,11 @@ class WarmKernel:
             self.stop()
             self.start(kernel_name, timeout)
         try:
-            self._run(f"__import__('socta.run.kernels').kernels.reset({cwd!r})", timeout)
+            self._run(f"__import__('socta.run.kernels', fromlist=['_']).reset({cwd!r})", timeout)
         except Exception:  # noqa: BLE001 - not clean: a new kernel, warmed, then the same check
             self.stop()
             self.start(kernel_name, timeout)
-            self._run(f"__import__('socta.run.kernels').kernels.reset({cwd!r})", timeout)
+            self._run(f"__import__('socta.run.kernels', fromlist=['_']).reset({cwd!r})", timeout)
         return self.km, self.kc
 
 

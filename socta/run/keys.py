@@ -147,10 +147,24 @@ class DataDigests:
         return _sha(self._digest(name, np.ones(len(self.tables[name]), dtype=bool)))
 
 
-class KeyContext:
-    """What the keys of one grid share, computed once: code, reference files, catalogues, data digests."""
+# The figures a page draws: a PNG for the HTML (and the notebooks published with it) and a vector PDF for
+# the PDF book. An HTML-only run draws the PNG alone (drawing is most of a page's time); a page drawn so
+# is out of date for a PDF build, and runs again when one is asked for.
+FIGURE_FORMATS = ("png", "pdf")
+FIGURES_ENV = "SOCTA_FIGURE_FORMATS"  # read by socta.pages.figures.apply_style in the kernel
 
-    def __init__(self, project: Project, processed_dir: Path):
+
+def figures_for(formats) -> tuple[str, ...]:
+    """The figure formats pages must draw for the book ``formats`` to be built (``None``: every one)."""
+    return FIGURE_FORMATS if formats is None or "pdf" in formats else ("png",)
+
+
+class KeyContext:
+    """What the keys of one grid share, computed once: code, reference files, catalogues, data digests,
+    and the figure formats the run draws."""
+
+    def __init__(self, project: Project, processed_dir: Path, figures: tuple[str, ...] = FIGURE_FORMATS):
+        self.figures = figures
         self.digests = DataDigests(processed_dir)
         self.code = code_digests()
         self.reference = reference_digests(project)
@@ -176,6 +190,7 @@ def key_components(job: Job, context: KeyContext) -> dict:
         "catalogue": context.catalogue(str(job.parameters.get("lang", "en"))),
         "dataset": _sha(digests.dataset),
         "inputs": _sha(digests.inputs if job.manifest else digests.inputs_present),
+        "figures": "+".join(context.figures),
     }
     if job.reads == READS_DATA:
         components["data"] = digests.of(job.scope, job.area)
@@ -210,9 +225,29 @@ def recorded_key(source_dir: Path, job: Job) -> str | None:
     return path.read_text(encoding="utf-8").strip() if path.is_file() and target.is_file() else None
 
 
-def keys_for(project: Project, jobs: list[Job], processed_dir: Path) -> dict[str, str]:
-    context = KeyContext(project, processed_dir)
+def keys_for(project: Project, jobs: list[Job], processed_dir: Path,
+             figures: tuple[str, ...] = FIGURE_FORMATS) -> dict[str, str]:
+    context = KeyContext(project, processed_dir, figures)
     return {job.output: job_key(job, context) for job in jobs}
+
+
+def _drawn(key: dict) -> set[str]:
+    return set(str(key.get("figures", "")).split("+")) - {""}
+
+
+def up_to_date(recorded: str | None, current: str) -> bool:
+    """Whether a page executed with key ``recorded`` serves today's key: every component equal, and the
+    figures it drew include those needed now (a page drawn for HTML and PDF serves an HTML build)."""
+    if recorded == current:
+        return True
+    try:
+        old, new = json.loads(recorded or ""), json.loads(current)
+    except ValueError:
+        return False
+    if not isinstance(old, dict) or "figures" not in old:
+        return False
+    return _drawn(new) <= _drawn(old) and {k: v for k, v in old.items() if k != "figures"} == \
+        {k: v for k, v in new.items() if k != "figures"}
 
 
 def _listed(names: list[str], limit: int = 3) -> str:
@@ -230,6 +265,7 @@ _DESCRIBE_ONE = {
     "dataset": "dataset.yaml (name, description) changed",
     "inputs": "input files (list or checksums) changed",
     "data": "data slice changed",
+    "figures": "figures drawn for the HTML only (the PDF needs vector figures)",
 }
 
 
@@ -243,13 +279,13 @@ _DESCRIBE_EACH = {  # component: (singular, plural)
 
 
 _ORDER = ["template", "parameters", "data", "tables", "dataset", "inputs", "open_sources", "reference", "catalogue",
-          "code"]
+          "code", "figures"]
 
 
 def key_changes(recorded: str, current: str) -> list[str]:
     """What changed between a recorded key and today's, in words, e.g. ``open source europol_context.csv
-    changed``. Empty when they are equal."""
-    if recorded == current:
+    changed``. Empty when the page is up to date (:func:`up_to_date`)."""
+    if up_to_date(recorded, current):
         return []
     try:
         old = json.loads(recorded)
@@ -262,7 +298,7 @@ def key_changes(recorded: str, current: str) -> list[str]:
         return [f"recorded by a socta with key format {old.get('format')}"]
     reasons = []
     for name in _ORDER + sorted((set(old) | set(new)) - set(_ORDER) - {"format"}):
-        if old.get(name) == new.get(name):
+        if old.get(name) == new.get(name) or (name == "figures" and _drawn(new) <= _drawn(old)):
             continue
         if name in _DESCRIBE_EACH:
             singular, plural = _DESCRIBE_EACH[name]

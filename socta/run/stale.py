@@ -11,7 +11,7 @@ from socta.core.text import listed
 from socta.ingest.schema import INPUT_FILES
 from socta.process.fingerprints import PROVENANCE_FILES, _file_digest, inputs_fingerprint
 from socta.run.jobs import READS_DATA, READS_MANIFEST, Job, grid
-from socta.run.keys import key_changes, keys_for, recorded_key
+from socta.run.keys import figures_for, key_changes, keys_for, recorded_key
 
 
 @dataclass
@@ -49,10 +49,11 @@ def data_folder_changes(project: Project, processed_dir: Path) -> list[str] | No
     return changes
 
 
-def stale_report(project: Project, audience: str, lang: str) -> list[StalePage]:
+def stale_report(project: Project, audience: str, lang: str, formats=None) -> list[StalePage]:
     """Pages of the edition whose inputs changed since they were executed (or that were never run),
     each with what changed: its template, its data slice, a file of the data folder since `socta
-    validate`, the code, a reference file, a catalogue, an open-source file."""
+    validate`, the code, a reference file, a catalogue, an open-source file; for a PDF build (``formats``
+    with "pdf", or ``None``), a page drawn for the HTML only."""
     processed = project.processed_dir(Edition(audience).data_audience)
     jobs = grid(project, audience, lang, processed)
     if not (processed / "dataset.json").is_file():
@@ -66,7 +67,7 @@ def stale_report(project: Project, audience: str, lang: str) -> list[StalePage]:
             everyone = any(c.startswith("dataset.yaml") or not c.endswith(" changed") for c in folder)
         else:
             folder_reason = "processed tables predate the reference files or code now in force"
-    keys = keys_for(project, jobs, processed)
+    keys = keys_for(project, jobs, processed, figures_for(formats))
     source = project.edition_dir(audience, lang) / "source"
     report = []
     for job in jobs:
