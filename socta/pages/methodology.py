@@ -160,18 +160,10 @@ class MethodologyPage(Page):
                            "In this edition no crime area reaches that share, so no threat score is given and the "
                            "ranking rests on the harm scores alone.", share=fmt_percent(share)))
 
-    def data_rules_text(self) -> None:
-        """How gaps, flags, censored and part-year values are treated, in words."""
+    def trend_data_text(self) -> None:
+        """What a trend needs of the data, with the least number of years in force (the rules for gaps and
+        flagged values before it are fixed text, in the template)."""
         s = self.project.settings
-        self.say(t("**Gaps are gaps.** A year without a value is shown as a gap in figures and as ':' in tables, never "
-                   "as 0. A regional total is given only for years in which every country reports every part of it; "
-                   "other years are left out and the missing countries are named. The same rule holds for a total over "
-                   "sub-markets or categories."))
-        self.say(t("**Flagged values.** Each value may carry observation-status codes of the SDMX code list "
-                   "CL_OBS_STATUS (break in series, estimated, provisional, …), shown in tables as footnote letters. "
-                   "A value published only as below a threshold (such as '<5') or as a lower bound (such as "
-                   "'more than 3,300') is not a number: tables print it as published and figures draw it as an open "
-                   "triangle. A figure for part of the year is shown but never compared with whole years."))
         self.say(t("**What a trend needs.** A trend is fitted only to whole-year values, from the last break in series "
                    "on, and only with at least {n} such years; it is projected from the last value that is final (not "
                    "estimated, provisional or part-year), blended with the fitted line as the trend rule above says, "

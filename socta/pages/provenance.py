@@ -103,13 +103,13 @@ class ProvenancePage(Page):
                         source=t("Source: socta reference configuration."))
 
     def open_sources_list(self) -> None:
-        """One entry per open-source file: who published it, when, under what licence, and its checksum."""
+        """One entry per open-source file: who published it, when, under what licence, and its checksum
+        (the template says what the list is)."""
         s = inert_frame(pd.read_csv(OPEN_SOURCES_DIR / "sources.csv"))
         items = [t("- `{file}`: {publisher}, *{title}*; {date}; licence: {licence}; SHA-256 `{sha}`.", file=r.file,
                    publisher=r.publisher, title=r.title, date=r.date_retrieved_or_published, licence=r.licence,
                    sha=r.sha256[:16]) for r in s.itertuples()]
-        self.say(t("**Open-source files** (raw snapshots in `data/open_sources/`, never edited; records in "
-                   "`sources.csv`):") + "\n\n" + "\n".join(items))
+        self.say("\n".join(items))
 
     def software_table(self) -> None:
         rows = [{t("Software"): "Python", t("Version"): platform.python_version()}]
