@@ -5,6 +5,7 @@ from functools import cached_property
 
 import numpy as np
 import pandas as pd
+import seaborn as sns
 
 from socta.analysis.estimative import likelihood_term
 from socta.i18n.translate import fmt_percent, t
@@ -60,7 +61,7 @@ class AreaPage(Page):
                            years=year_ranges(gaps.index), who=names)
         return " " + t("No complete value for {years}.", years=year_ranges(gaps.index))
 
-    # ---- indicators over time: the template draws them; these give it the data and the sentences ----
+    # ---- indicators over time: the template picks the chart; these draw it and give it the sentences ----
     def has_drawable(self, yearly: pd.DataFrame) -> bool:
         """Whether a series has anything to draw: a value, or a value published only as below/above a level."""
         return bool(yearly["value"].notna().any() or yearly["censor"].isin(["below", "above"]).any())
@@ -82,6 +83,66 @@ class AreaPage(Page):
         fitted = tr["fitted_last"] * (1 + tr["change_per_year"]) ** (years - int(tr["reference_year"]))
         return (pd.DataFrame({"year": years, "fitted": fitted}),
                 pd.Series({"year": int(tr["forecast_year"]), "expected": tr["expected_next"]}))
+
+    # one function per kind of chart; the template chooses which one an indicator gets
+    def panels_figure(self, indicator: str, yearly: pd.DataFrame, by: str):
+        """Sub-markets of very different size (kg of cannabis and of heroin): a panel each, two a row."""
+        parts = list(yearly.groupby(by, sort=False))
+        fig, axes = figures.new_figure("panel", -(-len(parts) // 2), 2, sharex=True, squeeze=False)
+        for ax, colour, (part, rows) in zip(axes.flat, figures.PALETTE, parts):
+            figures.observed_line(ax, rows, colour)
+            ax.set_title(self.part_name(part), fontsize=9.5)
+            ax.set_ylim(bottom=0)
+            figures.year_axis(ax, self.first_year, self.last_year)
+            ax.tick_params(labelbottom=True)
+            figures.thousands(ax)
+        for ax in axes.flat[len(parts):]:
+            ax.set_visible(False)
+        fig.suptitle(self.indicator_title(indicator), x=0.0, ha="left", fontsize=10.5, fontweight="bold")
+        fig.supylabel(self.unit(indicator), fontsize=9.5)
+        return fig
+
+    def stacked_figure(self, indicator: str, yearly: pd.DataFrame):
+        """Categories that add up to the whole: a stacked bar a year; a year with a part missing has no
+        bar, which would understate, but "n/a"."""
+        yearly = yearly.assign(part=yearly["category"].map(self.part_name))
+        complete = yearly.groupby("year")["value"].transform(lambda v: v.notna().all())
+        fig, ax = figures.new_figure("wide")
+        sns.histplot(data=yearly[complete], x="year", weights="value", hue="part", multiple="stack", discrete=True,
+                     shrink=0.75, alpha=1, linewidth=0, palette=figures.PALETTE[:yearly["part"].nunique()], ax=ax)
+        for year in yearly.loc[~complete, "year"].unique():
+            ax.annotate(t("n/a"), (year, 0), ha="center", va="bottom", fontsize=7.5, color=figures.MUTED)
+        sns.move_legend(ax, "upper left", bbox_to_anchor=(1.0, 1.0), title=None)
+        self.year_chart(ax, indicator)
+        return fig
+
+    def lines_figure(self, indicator: str, yearly: pd.DataFrame, by: str | None):
+        """The total with the trend model's fitted line and expected next value, or sub-markets of
+        similar size: a line each."""
+        lines = [(t("Recorded"), yearly)] if by is None else \
+            [(self.part_name(part), rows) for part, rows in yearly.groupby(by, sort=False)]
+        fig, ax = figures.new_figure("wide")
+        for colour, (label, rows) in zip(figures.PALETTE, lines):
+            figures.observed_line(ax, rows, colour, label=label)
+        fit = self.fitted_trend(indicator) if by is None else None  # the trend model of socta/analysis/trends.py
+        if fit is not None:
+            fitted, expected = fit
+            ax.plot(fitted["year"], fitted["fitted"], ls="--", lw=1.4, color=figures.PALETTE[5], label=t("Fitted trend"))
+            ax.plot(expected["year"], expected["expected"], marker="o", ms=6, mfc="white", mec=figures.PALETTE[5],
+                    ls="", label=t("Expected {year}", year=str(int(expected["year"]))))
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        self.year_chart(ax, indicator)
+        return fig
+
+    def indicator_title(self, indicator: str) -> str:
+        return f"{self.indicator_name(indicator)} — {self.scope_title}"
+
+    def year_chart(self, ax, indicator: str) -> None:
+        """Title, unit, a y axis from 0 and the years of the period: what every one-panel chart has."""
+        ax.set(title=self.indicator_title(indicator), ylabel=self.unit(indicator))
+        ax.set_ylim(bottom=0)
+        figures.year_axis(ax, self.first_year, self.last_year)
+        figures.thousands(ax)
 
     def indicator_caption(self, indicator: str, yearly: pd.DataFrame, panels: bool = False) -> str:
         """The caption of an indicator's figure: what, where, when, how it is split, which years are

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from matplotlib.patches import PathPatch
+from matplotlib.path import Path
 
 from socta.i18n.translate import code_label, fmt_number, t
+from socta.pages import figures
 from socta.pages.formatting import PROFILE_AGREEMENT, fmt_points, join_words
 from socta.pages.page import Page, needs_input
 
@@ -166,7 +169,7 @@ class OcgPage(Page):
         s = self.ref.sleipnir
         return [a for a, ind in zip(s.index, s["indicator_id"]) if not ind or ind not in self.ref.ocg_indicators.index]
 
-    # ---- the regional network: the template draws it; these give the nodes, links and sentences ----
+    # ---- the regional network: its nodes, links, drawing and sentences ----
     def network_nodes(self) -> pd.DataFrame:
         """The nodes of the regional network, the countries then the crime areas, each in configuration
         order: node (ISO3 or area id), name, kind ("country" or "area")."""
@@ -188,6 +191,37 @@ class OcgPage(Page):
         links = links.assign(groups=groups, suppressed=suppressed)
         links = links[links["suppressed"] | links["groups"].gt(0)].reset_index(drop=True)
         return links.assign(label=[self.count(g, h) for g, h in zip(links["groups"], links["suppressed"])])
+
+    def network_figure(self, links: pd.DataFrame):
+        """The countries in a column on the left, the crime areas on the right, top to bottom as configured;
+        a line for each link, as wide as its count of groups, and an arc between two countries."""
+        nodes = self.network_nodes().set_index("node")   # name, kind ("country" or "area")
+        nodes["x"] = nodes["kind"].map({"country": 0.0, "area": 1.0})
+        for kind in ("country", "area"):
+            nodes.loc[nodes["kind"].eq(kind), "y"] = np.linspace(1, 0, nodes["kind"].eq(kind).sum())
+        fig, ax = figures.new_figure("tall")
+        widest = links["groups"].max()
+        for link in links.itertuples():
+            (x1, y1), (x2, y2) = nodes.loc[link.a, ["x", "y"]], nodes.loc[link.b, ["x", "y"]]
+            # the wider the line, the more groups; a confidential count is a thin dashed line, whatever its size
+            width, style = (0.9, "--") if link.suppressed else (0.5 + 6 * link.groups / widest, "-")
+            if link.kind == "country-area":
+                ax.plot([x1, x2], [y1, y2], color=figures.PALETTE[0], lw=width, ls=style, alpha=0.55,
+                        solid_capstyle="butt")
+            else:  # two countries: an arc bulging left of the country column, labelled with its count
+                bend = x1 - 1.1 * abs(y1 - y2)
+                arc = Path([(x1, y1), (bend, (y1 + y2) / 2), (x2, y2)], [Path.MOVETO, Path.CURVE3, Path.CURVE3])
+                ax.add_patch(PathPatch(arc, fc="none", ec=figures.PALETTE[1], lw=width, ls=style, alpha=0.8))
+                ax.text((x1 + bend) / 2, (y1 + y2) / 2, link.label, ha="center", va="center", fontsize=8.5,
+                        bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": figures.PALETTE[1]})
+        for node in nodes.itertuples():
+            country = node.kind == "country"
+            ax.scatter(node.x, node.y, s=260, color=figures.PALETTE[1] if country else figures.PALETTE[0], zorder=3)
+            ax.text(node.x - 0.05 if country else node.x + 0.05, node.y, node.name, va="center",
+                    ha="right" if country else "left", fontweight="bold" if country else "normal")
+        ax.set(xlim=(-0.85, 1.75), ylim=(-0.12, 1.12), title=t("Where the groups operate: countries and crime areas"))
+        ax.axis("off")
+        return fig
 
     def no_network(self) -> None:
         """What the regional page says instead of a network with no link."""
