@@ -24,6 +24,22 @@ from socta.ingest.coverage import year_ranges
 from socta.ingest.reference import Reference
 
 
+def one_row(frame: pd.DataFrame, what: str, *, required: bool = True) -> pd.Series | None:
+    """The one row of ``frame`` (a table already filtered to one key), ``what`` it is in words, e.g.
+    "area_scores for MKD, drugs". No row: None if not ``required``, else a LookupError naming it (the
+    processed tables have every scope × area, :mod:`socta.process.checks`, so a page asking for one
+    they lack asks for a scope or area the reference configuration does not have). More than one
+    row: a LookupError always (a key is unique)."""
+    if len(frame) == 1:
+        return frame.iloc[0]
+    if frame.empty and not required:
+        return None
+    if frame.empty:
+        raise LookupError(f"no row of {what} in the processed tables: is it a scope and crime area of the reference "
+                          "configuration?")
+    raise LookupError(f"{len(frame)} rows of {what} in the processed tables, where its key allows one")
+
+
 class EditionData:
     """The data of one edition for a scope (a country's ISO3 or ``region``), optionally one crime
     area, over ``first_year``–``last_year``."""
@@ -117,7 +133,8 @@ class EditionData:
 
     def score_row(self, area: str | None = None, scope: str | None = None) -> pd.Series:
         s = self.scores
-        return s[s["scope"].eq(scope or self.scope) & s["area"].eq(area or self.area)].iloc[0]
+        scope, area = scope or self.scope, area or self.area
+        return one_row(s[s["scope"].eq(scope) & s["area"].eq(area)], f"area_scores for {scope}, {area}")
 
     def trend_row(self, indicator: str, scope: str | None = None) -> pd.Series | None:
         """The trend record of an indicator's total in a scope (latest period), fitted or not."""
@@ -203,4 +220,5 @@ class EditionData:
     def evidence(self, area: str | None = None, scope: str | None = None) -> pd.Series:
         """What a judgement on an area in a scope rests on: graded share, completeness, respondents."""
         ev = self.table("evidence")
-        return ev[ev["scope"].eq(scope or self.scope) & ev["area"].eq(area or self.area)].iloc[0]
+        scope, area = scope or self.scope, area or self.area
+        return one_row(ev[ev["scope"].eq(scope) & ev["area"].eq(area)], f"evidence for {scope}, {area}")

@@ -210,7 +210,9 @@ def publish_ocg_tables(tables: dict[str, pd.DataFrame], hidden: set, threshold: 
     profiles["spearman"] = profiles["spearman"].mask(few)
     out["ocg_profiles"] = profiles
     geo = tables["ocg_geography"].copy()
-    geo["suppressed"] = [("ocg_geography", *k) in hidden for k in geo[["scope", "measure", "code"]].itertuples(index=False)]
+    # a boolean array even with no rows: an empty list would select no column, not no row
+    geo["suppressed"] = np.array([("ocg_geography", *k) in hidden
+                                  for k in geo[["scope", "measure", "code"]].itertuples(index=False)], bool)
     out["ocg_geography"] = geo[~geo["suppressed"]].reset_index(drop=True)  # the place name alone would tell
     links = tables["ocg_links"].copy()
     links["suppressed"] = [("ocg_links", *k) in hidden for k in links[["kind", "a", "b"]].itertuples(index=False)]

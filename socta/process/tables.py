@@ -25,9 +25,8 @@ from socta.ingest.coverage import cell_coverage
 from socta.ingest.reference import Reference
 from socta.ingest.schema import ValidationResult, table_specs
 from socta.process import disclosure_policy as public
+from socta.process.checks import RESTRICTED_COLUMNS, Expansions, check_editions
 from socta.process.fingerprints import PROVENANCE_FILES, inputs_fingerprint
-
-RESTRICTED_COLUMNS = ("grade", "handling_code")
 
 
 def _with_area(stats: pd.DataFrame, ref: Reference) -> pd.DataFrame:
@@ -186,13 +185,17 @@ def present(project: Project, name: str) -> bool:
 
 
 def write_processed(project: Project, result: ValidationResult) -> dict[str, Path]:
-    """Write every audience's folder atomically: a reader sees the old folder or the new one."""
+    """Write every audience's folder atomically: a reader sees the old folder or the new one. The
+    tables pass their output checks (:mod:`socta.process.checks`) first: if one fails, nothing is
+    written and the previous folders stay as they were."""
     if not result.ok:
         raise ValueError("refusing to write processed tables from data that failed validation")
     written = {}
     meta = {"dataset": project.dataset, "inputs": input_manifest(project, result),
             "fingerprint": inputs_fingerprint(project)}
-    for audience, tables in processed_tables(project, result).items():
+    editions = processed_tables(project, result)
+    check_editions(editions, result.tables, Expansions.of(project, Reference(project)))
+    for audience, tables in editions.items():
         target = project.processed_dir(audience)
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{audience}-", dir=target.parent))
