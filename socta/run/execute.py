@@ -28,6 +28,8 @@ import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
+import nbformat
+
 from socta.core.config import REPO_ROOT
 from socta.core.edition import PUBLIC, Edition
 from socta.core.markup import inert
@@ -96,14 +98,29 @@ def code_visibility(nb, audience: str):
     return nb
 
 
+def remove_silent_cells(text: str, audience: str) -> str:
+    """An executed page's folded code cells that printed nothing are removed from the book: each would
+    show a "Show code cell source" toggle over nothing (a restricted-only table in the public edition, a
+    region-only cell on a country page). Where the code shows (training), every cell stays."""
+    if Edition(audience).shows_code:
+        return text
+    nb = nbformat.reads(text, as_version=4)
+    silent = [cell for cell in nb.cells if cell.cell_type == "code" and not cell.get("outputs")
+              and "hide-input" in cell.get("metadata", {}).get("tags", [])]
+    for cell in silent:
+        cell.metadata["tags"] = [tag for tag in cell.metadata["tags"] if tag != "hide-input"] + ["remove-cell"]
+    if not silent:
+        return text
+    written = nbformat.writes(nb)
+    return written if written.endswith("\n") else written + "\n"
+
+
 def working_copy(job: Job, with_solutions: bool = False):
     """A notebook an analyst can open in JupyterLab, run cell by cell and change: the template with its
     placeholders filled and the page's parameters injected (as papermill does), showing figures and
     tables inline instead of as the book's numbered figures. A training lesson becomes a trainee's copy:
     an empty answer cell in place of each solution, unless ``with_solutions`` (a trainer's copy)."""
-    import nbformat
     from papermill.translators import PythonTranslator
-
 
     nb = prepare(job)
     if Edition(job.parameters.get("audience", PUBLIC)).is_training:
@@ -145,7 +162,8 @@ def execute_notebook(job: Job, timeout: int, cwd: str) -> tuple[bool, str, str, 
                 engine_name=kernels.ENGINE if warm else None,  # this worker's warm kernel (socta/run/kernels.py)
                 extra_arguments=kernels.KERNEL_ARGS,
             )
-            return True, out.read_text(encoding="utf-8"), "", time.perf_counter() - start
+            text = remove_silent_cells(out.read_text(encoding="utf-8"), str(job.parameters.get("audience", "")))
+            return True, text, "", time.perf_counter() - start
         except Exception as exc:  # noqa: BLE001 - every failure is reported in the summary
             if isinstance(exc, papermill.PapermillExecutionError):
                 error = f"cell {exc.exec_count}: {exc.ename}: {str(exc.evalue).strip()}"
