@@ -98,15 +98,22 @@ def code_visibility(nb, audience: str):
     return nb
 
 
+def _conditional(source: str) -> bool:
+    lines = [line for line in source.splitlines() if line.strip() and not line.lstrip().startswith(("#", "%"))]
+    return bool(lines) and lines[0].startswith("if ")
+
+
 def remove_silent_cells(text: str, audience: str) -> str:
-    """An executed page's folded code cells that printed nothing are removed from the book: each would
-    show a "Show code cell source" toggle over nothing (a restricted-only table in the public edition, a
-    region-only cell on a country page). Where the code shows (training), every cell stays."""
+    """An executed page's folded code cells that show something only under a condition (``if`` …) and
+    printed nothing are removed from the book: each would show a "Show code cell source" toggle over
+    nothing (a restricted-only table in the public edition, a region-only cell on a country page). A
+    silent cell that prepares what a later cell draws stays: it is part of the code behind the figure.
+    Where the code shows (training), every cell stays."""
     if Edition(audience).shows_code:
         return text
     nb = nbformat.reads(text, as_version=4)
     silent = [cell for cell in nb.cells if cell.cell_type == "code" and not cell.get("outputs")
-              and "hide-input" in cell.get("metadata", {}).get("tags", [])]
+              and "hide-input" in cell.get("metadata", {}).get("tags", []) and _conditional(cell.source)]
     for cell in silent:
         cell.metadata["tags"] = [tag for tag in cell.metadata["tags"] if tag != "hide-input"] + ["remove-cell"]
     if not silent:

@@ -1,5 +1,6 @@
-"""A folded code cell that printed nothing leaves the book (no empty "Show code cell source" toggle);
-a cell with output, the setup cell and every cell of the training edition stay."""
+"""A folded conditional code cell that printed nothing leaves the book (no empty "Show code cell source"
+toggle); a cell with output, a silent cell that prepares data, the setup cell and every cell of the
+training edition stay."""
 from __future__ import annotations
 
 import nbformat
@@ -13,8 +14,8 @@ def page(*cells) -> str:
     return nbformat.writes(nb) + "\n"
 
 
-def code(tags, outputs=()):
-    cell = nbformat.v4.new_code_cell("x = 1", metadata={"tags": list(tags)})
+def code(tags, outputs=(), source="if page.is_region:\n    page.links_table()"):
+    cell = nbformat.v4.new_code_cell(source, metadata={"tags": list(tags)})
     cell.outputs = [nbformat.v4.new_output("stream", text=o) for o in outputs]
     return cell
 
@@ -25,8 +26,10 @@ def tags_of(text: str) -> list[list[str]]:
 
 def test_a_folded_cell_without_output_is_removed_and_the_others_stay():
     text = page(code(["remove-input"]), code(["hide-input"], ["a table"]), code(["hide-input"]),
+                code(["hide-input"], source="# the page's groups\nlinks = page.network_links()"),
                 nbformat.v4.new_markdown_cell("prose"))
-    assert tags_of(remove_silent_cells(text, "public")) == [["remove-input"], ["hide-input"], ["remove-cell"], []]
+    assert tags_of(remove_silent_cells(text, "public")) == [["remove-input"], ["hide-input"], ["remove-cell"],
+                                                             ["hide-input"], []]
 
 
 def test_nothing_changes_where_there_is_no_silent_cell_or_the_code_shows():
