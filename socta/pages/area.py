@@ -203,7 +203,7 @@ class AreaPage(Page):
     def grading_cells(self, indicator: str) -> dict[str, str]:
         """The restricted edition's grade and handling code of the indicator's last-year statistics
         (next to the data they qualify); nothing in the public edition."""
-        if self.audience != "restricted":
+        if not self.edition.is_restricted:
             return {}
         rows = self.statistics[self.statistics["indicator"].eq(indicator) & self.statistics["year"].eq(self.last_year)]
         if not self.is_region:

@@ -19,7 +19,7 @@ class ConclusionsPage(Page):
     def why_unranked(self, scope: str) -> str:
         """Why no crime area of a scope has a priority score, from the scores themselves."""
         s = self.scores[self.scores["scope"].eq(scope)]
-        share = float(self.project.settings["priority"].get("min_known_share", 0))
+        share = float(self.project.settings.priority.min_known_share)
         return t("No crime area can be ranked for {scope}: no area has a harm score (no expert assessment), and a threat "
                  "score needs sub-scores carrying at least {share} of the weights, while the data give at most {k} of "
                  "the {n} threat indicators. The key judgements therefore rest on the statistical trends alone.",
@@ -141,7 +141,7 @@ class ConclusionsPage(Page):
         return (t("Prioritisation matrix, {scope}: each crime area by threat and harm.", scope=self.scope_label(scope))
                 + " " + self.matrix_reading()
                 + (t(" Open circles: threat rounded to the nearest {step} in the public edition (it rests on a count "
-                     "of groups too small to publish).", step=str(self.project.settings["public"].get("score_step", 5)))
+                     "of groups too small to publish).", step=str(self.project.settings.public.score_step))
                    if rounded else "")
                 + (t(" Not drawn (score withheld): {areas}.", areas=", ".join(withheld)) if withheld else "")
                 + (t(" Not drawn (threat or harm not scored): {areas}.", areas=", ".join(unscored)) if unscored else ""))

@@ -47,6 +47,7 @@ class EditionData:
     def __init__(self, *, scope: str, processed_dir: str | Path, data_dir: str | Path, audience: str = PUBLIC,
                  first_year: int, last_year: int, area: str | None = None):
         self.scope, self.area, self.audience = scope, area, audience
+        self.edition = Edition(audience)  # what the audience decides: is_public, is_restricted, …
         self.first_year, self.last_year = int(first_year), int(last_year)
         self.processed_dir = Path(processed_dir)
         # everything a page reads from the data and the configuration is text, never markup: the
@@ -177,7 +178,7 @@ class EditionData:
 
     @property
     def threshold(self) -> int:
-        return self.project.settings.public.small_count_threshold if Edition(self.audience).is_public else 0
+        return self.project.settings.public.small_count_threshold if self.edition.is_public else 0
 
     def area_indicators(self, area: str | None = None, headline_first: bool = True) -> list[str]:
         """The area's indicators in configuration order (headline first): what its page shows."""

@@ -20,7 +20,7 @@ class FactorsPage(Page):
     def factor_indicators(self) -> list[str]:
         """The statistics configured as measures of enabling factors (settings.yaml ``factors.indicators``)
         that the indicator list in force has; says so when there are none."""
-        wanted = (self.project.settings.get("factors") or {}).get("indicators", [])
+        wanted = self.project.settings.factors.indicators
         found = [i for i in wanted if i in self.ref.indicators.index]
         if not found:
             self.say(f"*{t('No statistic measuring an enabling factor is configured for this dataset.')}*")
@@ -90,7 +90,7 @@ class FactorsPage(Page):
                  "reporting country and for the region.") \
             + (" " + t("Shares resting on a count too small to publish are not drawn.") if withheld else "") \
             + (" " + t("Shares close to none or all of the groups, or resting on fewer than {n} groups, are not drawn: "
-                       "they would describe every group.", n=str(int(self.project.settings["public"].get("share_min_rows", 10))))
+                       "they would describe every group.", n=str(int(self.project.settings.public.share_min_rows)))
                if "band" in shares and shares["band"].ne("").any() else "")
 
     def enablers_alt(self, shares: pd.DataFrame) -> str:

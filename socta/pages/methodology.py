@@ -22,7 +22,7 @@ class MethodologyPage(Page):
         if not self.threshold:
             self.say(t("This restricted edition shows every count of groups as it is."))
             return
-        step = self.project.settings["public"].get("score_step", 5)
+        step = self.project.settings.public.score_step
         self.say(t(
             "This public edition shows {counts} counts of organised crime groups (by area, band, structure, reach, "
             "country abroad, nationality and enabler). {small} of them are below {k} and are shown as c "
@@ -108,7 +108,7 @@ class MethodologyPage(Page):
     def grading_caption(self) -> str:
         g = self.ref.grading
         return t("Source and information grading in force (profile {profile}: {r} source-reliability × {i} information "
-                 "codes) and handling codes.", profile=str(self.project.settings.get("grading_profile", "europol_4x4")),
+                 "codes) and handling codes.", profile=str(self.project.settings.grading_profile),
                  r=str(int(g["dimension"].eq("source_reliability").sum())),
                  i=str(int(g["dimension"].eq("information").sum())))
 
@@ -147,7 +147,7 @@ class MethodologyPage(Page):
                        "is unknown is left out and the weights of the known ones are rescaled; this is how every score "
                        "here treats missing parts, including the sensitivity analysis.",
                        files=", ".join(f"`{m}`" for m in missing), effects="; ".join(effects[m] for m in missing)))
-        share = float(self.project.settings["priority"].get("min_known_share", 0))
+        share = float(self.project.settings.priority.min_known_share)
         if share and self.scores["threat"].isna().all():
             if self.scores["rank"].isna().all():
                 self.say(t("A threat score also needs known sub-scores carrying at least {share} of the threat weights "
@@ -193,7 +193,7 @@ class MethodologyPage(Page):
                    mg=fmt_percent(conf["moderate"]["graded_share"]), mc=fmt_percent(conf["moderate"]["completeness"]),
                    mr=str(conf["moderate"]["respondents"])))
 
-        tr = s["trends"]
+        tr = s.trends
         self.say(t("**Trends.** Each yearly series is fitted over the last {span} years with a log-linear count model "
                    "(Poisson with over-dispersion estimated from the data, never below Poisson's for counts). The "
                    "projection starts from a level {w} of the way from the fitted line to the last final value, so "
@@ -205,9 +205,9 @@ class MethodologyPage(Page):
                    "suspected break in recording, and no likelihood is stated until it is confirmed or flagged. The "
                    "statistical trend sub-score maps a fitted change of −{fs}% to +{fs}% a year onto 0–{smax}.",
                    smax=self.subscore_max,
-                   span=str(2 * int(s["assessment"]["trend_window"])), w=fmt_percent(float(tr.get("anchor_weight", 0.5))),
-                   draws=fmt_number(DRAWS), mc=str(tr.get("min_mean_count", 5)),
-                   zs=fmt_percent(float(tr.get("max_zero_share", 0.5))), jf=str(tr.get("jump_factor", 5)),
+                   span=str(2 * int(s["assessment"]["trend_window"])), w=fmt_percent(float(tr.anchor_weight)),
+                   draws=fmt_number(DRAWS), mc=str(tr.min_mean_count),
+                   zs=fmt_percent(float(tr.max_zero_share)), jf=str(tr.jump_factor),
                    fs=str(tr["stat_trend_full_scale_pct"])))
         self.say(t("**Sensitivity.** The ranking is recomputed under {draws} weightings drawn from Dirichlet distributions "
                    "centred on the configured weights (concentration {c}, seed {seed}); the share of draws in which a "

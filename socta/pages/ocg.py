@@ -296,7 +296,7 @@ class OcgPage(Page):
         order), both ordered categoricals, and points (the indicator's weighted answer; a group's points add
         up to its score). Group-level data exist only in the restricted edition: empty in the public one,
         and without an OCG register."""
-        if self.audience != "restricted" or not self.has_input("ocg_register.csv"):
+        if not self.edition.is_restricted or not self.has_input("ocg_register.csv"):
             return pd.DataFrame(columns=["ocg_id", "indicator", "points"])
         reg = self.table("ocg_register")
         if not self.is_region:
@@ -315,7 +315,7 @@ class OcgPage(Page):
         """What the restricted page says instead of a figure with no group (the public one says nothing)."""
         if not self.has_input("ocg_register.csv"):
             self.say_missing("ocg_register.csv")
-        elif self.audience == "restricted":
+        elif self.edition.is_restricted:
             self.no_data(t("No organised crime group is registered in {scope}.", scope=self.scope_name))
 
     def contributions_caption(self, points: pd.DataFrame) -> str:
@@ -333,7 +333,7 @@ class OcgPage(Page):
     @needs_input("ocg_register.csv")
     def restricted_register(self) -> None:
         """Group-level ranking: only in the restricted edition (the public folder has no register)."""
-        if self.audience != "restricted":
+        if not self.edition.is_restricted:
             return
         reg = self.table("ocg_register")
         if not self.is_region:

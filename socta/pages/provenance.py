@@ -9,6 +9,7 @@ from importlib import metadata
 import pandas as pd
 
 from socta.core.config import OPEN_SOURCES_DIR
+from socta.core.edition import Edition
 from socta.core.markup import inert_frame
 from socta.i18n.translate import fmt_number, t
 from socta.ingest.reference import REFERENCE_FILES
@@ -24,7 +25,7 @@ def input_rows(inputs: list[dict], audience: str) -> list[dict]:
     secret = t("not shown in the public edition")
     rows = []
     for f in inputs:
-        withheld = f["restricted"] and audience != "restricted" and not f.get("absent")
+        withheld = f["restricted"] and not Edition(audience).is_restricted and not f.get("absent")
         rows.append({t("File"): f"`{f['file']}`",
                      t("Rows"): t("not in this dataset") if f.get("absent") else secret if withheld else
                      "–" if f["rows"] is None else fmt_number(f["rows"]),
@@ -39,7 +40,7 @@ class ProvenancePage(Page):
         Outside the restricted edition a restricted input is listed without its row count and
         checksum (:func:`input_rows`)."""
         rows = input_rows(self.inputs, self.audience)
-        hidden = any(f["restricted"] and not f.get("absent") for f in self.inputs) and self.audience != "restricted"
+        hidden = any(f["restricted"] and not f.get("absent") for f in self.inputs) and not self.edition.is_restricted
         self.show_table(pd.DataFrame(rows), "inputs", t("Input files of this edition."), align={t("Rows"): "r"},
                         source=t("Source: data folder '{name}'.", name=t(self.dataset.get("name", ""))),
                         notes=t("The row count and checksum of a restricted input are not shown in the public "
