@@ -25,7 +25,7 @@ from socta.book.csp import add_content_security_policy
 from socta.book.leaks import find_leaks
 from socta.book.stage import BuildError, stage
 from socta.core.config import Project
-from socta.core.edition import RESTRICTED, Edition
+from socta.core.edition import PUBLIC, RESTRICTED, Edition
 from socta.core.files import _swap_dir, load
 from socta.core.markup import inert
 
@@ -77,7 +77,7 @@ def _up_to_date(record: Path, signature: str, product: Path) -> bool:
     return product.exists() and record.is_file() and record.read_text(encoding="utf-8").strip() == signature
 
 
-def build_html(project: Project, audience: str = "public", lang: str = "en") -> Path:
+def build_html(project: Project, audience: str = PUBLIC, lang: str = "en") -> Path:
     """Build the edition's HTML with ``-W -n --keep-going``; raise BuildError with the log on failure.
 
     Nothing is rebuilt when the book source has not changed since the last successful build.
@@ -153,7 +153,7 @@ def tex_missing() -> list[str]:
     return [tool for tool in ("xelatex", "latexmk") if shutil.which(tool) is None]
 
 
-def build_pdf(project: Project, audience: str = "public", lang: str = "en") -> Path:
+def build_pdf(project: Project, audience: str = PUBLIC, lang: str = "en") -> Path:
     """Build the edition's PDF through LaTeX (xelatex) from the same executed notebooks as the HTML."""
     missing = tex_missing()
     if missing:

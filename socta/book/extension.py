@@ -9,6 +9,7 @@ import html
 from pathlib import Path
 
 from socta.book.published import clean_html_sources
+from socta.core.edition import PUBLIC
 from socta.core.text import N_
 from socta.i18n import translate as i18n
 
@@ -234,7 +235,7 @@ def setup(app):
     app.add_config_value("socta_latex_name", "", "env", [str])
     app.connect("config-inited", _name_latex_language)
     app.add_config_value("socta_latex_code", False, "env", [bool])
-    app.add_config_value("socta_edition", {"audience": "public", "lang": "en"}, "html", [dict])
+    app.add_config_value("socta_edition", {"audience": PUBLIC, "lang": "en"}, "html", [dict])
     app.add_config_value("socta_languages", [], "html", [list])
     app.connect("html-page-context", _add_language_menu)
     app.connect("html-page-context", _escape_theme_text, priority=900)
