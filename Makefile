@@ -67,7 +67,7 @@ test: $(STAMP) tex ## lint (ruff), then the whole test suite: tests/unit, then t
 	$(BIN)/ruff check socta tests bench data
 	$(BIN)/python -m pytest
 
-test-fast: $(STAMP) ## run tests/unit: no notebook executed, no book built (about a minute)
+test-fast: $(STAMP) ## run tests/unit: no notebook executed, no book built
 	$(BIN)/python -m pytest tests/unit
 
 bench: $(STAMP) ## benchmark the runner: naive loop vs socta cold / unchanged / one country changed, and scaling

@@ -1,7 +1,20 @@
-"""The socta command as an analyst meets it: exit codes and messages on bad input."""
+"""The socta command as an analyst meets it: exit codes and messages on bad input.
+
+The command line runs in this process (``socta.cli.main``, its exit code and what it prints), as
+``python -m socta`` runs it; one test starts the real command, ``socta --help``."""
 import shutil
 
+from socta import cli
+
 from ..helpers import REPO, socta
+
+
+def run(capsys, *args) -> tuple[int, str]:
+    """``socta ARGS`` in this process: the exit code and everything printed."""
+    capsys.readouterr()
+    code = cli.main([str(a) for a in args])
+    out = capsys.readouterr()
+    return code, out.out + out.err
 
 
 def copy_demo(tmp_path):
@@ -10,16 +23,16 @@ def copy_demo(tmp_path):
     return data
 
 
-def test_validate_the_demo_data(tmp_path):
-    result = socta("validate", "--build-dir", tmp_path / "build")
-    assert result.returncode == 0, result.stdout
-    assert "data valid" in result.stdout
+def test_validate_the_demo_data(tmp_path, capsys):
+    code, out = run(capsys, "validate", "--build-dir", tmp_path / "build")
+    assert code == 0, out
+    assert "data valid" in out
     assert (tmp_path / "build/processed/public/statistics.parquet").is_file()
     assert not (tmp_path / "build/processed/public/ocg_register.parquet").exists()
     assert (tmp_path / "build/processed/restricted/ocg_register.parquet").is_file()
 
 
-def test_bad_data_is_reported_and_nothing_is_written(tmp_path):
+def test_bad_data_is_reported_and_nothing_is_written(tmp_path, capsys):
     data = copy_demo(tmp_path)
     stats = data / "statistics.csv"
     lines = stats.read_text(encoding="utf-8").splitlines()
@@ -28,25 +41,27 @@ def test_bad_data_is_reported_and_nothing_is_written(tmp_path):
     row[header.index("value")] = "abc"
     lines[3] = ",".join(row)
     stats.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    result = socta("validate", "--data", data, "--build-dir", tmp_path / "build")
-    assert result.returncode == 1
-    assert "statistics.csv, row 4, column 'value': 'abc': is not a number" in result.stdout
-    assert "nothing was written" in result.stdout
+    code, out = run(capsys, "validate", "--data", data, "--build-dir", tmp_path / "build")
+    assert code == 1
+    assert "statistics.csv, row 4, column 'value': 'abc': is not a number" in out
+    assert "nothing was written" in out
     assert not (tmp_path / "build" / "processed").exists()
-    run = socta("run", "--data", data, "--build-dir", tmp_path / "build")
-    assert run.returncode == 1 and not (tmp_path / "build" / "public-en").exists()
+    code, _ = run(capsys, "run", "--data", data, "--build-dir", tmp_path / "build")
+    assert code == 1 and not (tmp_path / "build" / "public-en").exists()
 
 
-def test_missing_data_folder_is_named(tmp_path):
-    result = socta("validate", "--data", tmp_path / "nowhere")
-    assert result.returncode == 2
-    assert "nowhere does not exist" in result.stdout and "data/README.md" in result.stdout
+def test_missing_data_folder_is_named(tmp_path, capsys):
+    code, out = run(capsys, "validate", "--data", tmp_path / "nowhere")
+    assert code == 2
+    assert "nowhere does not exist" in out and "data/README.md" in out
 
 
-def test_unknown_country_selection_is_an_error(tmp_path):
-    result = socta("run", "--country", "XXX", "--build-dir", tmp_path / "build")
-    assert result.returncode == 2 and "No notebook matches" in result.stdout
-    assert "countries: SRB, MNE, MKD, region" in result.stdout
+def test_unknown_country_selection_is_an_error(demo_project, tmp_path, capsys):
+    # the demo's processed tables of this session, which `socta run` reuses (the data are unchanged)
+    shutil.copytree(demo_project.build_dir / "processed", tmp_path / "build" / "processed")
+    code, out = run(capsys, "run", "--country", "XXX", "--build-dir", tmp_path / "build")
+    assert code == 2 and "No notebook matches" in out
+    assert "countries: SRB, MNE, MKD, region" in out
 
 
 def test_help_lists_the_commands():
@@ -55,16 +70,16 @@ def test_help_lists_the_commands():
         assert command in result.stdout
 
 
-def test_build_refuses_pages_missing_or_out_of_date(tmp_path):
-    result = socta("build", "--build-dir", tmp_path / "build", "--formats", "html")
-    assert result.returncode == 1
-    assert "page(s) are missing or out of date" in result.stdout and "areas/drugs/index" in result.stdout
+def test_build_refuses_pages_missing_or_out_of_date(tmp_path, capsys):
+    code, out = run(capsys, "build", "--build-dir", tmp_path / "build", "--formats", "html")
+    assert code == 1
+    assert "page(s) are missing or out of date" in out and "areas/drugs/index" in out
 
 
-def test_unknown_language_is_refused(tmp_path):
-    result = socta("run", "--lang", "sq", "--build-dir", tmp_path / "build")
-    assert result.returncode == 2 and "no edition language 'sq'" in result.stdout
-    assert "settings.yaml lists en, sr, sr-Latn, mk, cnr" in result.stdout
+def test_unknown_language_is_refused(tmp_path, capsys):
+    code, out = run(capsys, "run", "--lang", "sq", "--build-dir", tmp_path / "build")
+    assert code == 2 and "no edition language 'sq'" in out
+    assert "settings.yaml lists en, sr, sr-Latn, mk, cnr" in out
 
 
 def test_language_without_catalogue_is_refused(tmp_path, monkeypatch):

@@ -104,17 +104,9 @@ def test_count_text_marks_confidential_cells():
 # ---- the proof on the demo's public edition ----------------------------------------------------
 
 @pytest.fixture(scope="module")
-def editions(tmp_path_factory):
-    from socta.core.config import Project
-    from socta.ingest.validation import validate
-    from socta.process.tables import processed_tables
-
-    from ..helpers import REPO
-
-    project = Project(data_dir=REPO / "data" / "demo", build_dir=tmp_path_factory.mktemp("build"))
-    result = validate(project)
-    assert result.ok
-    return project, processed_tables(project, result)
+def editions(demo_processing):
+    """The demo's project and processed tables of both audiences, computed once per session."""
+    return demo_processing.project, demo_processing.tables
 
 
 def published_hidden(public: dict) -> set:

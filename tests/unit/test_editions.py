@@ -6,9 +6,6 @@ import zlib
 
 from socta.book.leaks import find_leaks, pdf_streams, png_text
 from socta.book.stage import edition_config, tex_escape
-from socta.core.config import Project
-from socta.ingest.validation import validate
-from socta.process.tables import write_processed
 
 from ..canaries import GROUP, NOTE
 
@@ -60,10 +57,8 @@ def test_an_image_embedded_in_a_notebook_is_scanned(tmp_path):
     assert [(l.canary, l.where) for l in find_leaks(tmp_path, [NOTE])] == [(NOTE, "notebook image metadata")]
 
 
-def test_markings_of_both_editions_in_html_and_pdf_configuration(tmp_path):
-    project = Project(build_dir=tmp_path)
-    result = validate(project)
-    write_processed(project, result)
+def test_markings_of_both_editions_in_html_and_pdf_configuration(demo_project):
+    project = demo_project   # the demo, its processed tables written once per session
     public = edition_config(project, "public", "en")["sphinx"]["config"]
     restricted = edition_config(project, "restricted", "en")["sphinx"]["config"]
     assert public["html_theme_options"]["announcement"].startswith("PUBLIC")

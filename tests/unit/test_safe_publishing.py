@@ -15,12 +15,14 @@ and then together, on the whole book, in tests/book/test_safe_publishing.py.
 from __future__ import annotations
 
 import html
+import json
 import random
 import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -70,22 +72,48 @@ def test_every_payload_is_one_paragraph_of_its_own_text_in_myst(variant, tmp_pat
     assert only_text(myst_doctree(inert(text))) == collapsed(text)
 
 
+def boxed(text: str) -> str:
+    """``text`` as the title of a box, on a fence's opening line, with text after the box."""
+    return f"```{{admonition}} {inert(text)}\n:class: note\nbody\n```\n\nafter\n"
+
+
 def test_random_markup_is_inert_in_myst():
     """Seeded fuzzing over the characters that begin markup: 600 strings, each parsed by MyST with
-    every extension on, must come back as one paragraph holding exactly the string."""
+    every extension on, must come back as one paragraph holding exactly the string.
+
+    The strings are parsed together, each its own block between blank lines (a block ends at a blank
+    line, so one string cannot change how another parses, and a string that made markup would change
+    the sequence of blocks); a mismatch is then reported for the first string that fails on its own."""
+    from docutils import nodes
+
     rng = random.Random(19)
     alphabet = list("\\`*_{}[]<>()!#$%&|~^=+-:;.,'\"/@?\n \t") + ["a", "b", "1", "2", "x_y", "ok", "{{", "}}", "```",
                                                                  ":::", "<b>", "</b>", "](", "&amp;", "$$", "\n- ",
                                                                  "\n1. ", "\n# ", "\n> ", "\n%", "{download}`", "http://a.b"]
-    for _ in range(600):
-        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40)))
-        if not text.strip():
-            continue
+    texts = [text for text in ("".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40))) for _ in range(600))
+             if text.strip()]
+
+    def alone(text):  # the checks on one string, in a document of its own
         assert only_text(myst_doctree(inert(text))) == collapsed(text), repr(text)
-        # and as the title of a box or a table, on a fence's opening line, with text after the box
-        boxed = myst_doctree(f"```{{admonition}} {inert(text)}\n:class: note\nbody\n```\n\nafter\n")
-        assert [type(n).__name__ for n in boxed.children] == ["admonition", "paragraph"], repr(text)
-        assert boxed.children[0].children[0].astext() == collapsed(text) and boxed.children[1].astext() == "after"
+        box = myst_doctree(boxed(text))
+        assert [type(n).__name__ for n in box.children] == ["admonition", "paragraph"], repr(text)
+        assert box.children[0].children[0].astext() == collapsed(text) and box.children[1].astext() == "after"
+
+    paragraphs = myst_doctree("\n\n".join(inert(text) for text in texts)).children
+    shown = [p.astext() if isinstance(p, nodes.paragraph) and all(isinstance(c, nodes.Text) for c in p.children)
+             else None for p in paragraphs]
+    if shown != [collapsed(text) for text in texts]:
+        for text in texts:
+            alone(text)
+        raise AssertionError("the strings parse alone but not together")
+    boxes = myst_doctree("\n".join(boxed(text) for text in texts)).children
+    kinds = [type(n).__name__ for n in boxes]
+    if kinds != ["admonition", "paragraph"] * len(texts) or any(
+            boxes[2 * i].children[0].astext() != collapsed(text) or boxes[2 * i + 1].astext() != "after"
+            for i, text in enumerate(texts)):
+        for text in texts:
+            alone(text)
+        raise AssertionError("the boxes parse alone but not together")
 
 
 @pytest.mark.parametrize("code", ["SRB", "north-macedonia", "drug_seizures_kg", "A1", "-5", "2.5", "1,234", "<5x"[1:]])
@@ -206,63 +234,100 @@ def test_the_announcement_and_the_cover_carry_the_dataset_name_as_text(tmp_path)
 
 # ---- the Sphinx gate: socta.book.extension as an extension -----------------------------------------------
 
-def sphinx_build(tmp_path: Path, page: str, files: dict[str, str] | None = None, theme: str = "",
-                 title: str = "Page") -> subprocess.CompletedProcess:
-    """Build a one-page MyST project with socta's extension, warnings as errors (as the book is built)."""
-    source = tmp_path / "src"
+def sphinx_project(folder: Path, page: str, theme: str = "", title: str = "Page") -> Path:
+    """A one-page MyST project with socta's extension in ``folder/src`` (built to ``folder/out``)."""
+    source = folder / "src"
     source.mkdir(parents=True, exist_ok=True)
     (source / "conf.py").write_text("extensions = ['myst_parser', 'socta.book.extension']\nmyst_enable_extensions = []\n"
                                     + (f"html_theme = {theme!r}\n" if theme else ""), encoding="utf-8")
     (source / "index.md").write_text(f"# {title}\n\n" + page + "\n", encoding="utf-8")
-    for name, text in (files or {}).items():
-        (source / name).write_text(text, encoding="utf-8")
-    return subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-q", "-W", str(source), str(tmp_path / "out")],
-                          capture_output=True, text=True, cwd=REPO)
+    return folder
 
 
-def test_the_gate_builds_a_clean_page(tmp_path):
-    result = sphinx_build(tmp_path, "Plain text with a line  \nbreak and **bold**.")
-    assert result.returncode == 0, result.stderr[-2000:]
+# `python -m sphinx -b html -q -W SRC OUT` for each project in turn, in one process of its own: each
+# build is Sphinx's own command (its exit code, what it prints); only the interpreter start is shared
+BUILD_EACH = """
+import contextlib, io, json, sys
+from sphinx.cmd.build import main
+results = []
+for folder in json.load(sys.stdin):
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(["-b", "html", "-q", "-W", folder + "/src", folder + "/out"])
+        except SystemExit as exc:
+            code = exc.code
+    results.append({"returncode": code, "stdout": out.getvalue(), "stderr": err.getvalue()})
+json.dump(results, sys.stdout)
+"""
 
-
-def test_the_themes_plain_text_title_is_escaped(tmp_path):
-    """sphinx-book-theme prints the page title as plain text, unescaped, in its print view."""
-    result = sphinx_build(tmp_path, "Text.", theme="sphinx_book_theme", title=inert('Values <b id="x">5</b>'))
-    assert result.returncode == 0, result.stderr[-2000:]
-    page = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
-    assert '<b id="x">' not in page and '<b id=”x”>' not in page and "<h1>Values &lt;b id=" in page
-
-
-@pytest.mark.parametrize("page, words", [
+REFUSED = [
     ('Raw <b id="x">HTML</b> inline.', ["raw html markup", "<b id"]),
     ("<div>\nA block of HTML\n</div>", ["raw html markup"]),
     ("{download}`leak <../outside.txt>`", ["download link", "outside.txt"]),
     ("{download}`leak </etc/hostname>`", ["download link"]),
     ("![pixel](http://evil.example/p.png)", ["an image from", "evil.example"]),
     ("```{image} ../outside.png\n```", ["outside the edition's source", "outside.png"]),
-])
-def test_the_gate_refuses_markup_downloads_and_files_from_outside(tmp_path, page, words):
-    (tmp_path / "outside.txt").write_text(SECRET, encoding="utf-8")
-    (tmp_path / "outside.png").write_bytes(b"\x89PNG\r\n\x1a\n")
-    result = sphinx_build(tmp_path, page)
-    out = result.stdout + result.stderr
-    assert result.returncode != 0, out[-2000:]
-    assert all(w in out for w in words), out[-2000:]
-    assert not list((tmp_path / "out").rglob("outside.*"))
-
-
-@pytest.mark.parametrize("page", [
+]
+READS_NO_FILE = [
     "```{literalinclude} ../outside.txt\n```",
     "```{include} ../outside.txt\n```",
     "```{eval-rst}\n.. include:: ../outside.txt\n```",
     "```{eval-rst}\n.. raw:: html\n   :file: ../outside.txt\n```",
     "```{raw} html\n<script>alert(1)</script>\n```",
     "```{csv-table}\n:file: ../outside.txt\n```",
-])
-def test_the_gate_reads_no_file_into_a_page(tmp_path, page):
-    (tmp_path / "outside.txt").write_text(SECRET, encoding="utf-8")
-    result = sphinx_build(tmp_path, page)
-    published = "".join(p.read_text(errors="ignore") for p in (tmp_path / "out").rglob("*.html")) if (tmp_path / "out").exists() else ""
+]
+
+
+@pytest.fixture(scope="module")
+def gate(tmp_path_factory) -> dict[str, SimpleNamespace]:
+    """Every tiny project of the gate's tests, each in a folder of its own, built once for the module:
+    {case: (returncode, stdout, stderr, folder)}."""
+    root = tmp_path_factory.mktemp("gate")
+    folders = {"clean": sphinx_project(root / "clean", "Plain text with a line  \nbreak and **bold**."),
+               "theme": sphinx_project(root / "theme", "Text.", theme="sphinx_book_theme",
+                                       title=inert('Values <b id="x">5</b>'))}
+    for n, (page, _) in enumerate(REFUSED):
+        folders[page] = sphinx_project(root / f"refused{n}", page)
+        (folders[page] / "outside.txt").write_text(SECRET, encoding="utf-8")
+        (folders[page] / "outside.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    for n, page in enumerate(READS_NO_FILE):
+        folders[page] = sphinx_project(root / f"reads{n}", page)
+        (folders[page] / "outside.txt").write_text(SECRET, encoding="utf-8")
+    run = subprocess.run([sys.executable, "-c", BUILD_EACH], input=json.dumps([str(f) for f in folders.values()]),
+                         capture_output=True, text=True, cwd=REPO)
+    assert run.returncode == 0, run.stderr[-3000:]
+    return {case: SimpleNamespace(**result, folder=folder)
+            for (case, folder), result in zip(folders.items(), json.loads(run.stdout))}
+
+
+def test_the_gate_builds_a_clean_page(gate):
+    result = gate["clean"]
+    assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_the_themes_plain_text_title_is_escaped(gate):
+    """sphinx-book-theme prints the page title as plain text, unescaped, in its print view."""
+    result = gate["theme"]
+    assert result.returncode == 0, result.stderr[-2000:]
+    page = (result.folder / "out" / "index.html").read_text(encoding="utf-8")
+    assert '<b id="x">' not in page and '<b id=”x”>' not in page and "<h1>Values &lt;b id=" in page
+
+
+@pytest.mark.parametrize("page, words", REFUSED)
+def test_the_gate_refuses_markup_downloads_and_files_from_outside(gate, page, words):
+    result = gate[page]
+    out = result.stdout + result.stderr
+    assert result.returncode != 0, out[-2000:]
+    assert all(w in out for w in words), out[-2000:]
+    assert not list((result.folder / "out").rglob("outside.*"))
+
+
+@pytest.mark.parametrize("page", READS_NO_FILE)
+def test_the_gate_reads_no_file_into_a_page(gate, page):
+    result = gate[page]
+    out_dir = result.folder / "out"
+    published = "".join(p.read_text(errors="ignore") for p in out_dir.rglob("*.html")) if out_dir.exists() else ""
     assert SECRET not in published and "<script>alert(1)" not in published
     assert result.returncode != 0 and re.search(r"disabled|deactivated", result.stderr), result.stderr[-2000:]
 
@@ -304,15 +369,11 @@ def test_content_security_policy_is_added_once_even_when_a_title_names_it(tmp_pa
     assert page.read_text(encoding="utf-8").count('<meta http-equiv="Content-Security-Policy"') == 1
 
 
-def test_the_leak_gate_fails_a_build_that_carries_a_group_identifier(tmp_path):
+def test_the_leak_gate_fails_a_build_that_carries_a_group_identifier(demo_project, tmp_path):
     from socta.book.build import refuse_leaks
     from socta.book.stage import BuildError
-    from socta.core.config import Project
-    from socta.ingest.validation import validate
-    from socta.process.tables import write_processed
 
-    project = Project(data_dir=REPO / "data" / "demo", build_dir=tmp_path / "build")
-    write_processed(project, validate(project))
+    project = demo_project   # the demo, its processed tables written once per session
     html = tmp_path / "html"
     html.mkdir()
     (html / "page.html").write_text("<p>The group MKD-OCG-002 is large.</p>", encoding="utf-8")
