@@ -132,18 +132,20 @@ def holes(tmp_path_factory) -> dict:
 @pytest.fixture(scope="session")
 def language_editions(tmp_path_factory) -> Path:
     """The public demo book in sr, sr-Latn, mk and cnr: HTML for each (warnings are errors), the PDF for
-    each Cyrillic language. The data are processed once; each language runs its own pages. Every
-    string that reaches t() without a translation is written to ``untranslated.txt``."""
+    each Cyrillic language. The data are processed once (the second report reuses them); each language
+    runs its own pages, drawn for the formats it is built in. Every string that reaches t() without a
+    translation is written to ``untranslated.txt``."""
     build_dir = tmp_path_factory.mktemp("languages")
     os.environ["SOCTA_I18N_MISSING"] = str(build_dir / "untranslated.txt")
     try:
         # the English edition is built and tested on its own (``edition``); its pages are the language
-        # menu's one target not built here
-        report(None, build_dir, "--lang", ",".join(LANGUAGES), "--formats", "html", "--quiet")
+        # menu's one target not built here. A page drawn for the HTML only is out of date for a PDF, so
+        # the PDF languages are reported in both formats at once
+        report(None, build_dir, "--lang", ",".join(PDF_LANGUAGES), "--formats", "html,pdf", "--quiet")
+        report(None, build_dir, "--lang", ",".join(lang for lang in LANGUAGES if lang not in PDF_LANGUAGES),
+               "--formats", "html", "--quiet")
     finally:
         del os.environ["SOCTA_I18N_MISSING"]
-    result = socta("build", "--lang", ",".join(PDF_LANGUAGES), "--build-dir", build_dir, "--formats", "pdf")
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return build_dir
 
 
