@@ -142,11 +142,18 @@ def test_warm_kernels_give_exactly_the_notebooks_of_fresh_kernels(edition, tmp_p
     """The whole demo grid on reused, reset kernels (the default) and on one new kernel per notebook.
 
     The warm run is the one `socta report` made of the public edition (tests/book/conftest.py, the demo
-    with canaries, two workers): only the fresh run is made here, of the same jobs on the same tables."""
+    with canaries, two workers): only the fresh run is made here, of the same jobs on the same tables
+    (and, warm, any page out of date since the edition ran)."""
     project = Project(data_dir=edition.parent / "data", build_dir=edition)
     jobs = grid(project, "public", "en", project.processed_dir("public"))
-    warm, fresh = project.edition_dir("public", "en") / "source", tmp_path / "fresh"
+    warm, fresh = tmp_path / "warm", tmp_path / "fresh"
     assert not list((project.edition_dir("public", "en") / "failed").rglob("*.ipynb"))   # every warm page ran
+    shutil.copytree(project.edition_dir("public", "en") / "source", warm)
+    # a page whose code, template or data changed since the edition ran (the package edited while the
+    # tests run) runs again here, warm, so that both runs are of the same code: on a fixed checkout, none
+    keys = keys_for(project, jobs, project.processed_dir("public"))
+    again = run_grid(jobs, warm, tmp_path / "failed-warm", workers=2, keys=keys)
+    assert all(o.ok for o in again), [o.error for o in again if not o.ok]
     monkeypatch.setenv("SOCTA_FRESH_KERNELS", "1")
     outcomes = run_grid(jobs, fresh, tmp_path / "failed", workers=2)
     assert all(o.ok for o in outcomes), [o.error for o in outcomes if not o.ok]
