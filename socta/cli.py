@@ -38,15 +38,11 @@ def _console():
 # exit codes (README.md, "Exit codes"): a crash must never look like bad data, nor bad data like a crash
 EXIT_OK = 0          # done; the data are valid
 
-
 EXIT_DATA = 1        # the data have problems (or a notebook failed): fix the input
-
 
 EXIT_CONFIG = 2      # a configuration or usage error: a wrong option, dataset.yaml, settings.yaml, reference file
 
-
 EXIT_INTERNAL = 70   # an unexpected exception, a bug in socta (EX_SOFTWARE in sysexits.h): please report it
-
 
 SHOWN_PER_KIND = MAX_LISTED  # problems of one kind printed before "… and N more like this"
 
@@ -384,7 +380,6 @@ def cmd_notebook(project: Project, args, console) -> int:
 
 
 AUDIENCES = list(EDITION_AUDIENCES)
-
 
 AUDIENCE_HELP = ("public (default), restricted, or training: the classroom book of lessons on the public "
                  "processed tables, code shown, with exercises and solutions")

@@ -58,9 +58,7 @@ from socta.core.settings import Settings
 
 INTERVAL = 0.90
 
-
 DRAWS = 4000
-
 
 NAN = float("nan")
 

@@ -114,7 +114,6 @@ def restricted_probes(project: Project) -> list[str]:
     same numbers and codes appear legitimately: counts, the grading profile in the methodology);
     the test suite plants unique canaries in them instead (tests/canaries.py)."""
 
-
     register_file = project.processed_dir(RESTRICTED) / "ocg_register.parquet"
     if not register_file.is_file():
         return []

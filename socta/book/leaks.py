@@ -55,15 +55,11 @@ def pdf_text(path: Path) -> str:
 
 FONTS = {".ttf", ".otf", ".woff", ".woff2", ".eot"}
 
-
 STREAM = re.compile(rb"<<((?:[^<>]|<<(?:[^<>]|<<[^<>]*>>)*>>)*)>>\s*stream\r?\n", re.S)
-
 
 OBJECT_STREAM = re.compile(rb"/Type\s*/ObjStm.*?/First\s+(\d+)|/First\s+(\d+).*?/Type\s*/ObjStm", re.S)
 
-
 OBJECT_NUMBER = re.compile(r"\b\d+\s+\d+\s+(?:R|obj)\b")
-
 
 BINARY_STREAM = re.compile(rb"/Subtype\s*/Image|/FontFile|/Length1|/Subtype\s*/(?:Type1C|CIDFontType0C|OpenType)")
 

@@ -20,24 +20,17 @@ from socta.core.settings import Settings
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
-
 DEFAULT_DATA_DIR = REPO_ROOT / "data" / "demo"
-
 
 REFERENCE_DIR = REPO_ROOT / "data" / "reference"
 
-
 OPEN_SOURCES_DIR = REPO_ROOT / "data" / "open_sources"
-
 
 NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
 
-
 BOOK_DIR = REPO_ROOT / "book"
 
-
 BUILD_DIR = REPO_ROOT / "_build"
-
 
 REGION = "region"
 

@@ -50,14 +50,12 @@ _LINKIFY = re.compile(r":(?=//)|(?<=www)\.|@", re.I)
 # "2.5") is left as it is
 _LINE_START = re.compile(r"^(\s*)([#>:%(=]|[-+](?=\s|[-+]|$)|\d+(?=[.)](?:\s|$)))")
 
-
 _WHITESPACE = re.compile(r"\s+")
 
 
 # control characters (a DEL stops LaTeX, a form feed breaks the cover's box) and the bidirectional
 # overrides and isolates (they make a name or a source read backwards): never text of a source
 _INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
 
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
@@ -121,7 +119,6 @@ LIST_COLUMNS = frozenset({"submarkets", "categories", "nationalities", "countrie
 
 
 TEMPLATE_COLUMNS = frozenset({"opening"})
-
 
 STRUCTURE_COLUMNS = frozenset({"censor"})
 

@@ -38,18 +38,13 @@ from socta.core.text import listed
 
 _BOM = b"\xef\xbb\xbf"
 
-
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # Excel's "Unicode Text" export
-
 
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 
-
 _LATIN_EXT = re.compile(r"[čćšžđČĆŠŽĐ]")
 
-
 _WORD = re.compile(r"[^\W\d_]+")  # a run of letters
-
 
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
 
@@ -65,22 +60,17 @@ _HAS_DECIMAL_COMMA = re.compile(r"^-?[\d.]*\d,\d+$")
 # "1.234" or "12.345.678": digits grouped by '.' in threes, the way a thousands separator writes them
 _DOT_GROUPED = re.compile(r"^-?[1-9]\d{0,2}(\.\d{3})+$")
 
-
 _DOT_GROUPED_MANY = re.compile(r"^-?[1-9]\d{0,2}(\.\d{3}){2,}$")
 
 
 # a number with a '.' that no thousands separator writes: "7824.1", "0.25", ".5": '.' is a decimal point
 _DOT_DECIMAL = re.compile(r"^-?\d*\.\d+$")
 
-
 _CENSOR_PREFIX = re.compile(r"^\s*[<>]\s*=?\s*")
-
 
 _SEP_LINE = re.compile(r'^\s*"?sep=(.)"?\s*$', re.IGNORECASE)
 
-
 _CODE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
-
 
 _INT_PART = re.compile(r"^-?\d{1,3}$")
 
@@ -88,12 +78,9 @@ _INT_PART = re.compile(r"^-?\d{1,3}$")
 # spreadsheet formula / CSV injection (OWASP): a text cell a spreadsheet would run
 _FORMULA = re.compile(r"^[=+\-@\t\r]")
 
-
 _PLAIN_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?%?$")
 
-
 _MAX_JOIN = 50  # lines a quoted cell may span before an unclosed quote counts as a stray one
-
 
 _SEP_NAMES = {",": "','", ";": "';'", "\t": "tab", "|": "'|'"}
 

@@ -7,7 +7,6 @@ import difflib
 # Cyrillic letters that look like Latin ones: a code typed with them looks right and matches nothing
 HOMOGLYPHS = str.maketrans("АВЕКМНОРСТХУаеорсухіјЅѕ", "ABEKMHOPCTXYaeopcyxijSs")
 
-
 MAX_LISTED = 20  # in grouped warnings: the first of a kind, then "… and N more like this"
 
 

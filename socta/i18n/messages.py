@@ -90,7 +90,6 @@ def reference_messages(reference_dir: Path, open_sources_dir: Path | None = None
     so a language edition translates them in its catalogue."""
     import csv
 
-
     found: dict[str, list[str]] = {}
     files = sorted(Path(reference_dir).glob("*.csv"))
     if open_sources_dir is not None:  # sources.csv is bibliography: titles stay as published

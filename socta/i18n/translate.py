@@ -23,12 +23,9 @@ from socta.core.markup import inert, plain
 
 LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"  # socta/locale: data, beside the code that reads it
 
-
 DOMAIN = "socta"
 
-
 SOURCE_LANGUAGE = "en"
-
 
 _state = {"lang": SOURCE_LANGUAGE}
 

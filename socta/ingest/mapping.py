@@ -35,11 +35,9 @@ FORMAT_COLUMNS = {
 
 DUPLICATE_RESOLUTIONS = ("error", "first", "max")
 
-
 MISSING_HANDLING = ("keep", "skip")
 
 TOP_KEYS = {"version", "description", "years", "countries", "duplicates", "sources", "status_overrides"}
-
 
 SOURCE_KEYS = {"name", "file", "format", "source", "grade", "handling_code", "columns", "where", "years",
                "duplicates", "missing", "qualifiers", "flags", "rules", "description"}
@@ -57,7 +55,6 @@ NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 # a censored value as a source publishes it ("<5", "> 3,300"): validation's marker, any number after it (the
 # import reads the number itself, with the source's separators)
 CENSORED = re.compile(CENSOR_MARK + r"(.+)$")
-
 
 MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 

@@ -59,9 +59,7 @@ _PILLAR_OF_MEASURE: dict[str, str] = {
 
 GITOC_COLUMNS: tuple[str, ...] = ("iso3", "country", "edition", "component", "score", "source")
 
-
 COMPONENT_COLUMNS: tuple[str, ...] = ("edition", "component", "pillar")
-
 
 FRONTEX_COLUMNS: tuple[str, ...] = ("year", "detections", "coverage", "source")
 

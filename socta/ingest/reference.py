@@ -34,12 +34,9 @@ REFERENCE_FILES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 # and from colliding on a case-insensitive file system. socta/core/config.py ``confined`` is the second lock.
 ISO3 = re.compile(r"^[A-Z]{3}$")
 
-
 ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
-
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
-
 
 _ID_WORDS = ("lower-case letters a-z, digits and '_', starting with a letter, at most 40 characters "
              "(e.g. migrant_smuggling)")

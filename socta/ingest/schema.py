@@ -13,12 +13,9 @@ from socta.ingest.reference import Reference
 
 PIPE_LIST = re.compile(r"^[^|]+(\|[^|]+)*$")
 
-
 OCG_ID = r"^[A-Z]{3}-OCG-[0-9]{3}$"
 
-
 CONFIDENCE = ["low", "moderate", "high"]
-
 
 INPUT_FILES = ["statistics.csv", "ocg_register.csv", "ocg_answers.csv", "expert_assessments.csv"]
 
@@ -31,16 +28,13 @@ OPTIONAL_FILES = ("ocg_register.csv", "ocg_answers.csv", "expert_assessments.csv
 CENSOR_MARK = r"^\s*([<>])\s*=?\s*"  # the mark, in statistics.csv and in a source table (socta import)
 CENSORED = re.compile(CENSOR_MARK + r"(\d+(?:[.,]\d+)?)\s*$")
 
-
 NOT_AVAILABLE = {"", ":"}
 
 
 # what people write for "no value" instead of an empty cell (the data dictionary: empty, not 0, - or NA)
 NA_WORDS = {"-", "–", "—", "na", "n/a", "n.a.", "nan", "null", "none", "..", "x", "?"}
 
-
 LIST_SEPARATORS = re.compile(r"\s*[,;]\s*|\s*\|\s*|\s+")
-
 
 THOUSANDS = re.compile(r"^-?\d{1,3}([,.' ]\d{3})+$")
 

@@ -632,7 +632,6 @@ def _demo_copy(project: Project) -> list[Problem]:
     """A folder that calls itself real must not carry the synthetic demonstration files."""
     import hashlib
 
-
     if project.dataset.get("synthetic") or project.data_dir == DEFAULT_DATA_DIR.resolve():
         return []
     problems = []

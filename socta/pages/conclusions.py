@@ -173,7 +173,6 @@ class ConclusionsPage(Page):
                         align={c: "r" for c in frame.columns if c not in (t("Crime area"), t("Tier"))},
                         notes=self.score_note(r).strip())
 
-
     # ---- key judgements -------------------------------------------------------------
     def key_judgements(self, n: int = 3) -> None:
         """One box per top-priority area of the region, with how robust its rank is to the weights."""

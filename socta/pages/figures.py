@@ -20,15 +20,11 @@ from socta.i18n.translate import fmt_number, t
 # neighbours also differ in lightness when printed in grey.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 
-
 BAND_COLOURS = {"high": "#D55E00", "medium": "#E69F00", "low": "#56B4E9", "unscored": "#BBBBBB"}
-
 
 SIZES = {"wide": (8.0, 3.4), "panel": (8.0, 5.0), "square": (5.5, 4.5), "tall": (8.0, 6.5)}
 
-
 INK = "#222222"
-
 
 MUTED = "#666666"
 
@@ -195,15 +191,11 @@ def gap_runs(frame: pd.DataFrame, value: str, by: str) -> pd.DataFrame:
 # with "…" (the caption and the tables carry the full text), so the axes keep their size
 LABEL_CHARACTERS = 140   # one line of the source line (wrapped to the figure's width) or other text
 
-
 TITLE_CHARACTERS = 90    # a panel's title
-
 
 AXIS_CHARACTERS = 50     # an axis label, a legend entry
 
-
 TICK_CHARACTERS = 40     # a tick label (a category's name), a label placed in the axes
-
 
 TEXT_LINES = 4           # lines of one text (the source line wraps)
 

@@ -129,7 +129,6 @@ class MethodologyPage(Page):
                    "before.", smax=self.subscore_max, wt=str(w["threat"]), wh=str(w["harm"]), tiers=tiers,
                    n=str(s["assessment"]["trend_window"])))
 
-
     def inputs_basis_text(self) -> None:
         """How the scores of this edition are formed from the inputs that exist."""
         have = {name: self.has_input(name) for name in ("ocg_register.csv", "ocg_answers.csv", "expert_assessments.csv")}

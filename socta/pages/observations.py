@@ -14,7 +14,6 @@ from socta.ingest.status import status_codes
 
 NOT_AVAILABLE = ":"
 
-
 PART_YEAR = "y"
 
 

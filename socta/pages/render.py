@@ -22,9 +22,7 @@ from socta.pages import figures
 # written by `socta notebook` switches to "jupyter" in its second cell.
 OUTPUT = "book"
 
-
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")  # a cell's text from data is inert already: "\|" stays one pipe
-
 
 _FENCE = re.compile(r"```\{(admonition|table)\}[ \t]*([^\n]*)\n((?::[\w-]+:[^\n]*\n)*)\n?(.*?)\n```", re.S)
 

@@ -31,9 +31,7 @@ from socta.core.settings import Settings
 
 COUNTS = ("ocgs", "international")
 
-
 OCG_SUBSCORES = ("ocg_number", "ocg_threat", "international")
-
 
 SCORE_COLUMNS = ("threat", "priority", *OCG_SUBSCORES)
 

@@ -45,7 +45,6 @@ def prepare(job: Job):
     """The template as a notebook, placeholders filled, kernel fixed to this environment's python3."""
     import jupytext
 
-
     set_language(job.parameters["lang"])
     nb = jupytext.read(job.template_path)
     for cell in nb.cells:
@@ -151,7 +150,6 @@ def execute_notebook(job: Job, timeout: int, cwd: str) -> tuple[bool, str, str, 
     import tempfile
 
     import papermill
-
 
     warm = not kernels.fresh_kernels()
     if warm:

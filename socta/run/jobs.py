@@ -14,7 +14,6 @@ from socta.run.training import LESSONS
 
 PLACEHOLDER = re.compile(r"\{\{\s*(title|t:(?P<text>[^}]+))\s*\}\}")
 
-
 SCOPE_COLUMNS = ("scope", "country", "iso3")
 
 

@@ -22,7 +22,6 @@ from socta.pages import render
 
 ENGINE = "socta-warm"
 
-
 KERNEL_ARGS = ["--IPKernelApp.log_level=CRITICAL"]  # the kernel's own log lines are not the analyst's business
 
 
@@ -71,7 +70,6 @@ def reset(cwd: str) -> None:
     from IPython import get_ipython
     from IPython.core.pylabtools import select_figure_formats
     from matplotlib_inline.backend_inline import InlineBackend
-
 
     shell = get_ipython()
     plt.close("all")
@@ -152,7 +150,6 @@ class WarmKernel:
 
 
 KERNEL = WarmKernel()
-
 
 atexit.register(KERNEL.stop)
 

@@ -27,9 +27,7 @@ from socta.run.jobs import (
 
 KEY_FORMAT = 2            # keys before it were one opaque hash: such a page is stale, and says so
 
-
 OLD_KEY_REASON = "recorded before per-input keys"
-
 
 CATALOGUE_SUFFIXES = (".po", ".pot", ".mo")
 

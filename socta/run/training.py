@@ -20,12 +20,9 @@ from socta.core.edition import TRAINING  # noqa: F401 - the edition's audience, 
 
 TRAINING_DIR = REPO_ROOT / "training"
 
-
 STATIC_PAGES = ("intro.md",)     # pages of training/ copied as they are into the book source
 
-
 TITLE = "Strategic analysis with socta: a training course"
-
 
 SOLUTION_TAG = "solution"        # the tag of every code cell that belongs to a solution
 
@@ -67,9 +64,7 @@ def configure(config: dict) -> dict:
 
 _EXERCISE = re.compile(r"```\{exercise\}[ \t]*([^\n]*)\n(?::[\w-]+:[^\n]*\n)*\n?(.*?)\n```", re.S)
 
-
 _SOLUTION_FENCE = re.compile(r"(```\{solution-(?:start|end)\}[^\n]*\n(?::[\w-]+:[^\n]*\n)*```)")
-
 
 ANSWER_TAG = "answer"
 
