@@ -58,3 +58,14 @@ def processed(demo_processing) -> dict[str, Path]:
 def demo_project(demo_processing):
     """The Project (data/demo, the session's build folder) the ``processed`` folders belong to."""
     return demo_processing.project
+
+
+@pytest.fixture(scope="session", autouse=True)
+def books_in_background(request, tmp_path_factory):
+    """Start building, in the background, every book the selected tests read (tests/book/books.py), at
+    the session's first test, so that the tests that need no book run meanwhile; none for the unit tier."""
+    from .book.books import BUILDS
+
+    BUILDS.start({name for item in request.session.items for name in item.fixturenames}, tmp_path_factory)
+    yield
+    BUILDS.stop()

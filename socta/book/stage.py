@@ -157,6 +157,12 @@ def latex_edition(title: str, author: str, marking: str, notice: str, handling: 
         r"\fancypagestyle{normal}{" + marks + r"\fancyhead[R]{\small\nouppercase{\rightmark}}"
         r"\renewcommand{\headrulewidth}{0.4pt}\renewcommand{\footrulewidth}{0.4pt}}" "\n"
         r"\fancypagestyle{plain}{" + marks + r"\renewcommand{\headrulewidth}{0pt}\renewcommand{\footrulewidth}{0pt}}" "\n"
+        # a caption is measured on one line to centre it when it fits; a caption longer than TeX's
+        # largest dimension (about 5.7 m: a very long name from data) stopped the build there. Set it
+        # as a paragraph instead and centre it when that paragraph is one line
+        r"\long\def\@makecaption#1#2{\vskip\abovecaptionskip"
+        r"\setbox\@tempboxa\vbox{#1: #2\par\xdef\socta@captionlines{\the\prevgraf}}"
+        r"\ifnum\socta@captionlines>\@ne #1: #2\par\else{\centering #1: #2\par}\fi\vskip\belowcaptionskip}" "\n"
         r"\makeatother" "\n"
         r"\setcounter{tocdepth}{1}" "\n"
         r"\setlength{\tymin}{38pt}" "\n"  # narrow numeric columns of tabulary tables otherwise overflow

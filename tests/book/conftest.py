@@ -1,60 +1,19 @@
-"""Every book the book tier builds, each once per session and shared by every module that reads it.
-
-- ``edition``: the public demo edition, HTML and PDF, with canaries in its restricted fields
-  (tests/canaries.py), as `make report` builds it; its executed pages are also the warm-kernel run the
-  runner's warm-versus-fresh comparison checks (tests/book/test_runner.py);
-- ``open_book``: the open-data edition (real public statistics only), HTML and PDF;
-- ``holes``: the demo with whole years, a country's years, categories and indicators removed, HTML;
-- ``language_editions``: the demo in sr, sr-Latn, mk and cnr, HTML, and the two Cyrillic PDFs;
-- ``hostile``: the demo with every payload in every text field (tests/payloads.py), public HTML and PDF
-  and restricted HTML, two crime areas;
-- ``training_book``: the training edition, HTML.
-
-Each is built by the real command line (`socta report`) in its own temporary build folder. The books
-differ in their data, audience or language, so none can stand in for another.
-"""
+"""Every book the book tier builds (tests/book/books.py says which and how), each once per session and
+shared by every module that reads it. The builds start in the background when the session starts
+(``books_in_background`` in tests/conftest.py); each fixture here waits for its book."""
 from __future__ import annotations
 
-import csv
-import os
-import random
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
-from socta.core.config import Project
-from socta.i18n import translate as i18n
-from socta.ingest.reference import Reference
-
-from ..canaries import plant as plant_canaries
-from ..conftest import copy_demo
-from ..helpers import REPO, socta
-from ..payloads import plant as plant_payloads
-
-OPEN = REPO / "data" / "open"
-# the holes are punched at random from this seed, the same every run; set SOCTA_HOLES_SEED to try others
-HOLES_SEED = int(os.environ.get("SOCTA_HOLES_SEED", "2026"))
-# the four languages besides English, and the two Cyrillic PDFs, each with its own LaTeX language setting;
-# the Latin one (babel serbian, sr-Latn and cnr) is built by `make editions` and its setting checked in
-# tests/unit/test_languages.py::test_edition_config_per_language
-LANGUAGES = [lang for lang in i18n.languages() if lang != "en"]
-PDF_LANGUAGES = ["sr", "mk"]
-
-
-def report(data: Path | None, build_dir: Path, *args: str, timeout: int = 1800) -> Path:
-    """`socta report` of one dataset (None: the default, data/demo) into ``build_dir``, which must succeed."""
-    result = socta("report", *(["--data", data] if data else []), "--build-dir", build_dir, "--jobs", "2", *args,
-                   timeout=timeout)
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-3000:]
-    return build_dir
+from .books import BUILDS
 
 
 @pytest.fixture(scope="session")
 def edition(tmp_path_factory) -> Path:
     """The public edition's build folder (``<build>/public-en``; the data are ``<build>/../data``)."""
-    root = tmp_path_factory.mktemp("edition")
-    return report(plant_canaries(root / "data"), root / "build", "--formats", "html,pdf")
+    return BUILDS.result("edition", tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
@@ -67,102 +26,24 @@ def book(edition) -> Path:
 
 @pytest.fixture(scope="session")
 def open_book(tmp_path_factory) -> Path:
-    return report(OPEN, tmp_path_factory.mktemp("open") / "build", "--formats", "html,pdf")
-
-
-def punch_holes(target: Path, seed: int) -> dict:
-    """A copy of the demo data with whole years, a country's years, categories and indicators removed."""
-    data = copy_demo(target)
-    rng = random.Random(seed)
-    path = data / "statistics.csv"
-    with open(path, newline="", encoding="utf-8") as f:
-        rows = list(csv.reader(f))
-    header, body = rows[0], rows[1:]
-    ref = Reference(Project())
-    plain = [i for i, spec in ref.indicators.iterrows() if not spec["submarket_list"] and not spec["category_list"]]
-    gone_indicator = rng.choice(sorted(ref.indicators.index))
-    gone_year = rng.choice(range(2016, 2021))
-    lagging = rng.choice(["SRB", "MNE", "MKD"])                      # stops reporting after 2022
-    flagged_country = rng.choice([c for c in ("SRB", "MNE", "MKD") if c != lagging])
-    flagged = rng.choice([i for i in plain if i != gone_indicator and ref.indicators.at[i, "kind"] == "count"])
-    cell = (rng.choice(["SRB", "MNE", "MKD"]), rng.choice([i for i in plain if i not in (gone_indicator, flagged)]),
-            str(rng.choice(range(2020, 2025))))
-    category_gone = ("thb_victims_form", "begging")
-    header += ["status", "months"]
-    body = [r + ["", ""] for r in body]
-    # published flags: a value below 5, a break in series, a provisional last year, a part-year figure
-    flags = {"2021": ("<5", ""), "2022": (None, "B"), "2023": (None, "E")}
-    keep = []
-    for r in body:
-        if r[0] == flagged_country and r[2] == flagged and r[1] in flags:
-            value, status = flags[r[1]]
-            r[5] = value or r[5]
-            r[10] = status
-        if r[0] == flagged_country and r[2] == flagged and r[1] == "2024":
-            r[11] = "6"   # January-June only
-        country, year, indicator, category = r[0], r[1], r[2], r[4]
-        if indicator == gone_indicator or year == str(gone_year) or (country == lagging and int(year) > 2022):
-            continue
-        if (indicator, category) == category_gone and int(year) % 2 == 0:
-            continue
-        if (country, indicator, year) == cell:
-            continue
-        keep.append(r)
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        csv.writer(f, lineterminator="\n").writerows([header, *keep])
-    # one crime area without any expert assessment in one country
-    experts = pd.read_csv(data / "expert_assessments.csv", dtype=str, keep_default_na=False)
-    area = rng.choice(list(ref.top_areas.index))
-    experts = experts[~((experts["country"] == "MNE") & (experts["area"] == area))]
-    experts.to_csv(data / "expert_assessments.csv", index=False)
-    return {"data": data, "gone_indicator": gone_indicator, "gone_year": gone_year, "lagging": lagging,
-            "cell": cell, "no_experts": ("MNE", area), "flagged": (flagged_country, flagged)}
+    return BUILDS.result("open_book", tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
 def holes(tmp_path_factory) -> dict:
-    root = tmp_path_factory.mktemp("holes")
-    info = punch_holes(root / "data", HOLES_SEED)
-    info["seed"] = HOLES_SEED
-    info["build"] = report(info["data"], root / "build", "--formats", "html")
-    info["html"] = info["build"] / "public-en" / "html"
-    return info
+    return BUILDS.result("holes", tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
 def language_editions(tmp_path_factory) -> Path:
-    """The public demo book in sr, sr-Latn, mk and cnr: HTML for each (warnings are errors), the PDF for
-    each Cyrillic language. The data are processed once (the second report reuses them); each language
-    runs its own pages, drawn for the formats it is built in. Every string that reaches t() without a
-    translation is written to ``untranslated.txt``."""
-    build_dir = tmp_path_factory.mktemp("languages")
-    os.environ["SOCTA_I18N_MISSING"] = str(build_dir / "untranslated.txt")
-    try:
-        # the English edition is built and tested on its own (``edition``); its pages are the language
-        # menu's one target not built here. A page drawn for the HTML only is out of date for a PDF, so
-        # the PDF languages are reported in both formats at once
-        report(None, build_dir, "--lang", ",".join(PDF_LANGUAGES), "--formats", "html,pdf", "--quiet")
-        report(None, build_dir, "--lang", ",".join(lang for lang in LANGUAGES if lang not in PDF_LANGUAGES),
-               "--formats", "html", "--quiet")
-    finally:
-        del os.environ["SOCTA_I18N_MISSING"]
-    return build_dir
+    return BUILDS.result("language_editions", tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
 def hostile(tmp_path_factory) -> dict:
-    """The demo with every payload in every text field, built public (HTML and PDF) and restricted (HTML);
-    two crime areas (one with sub-markets, one with the document-fraud factor) keep it quick."""
-    root = tmp_path_factory.mktemp("hostile")
-    data, secret, marker = plant_payloads(root / "data", root / "secret", areas=("drugs", "migrant_smuggling"))
-    build = root / "build"
-    for audience, formats in (("public", "html,pdf"), ("restricted", "html")):
-        report(data, build, "--audience", audience, "--formats", formats)
-    return {"build": build, "secret": secret, "marker": marker}
+    return BUILDS.result("hostile", tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
 def training_book(tmp_path_factory) -> Path:
-    build = tmp_path_factory.mktemp("training") / "build"
-    report(None, build, "--audience", "training", "--formats", "html", timeout=900)
-    return build / "training-en"
+    return BUILDS.result("training_book", tmp_path_factory)

@@ -16,7 +16,7 @@ from socta.book import stage
 from socta.i18n import translate as i18n
 
 from ..helpers import REPO
-from .conftest import LANGUAGES, PDF_LANGUAGES
+from .books import LANGUAGES, PDF_LANGUAGES
 
 CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 
