@@ -209,7 +209,7 @@ class Progress:
 
 def cmd_run(project: Project, args, console) -> int:
     # loaded when the command runs, so `socta --help` starts without pandas
-    from socta.run.execute import prune, run_grid
+    from socta.run.execute import prune, run_grid, write_stand_in
     from socta.run.jobs import check_outputs, grid
     from socta.run.keys import FIGURES_ENV, figures_for, keys_for, recorded_key, up_to_date
 
@@ -263,11 +263,14 @@ def cmd_run(project: Project, args, console) -> int:
     if countries is None and args.area is None:
         prune(source, jobs)
     failed = [o for o in outcomes if not o.ok]
+    for o in failed:  # the book says which pages failed and why; their last good pages go to failed/
+        write_stand_in(o.job, source, edition / "failed", o.error)
     executed = sum(1 for o in outcomes if not o.skipped)
     console.print(f"{executed - len(failed)} executed, {len(outcomes) - executed} up to date, {len(failed)} failed "
                   f"in {time.perf_counter() - start:.0f} s.")
     if failed:
-        console.print(f"[bold red]{len(failed)} notebook(s) failed[/]; their previous pages were kept:")
+        console.print(f"[bold red]{len(failed)} notebook(s) failed[/]; in the book each is a page that says it could "
+                      f"not be built and why (their previous pages are kept in {escape(str(edition / 'failed'))}):")
         for o in failed:
             area = o.job.parameters.get("area", o.job.template)
             console.print(f"  • {o.job.output} (country {o.job.parameters.get('scope')}, area {area}): {o.error}",

@@ -9,6 +9,7 @@ import re
 import shutil
 from pathlib import Path
 
+import nbformat
 import yaml
 
 from socta.core.config import BOOK_DIR, REPO_ROOT, Project
@@ -18,6 +19,7 @@ from socta.i18n import translate as i18n
 from socta.i18n.translate import set_language, t
 from socta.ingest.reference import Reference
 from socta.run import training
+from socta.run.jobs import is_stand_in
 
 
 class BuildError(RuntimeError):
@@ -222,7 +224,36 @@ def stage(project: Project, audience: str, lang: str) -> Path:
     # after the static pages are in place: the toc leaves out pages missing from the source
     toc = training.edition_toc() if Edition(audience).is_training else edition_toc(project, source)
     _write_if_changed(source / "_toc.yml", toc)
+    note_failed_pages(source)
     return source
+
+
+FAILED_NOTICE = "failed-pages"  # the "socta" metadata of the notice cell, so staging again replaces it
+
+
+def note_failed_pages(source: Path) -> None:
+    """Say on the main conclusions which pages of this edition could not be built (``--keep-going``):
+    a key judgement there still stands on the data, but the chapter that explains it may be a page
+    saying it failed. Staging again replaces the notice, or removes it once every page builds."""
+    conclusions = source / "conclusions.ipynb"
+    if not conclusions.is_file() or is_stand_in(conclusions):
+        return
+    failed = sorted(p.relative_to(source).with_suffix("").as_posix() for p in source.rglob("*.ipynb")
+                    if p != conclusions and is_stand_in(p))
+    nb = nbformat.read(conclusions, as_version=4)
+    kept = [c for c in nb.cells if c.get("metadata", {}).get("socta") != FAILED_NOTICE]
+    if failed:
+        pages = ", ".join(f"{{doc}}`/{page}`" for page in failed)
+        text = t("Not every page of this edition could be built: {pages}. Each of them says what stopped it. A key "
+                 "judgement below on a crime area among them is computed from the data as usual, but the page that "
+                 "would explain it is missing from this edition.", pages=pages)
+        notice = nbformat.v4.new_markdown_cell(f"```{{warning}}\n{text}\n```", metadata={"socta": FAILED_NOTICE})
+        kept.insert(1 if kept and kept[0].cell_type == "markdown" else 0, notice)
+    if [c.source for c in kept] != [c.source for c in nb.cells]:
+        nb.cells = kept
+        tmp = conclusions.with_name(f".{conclusions.stem}.{os.getpid()}.tmp")
+        tmp.write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
+        tmp.replace(conclusions)
 
 
 def edition_toc(project: Project, source: Path | None = None) -> str:

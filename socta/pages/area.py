@@ -5,7 +5,6 @@ from functools import cached_property
 
 import numpy as np
 import pandas as pd
-import seaborn as sns
 
 from socta.analysis.estimative import likelihood_term
 from socta.i18n.translate import fmt_percent, t
@@ -103,18 +102,67 @@ class AreaPage(Page):
         return fig
 
     def stacked_figure(self, indicator: str, yearly: pd.DataFrame):
-        """Categories that add up to the whole: a stacked bar a year; a year with a part missing has no
-        bar, which would understate, but "n/a"."""
-        yearly = yearly.assign(part=yearly["category"].map(self.part_name))
-        complete = yearly.groupby("year")["value"].transform(lambda v: v.notna().all())
+        """Categories that add up to the whole: a bar a year stacking the parts published as numbers.
+
+        Real breakdowns are rarely complete: some parts are never published, others only as below a
+        level (``<5``). No year is dropped for that: its bar stacks the parts that are known, and a mark
+        above it says what the bar leaves out (``+<5`` for each part published only as below 5, ``n/a``
+        where a part is not published), so a bar is never read as the whole when it is not.
+        """
+        parts = self.stack_parts(yearly)
+        years = sorted(int(y) for y in yearly["year"].unique())
         fig, ax = figures.new_figure("wide")
-        sns.histplot(data=yearly[complete], x="year", weights="value", hue="part", multiple="stack", discrete=True,
-                     shrink=0.75, alpha=1, linewidth=0, palette=figures.PALETTE[:yearly["part"].nunique()], ax=ax)
-        for year in yearly.loc[~complete, "year"].unique():
-            ax.annotate(t("n/a"), (year, 0), ha="center", va="bottom", fontsize=7.5, color=figures.MUTED)
-        sns.move_legend(ax, "upper left", bbox_to_anchor=(1.0, 1.0), title=None)
+        top = pd.Series(0.0, index=years)
+        for colour, (part, rows) in zip(figures.PALETTE, parts.groupby("part", sort=False)):
+            values = rows.set_index("year")["value"].reindex(years)
+            known = values.notna()
+            if not known.any():  # never published as a number: named in the caption, not in the legend
+                continue
+            ax.bar(values.index[known], values[known], bottom=top[known], width=0.75, color=colour,
+                   linewidth=0, label=part)
+            top[known] += values[known]
+        for year, rows in parts.groupby("year"):
+            mark = self.left_out_mark(rows)
+            if mark:
+                ax.annotate(mark, (year, top[int(year)]), xytext=(0, 2), textcoords="offset points", ha="center",
+                            va="bottom", fontsize=7, color=figures.MUTED)
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
         self.year_chart(ax, indicator)
+        if not top.any():  # nothing but marks: an axis from 0 to the largest bound, so the marks show
+            ax.set_ylim(0, max(1.0, float(parts["bound"].max(skipna=True) or 0) * 2))
         return fig
+
+    def stack_parts(self, yearly: pd.DataFrame) -> pd.DataFrame:
+        """The rows of a breakdown by category with each part's name, in the configured order."""
+        return yearly.assign(part=yearly["category"].map(self.part_name))
+
+    def left_out_mark(self, rows: pd.DataFrame) -> str:
+        """What a year's bar leaves out, as the mark above it: ``+<5`` per part published only as
+        below a level, ``n/a`` if a part is not published at all."""
+        unknown = rows[rows["value"].isna()]
+        below = unknown[unknown["censor"].eq("below") & unknown["bound"].notna()]
+        marks = ["+<" + self.num(bound) for bound in below["bound"]]
+        if len(unknown) > len(below):
+            marks.append(t("n/a"))
+        return " ".join(marks)
+
+    def stacked_marks(self, yearly: pd.DataFrame) -> list[str]:
+        """The caption sentences that explain the marks of :meth:`stacked_figure`, and the parts it
+        cannot draw at all."""
+        parts = self.stack_parts(yearly)
+        unknown = parts[parts["value"].isna()]
+        below = unknown["censor"].eq("below") & unknown["bound"].notna()
+        marks = []
+        if below.any():
+            marks.append(t("“+<N” above a bar marks a part published only as below N: it is not in the bar."))
+        if (~below).any():
+            marks.append(t("“{mark}” above a bar marks a part not published for that year: the bar shows the parts that are.",
+                           mark=t("n/a")))
+        never = [part for part, rows in parts.groupby("part", sort=False) if rows["value"].isna().all()]
+        if never:
+            marks.append(t("Never published as a number in these years: {parts}.", parts=", ".join(never)))
+        return marks
 
     def lines_figure(self, indicator: str, yearly: pd.DataFrame, by: str | None):
         """The total with the trend model's fitted line and expected next value, or sub-markets of
@@ -152,7 +200,8 @@ class AreaPage(Page):
                                                                 t(" by category") if by == "category" else "")
         caption = t("{indicator} in {scope}, {first}–{last}{split}.", indicator=self.indicator_name(indicator),
                     scope=self.scope_name, first=str(self.first_year), last=str(self.last_year), split=split)
-        return caption + self.gaps_note(yearly) + "".join(" " + m for m in figures.marks_used(yearly))
+        marks = self.stacked_marks(yearly) if by == "category" and not panels else figures.marks_used(yearly)
+        return caption + self.gaps_note(yearly) + "".join(" " + m for m in marks)
 
     def figure_alt(self, indicator: str) -> str:
         """Alt text that states what the chart shows, computed from the indicator's total."""

@@ -13,8 +13,9 @@ notebook into the edition's book source.
   whose key is unchanged is not executed again (``force`` re-runs all), and ``socta build`` names,
   for every page out of date, which of these changed (:func:`stale_report`).
 - **Nothing lost**: an output is replaced (atomically) only when its run succeeds, so a failing page
-  keeps the last good one and never erases the others; the failed copy with its traceback goes to
-  the edition's ``failed/`` folder.
+  never erases the others; the failed copy with its traceback goes to the edition's ``failed/``
+  folder. ``socta run`` then puts a stand-in in the book that says the page failed and why, and moves
+  the last good page beside the failed copy (:func:`write_stand_in`).
 - **Parallel**: a pool of processes (each starts its own kernels) or a Dask cluster. Regional
   pages read the processed data, not the country pages, so the grid has no ordering constraints.
 """
@@ -36,7 +37,7 @@ from socta.core.markup import inert
 from socta.i18n.translate import set_language, t
 from socta.process.fingerprints import _sha
 from socta.run import kernels
-from socta.run.jobs import PLACEHOLDER, Job, Outcome, output_path
+from socta.run.jobs import PLACEHOLDER, STAND_IN, Job, Outcome, is_stand_in, output_path
 from socta.run.keys import key_path, recorded_key, up_to_date
 from socta.run.training import trainee_copy
 
@@ -197,11 +198,52 @@ def without_machine_paths(text: str, job: Job) -> str:
     papermill_meta = nb.get("metadata", {}).get("papermill", {})
     papermill_meta["output_path"] = f"{job.output}.ipynb"
     papermill_meta.pop("input_path", None)  # the whole template again, with nothing the page lacks
-    text = json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
+    return neutral_folders(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", job)
+
+
+def neutral_folders(text: str, job: Job) -> str:
+    """``text`` with the job's absolute data and processed folders replaced by neutral names."""
     folders = [job.parameters.get(name) for name in ("processed_dir", "data_dir")]
     for folder in sorted((f for f in folders if f and Path(f).is_absolute()), key=len, reverse=True):
         text = text.replace(str(folder), neutral_path(folder))  # longest first: one may contain the other
     return text
+
+
+def previous_copy(failed_dir: Path, job: Job) -> Path:
+    """Where a failed page's last good version is kept while the book shows its stand-in."""
+    failed = output_path(failed_dir, job)
+    return failed.with_name(f"{failed.stem}.previous.ipynb")
+
+
+def write_stand_in(job: Job, source_dir: Path, failed_dir: Path, error: str) -> Path:
+    """After a page failed: put a page in the book that says so and why, in the edition's language.
+
+    Without it a page that failed on its first run has no file and the table of contents drops its
+    whole chapter (the country pages that ran fine with it), and one that failed later shows figures
+    of the data before, beside pages of the data now. Nothing is lost: the last good page moves to
+    ``failed/<page>.previous.ipynb``, the failed run with its traceback is beside it, and the page's
+    key is removed, so the next run executes it again.
+    """
+    target = output_path(source_dir, job)
+    if target.is_file() and not is_stand_in(target):
+        keep = previous_copy(failed_dir, job)
+        keep.parent.mkdir(parents=True, exist_ok=True)
+        target.replace(keep)
+    key_path(source_dir, job).unlink(missing_ok=True)
+    set_language(job.parameters.get("lang", "en"))
+    reason = inert(neutral_folders(error.strip().splitlines()[0] if error.strip() else "", job))[:400]
+    body = t("This page could not be built from the data now in force, so it shows none of its figures, tables or "
+             "judgements. The rest of the assessment was built. What stopped it: {reason}", reason=reason)
+    nb = nbformat.v4.new_notebook(metadata={"socta": {STAND_IN: True, "error": reason},
+                                            "kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                           "language": "python"}})
+    nb.cells = [nbformat.v4.new_markdown_cell(f"# {inert(job.title)}"),
+                nbformat.v4.new_markdown_cell(f"```{{warning}}\n{body}\n```")]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.stem}.{os.getpid()}.tmp")
+    tmp.write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
+    tmp.replace(target)
+    return target
 
 
 def write_result(job: Job, source_dir: Path, failed_dir: Path, key: str | None, ok: bool, text: str,
@@ -218,6 +260,9 @@ def write_result(job: Job, source_dir: Path, failed_dir: Path, key: str | None, 
             key_tmp = key_file.with_name(key_file.name + ".tmp")
             key_tmp.write_text(key + "\n", encoding="utf-8")
             key_tmp.replace(key_file)
+        # an earlier failure of this page is over: failed/ holds only the pages failing now
+        output_path(failed_dir, job).unlink(missing_ok=True)
+        previous_copy(failed_dir, job).unlink(missing_ok=True)
         return Outcome(job, True, seconds)
     failed = output_path(failed_dir, job)
     if text:

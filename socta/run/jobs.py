@@ -2,6 +2,7 @@
 each page reads, and where its executed notebook goes."""
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -116,6 +117,17 @@ def grid(project: Project, audience: str, lang: str, processed_dir: Path,
             jobs.append(Job(template, output, title, {**base, "scope": REGION}, reads,
                             open_sources=OPEN_SOURCE_READS.get(template, ()), **extra))
     return jobs
+
+
+STAND_IN = "stand_in"  # the notebook metadata key (under "socta") that marks a page standing in for one that failed
+
+
+def is_stand_in(path: Path) -> bool:
+    """Whether the notebook at ``path`` is a stand-in for a page whose last run failed."""
+    try:
+        return bool(json.loads(path.read_text(encoding="utf-8")).get("metadata", {}).get("socta", {}).get(STAND_IN))
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 def output_path(folder: Path, job: Job) -> Path:
