@@ -29,7 +29,7 @@ def yearly(stats: pd.DataFrame, spec: pd.Series, countries: list[str], years, st
 
     ``by``: ``None`` for the total, or ``submarket``, ``category`` or ``country`` for one line per
     value of it. Columns: year, [by], value, status, censor, bound, months, missing_countries,
-    reported, expected, fit, anchor, breaks.
+    reported, expected, fit, anchor, breaks, decimals (the finest precision its cells were published with).
 
     How: every cell the indicator should have (country × year × sub-market × category) is a place
     in one array, and each column of the result is one reduction over the cells of a line. A page
@@ -42,11 +42,11 @@ def yearly(stats: pd.DataFrame, spec: pd.Series, countries: list[str], years, st
             "category": list(spec["category_list"]) or [""]}
     shape = tuple(len(v) for v in grid.values())
     columns = ["year", *([by] if by else []), "value", "status", "censor", "bound", "months", "missing_countries",
-               "reported", "expected", "fit", "anchor", "breaks"]
+               "reported", "expected", "fit", "anchor", "breaks", "decimals"]
     if not np.prod(shape):  # no country or no year: no line
         return pd.DataFrame(columns=columns)
     rows = stats[stats["indicator"].eq(spec.name) & stats["country"].isin(countries) & stats["year"].isin(years)]
-    rows = rows.reindex(columns=[*grid, "value", "status", "censor", "bound", "months"])
+    rows = rows.reindex(columns=[*grid, "value", "status", "censor", "bound", "months", "decimals"])
     # each row's place in the grid; a sub-market or category the indicator does not have is no cell
     place = np.zeros(len(rows), dtype=np.int64)
     inside = np.ones(len(rows), dtype=bool)
@@ -72,6 +72,7 @@ def yearly(stats: pd.DataFrame, spec: pd.Series, countries: list[str], years, st
         return out
 
     value, bound, months, censor = cells("value"), cells("bound"), cells("months"), cells("censor")
+    decimals = cells("decimals")  # as published; a sum keeps the finest precision of its members
     flag = _status_flags(cells("status"), status)
     has_value = ~np.isnan(value) & (censor == "") & ~flag["missing"]
     fit_ok = has_value & np.isnan(months) & ~flag["no_fit"]
@@ -115,6 +116,8 @@ def yearly(stats: pd.DataFrame, spec: pd.Series, countries: list[str], years, st
         "fit": lines(fit_ok).all(axis=1) & complete,
         "anchor": lines(anchor_ok).all(axis=1) & complete,
         "breaks": lines(flag["breaks"]).any(axis=1),
+        "decimals": np.nan_to_num(np.fmax.reduce(lines(decimals), axis=1), nan=0.0).astype("int64")
+        if members else np.zeros(n_lines, dtype="int64"),
     }
     return pd.DataFrame(out)
 

@@ -148,6 +148,9 @@ def _parse_observations(file: str, name: str, cells: pd.Series, written: pd.Seri
     typed[name] = numbers.astype("float64")
     typed["censor"] = match[0].map({"<": "below", ">": "above"}).fillna("").astype(str)
     typed["bound"] = pd.to_numeric(match[1].str.replace(",", ".", regex=False), errors="coerce")
+    # the precision it was published with: 0.07 kg prints 0.07, 84.5 prints 84.5, never rounded away
+    written_number = match[1].where(censored, text)
+    typed["decimals"] = written_number.str.extract(r"[.,](\d+)$")[0].str.len().fillna(0).astype("int64")
     return typed, problems
 
 

@@ -5,9 +5,10 @@ from functools import cached_property
 
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import MaxNLocator
 
 from socta.analysis.estimative import likelihood_term
-from socta.i18n.translate import fmt_percent, t
+from socta.i18n.translate import fmt_number, fmt_percent, t
 from socta.ingest.coverage import year_ranges
 from socta.pages import figures
 from socta.pages.formatting import change_words, rate_text
@@ -126,8 +127,9 @@ class AreaPage(Page):
             if mark:
                 ax.annotate(mark, (year, top[int(year)]), xytext=(0, 2), textcoords="offset points", ha="center",
                             va="bottom", fontsize=7, color=figures.MUTED)
-        if ax.get_legend_handles_labels()[0]:
-            ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        handles, labels = ax.get_legend_handles_labels()
+        if handles:  # top to bottom, as the parts are stacked
+            ax.legend(handles[::-1], labels[::-1], loc="upper left", bbox_to_anchor=(1.0, 1.0))
         self.year_chart(ax, indicator)
         if not top.any():  # nothing but marks: an axis from 0 to the largest bound, so the marks show
             ax.set_ylim(0, max(1.0, float(parts["bound"].max(skipna=True) or 0) * 2))
@@ -142,7 +144,7 @@ class AreaPage(Page):
         below a level, ``n/a`` if a part is not published at all."""
         unknown = rows[rows["value"].isna()]
         below = unknown[unknown["censor"].eq("below") & unknown["bound"].notna()]
-        marks = ["+<" + self.num(bound) for bound in below["bound"]]
+        marks = ["+<" + fmt_number(bound, int(places)) for bound, places in zip(below["bound"], below.get("decimals", [0] * len(below)))]
         if len(unknown) > len(below):
             marks.append(t("n/a"))
         return " ".join(marks)
@@ -189,6 +191,8 @@ class AreaPage(Page):
         """Title, unit, a y axis from 0 and the years of the period: what every one-panel chart has."""
         ax.set(title=self.indicator_title(indicator), ylabel=self.unit(indicator))
         ax.set_ylim(bottom=0)
+        if self.ref.indicators.at[indicator, "kind"] == "count":  # 3 victims, never 2.5
+            ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         figures.year_axis(ax, self.first_year, self.last_year)
         figures.thousands(ax)
 

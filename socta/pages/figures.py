@@ -145,8 +145,9 @@ def observed_line(ax, series, colour: str, label: str | None = None) -> None:
         hit = series[series["censor"].eq(censor) & series["bound"].notna()]
         if len(hit):
             ax.plot(hit["year"], hit["bound"], ls="", marker=marker, ms=6, mfc="white", mec=colour)
-            for year, bound in zip(hit["year"], hit["bound"]):  # the published text beside the marker
-                ax.annotate(("<" if censor == "below" else ">") + fmt_number(bound), (year, bound), xytext=(5, 0),
+            places = hit["decimals"] if "decimals" in hit else pd.Series(0, index=hit.index)
+            for year, bound, decimals in zip(hit["year"], hit["bound"], places):  # the published text beside the marker
+                ax.annotate(("<" if censor == "below" else ">") + fmt_number(bound, int(decimals)), (year, bound), xytext=(5, 0),
                             textcoords="offset points", va="center", fontsize=7.5, color=MUTED)
 
 

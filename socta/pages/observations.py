@@ -17,6 +17,14 @@ NOT_AVAILABLE = ":"
 PART_YEAR = "y"
 
 
+def visible_decimals(value: float, decimals: int, most: int = 6) -> int:
+    """``decimals``, or more where fewer would print a value that is not zero as 0 (a computed total
+    of values published with no decimals never needs it; a rate or a mean may)."""
+    while value and round(abs(value), decimals) == 0 and decimals < most:
+        decimals += 1
+    return decimals
+
+
 def observation_text(row, status_table: pd.DataFrame, decimals: int = 0) -> tuple[str, set[str]]:
     """The printed form of one yearly observation (a row of :func:`socta.analysis.series.yearly`) and the
     footnote letters it uses."""
@@ -30,8 +38,10 @@ def observation_text(row, status_table: pd.DataFrame, decimals: int = 0) -> tupl
     if pd.notna(row.get("months")) and pd.notna(row.get("value")):
         letters.append(PART_YEAR)
     censor = row.get("censor", "")
+    published = row.get("decimals")
+    decimals = max(decimals, int(published) if published is not None and pd.notna(published) else 0)
     if pd.notna(row.get("value")):
-        text = fmt_number(row["value"], decimals)
+        text = fmt_number(row["value"], visible_decimals(row["value"], decimals))
     elif censor in ("below", "above") and pd.notna(row.get("bound")):
         text = ("<" if censor == "below" else ">") + fmt_number(row["bound"], decimals)
         used.add(censor)
