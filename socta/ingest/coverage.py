@@ -76,11 +76,15 @@ def coverage_warnings(project: Project, ref: Reference, tables: dict[str, pd.Dat
     if len(holes):
         out.append(f"statistics.csv: {len(holes)} of {total} country × indicator × year cells of {first}–{last} have "
                    "no complete value; pages show them as gaps, totals leave those years out, and confidence is lower.")
-        by_indicator = grid.groupby("indicator")["has_value"].any()
-        empty_indicators = list(by_indicator.index[~by_indicator])
-        if empty_indicators:
-            out.append(f"  no data at all for {len(empty_indicators)} indicator(s): {', '.join(empty_indicators)}; "
-                       "their pages say so.")
+        by_indicator = grid.groupby("indicator")[["has_value", "has_rows"]].any()
+        empty_indicators = list(by_indicator.index[~by_indicator["has_value"]])
+        no_rows = [i for i in empty_indicators if not by_indicator.at[i, "has_rows"]]
+        partial = [i for i in empty_indicators if by_indicator.at[i, "has_rows"]]
+        if no_rows:
+            out.append(f"  no rows at all for {len(no_rows)} indicator(s): {', '.join(no_rows)}; their pages say so.")
+        if partial:  # rows, but no year complete: parts never published or only <N; pages draw what is known
+            out.append(f"  no year with every part known for {len(partial)} indicator(s): {', '.join(partial)} "
+                       "(parts missing or published only as <N); pages show the parts that are known and mark the rest.")
         rest = holes[~holes["indicator"].isin(empty_indicators)]
         groups = [f"{indicator} {country} {year_ranges(years)}"
                   for (indicator, country), years in rest.groupby(["indicator", "country"])["year"]]
@@ -93,7 +97,22 @@ def coverage_warnings(project: Project, ref: Reference, tables: dict[str, pd.Dat
         out.append(f"statistics.csv: flagged values: {', '.join(flags)}; tables footnote them and trends treat them "
                    "as the methodology chapter says.")
     out.extend(_breakdown_mismatches(in_period, ref))
+    out.extend(_population_gaps(grid, ref))
     return out
+
+
+def _population_gaps(grid: pd.DataFrame, ref: Reference) -> list[str]:
+    """Country-years with statistics but no row in population.csv: no rate per 100,000 can be
+    computed for them, and pages would otherwise drop those years from every rate in silence."""
+    with_rows = grid.loc[grid["has_rows"], ["country", "year"]].drop_duplicates()
+    population = ref.population
+    known = set(zip(population["iso3"], pd.to_numeric(population["year"], errors="coerce")))
+    lacking = with_rows[[(c, y) not in known for c, y in zip(with_rows["country"], with_rows["year"])]]
+    if lacking.empty:
+        return []
+    groups = [f"{country} {year_ranges(years)}" for country, years in lacking.groupby("country")["year"]]
+    return [f"population.csv: no population for {_shown(groups)}; those years have no rate per 100,000 inhabitants "
+            "(the captions say so). Add a row per country and year (iso3, year, population, source)."]
 
 
 def _missing_sub_series(stats: pd.DataFrame, ref: Reference) -> list[str]:

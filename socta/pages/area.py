@@ -172,8 +172,9 @@ class AreaPage(Page):
         lines = [(t("Recorded"), yearly)] if by is None else \
             [(self.part_name(part), rows) for part, rows in yearly.groupby(by, sort=False)]
         fig, ax = figures.new_figure("wide")
-        for colour, (label, rows) in zip(figures.PALETTE, lines):
-            figures.observed_line(ax, rows, colour, label=label)
+        for colour, (label, rows) in zip(figures.PALETTE, lines):  # colours by position, so each part keeps its own
+            if self.has_drawable(rows):  # a part with nothing to draw has no line, nor a legend entry
+                figures.observed_line(ax, rows, colour, label=label)
         fit = self.fitted_trend(indicator) if by is None else None  # the trend model of socta/analysis/trends.py
         if fit is not None:
             fitted, expected = fit
@@ -200,8 +201,11 @@ class AreaPage(Page):
         """The caption of an indicator's figure: what, where, when, how it is split, which years are
         missing, and what each open marker means (computed from the series drawn)."""
         by = self.breakdown_of(indicator)
+        if "country" in yearly:  # a region with no regional total: the template drew a line per country
+            by = "country"
         split = t(", one panel per sub-market") if panels else (t(" by sub-market") if by == "submarket" else
-                                                                t(" by category") if by == "category" else "")
+                                                                t(" by category") if by == "category" else
+                                                                t(" by country") if by == "country" else "")
         caption = t("{indicator} in {scope}, {first}–{last}{split}.", indicator=self.indicator_name(indicator),
                     scope=self.scope_name, first=str(self.first_year), last=str(self.last_year), split=split)
         marks = self.stacked_marks(yearly) if by == "category" and not panels else figures.marks_used(yearly)
@@ -291,8 +295,13 @@ class AreaPage(Page):
     def comparison_caption(self, indicator: str, rates: pd.DataFrame) -> str:
         caption = t("{indicator} per 100,000 inhabitants by country, {first}–{last}.",
                     indicator=self.indicator_name(indicator), first=str(self.first_year), last=str(self.last_year))
-        silent = [c for c, r in rates.groupby("country", sort=False) if r["per_100k"].isna().all()]
-        return caption + (" " + t("No data from {countries}.", countries=", ".join(silent)) if silent else "")
+        silent = [c for c, r in rates.groupby("country", sort=False) if r["value"].isna().all()]
+        caption += " " + t("No data from {countries}.", countries=", ".join(silent)) if silent else ""
+        unrated = rates[rates["value"].notna() & rates["population"].isna()]
+        if len(unrated):  # a value, but no population that year: no rate, and the reader is told
+            years = ", ".join(f"{country} ({year_ranges(r['year'])})" for country, r in unrated.groupby("country", sort=False))
+            caption += " " + t("No population figure for {countries}: no rate for those years.", countries=years)
+        return caption
 
     def comparison_alt(self, rates: pd.DataFrame) -> str:
         """Which country had the highest rate in the last year every country with data shares."""

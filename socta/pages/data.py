@@ -112,7 +112,9 @@ class EditionData:
     def population(self) -> pd.DataFrame:
         p = self.table("population")
         p = p[p["year"].between(self.first_year, self.last_year)]
-        region = p.groupby("year", as_index=False)["population"].sum().assign(iso3=REGION)
+        # the region's population only in years every country has one: a partial sum would inflate its rates
+        whole = p[p["iso3"].isin(self.countries)].groupby("year").filter(lambda y: y["iso3"].nunique() == len(self.countries))
+        region = whole.groupby("year", as_index=False)["population"].sum().assign(iso3=REGION)
         return pd.concat([p, region], ignore_index=True)
 
     def rate(self, series: pd.DataFrame, scope: str | None = None) -> pd.DataFrame:
@@ -195,6 +197,8 @@ class EditionData:
         """The name of a sub-market (a crime area's code) or a category, in the edition's language."""
         if code in self.ref.areas.index:
             return t(self.ref.areas.at[code, "name_en"])
+        if code in self.ref.countries.index:  # the lines of a regional figure with no regional total
+            return t(self.ref.country_name(code))
         return t(code_label(code))
 
     def country_rates(self, indicator: str) -> pd.DataFrame:

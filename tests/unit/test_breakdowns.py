@@ -119,9 +119,10 @@ def real_pattern(row: dict) -> dict | None:
     return row
 
 
-def test_the_area_template_builds_a_real_breakdown(demo_copy, tmp_path, monkeypatch):
-    set_rows(demo_copy / "statistics.csv", real_pattern)
-    project = Project(data_dir=demo_copy, build_dir=tmp_path / "build")
+def run_area(data_dir: Path, tmp_path: Path, monkeypatch, scope: str, area: str):
+    """Validate and process ``data_dir``, then run notebooks/area.md's code cells here (no kernel, no
+    book): the figures it shows by key (figure, caption), the text it shows, and the validation."""
+    project = Project(data_dir=data_dir, build_dir=tmp_path / "build")
     result = validate(project)
     assert result.ok, result.problems[:3]
     processed = write_processed(project, result)["public"]
@@ -141,8 +142,15 @@ def test_the_area_template_builds_a_real_breakdown(demo_copy, tmp_path, monkeypa
             continue
         exec("\n".join(line for line in cell.source.splitlines() if not line.startswith("%")), namespace)
         if "parameters" in cell.metadata.get("tags", []):
-            namespace.update(scope="MNE", area="thb", processed_dir=str(processed), data_dir=str(demo_copy),
+            namespace.update(scope=scope, area=area, processed_dir=str(processed), data_dir=str(data_dir),
                              first_year=first, last_year=last)
+    return figures, shown, result
+
+
+def test_the_area_template_builds_a_real_breakdown(demo_copy, tmp_path, monkeypatch):
+    set_rows(demo_copy / "statistics.csv", real_pattern)
+    figures, _, result = run_area(demo_copy, tmp_path, monkeypatch, "MNE", "thb")
+    first, last = Project(data_dir=demo_copy).years
     fig, caption = figures[INDICATOR]
     ax = fig.axes[0]
     # every year keeps a bar of the parts known: sexual and labour every year, forced marriage but two
@@ -151,3 +159,30 @@ def test_the_area_template_builds_a_real_breakdown(demo_copy, tmp_path, monkeypa
     assert {t.get_text() for t in ax.texts} == {"+<5 n/a"}
     assert "Never published as a number in these years: Begging, Other." in caption
     assert "+<N" in caption and "triangle" not in caption
+    # validate does not call an indicator with rows "no data at all"
+    assert not any("no rows at all" in w and INDICATOR in w for w in result.warnings)
+
+
+def test_a_region_with_a_country_that_never_reports_draws_the_countries_that_do(demo_copy, tmp_path, monkeypatch):
+    set_rows(demo_copy / "statistics.csv",
+             lambda row: None if row["country"] == "MKD" and row["indicator"] == "drug_offences" else row)
+    figures, shown, _ = run_area(demo_copy, tmp_path, monkeypatch, "region", "drugs")
+    fig, caption = figures["drug_offences"]
+    labels = fig.axes[0].get_legend_handles_labels()[1]
+    assert labels == ["Montenegro", "Serbia"]
+    assert "by country" in caption and "not every country reported" in caption and "North Macedonia" in caption
+    assert not any("No data on drug offences" in text for text in shown)
+
+
+def test_a_rate_without_a_population_year_is_not_drawn_and_the_caption_says_so(demo_copy, tmp_path, monkeypatch):
+    from ..helpers import REPO
+
+    (demo_copy / "reference").mkdir(exist_ok=True)
+    population = pd.read_csv(REPO / "data" / "reference" / "population.csv")
+    population = population[~(population["iso3"].eq("SRB") & population["year"].isin([2023, 2024]))]
+    population.to_csv(demo_copy / "reference" / "population.csv", index=False)
+    figures, _, result = run_area(demo_copy, tmp_path, monkeypatch, "region", "drugs")
+    assert any("population.csv: no population for SRB 2023–2024" in w for w in result.warnings)
+    headline = next(key for key in figures if key.endswith("-by-country"))
+    _, caption = figures[headline]
+    assert "No population figure for Serbia (2023–2024): no rate for those years." in caption

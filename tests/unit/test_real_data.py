@@ -137,7 +137,7 @@ def test_coverage_warnings_are_grouped_not_one_per_row(demo_copy: Path):
     result = validate(Project(data_dir=demo_copy))
     assert result.ok
     text = "\n".join(result.warnings)
-    assert "no data at all for 1 indicator(s): robberies" in text
+    assert "no rows at all for 1 indicator(s): robberies" in text
     assert "drug_seizure_cases MKD 2020–2021" in text and "drug_seizures_kg MKD 2020–2021" in text
     assert len(result.warnings) <= 6, result.warnings
 
@@ -225,3 +225,23 @@ def test_sensitivity_with_missing_subscores_matches_the_main_score():
     rob = rank_robustness(threat, harm, tw, hw, {"threat": 0.5, "harm": 0.5}, draws=500, concentration=1e6, top=1)
     assert rob.at["x", "p_first"] == 1.0 and rob.at["y", "p_first"] == 0.0
     assert math.isnan(rob.at["z", "p_top"])                              # nothing known: not ranked, not last
+
+
+def test_the_open_edition_population_is_the_world_banks_as_copied():
+    """The open edition's rates divide by the World Bank's SP.POP.TOTL (data/open/raw/README.md, P01), not
+    by the approximate demonstration figures: every row equals the raw copy, and each names its source."""
+    import hashlib
+
+    import pandas as pd
+
+    from ..helpers import REPO
+
+    raw_path = REPO / "data" / "open" / "raw" / "population_worldbank.csv"
+    assert hashlib.sha256(raw_path.read_bytes()).hexdigest() in (REPO / "data/open/raw/README.md").read_text()
+    raw = pd.read_csv(raw_path)
+    used = pd.read_csv(REPO / "data" / "open" / "reference" / "population.csv")
+    merged = used.merge(raw, on=["iso3", "year"], suffixes=("", "_raw"), validate="one_to_one")
+    assert len(merged) == len(raw) == 75
+    assert (merged["population"] == merged["population_raw"]).all()
+    assert used["source"].str.startswith("World Bank, Population, total (SP.POP.TOTL)").all()
+    assert merged.set_index(["iso3", "year"]).at[("MNE", 2022), "population"] == 623_591  # SOURCES.md's example
