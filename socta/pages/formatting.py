@@ -6,6 +6,8 @@ confidential count prints "c"; a rounded public score "≈55".
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -119,3 +121,14 @@ def join_words(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return t("{items} and {last}", items=", ".join(items[:-1]), last=items[-1])
+
+
+def publisher(source: str, longest: int = 60) -> str:
+    """Who published a value, from its citation: the part before the first comma, without a trailing
+    parenthesis ("UNODC, World Drug Report 2024, …" → "UNODC"; "Ministry of Interior of Serbia, annual
+    crime statistics" → "Ministry of Interior of Serbia"), cut at a word if still long."""
+    head = source.split(",", 1)[0].strip()
+    head = re.sub(r"\s*\([^)]*\)\s*$", "", head) or head
+    if len(head) > longest:
+        head = head[:longest].rsplit(" ", 1)[0] + "…"
+    return head

@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import warnings
 
+from socta.core.config import REGION
 from socta.core.edition import PUBLIC
 from socta.i18n.translate import set_language, t
 from socta.pages import figures, formatting, render
@@ -41,6 +42,22 @@ class Page(Judgements, Rendering, EditionData):
     num = staticmethod(formatting.number)
     count = staticmethod(formatting.count)
     score = staticmethod(formatting.score)
+
+    def statistics_source(self, *indicators: str, scope: str | None = None) -> str:
+        """The source line of a figure or table of ``indicators``: the publishers of the values it
+        shows (the rows of the scope and period with a value or a bound), shortened; the full citation
+        of every row is in the annex."""
+        scope = scope or self.scope
+        rows = self.statistics[self.statistics["indicator"].isin(indicators)]
+        if scope != REGION:
+            rows = rows[rows["country"].eq(scope)]
+        shown = rows[rows["value"].notna() | rows["censor"].isin(["below", "above"])]
+        publishers = list(dict.fromkeys(formatting.publisher(s) for s in shown["source"].dropna().astype(str) if s.strip()))
+        if not publishers:
+            return self.source_statistics
+        return t("Source: {publishers}, in the dataset “{name}”{synthetic}; socta calculations.",
+                 publishers="; ".join(sorted(publishers)), name=t(self.dataset.get("name", "")),
+                 synthetic=self.synthetic_note)
 
     def score_note(self, rows) -> str:
         return formatting.score_note(rows, self.project.settings.public.score_step)

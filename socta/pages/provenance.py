@@ -88,7 +88,7 @@ class ProvenancePage(Page):
                 self.show_table(frame, f"annex-{indicator}-{chunk[0]}", t(
                     "{indicator} ({unit}), {first}–{last}.", indicator=t(spec["name_en"]), unit=t(spec["unit"]),
                     first=str(chunk[0]), last=str(chunk[-1])), align={str(y): "r" for y in chunk},
-                    notes=footnote_legend(used, status))
+                    notes=footnote_legend(used, status), source=self.statistics_source(indicator))
         if not shown_any:
             self.say(f"*{t('This dataset holds no statistics for the period.')}*")
 

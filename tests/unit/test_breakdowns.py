@@ -126,13 +126,14 @@ def run_area(data_dir: Path, tmp_path: Path, monkeypatch, scope: str, area: str)
     result = validate(project)
     assert result.ok, result.problems[:3]
     processed = write_processed(project, result)["public"]
-    shown, figures = [], {}
+    shown, figures, sources = [], {}, {}
     monkeypatch.setattr(render, "md", shown.append)
 
     def figure(self, fig, key, caption, alt, source=None):
         import matplotlib.pyplot as plt
 
         figures[key] = (fig, caption)
+        sources[key] = source
         plt.close(getattr(fig, "figure", fig))
     monkeypatch.setattr(render.Rendering, "figure", figure)
     namespace: dict = {}
@@ -144,6 +145,7 @@ def run_area(data_dir: Path, tmp_path: Path, monkeypatch, scope: str, area: str)
         if "parameters" in cell.metadata.get("tags", []):
             namespace.update(scope=scope, area=area, processed_dir=str(processed), data_dir=str(data_dir),
                              first_year=first, last_year=last)
+    figures["sources"] = sources
     return figures, shown, result
 
 
@@ -186,3 +188,19 @@ def test_a_rate_without_a_population_year_is_not_drawn_and_the_caption_says_so(d
     headline = next(key for key in figures if key.endswith("-by-country"))
     _, caption = figures[headline]
     assert "No population figure for Serbia (2023–2024): no rate for those years." in caption
+
+
+def test_every_statistics_figure_and_table_names_its_publishers(demo_copy, tmp_path, monkeypatch):
+    from socta.pages.formatting import publisher
+
+    figures, shown, _ = run_area(demo_copy, tmp_path, monkeypatch, "region", "drugs")
+    sources = figures["sources"]
+    ministries = [f"Ministry of Interior of {c}" for c in ("Montenegro", "North Macedonia", "Serbia")]
+    for key in ("drug_offences", "drug_seizures_kg", "drug_offences-by-country"):
+        assert sources[key].startswith("Source: " + "; ".join(ministries) + ", in the dataset"), sources[key]
+    tables = [text for text in shown if text.startswith("```{table}")]
+    assert tables and all("Ministry of Interior of Serbia" in text for text in tables)
+    assert publisher("UNODC, World Drug Report 2024, statistical annex") == "UNODC"
+    assert publisher("UNODC Crime Trends Survey (CTS), police-recorded offences") == "UNODC Crime Trends Survey"
+    assert publisher("Frontex, monthly detections of illegal border crossings") == "Frontex"
+    assert publisher("A" * 30 + " " + "B" * 40 + ", x").endswith("…")
