@@ -226,12 +226,38 @@ def _number(text: str, where: str) -> Decimal:
     return number
 
 
+_NUMBER_WORDS = {w: n for n, w in enumerate(["", "one", "two", "three", "four", "five", "six", "seven", "eight",
+                                                "nine", "ten", "eleven"]) if w}
+
+_FIRST_MONTHS = re.compile(r"\bfirst\s+(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")\s+months\b", re.I)
+
+_FIRST_PART = {re.compile(r"\bfirst\s+half\b|\bH1\b", re.I): 6, re.compile(r"\bfirst\s+quarter\b|\bQ1\b", re.I): 3,
+               re.compile(r"\bfirst\s+three\s+quarters\b|\bQ1[-–]Q3\b", re.I): 9}
+
+_MONTH = "(" + "|".join(MONTHS) + r")[a-z]*\.?"
+
+# "1 January – 4 December": dated ends; a last month not ended is not counted
+_DAY_RANGE = re.compile(r"\b\d{1,2}\s+" + _MONTH + r"\s*[-–—]\s*(\d{1,2})\s+" + _MONTH, re.I)
+
+
 def _months_from_note(note: str) -> int | None:
-    match = MONTH_RANGE.search(note or "")
-    if not match:
-        return None
-    first, last = (MONTHS.index(m.lower()[:3]) for m in match.groups())
-    return last - first + 1 if last >= first else None
+    """The whole months a part-year figure covers, from its note: "January–June" (6), "first 10 months",
+    "first half" (6), "1 January – 4 December" (11: a month not ended is not counted)."""
+    note = note or ""
+    dated = _DAY_RANGE.search(note)
+    if dated:
+        first, last = (MONTHS.index(dated.group(i).lower()[:3]) for i in (1, 3))
+        covered = last - first + (1 if int(dated.group(2)) >= 28 else 0)
+        return covered if 1 <= covered <= 11 else None
+    match = MONTH_RANGE.search(note)
+    if match:
+        first, last = (MONTHS.index(m.lower()[:3]) for m in match.groups())
+        return last - first + 1 if last >= first else None
+    words = _FIRST_MONTHS.search(note)
+    if words:
+        n = words.group(1).lower()
+        return int(n) if n.isdigit() else _NUMBER_WORDS[n]
+    return next((months for pattern, months in _FIRST_PART.items() if pattern.search(note)), None)
 
 
 @dataclass
@@ -260,22 +286,26 @@ def _to_row(obs: Observation, rule: Rule, entry: SourceEntry, country: str, year
     value_text = obs.value.strip()
     censor = ""
     if entry.format == "long_csv" and obs.marker:  # the qualifier column; Eurostat flags are already statuses
-        if obs.marker not in entry.qualifiers:
-            raise _RowProblem(f"{where}: qualifier {obs.marker!r} is not known{_did_you_mean(obs.marker, entry.qualifiers)}; "
-                              f"known: {', '.join(entry.qualifiers)}; declare it under qualifiers: in {entry.where}")
-        qualifier = entry.qualifiers[obs.marker]
-        if qualifier == "<5":
-            value_text, censor = "5", "<"
-        elif qualifier == ">":
-            censor = ">"
-        elif qualifier == "months":
-            found = months or (str(_months_from_note(obs.note) or ""))
-            if not found:
-                raise _RowProblem(f"{where}: a part-year figure, but the months it covers are neither in the note "
-                                  f"({obs.note!r}) nor declared; add months: N to the rule ({rule.where})")
-            months = found
-        elif qualifier:
-            status.update(c for c in qualifier.split("|") if c)
+        # several qualifiers apply together, separated by "|": "lower_bound|partial_year" is "more than
+        # 6.2 tonnes, 1 January – 4 December"
+        for marker in [m.strip() for m in obs.marker.split("|") if m.strip()]:
+            if marker not in entry.qualifiers:
+                raise _RowProblem(f"{where}: qualifier {marker!r} is not known{_did_you_mean(marker, entry.qualifiers)}; "
+                                  f"known: {', '.join(entry.qualifiers)} (several separated by |); declare it under "
+                                  f"qualifiers: in {entry.where}")
+            qualifier = entry.qualifiers[marker]
+            if qualifier == "<5":
+                value_text, censor = "5", "<"
+            elif qualifier == ">":
+                censor = ">"
+            elif qualifier == "months":
+                found = months or (str(_months_from_note(obs.note) or ""))
+                if not found:
+                    raise _RowProblem(f"{where}: a part-year figure, but the months it covers are neither in the note "
+                                      f"({obs.note!r}) nor declared; add months: N to the rule ({rule.where})")
+                months = found
+            elif qualifier:
+                status.update(c for c in qualifier.split("|") if c)
     censored = CENSORED.match(value_text)
     if censored and not censor:
         censor, value_text = censored.group(1), censored.group(2).strip()

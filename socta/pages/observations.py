@@ -35,9 +35,9 @@ def observation_text(row, status_table: pd.DataFrame, decimals: int = 0) -> tupl
             letter = status_table.at[code, "footnote"]
             if letter and letter != NOT_AVAILABLE:
                 letters.append(letter)
-    if pd.notna(row.get("months")) and pd.notna(row.get("value")):
-        letters.append(PART_YEAR)
     censor = row.get("censor", "")
+    if pd.notna(row.get("months")) and (pd.notna(row.get("value")) or censor in ("below", "above")):
+        letters.append(PART_YEAR)  # a bound can be part-year too: ">6,200 y"
     published = row.get("decimals")
     decimals = max(decimals, int(published) if published is not None and pd.notna(published) else 0)
     if pd.notna(row.get("value")):

@@ -490,3 +490,51 @@ def test_open_dataset_is_real_within_its_period_with_one_headline_per_area():
     for country in ref.countries.index:
         years = set(population.loc[population["iso3"].eq(country), "year"].astype(int))
         assert set(range(first, last + 1)) <= years, f"population.csv lacks {country} years of the period"
+
+
+def test_a_lower_bound_for_part_of_the_year_keeps_both(folder):
+    """"More than 6.2 tonnes, 1 January – 4 December" (a minister's statement): a lower bound and a
+    part-year figure at once, imported, validated and printed as both (">6,200 y"), never one silently."""
+    import pandas as pd
+
+    from socta.core.config import Project
+    from socta.ingest.reference import Reference
+    from socta.ingest.validation import validate
+    from socta.pages.observations import observation_text
+
+    write(folder / "raw" / "values.csv", """
+    country,iso3,year,indicator,value,unit,value_as_published,qualifier,note
+    Serbia,SRB,2024,Cocaine seized,6.2,t,more than 6.2 tonnes,lower_bound|partial_year,1 January – 4 December 2024
+    Serbia,SRB,2023,Cocaine seized,1.5,t,1.5 tonnes,partial_year,first 10 months
+    Serbia,SRB,2022,Cocaine seized,2,t,2 tonnes,partial_year,first half
+    Serbia,SRB,2021,Cocaine seized,2,t,2 tonnes,lower_bound|no_such,
+    """)
+    rules = [{"match": {"indicator": "Cocaine seized"}, "indicator": "drug_seizures_kg", "submarket": "cocaine",
+              "factor": 1000}]
+    m = mapping(folder, [entry("long", "raw/values.csv", "long_csv", rules, columns=LONG_COLUMNS)])
+    from socta.ingest.importer import ImportFailed
+
+    with pytest.raises(ImportFailed) as failed:
+        run(folder, m)
+    assert any("qualifier 'no_such' is not known" in p and "several separated by |" in p for p in failed.value.problems)
+    raw = (folder / "raw" / "values.csv").read_text(encoding="utf-8")
+    (folder / "raw" / "values.csv").write_text("\n".join(raw.splitlines()[:-1]) + "\n", encoding="utf-8")
+    run(folder, m)
+    rows = by_key(read_rows(folder / "statistics.csv"))
+    assert (rows[("SRB", "2024", "drug_seizures_kg", "cocaine", "")]["value"],
+            rows[("SRB", "2024", "drug_seizures_kg", "cocaine", "")]["months"]) == (">6200", "11")
+    assert rows[("SRB", "2023", "drug_seizures_kg", "cocaine", "")]["months"] == "10"
+    assert rows[("SRB", "2022", "drug_seizures_kg", "cocaine", "")]["months"] == "6"
+    write(folder / "dataset.yaml", """
+    name: Test of a bounded part-year figure
+    synthetic: false
+    description: one minister's statement
+    """)
+    project = Project(data_dir=folder)
+    result = validate(project)
+    assert result.ok, result.problems[:3]
+    stats = result.tables["statistics.csv"]
+    row = stats[stats["year"].eq(2024)].iloc[0]
+    assert (row["censor"], row["bound"], row["months"]) == ("above", 6200, 11)
+    status = Reference(project).observation_status
+    assert observation_text(pd.Series(row), status)[0] == ">6,200\u00a0y"
