@@ -182,6 +182,15 @@ def _catalogue(lang: str) -> gettext.NullTranslations:
     return translations
 
 
+def has_translation(msgid: str, lang: str) -> bool:
+    """Whether the catalogue ``lang`` reads (its own, or the one it is transliterated from) translates
+    ``msgid``: a name the language writes as English does ("kg") counts, an absent one does not."""
+    if lang == SOURCE_LANGUAGE:
+        return True
+    catalogue = read_catalogue(catalogue_path(catalogue_language(lang)))
+    return bool(getattr(catalogue, "_catalog", {}).get(msgid))
+
+
 def babel_locale(lang: str | None = None) -> str:
     return spec(lang).get("babel", SOURCE_LANGUAGE)
 
@@ -205,6 +214,18 @@ def fmt_date(day, lang: str | None = None) -> str:
     return format_date(day, format="long", locale=babel_locale(lang))
 
 
+# names a data folder gives in an edition's language (reference/names.csv), for what its configuration
+# adds and the catalogues cannot know: language → English name → name (see :func:`use_data_names`)
+_DATA_NAMES: dict[str, dict[str, str]] = {}
+
+
+def use_data_names(lang: str, names: dict[str, str]) -> None:
+    """The data folder's names in ``lang`` (``Reference.data_names``), used where the catalogue has no
+    translation: a catalogue's reviewed term is never replaced. Replaces the names set before."""
+    _DATA_NAMES.clear()
+    _DATA_NAMES[lang] = dict(names)
+
+
 def t(msgid: str, /, **values) -> str:
     """Translate ``msgid`` into the current language and fill in ``values``.
 
@@ -214,6 +235,8 @@ def t(msgid: str, /, **values) -> str:
         return ""  # gettext("") is a catalogue's header, never a message
     catalogue = _catalogue(language())
     text = catalogue.gettext(msgid)
+    if text == msgid and msgid in _DATA_NAMES.get(language(), {}):
+        return _DATA_NAMES[language()][msgid]  # a name, never a message with placeholders
     if text == msgid and "\\" in msgid:  # a name from data, made inert (socta.core.markup): translate it as written
 
         written = plain(msgid)

@@ -10,6 +10,8 @@ import pandas as pd
 from socta.core.config import ConfigError, Project, template_fields
 from socta.core.markup import inert_frame
 from socta.core.tableio import TableError, read_csv_table
+from socta.core.text import listed
+from socta.i18n.translate import catalogue_language, code_label, has_translation, transliterate
 
 # file -> (required columns, numeric columns)
 REFERENCE_FILES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -25,7 +27,14 @@ REFERENCE_FILES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "grading_profiles.csv": (("profile", "dimension", "code", "meaning"), ()),
     "sleipnir_attributes.csv": (("attribute", "name_en", "weight", "indicator_id", "note"), ("weight",)),
     "observation_status.csv": (("code", "name_en", "footnote", "missing", "breaks_series", "fit", "anchor"), ()),
+    # names per language for what a data folder adds (a crime area, an indicator, a category, a unit):
+    # a column per catalogue language (sr, mk, cnr); sr-Latn is transliterated from sr
+    "names.csv": (("kind", "id"), ()),
 }
+
+NAME_KINDS = ("area", "indicator", "submarket", "category", "unit")
+
+MAY_BE_EMPTY = {"names.csv"}  # the default has no rows: every name of the default configuration is in the catalogues
 
 
 # Ids and slugs name the book's files and folders (``areas/<area_id>/countries/<slug>.ipynb``), its
@@ -127,7 +136,9 @@ class Reference:
         try:
             frame = read_csv_table(path, numeric_columns=set(numeric)).frame
         except TableError as exc:
-            raise ConfigError(str(exc)) from exc
+            if name not in MAY_BE_EMPTY or "no data rows" not in str(exc):
+                raise ConfigError(str(exc)) from exc
+            frame = pd.DataFrame(columns=list(required), dtype=str)
         missing = [c for c in required if c not in frame.columns]
         if missing:
             raise ConfigError(f"{path}: missing column(s) {', '.join(missing)}; expected {', '.join(required)}")
@@ -144,6 +155,49 @@ class Reference:
 
             frame = inert_frame(frame)
         return frame
+
+    def english_names(self) -> dict[tuple[str, str], str]:
+        """(kind, id) → the English name a page prints for every area, indicator, sub-market,
+        category and unit of the configuration (the names a language edition must translate)."""
+        names = {("area", a): row["name_en"] for a, row in self.top_areas.iterrows()}
+        names |= {("indicator", i): row["name_en"] for i, row in self.indicators.iterrows()}
+        for _, row in self.indicators.iterrows():
+            names |= {("submarket", s): self.areas.at[s, "name_en"] for s in row["submarket_list"] if s in self.areas.index}
+            names |= {("category", c): code_label(c) for c in row["category_list"]}
+            names[("unit", row["unit"])] = row["unit"]
+        return names
+
+    def data_names(self, lang: str) -> dict[str, str]:
+        """English name → its name in ``lang`` from ``names.csv``, for the names the catalogues lack."""
+        table = self.table("names.csv")
+        column = catalogue_language(lang)
+        if column not in table.columns:
+            return {}
+        english = self.english_names()
+        out = {}
+        for _, row in table.iterrows():
+            name, text = english.get((row["kind"], row["id"])), str(row[column]).strip()
+            if name and text:
+                out[name] = transliterate(text, lang)
+        return out
+
+    def untranslated(self, languages: list[str]) -> list[str]:
+        """Validation warnings: per edition language, the names of the configuration that neither
+        its catalogue nor ``names.csv`` translates (that edition prints them in English)."""
+        english = self.english_names()
+        out = []
+        for lang in dict.fromkeys(catalogue_language(lang) for lang in languages):
+            if lang == "en":
+                continue
+            given = self.data_names(lang)
+            lacking = [f"{kind} {key} ({name!r})" for (kind, key), name in english.items()
+                       if name not in given and not has_translation(name, lang)]
+            if lacking:
+                out.append(f"names.csv: {len(lacking)} name(s) have no {lang} translation: {listed(lacking, sep=', ')}; "
+                           f"the {lang} edition "
+                           f"prints them in English. Add a row per name (kind, id) with its {lang} name in column '{lang}' "
+                           f"of <data folder>/reference/names.csv.")
+        return out
 
     @cached_property
     def countries(self) -> pd.DataFrame:

@@ -589,6 +589,7 @@ def validate(project: Project) -> ValidationResult:
     if not problems:
 
         warnings.extend(coverage_warnings(project, ref, tables))
+        warnings.extend(ref.untranslated(list(project.settings.languages)))
     return ValidationResult(sorted(set(problems), key=lambda p: (p.file, p.row or 0, p.column or "")), tables, notes,
                             warnings)
 

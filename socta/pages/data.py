@@ -19,7 +19,7 @@ from socta.core.config import REGION, Project
 from socta.core.edition import PUBLIC, Edition
 from socta.core.files import load
 from socta.core.markup import inert_frame, inert_tree
-from socta.i18n.translate import code_label, t
+from socta.i18n.translate import code_label, language, t, use_data_names
 from socta.ingest.coverage import year_ranges
 from socta.ingest.reference import Reference
 
@@ -57,6 +57,7 @@ class EditionData:
         self.project.__dict__["settings"] = inert_tree(self.project.settings)
         self.project.__dict__["dataset"] = inert_tree(self.project.dataset)
         self.ref = Reference(self.project, inert=True)
+        use_data_names(language(), self.ref.data_names(language()))  # names the data folder gives per language
         meta = json.loads((self.processed_dir / "dataset.json").read_text(encoding="utf-8"))
         self.dataset = inert_tree(meta["dataset"])
         self.inputs = inert_tree(meta.get("inputs", []))

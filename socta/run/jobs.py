@@ -9,7 +9,7 @@ from pathlib import Path
 
 from socta.core.config import NOTEBOOKS_DIR, REGION, Project, confined
 from socta.core.edition import Edition
-from socta.i18n.translate import set_language, t
+from socta.i18n.translate import set_language, t, use_data_names
 from socta.ingest.reference import Reference
 from socta.run.training import LESSONS
 
@@ -78,6 +78,7 @@ def grid(project: Project, audience: str, lang: str, processed_dir: Path,
     The training edition (``audience="training"``) is one page per lesson of ``socta.run.training``."""
     ref = Reference(project)
     set_language(lang)
+    use_data_names(lang, ref.data_names(lang))  # an area the data folder adds has its title in the language
     first, last = project.years
     base = {"audience": audience, "lang": lang, "first_year": first, "last_year": last,
             "processed_dir": str(processed_dir), "data_dir": str(project.data_dir)}

@@ -119,7 +119,7 @@ def real_pattern(row: dict) -> dict | None:
     return row
 
 
-def run_area(data_dir: Path, tmp_path: Path, monkeypatch, scope: str, area: str):
+def run_area(data_dir: Path, tmp_path: Path, monkeypatch, scope: str, area: str, **parameters):
     """Validate and process ``data_dir``, then run notebooks/area.md's code cells here (no kernel, no
     book): the figures it shows by key (figure, caption), the text it shows, and the validation."""
     project = Project(data_dir=data_dir, build_dir=tmp_path / "build")
@@ -144,7 +144,7 @@ def run_area(data_dir: Path, tmp_path: Path, monkeypatch, scope: str, area: str)
         exec("\n".join(line for line in cell.source.splitlines() if not line.startswith("%")), namespace)
         if "parameters" in cell.metadata.get("tags", []):
             namespace.update(scope=scope, area=area, processed_dir=str(processed), data_dir=str(data_dir),
-                             first_year=first, last_year=last)
+                             first_year=first, last_year=last, **parameters)
     figures["sources"] = sources
     return figures, shown, result
 

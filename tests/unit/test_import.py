@@ -137,7 +137,7 @@ def test_provenance_traces_every_row_to_the_source_row_and_published_value(folde
 def test_part_year_without_months_is_an_error_unless_the_rule_declares_them(folder):
     write(folder / "raw" / "v.csv", """
         country,iso3,year,indicator,value,unit,value_as_published,qualifier,note
-        Serbia,SRB,2024,Drug offences,300,offences,300,partial_year,first quarter
+        Serbia,SRB,2024,Drug offences,300,offences,300,partial_year,part of the year only
     """)
     m = mapping(folder, [entry("long", "raw/v.csv", "long_csv", RULES_LONG, columns=LONG_COLUMNS)])
     with pytest.raises(ImportFailed) as failed:
