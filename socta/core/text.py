@@ -52,3 +52,12 @@ def N_(msgid: str) -> str:
     """Mark a message for the catalogue where it is defined, when ``t()`` receives it later through a
     variable (``t(MARKING)``); returns it unchanged."""
     return msgid
+
+
+def in_sentence(name: str) -> str:
+    """A name as it reads inside a sentence: its first letter lower-cased, unless the first word is an
+    acronym or a proper name written in capitals ("Drug offences (UNODC)" → "drug offences (UNODC)",
+    "EU crossings" stays). Names are written in sentence case, so nothing else changes."""
+    if len(name) > 1 and name[0].isupper() and not name[1].isupper():
+        return name[0].lower() + name[1:]
+    return name

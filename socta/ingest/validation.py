@@ -370,7 +370,21 @@ def plausibility_settings(project: Project) -> dict:
             "confirm_status": cfg.confirm_status}
 
 
-def _plausibility(stats: pd.DataFrame, written: pd.DataFrame, ref: Reference, cfg: dict) -> list[Problem]:
+def _imported(project: Project) -> bool:
+    """Whether statistics.csv is written by `socta import` (a mapping.yaml beside it, or dataset.yaml
+    says so): then it is regenerated, and a fix goes into the mapping, not into the file."""
+    return (project.data_dir / "mapping.yaml").is_file() or "socta import" in str(project.dataset.get("generated_by", ""))
+
+
+def _confirm_fix(confirm: str, imported: bool) -> str:
+    if imported:  # an edit to the generated file would be lost at the next import
+        return (f"confirm it with a status_overrides item in mapping.yaml (status {confirm}, with the reason), then "
+                "run socta import again; statistics.csv is generated and an edit there is lost")
+    return f"confirm it by writing status {confirm} in the row's 'status' column"
+
+
+def _plausibility(stats: pd.DataFrame, written: pd.DataFrame, ref: Reference, cfg: dict,
+                  imported: bool = False) -> list[Problem]:
     """Values a typing or unit error would give: to confirm (status A) or correct.
 
     - a value ``factor`` times above or below the median of its own series (country × indicator ×
@@ -422,7 +436,7 @@ def _plausibility(stats: pd.DataFrame, written: pd.DataFrame, ref: Reference, cf
                 f"is {how} the median of its own series ({name}: {m:,.6g} over {int(points[i])} values); "
                 f"settings.yaml plausibility.factor is {factor:g}. A typing or unit error (zeros too many or too "
                 f"few, pieces instead of thousand pieces, a thousands separator read as a decimal point)? Correct "
-                f"it, or confirm it by writing status {confirm} in the row's 'status' column",
+                f"it, or {_confirm_fix(confirm, imported)}",
                 kind="implausible: off its series"))
 
     # a count larger than the country's population
@@ -445,7 +459,7 @@ def _plausibility(stats: pd.DataFrame, written: pd.DataFrame, ref: Reference, cf
                 "statistics.csv", i + 2, "value", written.at[i, "value"],
                 f"is more than the whole population of {s.at[i, 'country']}{year} ({people[i]:,.0f}, population.csv): "
                 f"{100000 * value[i] / people[i]:,.0f} per 100,000 inhabitants. A typing or unit error? Correct it, "
-                f"or confirm it by writing status {confirm} in the row's 'status' column",
+                f"or {_confirm_fix(confirm, imported)}",
                 kind="implausible: more than the population"))
     return problems
 
@@ -571,7 +585,7 @@ def validate(project: Project) -> ValidationResult:
             problems.extend(_status_checks(checked["statistics.csv"], raw["statistics.csv"], ref))
         if not {"value", "country", "indicator"} & stats_missing:
             problems.extend(_plausibility(checked["statistics.csv"], raw["statistics.csv"], ref,
-                                          plausibility_settings(project)))
+                                          plausibility_settings(project), imported=_imported(project)))
     problems.extend(_years(project, checked, raw, absent))
     if "ocg_answers.csv" in raw and not project.input_path("ocg_register.csv").exists() \
             and len(checked["ocg_answers.csv"]):

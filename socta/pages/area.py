@@ -8,6 +8,7 @@ import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
 from socta.analysis.estimative import likelihood_term
+from socta.core.text import in_sentence
 from socta.i18n.translate import fmt_number, fmt_percent, t
 from socta.ingest.coverage import year_ranges
 from socta.pages import figures
@@ -28,7 +29,7 @@ class AreaPage(Page):
             self.say(t("In {scope}, {area} is not ranked: it has no harm score (no expert assessment) and no threat score, "
                        "because only {known} of the {n} threat indicators can be scored from the data available, less "
                        "than the share the method requires (settings.yaml priority.min_known_share).",
-                       scope=self.scope_name, area=self.area_name().lower(), known=str(int(row.get("threat_known", 0))),
+                       scope=self.scope_name, area=in_sentence(self.area_name()), known=str(int(row.get("threat_known", 0))),
                        n=str(n_threat)))
             return
         basis = {"threat+harm": "", "threat": " " + t("Harm is not scored (no expert assessment), so the priority is "
@@ -38,7 +39,7 @@ class AreaPage(Page):
             "In {scope}, {area} has a threat score of **{threat}** and a harm score of **{harm}** (both on "
             "0–100), giving a priority score of **{priority}**: rank **{rank}** of {n} crime areas, "
             "**{tier}**.",
-            scope=self.scope_name, area=self.area_name().lower(),
+            scope=self.scope_name, area=in_sentence(self.area_name()),
             threat=self.score(row, "threat"), harm=self.score(row, "harm"),
             priority=self.score(row, "priority"), rank=int(row["rank"]),
             n=len(ranked), tier=t(row["tier"]),
@@ -67,7 +68,7 @@ class AreaPage(Page):
         return bool(yearly["value"].notna().any() or yearly["censor"].isin(["below", "above"]).any())
 
     def no_series_text(self, indicator: str) -> str:
-        return t("No data on {indicator} for {scope} in {first}–{last}.", indicator=self.indicator_name(indicator).lower(),
+        return t("No data on {indicator} for {scope} in {first}–{last}.", indicator=in_sentence(self.indicator_name(indicator)),
                  scope=self.scope_name, first=str(self.first_year), last=str(self.last_year))
 
     def unit(self, indicator: str) -> str:
@@ -215,7 +216,7 @@ class AreaPage(Page):
         """Alt text that states what the chart shows, computed from the indicator's total."""
         known = self.series(indicator).dropna(subset=["value"])
         text = t("Chart of {indicator} in {scope} per year from {first} to {last}.",
-                 indicator=self.indicator_name(indicator).lower(), scope=self.scope_name,
+                 indicator=in_sentence(self.indicator_name(indicator)), scope=self.scope_name,
                  first=str(self.first_year), last=str(self.last_year))
         if len(known):
             peak = known.loc[known["value"].idxmax()]
@@ -255,7 +256,12 @@ class AreaPage(Page):
 
     def change_text(self, indicator: str) -> str:
         """The change of the mean of the last years against the years before, or why it cannot be given."""
-        return change_words(self.change(indicator), self.change_gap(self.series(indicator)))
+        series = self.series(indicator)
+        text = change_words(self.change(indicator), self.change_gap(series))
+        anchor = self.change_anchor(series)
+        if anchor != self.last_year and not self.change_gap(series):  # the periods end on the series' own last year
+            text = t("{change} (to {year})", change=text, year=str(anchor))
+        return text
 
     def grading_cells(self, indicator: str) -> dict[str, str]:
         """The restricted edition's grade and handling code of the indicator's last-year statistics
@@ -285,12 +291,12 @@ class AreaPage(Page):
         return "  \n".join(p for p in (legend, note) if p)
 
     def no_indicators_text(self) -> str:
-        return t("No indicator of {area} is configured (indicators.csv).", area=self.area_name().lower())
+        return t("No indicator of {area} is configured (indicators.csv).", area=in_sentence(self.area_name()))
 
     # ---- countries compared (region page) ----------------------------------------------------------
     def no_comparison_text(self, indicator: str) -> str:
         return t("No country has data on {indicator} in {first}–{last}, so no comparison can be drawn.",
-                 indicator=self.indicator_name(indicator).lower(), first=str(self.first_year), last=str(self.last_year))
+                 indicator=in_sentence(self.indicator_name(indicator)), first=str(self.first_year), last=str(self.last_year))
 
     def comparison_caption(self, indicator: str, rates: pd.DataFrame) -> str:
         caption = t("{indicator} per 100,000 inhabitants by country, {first}–{last}.",
@@ -319,13 +325,13 @@ class AreaPage(Page):
         row = self.score_row()
         rest = " " + t("The priority rests on the threat score alone.") if pd.notna(row["threat"]) else ""
         self.no_data(t("No expert assessment of {area} was made in {scope}, so its harm is not scored.",
-                       area=self.area_name().lower(), scope=self.scope_name) + rest)
+                       area=in_sentence(self.area_name()), scope=self.scope_name) + rest)
 
     def harm_caption(self, answers: pd.DataFrame) -> str:
         """Caption of the harm figure: how many respondents, and where they disagree (computed)."""
         row = self.score_row()
         dims = self.ref.harm_dimensions
-        disputed = [t(dims.at[d, "name_en"]).lower() for d in str(row["disagreement"]).split("|") if d]
+        disputed = [in_sentence(t(dims.at[d, "name_en"])) for d in str(row["disagreement"]).split("|") if d]
         note = t(" Respondents disagree widely on: {dims}.", dims=", ".join(disputed)) if disputed else \
             t(" The respondents broadly agree on every dimension.")
         return t("Median harm assessed by {n} expert respondents in {scope} (bars), and each respondent's answer "
@@ -350,19 +356,19 @@ class AreaPage(Page):
         small counts suppressed in the public edition."""
         if not self.has_input("ocg_register.csv"):
             self.no_data(t("No OCG register is part of this dataset, so nothing can be said here about the groups "
-                           "active in {area}.", area=self.area_name().lower()))
+                           "active in {area}.", area=in_sentence(self.area_name())))
             return
         agg = self.table("ocg_aggregates")
         row = agg[agg["scope"].eq(self.scope) & agg["area"].eq(self.area)].iloc[0]
         if not row["ocgs_suppressed"] and row["ocgs"] == 0:
             self.say(t("No organised crime group active in {area} was reported in {scope}.",
-                       area=self.area_name().lower(), scope=self.scope_name))
+                       area=in_sentence(self.area_name()), scope=self.scope_name))
             return
         text = t("{n} organised crime groups reported {where} are active in {area}; {high} of them are assessed as high "
                  "threat and {intl} are active in more than one country.",
                  n=self.count(row["ocgs"], row["ocgs_suppressed"]),
                  where=t("in the region") if self.is_region else t("by {c}", c=self.scope_name),
-                 area=self.area_name().lower(), high=self.count(row["band_high"], row["band_high_suppressed"]),
+                 area=in_sentence(self.area_name()), high=self.count(row["band_high"], row["band_high_suppressed"]),
                  intl=self.count(row["international"], row["international_suppressed"]))
         if pd.notna(row["mean_score"]):
             text += " " + t("Their mean threat score is {mean}.", mean=self.num(row["mean_score"]))

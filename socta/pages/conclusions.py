@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from socta.core.config import REGION
+from socta.core.text import in_sentence
 from socta.i18n.translate import fmt_number, fmt_percent, t
 from socta.pages.formatting import CONTENDER_SHARE, join_words, signed_percent
 from socta.pages.page import Page
@@ -32,7 +33,7 @@ class ConclusionsPage(Page):
         out = s[s["scope"].eq(scope) & s["rank"].isna()]
         if out.empty:
             return ""
-        return " " + t("Not ranked for lack of any data: {areas}.", areas=", ".join(self.area_name(a).lower() for a in out["area"]))
+        return " " + t("Not ranked for lack of any data: {areas}.", areas=", ".join(in_sentence(self.area_name(a)) for a in out["area"]))
 
     def headline(self) -> None:
         """The priority threats, regional and per country, in sentences generated from the scores."""
@@ -42,8 +43,8 @@ class ConclusionsPage(Page):
             return
         first_tier = region[region["tier"].eq(region["tier"].iloc[0])]
         leaders = self.first_ranked(REGION)  # more than one when the highest priority scores tie
-        firsts = [self.area_name(a).lower() for a in leaders]
-        top = [self.area_name(a).lower() for a in region["area"] if a not in leaders][:max(0, 3 - len(leaders))]
+        firsts = [in_sentence(self.area_name(a)) for a in leaders]
+        top = [in_sentence(self.area_name(a)) for a in region["area"] if a not in leaders][:max(0, 3 - len(leaders))]
         following = {0: "", 1: t(", followed by {second}", second=top[0] if top else ""),
                      2: t(", followed by {second} and {third}", second=top[0] if top else "",
                           third=top[1] if len(top) > 1 else "")}[len(top)]
@@ -62,7 +63,7 @@ class ConclusionsPage(Page):
             if r.empty:
                 lines.append("- " + t("**{country}**: no crime area can be ranked.", country=t(self.ref.country_name(iso3))))
                 continue
-            items = [f"{self.area_name(row.area) if i == 0 else self.area_name(row.area).lower()} "
+            items = [f"{self.area_name(row.area) if i == 0 else in_sentence(self.area_name(row.area))} "
                      f"({self.score(row._asdict(), 'priority')})"
                      for i, row in enumerate(r.head(3).itertuples(index=False))]
             lines.append("- " + t("**{country}**: {areas}.", country=t(self.ref.country_name(iso3)), areas=", ".join(items)))
@@ -83,9 +84,9 @@ class ConclusionsPage(Page):
         shared = [a for a in candidates if all(a in f for f in firsts.values())]
         if shared:
             return t("Every country ranks {area} first: a shared priority for regional co-operation.",
-                     area=join_words([self.area_name(a).lower() for a in shared]))
+                     area=join_words([in_sentence(self.area_name(a)) for a in shared]))
         items = [t("{country} ranks {area} first", country=t(self.ref.country_name(c)),
-                   area=join_words([self.area_name(a).lower() for a in f])) if f else
+                   area=join_words([in_sentence(self.area_name(a)) for a in f])) if f else
                  t("{country} ranks no crime area", country=t(self.ref.country_name(c))) for c, f in firsts.items()]
         return t("The countries do not share a first priority: {items}.", items="; ".join(items))
 
@@ -149,7 +150,7 @@ class ConclusionsPage(Page):
     def matrix_alt(self, scope: str, points: pd.DataFrame) -> str:
         """The highest-priority area drawn, with its scores as the edition prints them."""
         top = points.iloc[0]
-        values = dict(area=top["name"].lower(), threat=self.score(top, "threat"), harm=self.score(top, "harm"))
+        values = dict(area=in_sentence(top["name"]), threat=self.score(top, "threat"), harm=self.score(top, "harm"))
         if top["rank"] == self.ranking(scope)["rank"].min():
             return t("Scatter plot of the crime areas by threat (horizontal) and harm (vertical); {area} has the "
                      "highest priority with threat {threat} and harm {harm}.", **values)
@@ -233,7 +234,7 @@ class ConclusionsPage(Page):
         """The first-ranked area and the share of weightings that keep it in the top N."""
         lead = robust.iloc[0]
         return t("Horizontal bars per crime area; {area} ranks in the top {top} under {share} of weightings.",
-                 area=lead["name"].lower(), top=str(self.sensitivity_top), share=fmt_percent(lead["p_top"]))
+                 area=in_sentence(lead["name"]), top=str(self.sensitivity_top), share=fmt_percent(lead["p_top"]))
 
     def sensitivity_intro(self) -> None:
         """Why the robustness section exists, with the number of weightings drawn (settings.yaml)."""
@@ -251,7 +252,7 @@ class ConclusionsPage(Page):
         top = self.sensitivity_top
         parts = [t("{area} ranks in the top {top} under {share} of weightings", area=self.area_name(a),
                    top=str(top), share=fmt_percent(rob.at[a, "p_top"])) for a in rob.index[:top]]
-        contenders = [self.area_name(a).lower() for a in rob.index[top:] if rob.at[a, "p_top"] >= CONTENDER_SHARE]
+        contenders = [in_sentence(self.area_name(a)) for a in rob.index[top:] if rob.at[a, "p_top"] >= CONTENDER_SHARE]
         text = "; ".join(parts) + "."
         if len(rob) <= top:
             text += " " + t("With {n} ranked crime areas, every one is in the top {top}.", n=str(len(rob)), top=str(top))
@@ -290,7 +291,7 @@ class ConclusionsPage(Page):
             if move:
                 moves.append(t("{area} moved {dir} from {b} to {n}: its headline indicator ({ind}) went from {cb} to {cn} "
                                "a year.", area=self.area_name(area), dir=t("up") if move > 0 else t("down"),
-                               b=str(r_before), n=str(r_now), ind=t(self.ref.indicators.at[self.headline_indicator(area), "name_en"]).lower(),
+                               b=str(r_before), n=str(r_now), ind=in_sentence(t(self.ref.indicators.at[self.headline_indicator(area), "name_en"])),
                                cb=pct(c_before), cn=pct(c_now)))
         last = self.last_year
         self.say(t("The ranking below is recomputed with the statistics of the period ending in {before} (the fitted trend "

@@ -6,6 +6,7 @@ import pandas as pd
 from socta.analysis.disclosure import MARK
 from socta.core.config import OPEN_SOURCES_DIR, REGION
 from socta.core.markup import inert_frame
+from socta.core.text import in_sentence
 from socta.i18n.translate import fmt_number, fmt_percent, t
 from socta.pages import figures
 from socta.pages.formatting import join_words, share_text
@@ -27,7 +28,7 @@ class FactorsPage(Page):
         return found
 
     def no_factor_data_text(self, indicator: str) -> str:
-        return t("No data on {indicator} in {first}–{last}.", indicator=self.indicator_name(indicator).lower(),
+        return t("No data on {indicator} in {first}–{last}.", indicator=in_sentence(self.indicator_name(indicator)),
                  first=str(self.first_year), last=str(self.last_year))
 
     def factor_caption(self, indicator: str, by_country: pd.DataFrame) -> str:
@@ -43,7 +44,7 @@ class FactorsPage(Page):
     def factor_alt(self, indicator: str, by_country: pd.DataFrame) -> str:
         """Alt text: where the highest value of the period was recorded, computed from the lines."""
         known = by_country.dropna(subset=["value"])
-        text = t("Line chart of {indicator} per country and year.", indicator=self.indicator_name(indicator).lower())
+        text = t("Line chart of {indicator} per country and year.", indicator=in_sentence(self.indicator_name(indicator)))
         if len(known):
             top = known.loc[known["value"].idxmax()]
             text += " " + t("Highest: {value} in {country} in {year}.", value=self.num(top["value"]),
@@ -124,7 +125,7 @@ class FactorsPage(Page):
         for indicator in ("corruption", "lbs", "money_laundering"):
             ours = t("{share} of the region's groups use {enabler} to a medium or high degree ({unknown} unknown)",
                      share=self.share_of(reg.loc[indicator], "share_medium_high"),
-                     enabler=t(self.ref.ocg_indicators.at[indicator, "name_en"]).lower(),
+                     enabler=in_sentence(t(self.ref.ocg_indicators.at[indicator, "name_en"])),
                      unknown=self.share_of(reg.loc[indicator], "share_unknown"))
             ctx = context[context["indicator"].eq(indicator)]
             if len(ctx):

@@ -31,7 +31,10 @@ def signed_percent(fraction: float) -> str:
     """A change a year as a signed percentage with one decimal: 0.052 → "+5.2%", −0.1 → "−10.0%"."""
     if pd.isna(fraction):
         return NOT_SHOWN
-    return ("+" if fraction >= 0 else "−") + fmt_number(abs(100 * fraction), 1) + "%"
+    shown = fmt_number(abs(100 * fraction), 1)
+    if shown == fmt_number(0, 1):  # −0.04% rounds to 0.0: no sign, never "−0.0%"
+        return shown + "%"
+    return ("+" if fraction >= 0 else "−") + shown + "%"
 
 
 def probability_text(percent: float) -> str:

@@ -8,6 +8,7 @@ import pandas as pd
 from socta.analysis.estimative import confidence_level, likelihood_term
 from socta.analysis.scoring import change_between_periods
 from socta.core.config import REGION
+from socta.core.text import in_sentence
 from socta.i18n.translate import fmt_percent, t
 from socta.pages.formatting import probability_text, share_text, signed_percent
 
@@ -98,11 +99,11 @@ class Judgements:
         if indicator is None:
             has_any = self.ref.indicators["area_id"].eq(area).any()
             result["text"] = t("No judgement on {area} in {scope}: none of its indicators is marked as the headline "
-                               "in indicators.csv.", area=self.area_name(area).lower(), scope=scope_name) if has_any else \
+                               "in indicators.csv.", area=in_sentence(self.area_name(area)), scope=scope_name) if has_any else \
                 t("No judgement on {area} in {scope}: this dataset has no statistics on it (no indicator is configured "
-                  "for it in indicators.csv).", area=self.area_name(area).lower(), scope=scope_name)
+                  "for it in indicators.csv).", area=in_sentence(self.area_name(area)), scope=scope_name)
             return result
-        name = t(self.ref.indicators.at[indicator, "name_en"]).lower()
+        name = in_sentence(t(self.ref.indicators.at[indicator, "name_en"]))
         tr = self.trend_row(indicator, scope)
         trend = self.trend(indicator, scope)
         if trend is None:
@@ -149,15 +150,25 @@ class Judgements:
         series = self.series(indicator)
         if self.change_gap(series):
             return float("nan")
-        return change_between_periods(series, self.last_year, window)
+        return change_between_periods(series, self.change_anchor(series), window)
+
+    def change_anchor(self, series: pd.DataFrame) -> int:
+        """The last year the two periods of a change end on: the series' own last whole-year value, so
+        that one part-year figure after it (or a year not yet reported) does not make the change
+        incomparable; the period's last year for a series with no whole-year value."""
+        whole = series[series["value"].notna() & series["months"].isna()]
+        return int(whole["year"].max()) if len(whole) else self.last_year
 
     def change_gap(self, series: pd.DataFrame) -> str:
         """Why two periods of a series cannot be compared, or "" when they can."""
         window = self.project.settings.assessment.trend_window
-        span = series[series["year"].between(self.last_year - 2 * window + 1, self.last_year)]
+        anchor = self.change_anchor(series)
+        span = series[series["year"].between(anchor - 2 * window + 1, anchor)]
         if not span["value"].notna().any():
+            if span["censor"].isin(["below", "above"]).any():
+                return t("values published only as below or above a level")
             return t("no data")
-        if self.last_year - self.first_year + 1 < 2 * window:
+        if anchor - self.first_year + 1 < 2 * window:
             return t("the period is shorter than {n} years", n=str(2 * window))
         breaks = span.loc[span["breaks"].astype(bool) & span["year"].gt(span["year"].min()), "year"]
         if len(breaks):

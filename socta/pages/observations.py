@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from socta.core.text import in_sentence
 from socta.i18n.translate import fmt_number, t
 from socta.ingest.status import status_codes
 
@@ -60,7 +61,7 @@ def footnote_legend(used: set[str], status_table: pd.DataFrame) -> str:
     for _, row in status_table.iterrows():
         letter = row["footnote"]
         if letter and letter != NOT_AVAILABLE and letter not in names:
-            names[letter] = t(row["name_en"]).lower()
+            names[letter] = in_sentence(t(row["name_en"]))
     parts = [f"{letter} {names[letter]}" for letter in sorted(used) if letter in names]
     if PART_YEAR in used:
         parts.append(f"{PART_YEAR} " + t("part of the year only"))

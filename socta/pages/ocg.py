@@ -7,6 +7,7 @@ import pandas as pd
 from matplotlib.patches import PathPatch
 from matplotlib.path import Path
 
+from socta.core.text import in_sentence
 from socta.i18n.translate import code_label, fmt_number, t
 from socta.pages import figures
 from socta.pages.formatting import PROFILE_AGREEMENT, fmt_points, join_words
@@ -249,7 +250,7 @@ class OcgPage(Page):
             n = fmt_number(int(best["groups"].iloc[0]))
             hidden = bool(links.loc[links["kind"].eq(kind), "suppressed"].any()) if "suppressed" in links else False
             if kind == "country-area":
-                pairs = join_words([f"{t(self.ref.country_name(r.a))}–{self.area_name(r.b).lower()}"
+                pairs = join_words([f"{t(self.ref.country_name(r.a))}–{in_sentence(self.area_name(r.b))}"
                                     for r in best.itertuples()])
                 if hidden:
                     parts.append(t("of the links shown, the strongest is {pairs} with {n} groups", pairs=pairs, n=n))

@@ -138,6 +138,12 @@ def three_extra_zeros(folder):
     return {"row": row, "value": old + "000"}
 
 
+def three_extra_zeros_imported(folder):
+    """The same in a folder `socta import` writes: the fix goes into the mapping, not the generated file."""
+    (folder / "mapping.yaml").write_text("version: 1\nsources: []\n", encoding="utf-8")
+    return three_extra_zeros(folder)
+
+
 def pieces_not_thousands(folder):
     path = folder / STATS
     row = row_of(path, country="SRB", year="2020", indicator="cigarettes_seized")
@@ -370,6 +376,9 @@ CASES = [
     Case("count with three extra zeros", three_extra_zeros, 1,
          ["statistics.csv, row {row}, column 'value'", "'{value}'", "times the median of its own series",
           "MKD drug_offences", "status A"]),
+    Case("count with three extra zeros, imported", three_extra_zeros_imported, 1,
+         ["statistics.csv, row {row}, column 'value'", "times the median of its own series",
+          "status_overrides item in mapping.yaml", "run socta import again"], ["in the row's 'status' column"]),
     Case("malformed dataset.yaml", malformed_yaml, 2, ["Configuration error", "dataset.yaml, line", "not valid YAML",
                                                        "a '[' or quote left open"], ["yaml.scanner", "ParserError"]),
     # silent passes (before)

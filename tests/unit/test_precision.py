@@ -73,3 +73,38 @@ def test_nothing_that_is_not_zero_prints_as_zero():
     status = pd.DataFrame(columns=["footnote"])
     row = pd.Series({"value": 0.004, "status": "", "censor": "", "months": float("nan"), "decimals": 0})
     assert observation_text(row, status)[0] == "0.004"
+
+
+def yearly_frame(values: dict[int, float], months: dict[int, int] | None = None, censor: dict[int, str] | None = None):
+    months, censor = months or {}, censor or {}
+    years = range(2014, 2025)
+    return pd.DataFrame({"year": list(years), "value": [values.get(y, float("nan")) for y in years],
+                         "months": [months.get(y, float("nan")) for y in years],
+                         "censor": [censor.get(y, "") for y in years], "bound": [5.0 if y in censor else float("nan") for y in years],
+                         "breaks": False})
+
+
+def test_a_change_ends_on_the_series_own_last_whole_year(kg_page):
+    # one part-year figure after the last whole year no longer makes "last 4 years vs 4 before" incomparable
+    series = yearly_frame({y: 100.0 + y for y in range(2014, 2025)}, months={2024: 6})
+    assert kg_page.change_anchor(series) == 2023 and kg_page.change_gap(series) == ""
+    whole = yearly_frame({y: 100.0 + y for y in range(2014, 2025)})
+    assert kg_page.change_anchor(whole) == 2024
+    # "<5 <5 <5" is not "no data"
+    censored = yearly_frame({}, censor={y: "below" for y in range(2014, 2025)})
+    assert kg_page.change_gap(censored) == "values published only as below or above a level"
+
+
+def test_a_change_that_rounds_to_zero_has_no_sign():
+    from socta.pages.formatting import signed_percent
+
+    assert signed_percent(-0.0004) == "0.0%" and signed_percent(0.0004) == "0.0%"
+    assert signed_percent(-0.052) == "−5.2%" and signed_percent(0.052) == "+5.2%"
+
+
+def test_a_name_inside_a_sentence_keeps_its_acronyms():
+    from socta.core.text import in_sentence
+
+    assert in_sentence("Drug offences recorded (UNODC)") == "drug offences recorded (UNODC)"
+    assert in_sentence("EU border crossings") == "EU border crossings"
+    assert in_sentence("Трговина дрогом") == "трговина дрогом" and in_sentence("") == ""
