@@ -77,6 +77,18 @@ def _up_to_date(record: Path, signature: str, product: Path) -> bool:
     return product.exists() and record.is_file() and record.read_text(encoding="utf-8").strip() == signature
 
 
+def _forget_removed_pages(source: Path, work: Path, record: Path) -> None:
+    """Sphinx builds incrementally and never deletes a page: one whose source is gone (a country or a
+    crime area taken out of the configuration, pruned by ``socta run``) would stay in the published
+    HTML. When a page of the last build is no longer in the source, build afresh."""
+    pages = sorted(p.relative_to(source).with_suffix("").as_posix() for p in source.rglob("*")
+                   if p.suffix in (".ipynb", ".md") and "_build" not in p.parts)
+    before = record.read_text(encoding="utf-8").split() if record.is_file() else []
+    if set(before) - set(pages):
+        shutil.rmtree(work / "_build", ignore_errors=True)
+    record.write_text("\n".join(pages) + "\n", encoding="utf-8")
+
+
 def build_html(project: Project, audience: str = PUBLIC, lang: str = "en") -> Path:
     """Build the edition's HTML with ``-W -n --keep-going``; raise BuildError with the log on failure.
 
@@ -89,6 +101,7 @@ def build_html(project: Project, audience: str = PUBLIC, lang: str = "en") -> Pa
         return edition / "html" / "index.html"
 
     work = edition / "work"
+    _forget_removed_pages(source, work, edition / ".html-pages")
     _jupyter_book(source, work, "html", edition / "build-html.log")
     tmp = Path(tempfile.mkdtemp(prefix=".html-", dir=edition))
     shutil.rmtree(tmp)

@@ -20,6 +20,7 @@ What the import guarantees:
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import re
 from dataclasses import dataclass, field
@@ -271,7 +272,7 @@ class Row:
     status: set[str] = field(default_factory=set)
     months: str = ""
     numeric: Decimal | None = None  # for duplicates: max
-    others: list[str] = field(default_factory=list)  # discarded duplicate source rows, for provenance
+    others: list[str] = field(default_factory=list)  # duplicate source rows left out (or, with sum, added), for provenance
 
 
 def _to_row(obs: Observation, rule: Rule, entry: SourceEntry, country: str, year: int, ctx: _Context) -> Row | None:
@@ -459,13 +460,24 @@ def _resolve_duplicates(rows: list[Row], mapping: Mapping) -> tuple[list[Row], l
         if resolution == "error":
             setting = f"duplicates: in {group[0].entry.where}" if len(entries) == 1 else f"duplicates: at the top of {mapping.path.name}"
             problems.append(f"duplicate rows for {label}: {shown}. They are not summed. Keep one series (a narrower "
-                            f"match:), or declare {setting} (first or max)")
+                            f"match:), or declare {setting} (first or max; or sum, with duplicates_reason: saying "
+                            "why the rows make the whole)")
             continue
-        if resolution == "max":
+        if resolution in ("max", "sum"):
             if any(r.numeric is None for r in group):
-                problems.append(f"duplicate rows for {label}: {shown}; 'max' needs plain numbers on every row "
+                problems.append(f"duplicate rows for {label}: {shown}; '{resolution}' needs plain numbers on every row "
                                 "(not '<N', '>N' or missing); use duplicates: first or narrow the rules")
                 continue
+        if resolution == "sum":  # declared with its reason (socta.ingest.mapping._sum_reason)
+            reason = group[0].entry.duplicates_reason if len(entries) == 1 else mapping.duplicates_reason
+            total = sum(r.numeric for r in group)
+            chosen = dataclasses.replace(group[0], value=format_number(total), numeric=total,
+                                         status=set().union(*(r.status for r in group)))
+            chosen.others = [_describe(r) for r in group]
+            kept.append(chosen)
+            notes.append(f"duplicate rows for {label} summed ({reason}): {shown}; total {format_number(total)}")
+            continue
+        if resolution == "max":
             chosen = max(group, key=lambda r: r.numeric)  # the first of equal maxima
         else:
             chosen = group[0]

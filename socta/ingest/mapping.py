@@ -33,14 +33,15 @@ FORMAT_COLUMNS = {
 }
 
 
-DUPLICATE_RESOLUTIONS = ("error", "first", "max")
+DUPLICATE_RESOLUTIONS = ("error", "first", "max", "sum")
 
 MISSING_HANDLING = ("keep", "skip")
 
-TOP_KEYS = {"version", "description", "years", "countries", "duplicates", "sources", "status_overrides"}
+TOP_KEYS = {"version", "description", "years", "countries", "duplicates", "duplicates_reason", "sources",
+            "status_overrides"}
 
 SOURCE_KEYS = {"name", "file", "format", "source", "grade", "handling_code", "columns", "where", "years",
-               "duplicates", "missing", "qualifiers", "flags", "rules", "description"}
+               "duplicates", "duplicates_reason", "missing", "qualifiers", "flags", "rules", "description"}
 
 
 RULE_KEYS = {"match", "match_regex", "indicator", "submarket", "category", "factor", "months", "status", "skip",
@@ -114,6 +115,7 @@ class SourceEntry:
     qualifiers: dict[str, str]
     flags: dict[str, str]
     rules: list[Rule]
+    duplicates_reason: str = ""
 
 
 @dataclass
@@ -143,6 +145,7 @@ class Mapping:
     sources: list[SourceEntry]
     overrides: list[StatusOverride]
     context: _Context
+    duplicates_reason: str = ""
 
 
 def _text_list(value, where: str, what: str) -> list[str]:
@@ -325,7 +328,20 @@ def _load_source(data, index: int, mapping_path: Path, ctx: _Context, defaults: 
         duplicates=_choice(data.get("duplicates", defaults["duplicates"]), DUPLICATE_RESOLUTIONS, where, "duplicates"),
         missing=_choice(data.get("missing", "keep"), MISSING_HANDLING, where, "missing"),
         qualifiers=qualifiers, flags=flags, rules=rules,
+        duplicates_reason=_sum_reason(data, where, defaults),
     )
+
+
+def _sum_reason(data: dict, where: str, defaults: dict | None = None) -> str:
+    """``duplicates: sum`` adds rows the source itself does not add (a source's "other forms", split
+    over unnamed rows): allowed only with the reason written beside it, which the import reports."""
+    resolution = data.get("duplicates", (defaults or {}).get("duplicates"))
+    reason = str(data.get("duplicates_reason") or "").strip() or (defaults or {}).get("duplicates_reason", "")
+    if resolution == "sum" and not reason:
+        raise MappingError(f"{where}: duplicates: sum adds rows that the source does not add up itself; say why they make "
+                           "the whole, with its source, in duplicates_reason: (e.g. \"the publisher's table lists 'other "
+                           "forms' in three unnamed rows; its total row is their sum\")")
+    return reason
 
 
 def source_path(mapping_path: Path, file: str, where: str) -> Path:
@@ -402,6 +418,7 @@ def load_mapping(path: Path, reference: Reference) -> Mapping:
     ctx = _Context(reference)
     defaults = {"years": _years(data.get("years"), path.name),
                 "duplicates": _choice(data.get("duplicates", "error"), DUPLICATE_RESOLUTIONS, path.name, "duplicates")}
+    defaults["duplicates_reason"] = _sum_reason(data, path.name)
     countries = data.get("countries") or {}
     if not isinstance(countries, dict):
         raise MappingError(f"{path.name}: countries: maps a source's country code or name to an ISO3 code")
@@ -418,7 +435,8 @@ def load_mapping(path: Path, reference: Reference) -> Mapping:
         raise MappingError(f"{path.name}: source name(s) {', '.join(repeated)} used twice; give each entry its own name")
     overrides = [_load_override(o, i, path, ctx) for i, o in enumerate(data.get("status_overrides") or [], start=1)]
     return Mapping(path=path, years=defaults["years"], countries={str(k): str(v) for k, v in countries.items()},
-                   duplicates=defaults["duplicates"], sources=sources, overrides=overrides, context=ctx)
+                   duplicates=defaults["duplicates"], sources=sources, overrides=overrides, context=ctx,
+                   duplicates_reason=defaults["duplicates_reason"])
 
 
 # --------------------------------------------------------------------------------------------

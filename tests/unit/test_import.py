@@ -538,3 +538,26 @@ def test_a_lower_bound_for_part_of_the_year_keeps_both(folder):
     assert (row["censor"], row["bound"], row["months"]) == ("above", 6200, 11)
     status = Reference(project).observation_status
     assert observation_text(pd.Series(row), status)[0] == ">6,200\u00a0y"
+
+
+def test_duplicates_sum_only_with_a_reason(folder):
+    """A source's "other forms" split over unnamed rows can be added up, never silently: duplicates: sum
+    needs duplicates_reason, and the import reports the rows it added."""
+    from socta.ingest.mapping import MappingError
+
+    write(folder / "raw" / "v.csv", """
+    country,iso3,year,indicator,value,unit,value_as_published,qualifier,note
+    Serbia,SRB,2022,Drug offences,10,offences,10,reported,one of 2 rows
+    Serbia,SRB,2022,Drug offences,15,offences,15,reported,one of 2 rows
+    """)
+    m = mapping(folder, [entry("long", "raw/v.csv", "long_csv", RULES_LONG, columns=LONG_COLUMNS, duplicates="sum")])
+    with pytest.raises(MappingError, match="duplicates_reason"):
+        run(folder, m)
+    reason = "the publisher's table splits the offences over two unnamed rows; its total is their sum"
+    m = mapping(folder, [entry("long", "raw/v.csv", "long_csv", RULES_LONG, columns=LONG_COLUMNS, duplicates="sum",
+                               duplicates_reason=reason)])
+    result, _ = run(folder, m)
+    assert read_rows(folder / "statistics.csv")[0]["value"] == "25"
+    assert any("summed (" + reason + ")" in line for line in result.report)
+    trace = read_rows(folder / "provenance.csv")[0]
+    assert trace["other_source_rows"].count("raw/v.csv row") == 2
