@@ -386,8 +386,9 @@ class AreaPage(Page):
         """The yardstick term a fitted trend supports, or "none: <why>" (an unreliable fit, or low analytic
         confidence on this page, which silences every likelihood term on it)."""
 
-        if not bool(fit.get("supports_judgement", True)):
-            return t("none: {why}", why=self.unsupported_reason(fit))
+        indicator = fit.get("indicator")  # a row of the trends table: keyed by scope and indicator
+        if not self.supports_judgement(indicator, fit):
+            return t("none: {why}", why=self.unsupported_reason(fit, indicator))
         if self.analytic_confidence()[0] == "low":
             return t("none: analytic confidence is low")
         return t(likelihood_term(fit["p_exceeds_last"], self.ref.yardstick).term)

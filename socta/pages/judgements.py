@@ -45,8 +45,29 @@ class Judgements:
             "no_anchor": t("no final value to project from"),
         }.get(reason, t("no data") if tr is None else t("not fitted"))
 
-    def unsupported_reason(self, trend: pd.Series) -> str:
+    def country_breaks(self, indicator: str, trend: pd.Series, scope: str | None = None) -> list[str]:
+        """For a regional trend: the countries whose own series jumps (a suspected change of recording,
+        flagged on their pages) inside the years the region's trend is fitted on, as "Serbia (2019)". The
+        regional total hides the jump in a sum; its trend would read a recording change as a trend."""
+        if (scope or self.scope) != REGION or not indicator:
+            return []
+        found = []
+        for iso3 in self.countries:
+            own = self.trend_row(indicator, iso3)
+            year = None if own is None else own.get("suspected_break")
+            if year is not None and pd.notna(year) and int(trend["first_year"]) < int(year) <= int(trend["last_fit_year"]):
+                found.append(t("{country} ({year})", country=t(self.ref.country_name(iso3)), year=str(int(year))))
+        return found
+
+    def supports_judgement(self, indicator: str, trend: pd.Series, scope: str | None = None) -> bool:
+        return bool(trend.get("supports_judgement", True)) and not self.country_breaks(indicator, trend, scope)
+
+    def unsupported_reason(self, trend: pd.Series, indicator: str | None = None, scope: str | None = None) -> str:
         """Why a fitted trend cannot carry a likelihood term."""
+        breaks = self.country_breaks(indicator, trend, scope) if indicator else []
+        if breaks and bool(trend.get("supports_judgement", True)):
+            return t("the regional total includes a country's series that jumps within the fitted years, which looks "
+                     "like a change of recording rather than of crime: {countries}", countries=", ".join(breaks))
         if pd.notna(trend.get("suspected_break")):
             return t("the series jumps in {year}, which looks like a change of recording rather than of crime (mark "
                      "that year with status B if it is one)", year=str(int(trend["suspected_break"])))
@@ -122,9 +143,9 @@ class Judgements:
         fitted = t("The fitted trend is {change} a year (90% probability range {low} to {high}) over {first}–{last}.",
                    change=pct(trend["change_per_year"]), low=pct(trend["change_low"]), high=pct(trend["change_high"]),
                    first=str(int(trend["first_year"])), last=str(int(trend["last_fit_year"])))
-        if not bool(trend.get("supports_judgement", True)) or confidence == "low":
-            why = self.unsupported_reason(trend) if not bool(trend.get("supports_judgement", True)) else \
-                t("analytic confidence is low")
+        supported = self.supports_judgement(indicator, trend, scope)
+        if not supported or confidence == "low":
+            why = self.unsupported_reason(trend, indicator, scope) if not supported else t("analytic confidence is low")
             result["text"] = t("The data cannot support a judgement on whether {indicator} in {scope} will be higher in "
                                "{next} than in {ref}: {why}.", indicator=name, scope=scope_name,
                                next=str(int(trend["forecast_year"])), ref=str(int(trend["reference_year"])), why=why) \

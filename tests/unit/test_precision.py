@@ -108,3 +108,26 @@ def test_a_name_inside_a_sentence_keeps_its_acronyms():
     assert in_sentence("Drug offences recorded (UNODC)") == "drug offences recorded (UNODC)"
     assert in_sentence("EU border crossings") == "EU border crossings"
     assert in_sentence("Трговина дрогом") == "трговина дрогом" and in_sentence("") == ""
+
+
+def test_a_regional_trend_over_a_countrys_suspected_break_carries_no_likelihood(processed, tmp_path):
+    """A jump in one country's series (flagged on its page as a likely change of recording) is hidden in
+    the regional sum: the region's judgement says so instead of reading it as a trend."""
+    from socta.core.config import REGION
+
+    from .test_findings import flipped, make
+
+    def jump(frame):
+        at = frame["scope"].eq("SRB") & frame["indicator"].eq("drug_offences")
+        frame.loc[at, "suspected_break"] = 2021
+
+    page = make(AreaPage, processed["public"], scope=REGION, area="drugs")
+    before = page.judgement()
+    assert before["term"] is not None  # the demo's regional drugs judgement carries a term
+    page = make(AreaPage, flipped(processed["public"], tmp_path / "p", "trends", jump), scope=REGION, area="drugs")
+    after = page.judgement()
+    assert after["term"] is None
+    assert "includes a country's series that jumps within the fitted years" in after["text"]
+    assert "Serbia (2021)" in after["text"]
+    region = page.trend_row("drug_offences")
+    assert page.yardstick_text(region).startswith("none: the regional total includes")
