@@ -18,6 +18,7 @@ import warnings
 
 from socta.core.config import REGION
 from socta.core.edition import PUBLIC
+from socta.core.markup import inert, plain
 from socta.i18n.translate import set_language, t
 from socta.pages import figures, formatting, render
 from socta.pages.data import EditionData
@@ -52,7 +53,9 @@ class Page(Judgements, Rendering, EditionData):
         if scope != REGION:
             rows = rows[rows["country"].eq(scope)]
         shown = rows[rows["value"].notna() | rows["censor"].isin(["below", "above"])]
-        publishers = list(dict.fromkeys(formatting.publisher(s) for s in shown["source"].dropna().astype(str) if s.strip()))
+        # shortened as written, then made inert again: a cut never splits an escape
+        publishers = list(dict.fromkeys(inert(formatting.publisher(plain(s))) for s in shown["source"].dropna().astype(str)
+                                        if s.strip()))
         if not publishers:
             return self.source_statistics
         return t("Source: {publishers}, in the dataset “{name}”{synthetic}; socta calculations.",

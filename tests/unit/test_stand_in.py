@@ -89,3 +89,22 @@ def test_the_chapter_stays_and_the_conclusions_name_the_failed_pages(tmp_path):
     note_failed_pages(source)
     cells = nbformat.read(source / "conclusions.ipynb", as_version=4).cells
     assert [c.source for c in cells] == ["# conclusions", "Findings."]
+
+
+def test_a_page_removed_from_the_source_leaves_the_next_html_build(tmp_path):
+    """Sphinx never deletes a page: when one left the source (a country taken out), the next build starts
+    afresh, so its HTML does not outlive it."""
+    from socta.book.build import _forget_removed_pages
+
+    source, work, record = tmp_path / "source", tmp_path / "work", tmp_path / ".html-pages"
+    for output in ("intro", "areas/thb/countries/serbia", "areas/thb/countries/montenegro"):
+        page(source / f"{output}.ipynb", output)
+    (work / "_build" / "html").mkdir(parents=True)
+    _forget_removed_pages(source, work, record)
+    assert (work / "_build" / "html").is_dir()  # first build: nothing to forget
+    _forget_removed_pages(source, work, record)
+    assert (work / "_build" / "html").is_dir()  # nothing removed: the incremental build stays
+    (source / "areas/thb/countries/montenegro.ipynb").unlink()
+    _forget_removed_pages(source, work, record)
+    assert not (work / "_build").exists()
+    assert "areas/thb/countries/montenegro" not in record.read_text(encoding="utf-8")
