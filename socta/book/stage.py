@@ -168,6 +168,10 @@ def latex_edition(title: str, author: str, marking: str, notice: str, handling: 
         r"\makeatother" "\n"
         r"\setcounter{tocdepth}{1}" "\n"
         r"\setlength{\tymin}{38pt}" "\n"  # narrow numeric columns of tabulary tables otherwise overflow
+        # tables in a smaller size, as statistical tables are printed: nine columns of values with the
+        # decimals they were published with ("103,708.4") fit the text width
+        r"\makeatletter\let\socta@attablestart\sphinxattablestart"
+        r"\def\sphinxattablestart{\socta@attablestart\small}\makeatother" "\n"
     )
     cover = (
         r"\begin{titlepage}\thispagestyle{plain}\centering" "\n"

@@ -77,8 +77,9 @@ def test_every_real_number_is_findable_as_text(open_book):
             assert htmllib.unescape(printed) in text
         else:
             number = float(value)
-            printed = fmt_number(number, 0)
-            assert re.search(rf"(?<![\d,.]){re.escape(printed)}(?![\d,])", text), value
+            decimals = len(value.split(".", 1)[1]) if "." in value else 0  # with the precision it was published with
+            printed = fmt_number(number, decimals)
+            assert re.search(rf"(?<![\d,.]){re.escape(printed)}(?![\d,.])", text), value
 
 
 def test_north_macedonia_drug_offences_respect_the_series_break(open_book):

@@ -85,6 +85,9 @@ def data_texts() -> list[str]:
             for row in csv.DictReader(fh):
                 texts += [row[c] for c in ("source", "publisher", "title", "licence", "date_retrieved_or_published",
                                            "source_name", "description", "country") if row.get(c)]
+    from socta.pages.formatting import publisher
+
+    texts += [publisher(text) for text in texts]  # a figure's source line names the publisher, as written
     texts += [text.replace("'", "’") for text in texts]  # as Sphinx's smart quotes print them
     return sorted(set(texts), key=len, reverse=True)
 
