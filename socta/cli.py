@@ -303,17 +303,60 @@ def cmd_build(project: Project, args, console) -> int:
         console.print("Run `socta run` (same --data) first; it executes only what changed. --allow-stale builds anyway.",
                       markup=False)
         return 1
+    from socta.book.stage import stage
+    from socta.narrative.files import NarrativeError
+
+    try:  # the book source once for every format: the narrative is rendered and checked here
+        source = stage(project, args.audience, args.lang)
+    except ConfigError as exc:
+        console.print("[bold red]Narrative error[/]:" if isinstance(exc, NarrativeError) else "[bold red]Configuration error[/]:")
+        console.print(str(exc), markup=False)
+        return EXIT_CONFIG
+    if report_narrative(project, args, console):
+        return 1
     builders = {"html": build_html, "pdf": build_pdf}
     for fmt in formats:
         start = time.perf_counter()
         try:
-            path = builders[fmt](project, args.audience, args.lang)
+            path = builders[fmt](project, args.audience, args.lang, source)
         except (BuildError, ConfigError) as exc:
             console.print(f"[bold red]{fmt.upper()} build failed[/]:")
             console.print(str(exc), markup=False)
             return 1
         console.print(f"[green]✓ {fmt.upper()} built[/] in {time.perf_counter() - start:.0f} s: {path}")
     return 0
+
+
+def report_narrative(project: Project, args, console) -> bool:
+    """Print what the narrative check found in the edition just staged; True when ``--final`` refuses
+    to build (a finding, a draft, or a configured chapter nobody wrote)."""
+    from socta.book.stage import read_narrative_report
+
+    report = read_narrative_report(project.edition_dir(args.audience, args.lang))
+    final = getattr(args, "final", False)
+    issues, drafts, missing = report.get("issues", []), report.get("drafts", []), report.get("missing_chapters", [])
+    if report.get("files"):
+        c = report.get("counted", {})
+        console.print(f"Narrative: {report['files']} text(s), {c.get('values', 0)} live values, {c.get('numbers', 0)} "
+                      f"typed numbers, {c.get('directions', 0)} direction words and {c.get('terms', 0)} yardstick "
+                      f"terms checked", markup=False)
+    colour = "bold red" if final else "yellow"
+    for issue in issues:
+        console.print(f"[{colour}]{'error' if final else 'warning'}[/] " + escape(
+            f"{issue['path']}, line {issue['line']}: {issue['message']}"))
+    if final and drafts:
+        console.print(f"[bold red]{len(drafts)} narrative text(s) are drafts[/] (status: draft in the front matter); "
+                      "a reviewer sets status: reviewed:")
+        for path in drafts:
+            console.print("  " + path, markup=False)
+    if final and missing:
+        console.print(f"[bold red]No text for the chapter(s) {', '.join(missing)}[/] "
+                      f"(narrative.chapters in settings.yaml): write narrative/<lang>/<id>.md", markup=False)
+    refused = final and bool(issues or drafts or missing)
+    if refused:
+        console.print("--final builds a publication only from reviewed narrative that the check finds nothing in; "
+                      "nothing was built.", markup=False)
+    return refused
 
 
 def cmd_import(args, console) -> int:
@@ -437,10 +480,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", help="build the edition's HTML and PDF from the executed notebooks")
     common(p), edition(p)
     p.add_argument("--allow-stale", action="store_true", help="build even if some pages are out of date")
+    p.add_argument("--final", action="store_true", help="publication: refuse to build while a narrative text is a "
+                   "draft, a configured chapter is unwritten or the narrative check finds anything")
     p = sub.add_parser("report", help="validate, run every notebook and build the book")
     common(p), edition(p), running(p)
     p.add_argument("--keep-going", action="store_true", help="build the book even if some notebooks failed "
                    "(their previous pages are used)")
+    p.add_argument("--final", action="store_true", help="publication: refuse to build while a narrative text is a "
+                   "draft, a configured chapter is unwritten or the narrative check finds anything")
     p = sub.add_parser("notebook", help="write a page's notebook to open, run and change in JupyterLab",
                        description="Write the notebook of one page (e.g. `socta notebook SRB drugs`), with its "
                        "parameters filled in and pointing at this edition's processed data, to open in JupyterLab "

@@ -89,12 +89,13 @@ def _forget_removed_pages(source: Path, work: Path, record: Path) -> None:
     record.write_text("\n".join(pages) + "\n", encoding="utf-8")
 
 
-def build_html(project: Project, audience: str = PUBLIC, lang: str = "en") -> Path:
+def build_html(project: Project, audience: str = PUBLIC, lang: str = "en", source: Path | None = None) -> Path:
     """Build the edition's HTML with ``-W -n --keep-going``; raise BuildError with the log on failure.
 
     Nothing is rebuilt when the book source has not changed since the last successful build.
+    ``source``: the edition's book source when the caller has just staged it.
     """
-    source = stage(project, audience, lang)
+    source = source or stage(project, audience, lang)
     edition = project.edition_dir(audience, lang)
     signature, record = source_signature(source), edition / ".html-source"
     if _up_to_date(record, signature, edition / "html" / "index.html"):
@@ -165,14 +166,14 @@ def tex_missing() -> list[str]:
     return [tool for tool in ("xelatex", "latexmk") if shutil.which(tool) is None]
 
 
-def build_pdf(project: Project, audience: str = PUBLIC, lang: str = "en") -> Path:
+def build_pdf(project: Project, audience: str = PUBLIC, lang: str = "en", source: Path | None = None) -> Path:
     """Build the edition's PDF through LaTeX (xelatex) from the same executed notebooks as the HTML."""
     missing = tex_missing()
     if missing:
         raise BuildError(f"{', '.join(missing)} not found: the PDF needs TeX. Install it with\n"
                          f"  sudo apt-get install -y --no-install-recommends {' '.join(TEX_PACKAGES)}\n"
                          "(`make report` does this itself when it runs as root), or build HTML only with --formats html.")
-    source = stage(project, audience, lang)
+    source = source or stage(project, audience, lang)
     edition = project.edition_dir(audience, lang)
     signature, record = source_signature(source), edition / ".pdf-source"
     name = "training.pdf" if Edition(audience).is_training else "assessment.pdf"

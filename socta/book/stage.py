@@ -18,6 +18,7 @@ from socta.core.markup import inert, one_line
 from socta.i18n import translate as i18n
 from socta.i18n.translate import set_language, t
 from socta.ingest.reference import Reference
+from socta.narrative import place as narrative
 from socta.run import training
 from socta.run.jobs import is_stand_in
 
@@ -225,11 +226,82 @@ def stage(project: Project, audience: str, lang: str) -> Path:
         elif src.is_file():
             _sync_file(src, dst)
     _write_if_changed(source / "_config.yml", yaml.safe_dump(edition_config(project, audience, lang, notices), allow_unicode=True, sort_keys=False))
+    # the analysts' narrative into the executed pages, and its chapters as pages (no notebook runs)
+    placed = narrative.place(project, audience, lang, source)
+    write_narrative_report(project.edition_dir(audience, lang), placed)
     # after the static pages are in place: the toc leaves out pages missing from the source
     toc = training.edition_toc() if Edition(audience).is_training else edition_toc(project, source)
     _write_if_changed(source / "_toc.yml", toc)
     note_failed_pages(source)
+    note_narrative_check(source, placed)
     return source
+
+
+NARRATIVE_REPORT = "narrative-check.json"
+
+
+def write_narrative_report(edition: Path, placed) -> None:
+    """What the narrative check found in this edition, for the build to report (warnings, or errors
+    with ``--final``) and for ``socta narrative status``."""
+    import json
+
+    report = {"issues": [dict(path=i.path, line=i.line, kind=i.kind, message=i.message) for i in placed.issues],
+              "drafts": placed.drafts, "missing_chapters": placed.missing_chapters, "files": placed.files,
+              "counted": placed.counted}
+    _write_if_changed(edition / NARRATIVE_REPORT, json.dumps(report, indent=1, ensure_ascii=False) + "\n")
+
+
+def read_narrative_report(edition: Path) -> dict:
+    import json
+
+    path = edition / NARRATIVE_REPORT
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+NARRATIVE_CHECK = "narrative-check"  # the "socta" metadata of the methodology's paragraph on the check
+
+
+def note_narrative_check(source: Path, placed) -> None:
+    """Say in the methodology what the check of the narrative read and found (nothing when the
+    dataset has no narrative)."""
+    text = ""
+    if placed.files:
+        c = placed.counted
+        kinds = {}
+        for issue in placed.issues:
+            kinds[issue.kind] = kinds.get(issue.kind, 0) + 1
+        found = "; ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
+        text = (f"## {t('The analysts’ narrative and its check')}\n\n"
+                + t("The text analysts wrote is kept with the data and checked against it when the book is built: "
+                    "{files} narrative texts with {values} live values, read from the processed tables as the "
+                    "figures are; {numbers} typed numbers compared with every value, rate, change, share and trend "
+                    "of their page; {directions} direction words compared with the changes they describe; {terms} "
+                    "yardstick terms compared with the yardstick.",
+                    files=str(placed.files), values=str(c["values"]), numbers=str(c["numbers"]),
+                    directions=str(c["directions"]), terms=str(c["terms"]))
+                + " " + (t("Findings of this edition: {found}.", found=found) if found
+                         else t("The check found nothing to report in this edition.")))
+    replace_notice(source / "methodology.ipynb", NARRATIVE_CHECK, text, at_end=True)
+
+
+def replace_notice(notebook: Path, key: str, text: str, at_end: bool = False) -> None:
+    """Put a markdown cell (``socta`` metadata ``key``) into a staged notebook, replacing the last one,
+    or remove it (``text`` empty); written atomically, and only when it changed."""
+    if not notebook.is_file() or is_stand_in(notebook):
+        return
+    nb = nbformat.read(notebook, as_version=4)
+    kept = [c for c in nb.cells if c.get("metadata", {}).get("socta") != key]
+    if text:
+        cell = nbformat.v4.new_markdown_cell(text, metadata={"socta": key})
+        if at_end:
+            kept.append(cell)
+        else:
+            kept.insert(1 if kept and kept[0].cell_type == "markdown" else 0, cell)
+    if [c.source for c in kept] != [c.source for c in nb.cells]:
+        nb.cells = kept
+        tmp = notebook.with_name(f".{notebook.stem}.{os.getpid()}.tmp")
+        tmp.write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
+        tmp.replace(notebook)
 
 
 FAILED_NOTICE = "failed-pages"  # the "socta" metadata of the notice cell, so staging again replaces it
@@ -244,20 +316,14 @@ def note_failed_pages(source: Path) -> None:
         return
     failed = sorted(p.relative_to(source).with_suffix("").as_posix() for p in source.rglob("*.ipynb")
                     if p != conclusions and is_stand_in(p))
-    nb = nbformat.read(conclusions, as_version=4)
-    kept = [c for c in nb.cells if c.get("metadata", {}).get("socta") != FAILED_NOTICE]
+    text = ""
     if failed:
         pages = ", ".join(f"{{doc}}`/{page}`" for page in failed)
         text = t("Not every page of this edition could be built: {pages}. Each of them says what stopped it. A key "
                  "judgement below on a crime area among them is computed from the data as usual, but the page that "
                  "would explain it is missing from this edition.", pages=pages)
-        notice = nbformat.v4.new_markdown_cell(f"```{{warning}}\n{text}\n```", metadata={"socta": FAILED_NOTICE})
-        kept.insert(1 if kept and kept[0].cell_type == "markdown" else 0, notice)
-    if [c.source for c in kept] != [c.source for c in nb.cells]:
-        nb.cells = kept
-        tmp = conclusions.with_name(f".{conclusions.stem}.{os.getpid()}.tmp")
-        tmp.write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
-        tmp.replace(conclusions)
+        text = f"```{{warning}}\n{text}\n```"
+    replace_notice(conclusions, FAILED_NOTICE, text)
 
 
 def edition_toc(project: Project, source: Path | None = None) -> str:
@@ -274,7 +340,9 @@ def edition_toc(project: Project, source: Path | None = None) -> str:
     def expand(entries):
         out = []
         for entry in entries:
-            if "{area}" in str(entry.get("file", "")):
+            if "narrative" in entry:  # the analysts' chapters of that place, those written
+                out += [{"file": page} for page in narrative.chapter_pages(project, entry["narrative"], source)]
+            elif "{area}" in str(entry.get("file", "")):
                 out += [yaml.safe_load(yaml.safe_dump(entry).replace("{area}", area)) for area in areas]
             else:
                 out.append(entry)

@@ -87,6 +87,17 @@ def inert(text: Any) -> Any:
     return _escape_line_start(_escape_characters(one_line(text)))
 
 
+def inert_piece(text: str) -> str:
+    """A piece of a line made inert, its spaces at the ends kept (a word before a live value keeps its
+    space); the caller makes the whole line's start inert with :func:`inert_line_start`."""
+    return _escape_characters(_WHITESPACE.sub(" ", _INVISIBLE.sub("", text)))
+
+
+def inert_line_start(line: str) -> str:
+    """A line assembled from inert pieces, with what would begin a block at its start escaped."""
+    return _escape_line_start(line)
+
+
 def one_line(text: str) -> str:
     """``text`` without control characters or direction overrides, its white space one space."""
     return _WHITESPACE.sub(" ", _INVISIBLE.sub("", text)).strip()

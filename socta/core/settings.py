@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from socta.core.errors import ConfigError
-from socta.core.text import did_you_mean
+from socta.core.text import N_, did_you_mean
 
 # keys earlier settings files had, that nothing ever read: refused with a word of their own
 RETIRED = {"audiences", "default_audience", "judgement_horizon_years", "assessment.region_slug"}
@@ -198,6 +198,35 @@ class Factors(Section):
     indicators: list = field(default_factory=list)  # statistics that measure an enabler directly
 
 
+# the sections an analyst writes on a crime-area page, and where the page template places each
+# (notebooks/area.md marks the places); an id is the heading an analyst may use in any language
+NARRATIVE_SECTIONS = [
+    {"id": "assessment", "title": N_("Assessment"), "place": "top"},
+    {"id": "modus_operandi", "title": N_("Modus operandi"), "place": "analysis"},
+    {"id": "routes_and_hubs", "title": N_("Routes and hubs"), "place": "analysis"},
+    {"id": "groups_active", "title": N_("Groups active"), "place": "analysis"},
+    {"id": "outlook", "title": N_("Outlook"), "place": "end"},
+    {"id": "intelligence_gaps", "title": N_("Intelligence gaps"), "place": "end"},
+]
+
+# whole chapters only people can write: before the methodology (front) or after the main conclusions (back)
+NARRATIVE_CHAPTERS = [
+    {"id": "key_findings", "title": N_("Key findings"), "place": "front"},
+    {"id": "outlook", "title": N_("Outlook"), "place": "back"},
+    {"id": "recommendations", "title": N_("Recommended priorities"), "place": "back"},
+]
+
+
+@dataclass(frozen=True)
+class Narrative(Section):
+    folder: str = "narrative"            # in the data folder: narrative/<lang>/<page>.md
+    source_language: str = "en"          # what a missing translation falls back to
+    sections: list = field(default_factory=lambda: [dict(s) for s in NARRATIVE_SECTIONS])
+    chapters: list = field(default_factory=lambda: [dict(c) for c in NARRATIVE_CHAPTERS])
+    stable_within_pct: float = 5         # "stable" / "unchanged" fits a change of at most this many percent
+    doubled_within_pct: float = 15       # "doubled" fits +100% give or take this much (and "halved" −50%)
+
+
 @dataclass(frozen=True)
 class Settings(Section):
     """Every setting of ``settings.yaml``, with its default."""
@@ -216,6 +245,7 @@ class Settings(Section):
     confidence: Confidence = Confidence()
     sensitivity: Sensitivity = Sensitivity()
     factors: Factors = Factors()
+    narrative: Narrative = Narrative()
 
     @classmethod
     def of(cls, settings) -> "Settings":

@@ -37,7 +37,7 @@ from socta.core.markup import inert
 from socta.i18n.translate import set_language, t
 from socta.process.fingerprints import _sha
 from socta.run import kernels
-from socta.run.jobs import PLACEHOLDER, STAND_IN, Job, Outcome, is_stand_in, output_path
+from socta.run.jobs import NARRATIVE_EMPTY, NARRATIVE_MARKER, NARRATIVE_PLACE, PLACEHOLDER, STAND_IN, Job, Outcome, is_stand_in, output_path
 from socta.run.keys import key_path, recorded_key, up_to_date
 from socta.run.training import trainee_copy
 
@@ -49,7 +49,10 @@ def prepare(job: Job):
     set_language(job.parameters["lang"])
     nb = jupytext.read(job.template_path)
     for cell in nb.cells:
-        if cell.cell_type == "markdown":
+        narrative = NARRATIVE_PLACE.fullmatch(cell.source.strip()) if cell.cell_type == "markdown" else None
+        if narrative:  # where analysts' text goes: filled when the edition is staged (socta.narrative.place)
+            cell.source, cell.metadata[NARRATIVE_MARKER] = NARRATIVE_EMPTY, narrative.group(1)
+        elif cell.cell_type == "markdown":
             cell.source = PLACEHOLDER.sub(
                 lambda m: inert(job.title) if m.group(1) == "title" else t(m.group("text").strip()), cell.source)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}

@@ -15,6 +15,11 @@ from socta.run.training import LESSONS
 
 PLACEHOLDER = re.compile(r"\{\{\s*(title|t:(?P<text>[^}]+))\s*\}\}")
 
+# a markdown cell of a template that holds only this is where the analysts' sections of that place go
+NARRATIVE_PLACE = re.compile(r"\{\{\s*narrative:\s*(top|analysis|end)\s*\}\}")
+NARRATIVE_MARKER = "socta_narrative"   # the metadata of such a cell in the executed notebook: its place
+NARRATIVE_EMPTY = "% narrative"        # its source until staging fills it: a MyST comment, which shows nothing
+
 SCOPE_COLUMNS = ("scope", "country", "iso3")
 
 
