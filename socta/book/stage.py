@@ -16,7 +16,7 @@ from socta.core.config import BOOK_DIR, REPO_ROOT, Project
 from socta.core.edition import Edition
 from socta.core.markup import inert, one_line
 from socta.i18n import translate as i18n
-from socta.i18n.translate import set_language, t
+from socta.i18n.translate import set_language, t, tn
 from socta.ingest.reference import Reference
 from socta.narrative import place as narrative
 from socta.run import training
@@ -267,11 +267,8 @@ def note_narrative_check(source: Path, placed) -> None:
     text = ""
     if placed.files:
         c = placed.counted
-        kinds = {}
-        for issue in placed.issues:
-            kinds[issue.kind] = kinds.get(issue.kind, 0) + 1
-        found = "; ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
-        text = (f"## {t('The analysts’ narrative and its check')}\n\n"
+        heading = t("The analysts’ narrative and its check")
+        text = (f"## {heading}\n\n"
                 + t("The text analysts wrote is kept with the data and checked against it when the book is built: "
                     "{files} narrative texts with {values} live values, read from the processed tables as the "
                     "figures are; {numbers} typed numbers compared with every value, rate, change, share and trend "
@@ -279,7 +276,9 @@ def note_narrative_check(source: Path, placed) -> None:
                     "yardstick terms compared with the yardstick.",
                     files=str(placed.files), values=str(c["values"]), numbers=str(c["numbers"]),
                     directions=str(c["directions"]), terms=str(c["terms"]))
-                + " " + (t("Findings of this edition: {found}.", found=found) if found
+                + " " + (tn("The check reported {n} finding in this edition; the build lists it with its file and line.",
+                            "The check reported {n} findings in this edition; the build lists each with its file and "
+                            "line.", len(placed.issues)) if placed.issues
                          else t("The check found nothing to report in this edition.")))
     replace_notice(source / "methodology.ipynb", NARRATIVE_CHECK, text, at_end=True)
 

@@ -202,7 +202,8 @@ class Checker:
         used = []
         for term in sorted(yardstick["term"], key=len, reverse=True):
             shown = t(term).casefold()
-            at = text.find(shown)
+            hit = re.search(r"(?<!\w)" + re.escape(shown) + r"(?!\w)", text)  # a word, not a part of one
+            at = hit.start() if hit else -1
             if at >= 0 and not any(a <= at < b for a, b in used):
                 used.append((at, at + len(shown)))
                 used_term = term

@@ -51,11 +51,16 @@ def _notes(found: files.Found, lang: str) -> list[str]:
         author = f.meta.get("author")
         text = (t("DRAFT: this text by {author} has not been reviewed.", author=inert(author)) if author
                 else t("DRAFT: this text has not been reviewed."))
-        notes.append(f"```{{admonition}} {t('Draft')}\n:class: warning narrative-draft\n{text}\n```")
+        title = t("Draft")
+        notes.append(f"```{{admonition}} {title}\n:class: warning narrative-draft\n{text}\n```")
     if found.fallback:
-        notes.append(f"```{{note}}\n{t('This text has not been translated into {language}; it is shown in the language it was written in.', language=i18n.spec(lang)['name'])}\n```")
+        text = t("This text has not been translated into {language}; it is shown in the language it was written in.",
+                 language=i18n.spec(lang)["name"])
+        notes.append(f"```{{note}}\n{text}\n```")
     if found.stale:
-        notes.append(f"```{{note}}\n{t('This translation is older than the text it was translated from, which has changed since; it may not say what the original now says.')}\n```")
+        text = t("This translation is older than the text it was translated from, which has changed since; it may "
+                 "not say what the original now says.")
+        notes.append(f"```{{note}}\n{text}\n```")
     return notes
 
 

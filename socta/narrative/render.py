@@ -190,7 +190,8 @@ class Renderer:
             if not self.restricted:  # the public edition: not rendered, not resolved, not checked
                 return ""
             body = self._blocks(inner.children, body_base)
-            return (f"````{{admonition}} {inert(t('Restricted passage ({code})', code=argument))}\n"
+            title = inert(t("Restricted passage ({code})", code=argument))
+            return (f"````{{admonition}} {title}\n"
                     f":class: restricted-passage\n{body}\n````")
         if name == "{judgement}":
             return self._judgement(node, line, argument)
@@ -237,7 +238,8 @@ class Renderer:
                 rows_out.append(t("For reviewers: the analysts' term and the model's ({model}) are {n} steps of the "
                                   "yardstick apart.", model=t(judged.model_term), n=str(judged.steps_apart)))
         body = "\n\n".join(rows_out)
-        return f"```{{admonition}} {inert(t('Key judgement'))}\n:class: key-judgement analyst-judgement\n{body}\n```"
+        title = inert(t("Key judgement of the analysts"))
+        return f"```{{admonition}} {title}\n:class: key-judgement analyst-judgement\n{body}\n```"
 
     def _choice(self, value: str, allowed, what: str, line: int, known: str) -> str:
         for option in allowed:

@@ -59,9 +59,16 @@ def _file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "missing"
 
 
+# the layers above the runner (tests/unit/test_layers.py keeps every import downward): no page and no
+# processing step can import them, so a change there (the narrative, the book build) executes nothing again
+PUBLISHING_LAYERS = ("narrative", "book")
+
+
 def code_files() -> list[Path]:
-    """The package code and the pinned requirements."""
-    return sorted((REPO_ROOT / "socta").rglob("*.py")) + [REPO_ROOT / "requirements.txt"]
+    """The package code the pages and the processing run on, and the pinned requirements."""
+    package = REPO_ROOT / "socta"
+    return sorted(p for p in package.rglob("*.py") if p.relative_to(package).parts[0] not in PUBLISHING_LAYERS) \
+        + [REPO_ROOT / "requirements.txt"]
 
 
 def code_fingerprint() -> str:
