@@ -359,6 +359,58 @@ def report_narrative(project: Project, args, console) -> bool:
     return refused
 
 
+def cmd_narrative(project: Project, console) -> int:
+    """The narrative texts, their review state and their translations."""
+    from rich.table import Table
+
+    from socta.narrative import status
+    from socta.narrative.files import NarrativeError
+
+    try:
+        rows = status.rows(project)
+        untranslated, unwritten = status.missing_translations(project), status.missing_chapters(project)
+    except NarrativeError as exc:
+        console.print("[bold red]Narrative error[/]:")
+        console.print(str(exc), markup=False)
+        return EXIT_CONFIG
+    if not rows:
+        console.print(f"No narrative texts in {escape(str(project.data_dir))} (data/README.md, \"Narrative\", says how "
+                      "to write them).")
+    else:
+        table = Table("page", "language", "status", "author", "reviewer", "translation", "fingerprint")
+        for column in (0, 5, 6):
+            table.columns[column].no_wrap = True
+        for row in rows:
+            state = row.translation if row.translation in ("source", "current") else f"[bold red]{row.translation}[/]"
+            table.add_row(escape(row.page), row.lang, row.status if row.status == "reviewed" else f"[yellow]{row.status}[/]",
+                          escape(row.author), escape(row.reviewer), state, row.fingerprint)
+        console.print(table)
+        console.print("A translation records its source's fingerprint as translated_from in its front matter.",
+                      markup=False)
+    for page, lang in untranslated:
+        console.print(f"not translated into {lang}: {page} (the {lang} editions show the source text, with a note)",
+                      markup=False)
+    for chapter in unwritten:
+        console.print(f"no text for the chapter {chapter} (narrative.chapters): --final refuses to build without it",
+                      markup=False)
+    stale = sum(1 for row in rows if row.translation == "older than its source")
+    return 1 if stale else 0
+
+
+def cmd_preview(project: Project, args, console) -> int:
+    """Serve the edition; rebuild its HTML on every save of a narrative file."""
+    from socta.book.preview import rebuild, serve
+
+    seconds, error = rebuild(project, args.audience, args.lang)
+    if error:
+        console.print("[bold red]The HTML could not be built[/]:")
+        console.print(error, markup=False)
+        return 1
+    console.print(f"HTML built in {seconds:.1f} s", markup=False)
+    serve(project, args.audience, args.lang, args.port, lambda line: console.print(line, markup=False))
+    return 0
+
+
 def cmd_import(args, console) -> int:
     """Source tables → statistics.csv (and provenance.csv) through a declared mapping file."""
     # loaded when the command runs, so `socta --help` starts without pandas
@@ -502,6 +554,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=None, help="the notebook to write (default: work/<scope>-<page>.ipynb)")
     p.add_argument("--solutions", action="store_true", help="training lessons: keep the solutions (a trainer's "
                    "copy); without it each solution is an empty answer cell")
+    p = sub.add_parser("narrative", help="the analysts' texts: their review state and translations",
+                       description="`socta narrative status` lists every narrative text of the data folder "
+                       "(narrative/<lang>/<page>.md), its author, reviewer and status, whether each translation "
+                       "is current or older than its source, the translations and chapters not yet written.")
+    common(p)
+    p.add_argument("action", choices=["status"], help="status: the table of narrative texts")
+    p = sub.add_parser("preview", help="serve the edition on localhost; rebuild the HTML when a narrative file is saved",
+                       description="Serve the edition's HTML on 127.0.0.1 and rebuild it, without running any "
+                       "notebook, each time a file of the narrative folder is saved. Run `socta report` (or `socta "
+                       "run`) first: the pages must be executed.")
+    common(p)
+    p.add_argument("--audience", choices=AUDIENCES, default=PUBLIC, help=AUDIENCE_HELP)
+    p.add_argument("--lang", default="en", help="language of the edition (default: en)")
+    p.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000; 0: any free port)")
     p = sub.add_parser("import", help="turn source tables into statistics.csv through a mapping file",
                        description="Read the source files a mapping file declares and write statistics.csv and, "
                        "beside it, provenance.csv (source file, row and value as published of every row). "
@@ -601,6 +667,10 @@ def _main(args, console) -> int:
         return EXIT_CONFIG
     if args.command == "validate":
         return cmd_validate(project, console, write=not args.dry_run)
+    if args.command == "narrative":
+        return cmd_narrative(project, console)
+    if args.command == "preview":
+        return cmd_preview(project, args, console)
     if args.command == "notebook":
         if len(editions) > 1:
             console.print("[bold red]Usage error[/]: a notebook is written in one language (--lang en, sr, …)")

@@ -27,7 +27,7 @@ from socta.book.stage import BuildError, stage
 from socta.core.config import Project
 from socta.core.edition import PUBLIC, RESTRICTED, Edition
 from socta.core.files import _swap_dir, load
-from socta.core.markup import inert
+from socta.core.markup import inert, one_line
 
 
 def _layout_digest(source: Path) -> str:
@@ -81,8 +81,9 @@ def _forget_removed_pages(source: Path, work: Path, record: Path) -> None:
     """Sphinx builds incrementally and never deletes a page: one whose source is gone (a country or a
     crime area taken out of the configuration, pruned by ``socta run``) would stay in the published
     HTML. When a page of the last build is no longer in the source, build afresh."""
+    # (parts of the path inside the source: the source itself lies under _build/)
     pages = sorted(p.relative_to(source).with_suffix("").as_posix() for p in source.rglob("*")
-                   if p.suffix in (".ipynb", ".md") and "_build" not in p.parts)
+                   if p.suffix in (".ipynb", ".md") and "_build" not in p.relative_to(source).parts)
     before = record.read_text(encoding="utf-8").split() if record.is_file() else []
     if set(before) - set(pages):
         shutil.rmtree(work / "_build", ignore_errors=True)
@@ -128,15 +129,33 @@ def restricted_probes(project: Project) -> list[str]:
     same numbers and codes appear legitimately: counts, the grading profile in the methodology);
     the test suite plants unique canaries in them instead (tests/canaries.py)."""
 
+    probes = set(restricted_passages(project))
     register_file = project.processed_dir(RESTRICTED) / "ocg_register.parquet"
-    if not register_file.is_file():
-        return []
-    register = load(project.processed_dir(RESTRICTED), "ocg_register")
-    probes = set(register["ocg_id"].dropna().astype(str))
-    if "notes" in register:
-        probes |= {n.strip() for n in register["notes"].dropna().astype(str) if len(n.strip()) >= 12}
+    if register_file.is_file():
+        register = load(project.processed_dir(RESTRICTED), "ocg_register")
+        probes |= set(register["ocg_id"].dropna().astype(str))
+        if "notes" in register:
+            probes |= {n.strip() for n in register["notes"].dropna().astype(str) if len(n.strip()) >= 12}
     probes |= {form for probe in probes for form in (html.escape(probe), html.escape(probe, quote=False), inert(probe))}
     return sorted(p for p in probes if p)
+
+
+def restricted_passages(project: Project) -> list[str]:
+    """Every line of the narrative's restricted passages, in every language (16 characters or more: a
+    shorter line could be an ordinary phrase): each line of the source stays whole in any output."""
+    from socta.narrative.files import all_files
+    from socta.narrative.render import restricted_passages as passages
+
+    from socta.i18n import translate as i18n
+
+    transliterated = [lang for lang, entry in i18n.languages().items() if "transliterate" in entry]
+    lines = set()
+    for file in all_files(project):
+        for passage in passages(file):
+            rows = {one_line(row) for row in passage.splitlines() if len(one_line(row)) >= 16}
+            # a Cyrillic passage reaches a Latin edition transliterated
+            lines |= rows | {i18n.transliterate(row, lang) for row in rows for lang in transliterated}
+    return sorted(lines)
 
 
 def refuse_leaks(project: Project, audience: str, built: Path) -> None:
@@ -154,8 +173,9 @@ def refuse_leaks(project: Project, audience: str, built: Path) -> None:
     if leaks:
         shown = "; ".join(f"{leak.path.relative_to(root)} ({leak.where})" for leak in leaks[:10])
         raise BuildError(f"the {audience} edition would publish {len(leaks)} restricted detail(s) of the OCG "
-                         f"register (group identifiers or notes): {shown}. Nothing was published; find what "
-                         "put them on the page (a source or name field carrying them?) and rebuild.")
+                         f"register (group identifiers or notes) or of the narrative's restricted passages: {shown}. "
+                         "Nothing was published; find what put them on the page (a source or name field carrying "
+                         "them, a restricted passage outside its ```{restricted} block?) and rebuild.")
 
 
 # the Debian packages the PDF needs, one a line (the Makefile's `tex` target installs the same file's list)

@@ -335,3 +335,9 @@ class Renderer:
         if sentence.text.strip():
             sentence.text = sentence.text.strip()
             self.out.sentences.append(sentence)
+
+
+def restricted_passages(file: NarrativeFile) -> list[str]:
+    """The text of every restricted passage of a narrative file, as written (for the leak scan)."""
+    tokens = parser().parse(file.body)
+    return [tok.content for tok in tokens if tok.type == "fence" and tok.info.strip().startswith("{restricted}")]

@@ -29,14 +29,21 @@ import pandas as pd
 
 from socta.core.config import REGION, Project
 from socta.core.text import did_you_mean
-from socta.i18n.translate import fmt_percent, t
+from socta.i18n.translate import fmt_percent, set_language, t
+from socta.pages.data import EditionData
 from socta.pages.formatting import rate_text, signed_percent
+from socta.pages.judgements import Judgements
 from socta.pages.observations import NOT_AVAILABLE, observation_text
 
 ROLES = ("value", "change", "share", "rate", "trend", "term", "tier")
 
 _YEAR = re.compile(r"^\d{4}$")
 _PERIOD = re.compile(r"^(\d{4})\s*[-–]\s*(\d{4})$")
+
+
+class PageData(Judgements, EditionData):
+    """What a page knows of the data and says of it, without the drawing (no figure is made here, and
+    the figure style's settings stay out of the build's process)."""
 
 
 class UnknownReference(LookupError):
@@ -78,12 +85,11 @@ class LiveValues:
         self.first_year, self.last_year = project.years
 
     @cached_property
-    def page(self):
-        from socta.pages.area import AreaPage
-
-        return AreaPage(scope=self.scope, area=self.area, audience=self.audience, lang=self.lang,
-                        first_year=self.first_year, last_year=self.last_year,
-                        processed_dir=str(self.processed_dir), data_dir=str(self.project.data_dir))
+    def page(self) -> "PageData":
+        set_language(self.lang)
+        return PageData(scope=self.scope, area=self.area, audience=self.audience, first_year=self.first_year,
+                        last_year=self.last_year, processed_dir=str(self.processed_dir),
+                        data_dir=str(self.project.data_dir))
 
     # ---- reading a reference -----------------------------------------------------------------
     def parse(self, role: str, reference: str) -> Query:
