@@ -303,6 +303,7 @@ def cmd_build(project: Project, args, console) -> int:
         console.print("Run `socta run` (same --data) first; it executes only what changed. --allow-stale builds anyway.",
                       markup=False)
         return 1
+    # loaded when the command runs, so `socta --help` starts without pandas
     from socta.book.stage import stage
     from socta.narrative.files import NarrativeError
 
@@ -330,7 +331,7 @@ def cmd_build(project: Project, args, console) -> int:
 def report_narrative(project: Project, args, console) -> bool:
     """Print what the narrative check found in the edition just staged; True when ``--final`` refuses
     to build (a finding, a draft, or a configured chapter nobody wrote)."""
-    from socta.book.stage import read_narrative_report
+    from socta.book.stage import read_narrative_report  # loaded when the command runs, as above
 
     report = read_narrative_report(project.edition_dir(args.audience, args.lang))
     final = getattr(args, "final", False)
@@ -363,6 +364,7 @@ def cmd_narrative(project: Project, console) -> int:
     """The narrative texts, their review state and their translations."""
     from rich.table import Table
 
+    # loaded when the command runs, so `socta --help` starts without pandas
     from socta.narrative import status
     from socta.narrative.files import NarrativeError
 
@@ -399,7 +401,7 @@ def cmd_narrative(project: Project, console) -> int:
 
 def cmd_preview(project: Project, args, console) -> int:
     """Serve the edition; rebuild its HTML on every save of a narrative file."""
-    from socta.book.preview import rebuild, serve
+    from socta.book.preview import rebuild, serve  # loaded when the command runs, as above
 
     seconds, error = rebuild(project, args.audience, args.lang)
     if error:

@@ -28,6 +28,9 @@ from socta.core.config import Project
 from socta.core.edition import PUBLIC, RESTRICTED, Edition
 from socta.core.files import _swap_dir, load
 from socta.core.markup import inert, one_line
+from socta.i18n import translate as i18n
+from socta.narrative.files import all_files
+from socta.narrative.render import restricted_passages as passages
 
 
 def _layout_digest(source: Path) -> str:
@@ -143,11 +146,6 @@ def restricted_probes(project: Project) -> list[str]:
 def restricted_passages(project: Project) -> list[str]:
     """Every line of the narrative's restricted passages, in every language (16 characters or more: a
     shorter line could be an ordinary phrase): each line of the source stays whole in any output."""
-    from socta.narrative.files import all_files
-    from socta.narrative.render import restricted_passages as passages
-
-    from socta.i18n import translate as i18n
-
     transliterated = [lang for lang, entry in i18n.languages().items() if "transliterate" in entry]
     lines = set()
     for file in all_files(project):

@@ -163,7 +163,8 @@ class Checker:
             if any(matches(value, decimals, c.value) for c in pool):
                 continue
             near = min(pool, key=lambda c: abs(c.value - value), default=None)
-            hint = f"; the nearest is {i18n.fmt_number(near.value, max(decimals, 1))} ({near.label})" if near else ""
+            shown_near = i18n.fmt_number(near.value, max(decimals, 1 if percent else 0)) if near else ""
+            hint = f"; the nearest is {shown_near}{'%' if percent else ''} ({near.label})" if near else ""
             issues.append(self.issue(sentence, "number",
                                      f"the typed number {shown} matches no value, rate, change, share or trend of this "
                                      f"page's data{hint}. Write it as a live value (e.g. {{value}}`…`), correct it, or "

@@ -125,8 +125,8 @@ def page_parameters(notebook: Path) -> dict:
 def place(project: Project, audience: str, lang: str, source: Path) -> Placed:
     """Render, check and place the narrative of an edition in its book source."""
     placed = Placed()
-    if Edition(audience).is_training:
-        return placed
+    if Edition(audience).is_training or not (project.processed_dir(audience) / "dataset.json").is_file():
+        return placed  # the lessons have no narrative; with no processed tables there is nothing to quote
     sections = files.configured_parts(project, "section")
     areas = source / "areas"
     for notebook in sorted(areas.rglob("*.ipynb")) if areas.is_dir() else []:

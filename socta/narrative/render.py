@@ -297,39 +297,32 @@ class Renderer:
             live = self.values.resolve(role, reference)
         except UnknownReference as exc:
             raise self.fail(line, str(exc)) from None
-        if live.problem:
+        if live.problem and live.number is None and live.text == t("not available"):
             self.out.issues.append(Issue(str(self.file.path), line, "value",
                                          f"{{{role}}}`{reference}` shows '{live.text}': {live.problem}"))
         return live
 
-    @staticmethod
-    def _split(text: str) -> list[str]:
-        """``text`` cut after a full stop, question or exclamation mark followed by a space and a capital
-        (a decimal point has no space after it; "in 2024. за" in Serbian goes on in lower case)."""
-        parts, start = [], 0
-        for m in re.finditer(r"[.!?]\s+", text):
-            rest = text[m.end():].lstrip("\"'(«„*")
-            if rest[:1].isupper():
-                parts.append(text[start:m.end()])
-                start = m.end()
-        return parts + [text[start:]]
-
     def _sentences(self, pieces) -> None:
-        """Cut a paragraph into sentences for the check, each with the live values in it."""
-        if not pieces:
-            return
-        sentence = Sentence(pieces[0][2], "", section=self._section)
-        for text, live, line in pieces:
+        """Cut a paragraph into sentences for the check, each with its live values and the line it
+        starts on: after a full stop, question or exclamation mark followed by a space and a capital
+        (a decimal point has no space after it; "2024. за" in Serbian goes on in lower case)."""
+        text, lines, lives = "", [], []
+        for piece, live, line in pieces:
             if live is not None:
-                sentence.text += LIVE_MARK
-                sentence.lives.append(live)
-                continue
-            for n, part in enumerate(self._split(text)):
-                if n:
-                    self._keep(sentence)
-                    sentence = Sentence(line, "", section=self._section)
-                sentence.text += part
-        self._keep(sentence)
+                lives.append(live)
+                piece = LIVE_MARK
+            text += piece
+            lines += [line] * len(piece)
+        starts = [0] + [m.end() for m in re.finditer(r"[.!?]\s+", text)
+                        if text[m.end():].lstrip("\"'(«„*")[:1].isupper()]
+        taken = 0
+        for start, end in zip(starts, [*starts[1:], len(text)]):
+            chunk = text[start:end]
+            lead = len(chunk) - len(chunk.lstrip())
+            n = chunk.count(LIVE_MARK)
+            self._keep(Sentence(lines[min(start + lead, len(lines) - 1)] if lines else 0, chunk,
+                                lives[taken:taken + n], self._section))
+            taken += n
 
     def _keep(self, sentence: Sentence) -> None:
         if sentence.text.strip():

@@ -174,8 +174,8 @@ class LiveValues:
         text, _ = observation_text(row, self.page.ref.observation_status)
         if text.startswith(NOT_AVAILABLE):  # ": c" is a confidential value: prose prints its letter alone
             letter = text[len(NOT_AVAILABLE):].strip()
-            if letter:
-                live.text, live.problem = letter, f"the value of {year} is not shown in this edition ({letter})"
+            if letter:  # the edition's own rule (suppression), not a problem of the text
+                live.text = letter
                 return live
             return self._missing(live, f"no value in {year}")
         live.text = text

@@ -37,7 +37,17 @@ from socta.core.markup import inert
 from socta.i18n.translate import set_language, t
 from socta.process.fingerprints import _sha
 from socta.run import kernels
-from socta.run.jobs import NARRATIVE_EMPTY, NARRATIVE_MARKER, NARRATIVE_PLACE, PLACEHOLDER, STAND_IN, Job, Outcome, is_stand_in, output_path
+from socta.run.jobs import (
+    NARRATIVE_EMPTY,
+    NARRATIVE_MARKER,
+    NARRATIVE_PLACE,
+    PLACEHOLDER,
+    STAND_IN,
+    Job,
+    Outcome,
+    is_stand_in,
+    output_path,
+)
 from socta.run.keys import key_path, recorded_key, up_to_date
 from socta.run.training import trainee_copy
 
