@@ -15,7 +15,8 @@ GRADE = "QX7"                  # a source grade (a reliability code "QX" added t
 HANDLING = "HQX9"              # a handling code added to the grading profile
 # A handling code is configuration too: the methodology prints the grading profile in force, so
 # HANDLING may appear there (once) and nowhere else; the leak test checks it apart.
-CANARIES = [GROUP, NOTE, ABROAD, NATIONALITY, str(SIZE), f"{SIZE:,}", GRADE]
+PASSAGE = "CANARY-PASSAGE-7C1D of a restricted narrative passage"  # a line of the analysts' restricted text
+CANARIES = [GROUP, NOTE, ABROAD, NATIONALITY, str(SIZE), f"{SIZE:,}", GRADE, PASSAGE]
 
 
 def plant(target: Path) -> Path:
@@ -47,4 +48,8 @@ def plant(target: Path) -> Path:
     answers.loc[answers["ocg_id"].eq(old), "ocg_id"] = GROUP
     register.to_csv(target / "ocg_register.csv", index=False)
     answers.to_csv(target / "ocg_answers.csv", index=False)
+    for lang in ("en", "sr"):  # a restricted passage of the narrative, in the page's analysis section
+        narrative = target / "narrative" / lang / "areas" / "drugs" / "index.md"
+        narrative.write_text(narrative.read_text(encoding="utf-8") + f"\n```{{restricted}} H3\n{PASSAGE}\n```\n",
+                             encoding="utf-8")
     return target

@@ -245,3 +245,30 @@ def test_the_pdf_shows_results_not_code(edition):
                  "import seaborn"):
         assert code not in text, f"code in the PDF: {code}"
     assert "Key judgement" in text  # results stay
+
+
+def test_the_analysts_narrative_is_in_the_book_with_live_values(edition, book):
+    """The demo's narrative: its sections on the regional drugs page with the value computed from the
+    edition's own statistics, its chapters in the navigation and the PDF, its draft marked, and the
+    methodology saying what the check read."""
+    import subprocess
+
+    import pandas as pd
+
+    stats = pd.read_csv(edition.parent / "data" / "statistics.csv", dtype={"value": str}, keep_default_na=False)
+    rows = stats[stats["indicator"].eq("drug_offences") & stats["year"].eq(2024)]
+    offences = f"{pd.to_numeric(rows['value']).sum():,.0f}"
+    drugs = without_code(read(book, "areas/drugs/index.html"))
+    for text in ("Modus operandi", "Key judgement of the analysts", f"Police recorded {offences} drug offences in 2024",
+                 "The model’s reading of the data"):
+        assert text in drugs, text
+    assert "has not been reviewed" in read(book, "areas/drugs/countries/serbia.html")  # a draft, marked
+    assert "has not been reviewed" not in drugs
+    index = read(book, "index.html")
+    assert "narrative/key_findings.html" in index and "narrative/recommendations.html" in index
+    assert (book / "narrative" / "key_findings.html").is_file() and not (book / "narrative" / "outlook.html").exists()
+    assert "The analysts’ narrative and its check" in read(book, "methodology.html")
+    pdf = subprocess.run(["pdftotext", str(edition / "public-en" / "pdf" / "assessment.pdf"), "-"], capture_output=True,
+                         text=True, check=True).stdout
+    pdf = " ".join(pdf.split())
+    assert "Key findings" in pdf and "Recommended priorities" in pdf and "cocaine arrives in containers" in pdf
