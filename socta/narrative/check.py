@@ -180,11 +180,17 @@ class Checker:
         if not found:
             return issues
         marks = [m.start() for m in re.finditer(LIVE_MARK, sentence.text)]
-        for live, at in zip(sentence.lives, marks):
+        for n, (live, at) in enumerate(zip(sentence.lives, marks)):
             if live.signed is None:
                 continue
+            # the word that describes a live value stands before it ("fell by …", "опао је за …"), or after
+            # it, with no other live value in between
+            before = [f for f in found if (marks[n - 1] if n else -1) < f[0] < at]
+            after = [f for f in found if at < f[0] < (marks[n + 1] if n + 1 < len(marks) else len(sentence.text))]
+            if not (before or after):
+                continue
             self.counted["directions"] += 1
-            _, direction, word = min(found, key=lambda f: abs(f[0] - at))
+            _, direction, word = max(before) if before else min(after)
             change = live.signed
             wrong = {"up": change < 0, "down": change > 0, "stable": abs(change) > self.stable,
                      "doubled": abs(change - 100) > self.doubled, "halved": abs(change + 50) > self.doubled}[direction]

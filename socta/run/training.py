@@ -34,6 +34,7 @@ LESSONS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     ("lesson-4-priority.md", "lesson-4", "Lesson 4: Threat × harm and the priority", ()),
     ("lesson-5-yardstick.md", "lesson-5", "Lesson 5: Estimative language", ()),
     ("lesson-6-weights.md", "lesson-6", "Lesson 6: How a weight choice changes a priority", ("rank_robustness",)),
+    ("lesson-7-key-judgement.md", "lesson-7", "Lesson 7: Writing a key judgement", ()),
 )
 
 
