@@ -205,7 +205,7 @@ class Checker:
     def terms(self, sentence: Sentence) -> list[Issue]:
         issues = []
         yardstick = self.values.page.ref.yardstick
-        text = sentence.text.casefold()
+        text = i18n.transliterate(sentence.text, i18n.language()).casefold()  # as the edition shows it
         used = []
         for term in sorted(yardstick["term"], key=len, reverse=True):
             shown = t(term).casefold()

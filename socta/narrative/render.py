@@ -32,6 +32,7 @@ from mdit_py_plugins.myst_role import myst_role_plugin
 
 from socta.core.markup import inert, inert_line_start, inert_piece
 from socta.core.text import did_you_mean
+from socta.i18n import translate as i18n
 from socta.i18n.translate import t
 from socta.narrative.files import NarrativeError, NarrativeFile, Part
 from socta.narrative.values import Live, LiveValues, UnknownReference
@@ -133,8 +134,9 @@ class Renderer:
 
     def _part(self, node, line: int) -> Part:
         heading = self._plain(node.children[0]).strip()
+        as_shown = i18n.transliterate(heading, i18n.language()).casefold()  # a Latin edition of a Cyrillic text
         for part in self.parts:
-            if heading.casefold() in {part.id.casefold(), part.title.casefold(), t(part.title).casefold()}:
+            if {heading.casefold(), as_shown} & {part.id.casefold(), part.title.casefold(), t(part.title).casefold()}:
                 if part.id in self.out.sections:
                     raise self.fail(line, f"the section {heading!r} comes twice; keep one")
                 return part
@@ -242,8 +244,9 @@ class Renderer:
         return f"```{{admonition}} {title}\n:class: key-judgement analyst-judgement\n{body}\n```"
 
     def _choice(self, value: str, allowed, what: str, line: int, known: str) -> str:
+        as_shown = i18n.transliterate(value, i18n.language()).casefold()
         for option in allowed:
-            if value.casefold() in (option.casefold(), t(option).casefold()):
+            if {value.casefold(), as_shown} & {option.casefold(), t(option).casefold()}:
                 return option
         raise self.fail(line, f"the judgement's {what} {value!r} is not one of {known}"
                               f"{did_you_mean(value, list(allowed), codes=False)}: write :{what}: {allowed[0]}")
