@@ -12,6 +12,7 @@ A live value is a MyST role whose content names what to show, in any order after
     {trend}`drug_offences`                 the fitted trend a year with its 90% range
     {term}`drugs`                          the yardstick term of the key judgement on a crime area
     {tier}`drugs`                          the priority tier of a crime area
+    {rank}`drugs`                          its rank among the crime areas of the scope ("1")
 
 A year left out is the last year of the period; a period left out is the year before it to the last.
 Everything is read from the edition's processed tables through the page API (:mod:`socta.pages`), so
@@ -29,13 +30,14 @@ import pandas as pd
 
 from socta.core.config import REGION, Project
 from socta.core.text import did_you_mean
-from socta.i18n.translate import fmt_percent, set_language, t
+from socta.i18n.translate import fmt_number, fmt_percent, set_language, t
 from socta.pages.data import EditionData
 from socta.pages.formatting import rate_text, signed_percent
 from socta.pages.judgements import Judgements
 from socta.pages.observations import NOT_AVAILABLE, observation_text
 
-ROLES = ("value", "change", "share", "rate", "trend", "term", "tier")
+ROLES = ("value", "change", "share", "rate", "trend", "term", "tier", "rank")
+AREA_ROLES = ("term", "tier", "rank")    # these name a crime area, the others an indicator
 
 _YEAR = re.compile(r"^\d{4}$")
 _PERIOD = re.compile(r"^(\d{4})\s*[-–]\s*(\d{4})$")
@@ -101,13 +103,13 @@ class LiveValues:
             raise UnknownReference(f"{{{role}}}`` names nothing; write e.g. {{{role}}}`{self._example(role)}`")
         target, rest = words[0], words[1:]
         ref = self.page.ref
-        known = list(ref.top_areas.index) if role in ("term", "tier") else list(ref.indicators.index)
+        known = list(ref.top_areas.index) if role in AREA_ROLES else list(ref.indicators.index)
         if target not in known:
-            what = "crime area (crime_areas.csv)" if role in ("term", "tier") else "indicator (indicators.csv)"
+            what = "crime area (crime_areas.csv)" if role in AREA_ROLES else "indicator (indicators.csv)"
             raise UnknownReference(f"{target!r} is not a {what}{did_you_mean(target, known)}; known: "
                                   f"{', '.join(known[:12])}{' …' if len(known) > 12 else ''}")
         query = Query(target, self.scope)
-        parts = self._parts(target) if role not in ("term", "tier") else []
+        parts = self._parts(target) if role not in AREA_ROLES else []
         scopes = [*ref.countries.index, REGION]
         for word in rest:
             if _YEAR.match(word):
@@ -140,14 +142,14 @@ class LiveValues:
         return [*spec["submarket_list"], *spec["category_list"]]
 
     def _example(self, role: str) -> str:
-        return {"term": "drugs", "tier": "drugs", "trend": "drug_offences"}.get(role, f"drug_offences {self.last_year}")
+        return {"term": "drugs", "tier": "drugs", "rank": "drugs", "trend": "drug_offences"}.get(role, f"drug_offences {self.last_year}")
 
     # ---- resolving ----------------------------------------------------------------------------
     def resolve(self, role: str, reference: str) -> Live:
         query = self.parse(role, reference)
         return getattr(self, f"_{role}")(query, Live(role, reference, "", scope=query.scope,
-                                                     indicator=None if role in ("term", "tier") else query.target,
-                                                     area=query.target if role in ("term", "tier") else
+                                                     indicator=None if role in AREA_ROLES else query.target,
+                                                     area=query.target if role in AREA_ROLES else
                                                      self.page.ref.indicators.at[query.target, "area_id"]))
 
     def _row(self, query: Query, year: int) -> pd.Series | None:
@@ -252,4 +254,13 @@ class LiveValues:
         if tier is None or pd.isna(tier) or not str(tier):
             return self._missing(live, "no priority tier: the crime area has no priority score")
         live.text = t(str(tier))
+        return live
+
+    def _rank(self, query: Query, live: Live) -> Live:
+        row = self.page.score_row(query.target, query.scope)
+        rank = row.get("rank") if row is not None else None
+        if rank is None or pd.isna(rank):
+            return self._missing(live, "no rank: the crime area has no priority score")
+        live.text = fmt_number(int(rank))
+        live.number = float(rank)
         return live

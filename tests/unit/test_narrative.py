@@ -71,8 +71,10 @@ def test_live_values_are_the_data_as_the_edition_prints_them(data, processed):
     out = render(data, processed, """
         ## Assessment
         Police recorded {value}`drug_offences 2024` offences, up by {change}`drug_offences 2020-2024` since 2020.
-        In Serbia alone: {value}`drug_offences 2024 SRB`.
+        In Serbia alone: {value}`drug_offences 2024 SRB`. Rank {rank}`thb`, {tier}`thb`.
         """)
+    scores = pd.read_parquet(processed["public"] / "area_scores.parquet").set_index(["scope", "area"])
+    assert f"Rank {int(scores.at[('region', 'thb'), 'rank'])}, {scores.at[('region', 'thb'), 'tier']}." in out.text
     assert f"{offences_24:,.0f}" in out.text
     assert f"{100 * (offences_24 - offences_20) / offences_20:.1f}%" in out.text
     assert f"{total('drug_offences', 2024, ('SRB',)):,.0f}" in out.text
