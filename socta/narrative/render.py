@@ -229,7 +229,7 @@ class Renderer:
             raise self.fail(line, "a judgement without its statement: write it under the options")
         statement, rationale = blocks[0], [b for b in blocks[1:] if b]
         rows_out = [f"**{statement}**",
-                    t("Likelihood: *{term}*. Analytic confidence: *{level}*.", term=t(term), level=t(confidence)),
+                    t("The analysts’ term: *{term}*. Analytic confidence: *{level}*.", term=t(term), level=t(confidence)),
                     *rationale,
                     t("The model's reading of the data: {text}", text=model["text"])]
         if judged.steps_apart and judged.steps_apart > 1:

@@ -264,8 +264,8 @@ def test_the_analysts_narrative_is_in_the_book_with_live_values(edition, book):
         assert text in drugs, text
     assert "has not been reviewed" in read(book, "areas/drugs/countries/serbia.html")  # a draft, marked
     assert "has not been reviewed" not in drugs
-    index = read(book, "index.html")
-    assert "narrative/key_findings.html" in index and "narrative/recommendations.html" in index
+    front = read(book, "intro.html")
+    assert "narrative/key_findings.html" in front and "narrative/recommendations.html" in front
     assert (book / "narrative" / "key_findings.html").is_file() and not (book / "narrative" / "outlook.html").exists()
     assert "The analysts’ narrative and its check" in read(book, "methodology.html")
     pdf = subprocess.run(["pdftotext", str(edition / "public-en" / "pdf" / "assessment.pdf"), "-"], capture_output=True,

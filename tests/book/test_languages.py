@@ -108,7 +108,7 @@ def untranslated_narrative(source: Path, lang: str) -> list[str]:
             continue
         staged = source / f"{text_file.page}.ipynb"
         cells = [c.source for c in nbformat.read(staged, as_version=4).cells if c.get("metadata", {}).get("socta_narrative")] \
-            if staged.is_file() else [(source / f"{text_file.page}.md").read_text(encoding="utf-8")]
+            if staged.is_file() else [(source / "narrative" / f"{text_file.page}.md").read_text(encoding="utf-8")]
         for cell in cells:
             for line in cell.splitlines():  # headings are the edition's own (translated) section titles
                 if line.strip() and not line.startswith(("```", "#", ":")):
