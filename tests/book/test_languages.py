@@ -111,8 +111,11 @@ def untranslated_narrative(source: Path, lang: str) -> list[str]:
             if staged.is_file() else [(source / "narrative" / f"{text_file.page}.md").read_text(encoding="utf-8")]
         for cell in cells:
             for line in cell.splitlines():  # headings are the edition's own (translated) section titles
-                if line.strip() and not line.startswith(("```", "#", ":")):
-                    texts.append(re.sub(r"^\s*(?:[-*]|\d+\.)\s+|\*+", "", plain(line)).strip())
+                if line.strip() and not line.startswith(("```", "#", ":", "%")):
+                    # each run between emphasis marks: the page joins the text of its elements with spaces
+                    line = re.sub(r"^\s*(?:[-*]|\d+\.)\s+", "", plain(line))
+                    texts += [run.strip() for run in re.split(r"\*+", line)
+                              if len(run.strip()) >= 8 and re.search(r"[A-Za-z]{4}", run)]  # a run of English
     texts += [text.replace("'", "’") for text in texts]  # as Sphinx's smart quotes print them
     return [t for t in texts if t]
 
