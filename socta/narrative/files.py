@@ -177,6 +177,7 @@ def all_files(project: Project) -> list[NarrativeFile]:
         if len(rel.parts) < 2:
             raise NarrativeError(f"{path}: a narrative file belongs in a language folder, e.g. "
                                  f"{root / 'en' / rel}")
+        confined(root, *rel.parts, what="a narrative file")  # a link leading out of the folder is refused
         lang, page = rel.parts[0], Path(*rel.parts[1:]).with_suffix("").as_posix()
         if lang not in i18n.languages():
             raise NarrativeError(f"{path}: {lang!r} is not a language socta knows"

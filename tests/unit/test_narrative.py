@@ -337,3 +337,18 @@ def test_the_demo_narrative_is_synthetic_and_checks_clean(processed):
         rendered = Renderer(f, values, False, parts, list(values.page.ref.yardstick.sort_values("lower_pct")["term"])).render()
         indicators, scopes = scope_of_page(values)
         assert not rendered.issues + Checker(values, f.lang, str(f.path), indicators, scopes).check(rendered), f.path
+
+
+def test_a_narrative_file_linked_from_outside_the_data_folder_is_refused(data, tmp_path):
+    from socta.core.errors import OutsideFolder
+
+    secret = tmp_path / "restricted.md"
+    secret.write_text("## Assessment\nA secret.\n", encoding="utf-8")
+    folder = data / "narrative" / "en"
+    folder.mkdir(parents=True)
+    (folder / "key_findings.md").symlink_to(secret)
+    project = Project(data_dir=data)
+    with pytest.raises(OutsideFolder):
+        files.all_files(project)
+    with pytest.raises(OutsideFolder):
+        files.find(project, "en", "key_findings")
