@@ -14,6 +14,7 @@ the PDF share one read of the notebooks. The training edition (:mod:`socta.run.t
 from __future__ import annotations
 
 import html
+import json
 import os
 import shutil
 import subprocess
@@ -108,18 +109,60 @@ def build_html(project: Project, audience: str = PUBLIC, lang: str = "en", sourc
     work = edition / "work"
     _forget_removed_pages(source, work, edition / ".html-pages")
     _jupyter_book(source, work, "html", edition / "build-html.log")
-    tmp = Path(tempfile.mkdtemp(prefix=".html-", dir=edition))
-    shutil.rmtree(tmp)
-    shutil.copytree(work / "_build" / "html", tmp)
-    add_content_security_policy(tmp)
+    probes = restricted_probes(project) if not Edition(audience).is_restricted else []
+    tmp, changed, manifest = _assemble(work / "_build" / "html", edition, _digest(probes))
+    add_content_security_policy(tmp, changed)
     try:
-        refuse_leaks(project, audience, tmp)
+        refuse_leaks(project, audience, tmp, probes, changed)
     except BuildError:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     _swap_dir(tmp, edition / "html")
+    (edition / HTML_MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
     record.write_text(signature, encoding="utf-8")
     return edition / "html" / "index.html"
+
+
+HTML_MANIFEST = ".html-manifest.json"  # the files of the last published HTML as Sphinx wrote them
+
+
+def _digest(probes: list[str]) -> str:
+    import hashlib
+
+    return hashlib.sha256("\n".join(probes).encode("utf-8")).hexdigest()
+
+
+def _assemble(built: Path, edition: Path, probes: str) -> tuple[Path, list[Path] | None, dict]:
+    """The HTML to publish, in a new folder beside the published one: (the folder, the files of it that
+    changed since the last publication, or None for all, the manifest to record).
+
+    Sphinx rewrites only the pages whose source changed; the others are the files of the last
+    publication, which already carry their security policy and passed the leak scan against the same
+    probes. They are hard links to the published files (never written to: a changed file is a new
+    copy), so a rebuild after a saved narrative copies, secures and scans what changed only. New
+    probes (a restricted passage added) or no record of the last publication: everything again."""
+    manifest = {"probes": probes, "files": {p.relative_to(built).as_posix(): [p.stat().st_size, p.stat().st_mtime_ns]
+                                            for p in built.rglob("*") if p.is_file()}}
+    tmp = Path(tempfile.mkdtemp(prefix=".html-", dir=edition))
+    shutil.rmtree(tmp)
+    published, record = edition / "html", edition / HTML_MANIFEST
+    previous = json.loads(record.read_text(encoding="utf-8")) if record.is_file() else {}
+    if previous.get("probes") != probes or not published.is_dir():
+        shutil.copytree(built, tmp)
+        return tmp, None, manifest
+    old, now = previous.get("files", {}), manifest["files"]
+    shutil.copytree(published, tmp, copy_function=os.link)
+    for rel in set(old) - set(now):
+        (tmp / rel).unlink(missing_ok=True)
+    changed = []
+    for rel, stat in now.items():
+        if old.get(rel) != stat or not (tmp / rel).is_file():
+            target = tmp / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.unlink(missing_ok=True)  # a new file, never the published one's inode
+            shutil.copy2(built / rel, target)
+            changed.append(target)
+    return tmp, changed, manifest
 
 
 # ---- what a published edition may carry ------------------------------------------------------
@@ -156,18 +199,21 @@ def restricted_passages(project: Project) -> list[str]:
     return sorted(lines)
 
 
-def refuse_leaks(project: Project, audience: str, built: Path) -> None:
+def refuse_leaks(project: Project, audience: str, built: Path, probes: list[str] | None = None,
+                 only: list[Path] | None = None) -> None:
     """After every build of an edition that is not restricted, before it replaces the published one:
     search everything a reader could get (:func:`socta.book.leaks.find_leaks`) for the register's
-    identifiers and notes; any hit fails the build and the previous edition stays in place."""
+    identifiers and notes and the narrative's restricted passages; any hit fails the build and the
+    previous edition stays in place. ``only``: the files that changed since a publication scanned
+    against the same ``probes``."""
     if Edition(audience).is_restricted:
         return
 
-    probes = restricted_probes(project)
+    probes = restricted_probes(project) if probes is None else probes
     if not probes:
         return
     root = built if built.is_dir() else built.parent
-    leaks = find_leaks(built, probes)
+    leaks = find_leaks(built, probes, only)
     if leaks:
         shown = "; ".join(f"{leak.path.relative_to(root)} ({leak.where})" for leak in leaks[:10])
         raise BuildError(f"the {audience} edition would publish {len(leaks)} restricted detail(s) of the OCG "

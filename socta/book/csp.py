@@ -83,9 +83,10 @@ def content_security_policy(page: str, where: str = "the page") -> str:
 _CSP_META = re.compile(r'<meta http-equiv="Content-Security-Policy"', re.I)
 
 
-def add_content_security_policy(html_dir: Path) -> None:
-    """A Content-Security-Policy ``<meta>`` first in the ``<head>`` of every page of ``html_dir``."""
-    for path in html_dir.rglob("*.html"):
+def add_content_security_policy(html_dir: Path, only: list[Path] | None = None) -> None:
+    """A Content-Security-Policy ``<meta>`` first in the ``<head>`` of every page of ``html_dir`` (of
+    the files ``only`` lists, when given: those a rebuild changed)."""
+    for path in html_dir.rglob("*.html") if only is None else [p for p in only if p.suffix == ".html"]:
         page = path.read_text(encoding="utf-8")
         head = _HEAD.search(page)
         if head is None or _CSP_META.match(page, head.end() + 5):  # no head (a redirect), or done already

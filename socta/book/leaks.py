@@ -138,16 +138,20 @@ def _pattern(canary: str) -> re.Pattern:
     return re.compile(r"(?<![A-Za-z0-9+/=])(?<!\d\.)" + re.escape(canary) + r"(?![A-Za-z0-9+/=])(?!\.\d)")
 
 
-def find_leaks(tree: Path, canaries: list[str]) -> list[Leak]:
+def find_leaks(tree: Path, canaries: list[str], only: list[Path] | None = None) -> list[Leak]:
     """Every occurrence of a canary in any file (or the one file) ``tree``, short codes included.
 
     The build tools' logs (``*.log``) are left out: they are diagnostics, not published, and what they
     quote of a page comes from the files scanned here (the .tex, the notebooks); their own numbers
     ("Underfull \\hbox (badness 7777)") would otherwise read as a leak. A canary is looked for as a
-    plain substring first (fast), and only where it occurs as a whole token (:func:`_pattern`)."""
+    plain substring first (fast), and only where it occurs as a whole token (:func:`_pattern`).
+    ``only``: these files of the tree (those a rebuild changed), instead of all."""
     patterns = {c: _pattern(c) for c in canaries}
     tree = Path(tree)
     paths = [tree] if tree.is_file() else sorted(p for p in tree.rglob("*") if p.is_file() and p.suffix != ".log")
+    if only is not None:
+        wanted = {Path(p) for p in only}
+        paths = [p for p in paths if p in wanted]
     leaks = []
     for path in paths:
         for where, text in readable_text(path):

@@ -409,3 +409,35 @@ def test_the_leak_gate_finds_a_note_as_a_page_writes_it(tmp_path):
         (tmp_path / "html" / "page.html").write_text(f"<p>{written}</p>", encoding="utf-8")
         with pytest.raises(BuildError, match="restricted detail"):
             refuse_leaks(project, "public", tmp_path / "html")
+
+
+def test_a_rebuild_publishes_what_changed_and_never_writes_the_published_files(tmp_path):
+    """After a rebuild, the pages Sphinx did not rewrite are the published files (hard links, not
+    written to), the pages it rewrote are new copies, a removed page is gone, and new probes (a
+    restricted passage added) take everything again."""
+    import json
+    import os
+
+    from socta.book.build import HTML_MANIFEST, _assemble
+
+    built, edition = tmp_path / "work", tmp_path / "edition"
+    for name, text in (("a.html", "<html><head></head>A</html>"), ("b.html", "B"), ("gone.html", "G")):
+        (built / name).parent.mkdir(parents=True, exist_ok=True)
+        (built / name).write_text(text, encoding="utf-8")
+    edition.mkdir()
+    first, changed, manifest = _assemble(built, edition, "probes-1")
+    assert changed is None  # no publication yet: everything
+    first.rename(edition / "html")
+    (edition / "html" / "a.html").write_text("<html><head><meta csp></head>A</html>", encoding="utf-8")  # secured
+    (edition / HTML_MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    published_a = os.stat(edition / "html" / "a.html").st_ino
+
+    (built / "b.html").write_text("B, rebuilt", encoding="utf-8")
+    (built / "gone.html").unlink()
+    again, changed, _ = _assemble(built, edition, "probes-1")
+    assert changed == [again / "b.html"]
+    assert os.stat(again / "a.html").st_ino == published_a  # untouched, secured as published
+    assert (again / "b.html").read_text() == "B, rebuilt" and (edition / "html" / "b.html").read_text() == "B"
+    assert not (again / "gone.html").exists() and (edition / "html" / "gone.html").exists()
+    everything, changed, _ = _assemble(built, edition, "probes-2")
+    assert changed is None and (everything / "a.html").read_text() == "<html><head></head>A</html>"
