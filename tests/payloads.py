@@ -124,4 +124,12 @@ def plant(target: Path, secret_dir: Path, areas: tuple[str, ...] = ()) -> tuple[
     (target / "dataset.yaml").write_text(yaml.safe_dump(meta, allow_unicode=True, sort_keys=False), encoding="utf-8")
     if areas:
         keep_areas(target, areas)
+    # the narrative refuses markup instead of escaping it (tests/unit/test_narrative.py), so the demo's
+    # texts would stop this build at the first payload-laden yardstick term; one plain text instead,
+    # whose live values and section title carry the payload-laden names of the configuration
+    shutil.rmtree(target / "narrative", ignore_errors=True)
+    page = target / "narrative" / "en" / "areas" / "drugs" / "index.md"
+    page.parent.mkdir(parents=True)
+    page.write_text("---\nstatus: reviewed\n---\n## assessment\nPolice recorded {value}`drug_offences 2024` drug "
+                    "offences; the area is in {tier}`drugs`, judged {term}`drugs`.\n", encoding="utf-8")
     return target, secret, marker
