@@ -278,7 +278,7 @@ class Renderer:
                 pieces += inner_pieces
             elif kind == "myst_role":
                 live = self._live(token.meta.get("name", ""), token.content, current)
-                out.append(inert_piece(live.text))
+                out.append(live.text)  # printed by the page API, whose text from data is inert already
                 pieces.append(("", live, current))
             elif kind == "code_inline":
                 raise self.fail(current, f"`{token.content}` is code: a live value is written with its role, "

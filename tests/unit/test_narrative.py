@@ -247,7 +247,7 @@ def test_final_refuses_drafts_and_a_stale_number_after_the_data_change(tmp_path)
     stats.to_csv(data / "statistics.csv", index=False)
     page, refused = build()
     assert f"Police recorded {before:,.0f} drug offences ({before:,.0f})" in page
-    assert "suppressed count: c;" in page and r"small one: \<5." in page
+    assert "suppressed count: c;" in page and "small one: <5." in page
     assert refused and any("recommendations.md" in line for line in console.lines)
     assert not any(line.startswith("[bold red]error") for line in console.lines), console.lines  # numbers current
     (data / "narrative" / "en" / "recommendations.md").write_text(
@@ -352,3 +352,13 @@ def test_a_narrative_file_linked_from_outside_the_data_folder_is_refused(data, t
         files.all_files(project)
     with pytest.raises(OutsideFolder):
         files.find(project, "en", "key_findings")
+
+
+def test_a_live_value_naming_data_text_is_escaped_once(data, processed, monkeypatch):
+    """A name from the data (here a tier's) reaches the narrative as the page API prints it: inert,
+    and escaped once, so the reader sees the characters as written."""
+    from socta.narrative import values as live
+
+    monkeypatch.setattr(live.LiveValues, "_tier", lambda self, query, value: (setattr(value, "text", r"Tier \{\{ x \}\}"), value)[1])
+    out = render(data, processed, "## Assessment\nIn {tier}`drugs`.\n")
+    assert r"In Tier \{\{ x \}\}." in out.text
