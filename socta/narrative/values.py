@@ -45,7 +45,14 @@ _PERIOD = re.compile(r"^(\d{4})\s*[-–]\s*(\d{4})$")
 
 class PageData(Judgements, EditionData):
     """What a page knows of the data and says of it, without the drawing (no figure is made here, and
-    the figure style's settings stay out of the build's process)."""
+    the figure style's settings stay out of the build's process). A narrative asks for the same table
+    once per live value, so each is read once (callers filter it, never change it)."""
+
+    def table(self, name: str) -> pd.DataFrame:
+        tables = self.__dict__.setdefault("_tables", {})
+        if name not in tables:
+            tables[name] = super().table(name)
+        return tables[name]
 
 
 class UnknownReference(LookupError):
