@@ -59,16 +59,19 @@ def _file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "missing"
 
 
-# the layer above the narrative (tests/unit/test_layers.py keeps every import downward): no page, no
-# lesson and no processing step can import it, so a change to the book build executes nothing again
-# (the narrative's code stays in the keys: the lesson on key judgements runs it)
-PUBLISHING_LAYERS = ("book",)
+# the layers above the runner (tests/unit/test_layers.py keeps every import downward): no page and no
+# processing step imports them, so a change there (the narrative, the book build) executes nothing
+# again. The one exception, the training lesson on key judgements, runs the narrative's code: its key
+# adds that layer (socta.run.keys).
+PUBLISHING_LAYERS = ("narrative", "book")
 
 
-def code_files() -> list[Path]:
-    """The package code the pages and the processing run on, and the pinned requirements."""
+def code_files(layers: tuple[str, ...] = ()) -> list[Path]:
+    """The package code the pages and the processing run on (and the publishing ``layers`` named),
+    and the pinned requirements."""
     package = REPO_ROOT / "socta"
-    return sorted(p for p in package.rglob("*.py") if p.relative_to(package).parts[0] not in PUBLISHING_LAYERS) \
+    left_out = set(PUBLISHING_LAYERS) - set(layers)
+    return sorted(p for p in package.rglob("*.py") if p.relative_to(package).parts[0] not in left_out) \
         + [REPO_ROOT / "requirements.txt"]
 
 
@@ -77,6 +80,7 @@ def code_fingerprint() -> str:
     return _sha(*(p.read_bytes() for p in code_files() if p.is_file()))
 
 
-def code_digests() -> dict[str, str]:
-    """Each file of the package code and the requirements, by its path in the repository."""
-    return {p.relative_to(REPO_ROOT).as_posix(): _file_digest(p) for p in code_files() if p.is_file()}
+def code_digests(layers: tuple[str, ...] = ()) -> dict[str, str]:
+    """Each file of the package code (and of the publishing ``layers`` named) and the requirements, by
+    its path in the repository."""
+    return {p.relative_to(REPO_ROOT).as_posix(): _file_digest(p) for p in code_files(layers) if p.is_file()}

@@ -157,6 +157,10 @@ def figures_for(formats) -> tuple[str, ...]:
     return FIGURE_FORMATS if formats is None or "pdf" in formats else ("png",)
 
 
+# the training lessons whose code runs the narrative layer (socta.narrative): their keys include its code
+NARRATIVE_LESSONS = ("lesson-7-key-judgement.md",)
+
+
 class KeyContext:
     """What the keys of one grid share, computed once: code, reference files, catalogues, data digests,
     and the figure formats the run draws."""
@@ -165,6 +169,7 @@ class KeyContext:
         self.figures = figures
         self.digests = DataDigests(processed_dir)
         self.code = code_digests()
+        self.code_with_narrative = code_digests(("narrative",))  # for the lesson that runs it
         self.reference = reference_digests(project)
         self._catalogues: dict[str, dict[str, str]] = {}
 
@@ -183,7 +188,7 @@ def key_components(job: Job, context: KeyContext) -> dict:
         "format": KEY_FORMAT,
         "template": _file_digest(job.template_path),
         "parameters": _sha(json.dumps(params, sort_keys=True, default=str), job.title, job.reads),
-        "code": context.code,
+        "code": context.code_with_narrative if Path(job.template).name in NARRATIVE_LESSONS else context.code,
         "reference": context.reference,
         "catalogue": context.catalogue(str(job.parameters.get("lang", "en"))),
         "dataset": _sha(digests.dataset),

@@ -362,3 +362,17 @@ def test_a_live_value_naming_data_text_is_escaped_once(data, processed, monkeypa
     monkeypatch.setattr(live.LiveValues, "_tier", lambda self, query, value: (setattr(value, "text", r"Tier \{\{ x \}\}"), value)[1])
     out = render(data, processed, "## Assessment\nIn {tier}`drugs`.\n")
     assert r"In Tier \{\{ x \}\}." in out.text
+
+
+def test_the_narrative_code_is_in_the_key_of_the_lesson_that_runs_it_only(processed):
+    """A narrative text, and the narrative's code, change no executed page: only the training lesson
+    that runs that code re-runs when it changes."""
+    from socta.run.jobs import grid
+    from socta.run.keys import KeyContext, key_components
+
+    project = Project(data_dir=DEMO_DIR)
+    context = KeyContext(project, processed["public"])
+    narrative_code = {job.output: any(name.startswith("socta/narrative/") for name in key_components(job, context)["code"])
+                      for audience in ("public", "training") for job in grid(project, audience, "en", processed["public"])}
+    assert narrative_code.pop("lesson-7") and not any(narrative_code.values())
+    assert not any(name.startswith(("socta/narrative/", "socta/book/")) for name in context.code)
