@@ -63,7 +63,7 @@ run: $(STAMP) ## execute the notebooks only (COUNTRY=SRB AREA=drugs to narrow)
 build: $(STAMP) ## build the book (FORMATS=html,pdf) from the notebooks already executed
 	$(BIN)/socta build $(SOCTA_ARGS) --formats $(FORMATS)
 
-test: $(STAMP) tex ## lint (ruff), then the whole test suite: tests/unit, then tests/book (executes notebooks, builds the books)
+test: $(STAMP) tex ## lint (ruff), then the whole test suite: tests/unit, tests/pipeline (changed data processed, templates run in-process), tests/book (notebooks executed, books built)
 	$(BIN)/ruff check socta tests bench data
 	$(BIN)/python -m pytest
 

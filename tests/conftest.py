@@ -1,6 +1,10 @@
-"""What both tiers share: ``copy_demo`` (a throw-away copy of the demo data folder: no test touches
-data/demo) and the demo validated and processed once per session. The unit tier's own fixtures are in
-tests/unit/conftest.py, the books the book tier builds in tests/book/conftest.py."""
+"""What the tiers share: ``copy_demo`` and the ``demo_copy`` fixtures (throw-away copies of the demo data
+folder: no test touches data/demo), ``said`` (what a page shows) and the demo validated and processed
+once per session. The books the book tier builds are in tests/book/conftest.py.
+
+The tiers, by folder: tests/unit (no notebook, no book: `make test-fast`), tests/pipeline (a changed copy
+of the data validated and processed, and a template's code run on it, in this process), tests/book
+(notebooks executed by kernels, books built, each book once per session)."""
 from __future__ import annotations
 
 import shutil
@@ -19,6 +23,28 @@ def copy_demo(target: Path) -> Path:
     for path in [*sorted(DEMO_DIR.glob("*.csv")), DEMO_DIR / "dataset.yaml"]:
         shutil.copy2(path, target / path.name)
     return target
+
+
+@pytest.fixture
+def demo_copy(tmp_path: Path) -> Path:
+    """A fresh copy of data/demo (input tables and dataset.yaml) in a temporary folder."""
+    return copy_demo(tmp_path / "data")
+
+
+@pytest.fixture
+def demo_copies(tmp_path: Path):
+    """A factory for several independent copies: ``demo_copies("a")`` -> ``<tmp>/a``."""
+    return lambda name: copy_demo(tmp_path / name)
+
+
+@pytest.fixture
+def said(monkeypatch) -> list[str]:
+    """Everything the pages show (sentences, table and figure blocks), in order."""
+    out: list[str] = []
+    from socta.pages import render
+
+    monkeypatch.setattr(render, "md", out.append)
+    return out
 
 
 @pytest.fixture(scope="session")

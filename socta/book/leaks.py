@@ -9,6 +9,7 @@ stream of it that is not an image or a font, decompressed.
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import re
 import shutil
@@ -114,22 +115,37 @@ def readable_text(path: Path) -> list[tuple[str, str]]:
     if path.suffix.lower() in FONTS:
         return []
     data = path.read_bytes()
+    key = (path.suffix.lower(), path.name == "objects.inv", hashlib.blake2b(data, digest_size=20).digest())
+    if key not in _EXTRACTED:
+        if len(_EXTRACTED) >= 4096:
+            _EXTRACTED.clear()
+        _EXTRACTED[key] = _extract(path, data)
+    return list(_EXTRACTED[key])
+
+
+# the text of each file content seen, by its digest (not a timestamp: a file written again is read again):
+# a build's gate and the scans after it extract each file of an edition once, and pdftotext and the
+# PDF's streams were most of a scan's time
+_EXTRACTED: dict[tuple, tuple[tuple[str, str], ...]] = {}
+
+
+def _extract(path: Path, data: bytes) -> tuple[tuple[str, str], ...]:
     if path.suffix.lower() == ".png":
-        return [("PNG metadata", png_text(data))]
+        return (("PNG metadata", png_text(data)),)
     if path.suffix.lower() == ".pdf":
         text = pdf_text(path)
         # LaTeX breaks a line after a hyphen ("MKD-OCG-" / "001"): the text with such lines joined too
-        return [("PDF text", text), ("PDF text, lines joined", re.sub(r"(?<=-)\n", "", text).replace("\n", " ")),
-                ("PDF objects", pdf_streams(data))]
+        return (("PDF text", text), ("PDF text, lines joined", re.sub(r"(?<=-)\n", "", text).replace("\n", " ")),
+                ("PDF objects", pdf_streams(data)))
     if path.suffix.lower() == ".ipynb":
-        return [("text", data.decode("utf-8", errors="ignore")), ("notebook image metadata", notebook_images(data))]
+        return (("text", data.decode("utf-8", errors="ignore")), ("notebook image metadata", notebook_images(data)))
     if path.name == "objects.inv":  # Sphinx's inventory: four header lines, then zlib
         head, _, body = data.partition(b"zlib\n")
         try:
-            return [("inventory", zlib.decompress(body).decode("utf-8", "ignore"))]
+            return (("inventory", zlib.decompress(body).decode("utf-8", "ignore")),)
         except zlib.error:
-            return [("text", data.decode("utf-8", errors="ignore"))]
-    return [("text", data.decode("utf-8", errors="ignore"))]
+            return (("text", data.decode("utf-8", errors="ignore")),)
+    return (("text", data.decode("utf-8", errors="ignore")),)
 
 
 def _pattern(canary: str) -> re.Pattern:

@@ -13,7 +13,7 @@ from socta.pages.area import AreaPage
 from socta.pages.observations import observation_text, visible_decimals
 from socta.process.tables import write_processed
 
-from .test_breakdowns import set_rows
+from ..helpers import set_rows
 
 PUBLISHED = {("2021", "cocaine"): "0.07", ("2022", "cocaine"): "1.5", ("2023", "cocaine"): "7.54",
              ("2024", "cocaine"): "84.5", ("2024", "heroin"): "<0.5"}

@@ -18,10 +18,8 @@ import pytest
 
 from socta.core.config import NOTEBOOKS_DIR, OPEN_SOURCES_DIR, Project
 from socta.i18n import translate as i18n
-from socta.ingest.validation import validate
 from socta.process import fingerprints
 from socta.process.fingerprints import inputs_fingerprint, processed_fingerprint
-from socta.process.tables import write_processed
 from socta.run import execute
 from socta.run import jobs as run_jobs
 from socta.run import keys as run_keys
@@ -48,12 +46,11 @@ def frozen_code():
 
 
 @pytest.fixture(scope="module")
-def validated(tmp_path_factory, frozen_code) -> Path:
-    """A copy of data/demo, validated once (processed tables written)."""
+def validated(tmp_path_factory, frozen_code, demo_processing) -> Path:
+    """A copy of data/demo with the session's processed tables of it (what `socta validate` writes)."""
     base = tmp_path_factory.mktemp("validated")
     shutil.copytree(REPO / "data" / "demo", base / "data")
-    project = Project(data_dir=base / "data", build_dir=base / "build")
-    write_processed(project, validate(project))
+    shutil.copytree(demo_processing.project.build_dir / "processed", base / "build" / "processed")
     return base
 
 

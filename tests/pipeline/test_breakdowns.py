@@ -5,7 +5,6 @@ on a data folder with such a breakdown (the crash of issue 21: ``arange: cannot 
 """
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import jupytext
@@ -22,7 +21,8 @@ from socta.pages import render
 from socta.pages.area import AreaPage
 from socta.process.tables import write_processed
 
-from .test_findings import make
+from ..helpers import set_rows
+from ..unit.test_findings import make
 
 matplotlib.use("Agg")
 
@@ -89,19 +89,6 @@ def test_a_year_with_one_part_below_5_keeps_the_parts_that_are_known(thb_page):
     heights = [bar.get_height() for bar in fig.axes[0].patches if round(bar.get_x() + bar.get_width() / 2) == 2022]
     assert len(heights) == len(PARTS) - 1 and all(h > 0 for h in heights)
     assert [t.get_text() for t in fig.axes[0].texts] == ["+<5"]
-
-
-def set_rows(path: Path, keep) -> None:
-    with path.open(encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
-    fields = list(rows[0])
-    if "status" not in fields:
-        fields.append("status")
-    out = [r for r in (keep(dict(r)) for r in rows) if r is not None]
-    with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=fields, extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(out)
 
 
 def real_pattern(row: dict) -> dict | None:
