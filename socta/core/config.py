@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from socta.core.errors import ConfigError, OutsideFolder
+from socta.core.memo import remembered
 from socta.core.settings import Settings
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -89,7 +90,8 @@ def read_yaml(path: Path, what: str, example: str = "data/demo/dataset.yaml and 
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read {what} ({exc.strerror or exc})") from None
     try:
-        return yaml.load(text, Loader=InputLoader)  # noqa: S506 - a SafeLoader subclass
+        # parsed once per content in this process (socta.core.memo): every page of a warm kernel reads the settings
+        return remembered("yaml", text.encode("utf-8"), lambda: yaml.load(text, Loader=InputLoader))  # noqa: S506 - a SafeLoader subclass
     except _AliasRefused as exc:
         mark = exc.problem_mark
         written = (" If a program wrote the file (PyYAML names anchors id001, id002 …), have it write shared values "

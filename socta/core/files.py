@@ -8,8 +8,13 @@ from pathlib import Path
 import pandas as pd
 
 
+def table_path(processed_dir: Path | str, name: str) -> Path:
+    """Where the processed table ``name`` of an edition's folder is."""
+    return Path(processed_dir) / f"{name}.parquet"
+
+
 def load(processed_dir: Path | str, name: str) -> pd.DataFrame:
-    path = Path(processed_dir) / f"{name}.parquet"
+    path = table_path(processed_dir, name)
     if not path.is_file():
         raise FileNotFoundError(
             f"{path} not found: this edition's processed data has no table {name!r} "

@@ -4,11 +4,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 
 import pandas as pd
 
 from socta.core.config import ConfigError, Project, template_fields
 from socta.core.markup import inert_frame
+from socta.core.memo import parsed
 from socta.core.tableio import TableError, read_csv_table
 from socta.core.text import listed
 from socta.i18n.translate import catalogue_language, code_label, has_translation, transliterate
@@ -131,8 +133,14 @@ class Reference:
     inert: bool = False
 
     def table(self, name: str) -> pd.DataFrame:
-        required, numeric = REFERENCE_FILES[name]
         path = self.project.reference_path(name)
+        if not path.is_file():  # the message of read_csv_table, which names the file and the fix
+            return self._parse(name, path)
+        return parsed(path, f"reference:{name}:{'inert' if self.inert else 'as written'}",
+                      lambda file: self._parse(name, file))
+
+    def _parse(self, name: str, path: Path) -> pd.DataFrame:
+        required, numeric = REFERENCE_FILES[name]
         try:
             frame = read_csv_table(path, numeric_columns=set(numeric)).frame
         except TableError as exc:
@@ -152,7 +160,6 @@ class Reference:
         check_ids(path, name, frame)
         check_templates(path, name, frame)
         if self.inert:
-
             frame = inert_frame(frame)
         return frame
 

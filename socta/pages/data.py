@@ -17,8 +17,9 @@ import pandas as pd
 from socta.analysis.series import yearly
 from socta.core.config import REGION, Project
 from socta.core.edition import PUBLIC, Edition
-from socta.core.files import load
+from socta.core.files import load, table_path
 from socta.core.markup import inert_frame, inert_tree
+from socta.core.memo import parsed
 from socta.i18n.translate import code_label, language, t, use_data_names
 from socta.ingest.coverage import year_ranges
 from socta.ingest.reference import Reference
@@ -89,7 +90,11 @@ class EditionData:
 
     def table(self, name: str) -> pd.DataFrame:
         """A processed table with its text inert (:func:`socta.core.markup.inert_frame`)."""
-        return inert_frame(load(self.processed_dir, name))
+        path = table_path(self.processed_dir, name)
+        if not path.is_file():  # load's message: which table, and that `socta validate` writes them
+            return load(self.processed_dir, name)
+        # parsed once per content in this process: a warm kernel reads the same tables on every page
+        return parsed(path, "processed table, inert", lambda _: inert_frame(load(self.processed_dir, name)))
 
     @cached_property
     def statistics(self) -> pd.DataFrame:

@@ -1,0 +1,40 @@
+"""Files parsed once per content, for a process that reads the same files again and again.
+
+A warm kernel runs page after page of one edition: each page reads the same processed tables and
+reference files, and parsing them (and making their text inert) was a third of a page's time outside
+its figures. :func:`parsed` keeps what a parser made of a file, keyed by the parser's name and a
+digest of the file's bytes, never by a timestamp: a file written again with other content is parsed
+again, however soon. Every caller gets its own deep copy, so no page can change what the next one reads,
+and a parser that raises is not remembered: the next read raises again, with the same message.
+"""
+from __future__ import annotations
+
+import copy
+import hashlib
+from collections import OrderedDict
+from pathlib import Path
+from typing import Callable, TypeVar
+
+T = TypeVar("T")
+
+# about the files of two editions' processed folders and the reference tables; the least recently used go
+MAX_ENTRIES = 128
+_PARSED: OrderedDict[tuple[str, bytes], object] = OrderedDict()
+
+
+def parsed(path: Path, kind: str, parse: Callable[[Path], T]) -> T:
+    """``parse(path)``, or a copy of what it returned for a file with the same bytes. ``kind`` names the
+    parser and every option that changes its result (``"reference:countries.csv:inert"``)."""
+    return remembered(kind, Path(path).read_bytes(), lambda: parse(path))
+
+
+def remembered(kind: str, content: bytes, make: Callable[[], T]) -> T:
+    """``make()``, or a copy of what it returned for the same ``kind`` and ``content``."""
+    key = (kind, hashlib.blake2b(content, digest_size=20).digest())
+    if key in _PARSED:
+        _PARSED.move_to_end(key)
+    else:
+        _PARSED[key] = make()
+        while len(_PARSED) > MAX_ENTRIES:
+            _PARSED.popitem(last=False)
+    return copy.deepcopy(_PARSED[key])
