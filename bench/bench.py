@@ -106,7 +106,11 @@ def naive(data: Path, work: Path) -> tuple[float, int, int]:
     book = work / "book"
     shutil.copytree(REPO / "book", book)
     from socta.book.stage import edition_config, edition_toc
+    from socta.narrative.place import Placed, write_chapters
 
+    # the analysts' chapters as the book shows them (live values filled in), written before the clock starts,
+    # as a user would keep them: the naive loop runs the pages and builds the book, as socta report does
+    write_chapters(project, "public", "en", book, Placed())
     (book / "_toc.yml").write_text(edition_toc(project), encoding="utf-8")  # the {area} pattern expanded
     import yaml
 
