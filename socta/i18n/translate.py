@@ -20,6 +20,7 @@ from babel.numbers import format_decimal, format_percent
 
 from socta.core.config import read_yaml
 from socta.core.markup import inert, plain
+from socta.core.memo import parsed
 
 LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"  # socta/locale: data, beside the code that reads it
 
@@ -182,22 +183,16 @@ def _catalogue(lang: str) -> gettext.NullTranslations:
     return translations
 
 
-@lru_cache(maxsize=16)
-def _translated_ids(po: str, mtime_ns: int, size: int) -> frozenset[str]:
-    """The msgids a ``.po`` file translates; keyed by its modification time and size, so an edited
-    catalogue is read again and an unchanged one is parsed once per process."""
-    catalogue = read_catalogue(Path(po))
-    return frozenset(k for k, v in getattr(catalogue, "_catalog", {}).items() if v and isinstance(k, str))
-
-
 def has_translation(msgid: str, lang: str) -> bool:
     """Whether the catalogue ``lang`` reads (its own, or the one it is transliterated from) translates
     ``msgid``: a name the language writes as English does ("kg") counts, an absent one does not."""
     if lang == SOURCE_LANGUAGE:
         return True
-    po = catalogue_path(catalogue_language(lang))
-    stat = po.stat()
-    return msgid in _translated_ids(str(po), stat.st_mtime_ns, stat.st_size)
+    # the catalogue parsed once per content in this process: validation asks for every name of the data
+    translated = parsed(catalogue_path(catalogue_language(lang)), "translated msgids",
+                        lambda po: frozenset(k for k, v in getattr(read_catalogue(po), "_catalog", {}).items()
+                                             if v and isinstance(k, str)))
+    return msgid in translated
 
 
 def babel_locale(lang: str | None = None) -> str:
