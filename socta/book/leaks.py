@@ -9,7 +9,6 @@ stream of it that is not an image or a font, decompressed.
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 import re
 import shutil
@@ -18,6 +17,8 @@ import subprocess
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+
+from socta.core.memo import Memo
 
 
 @dataclass(frozen=True)
@@ -115,18 +116,13 @@ def readable_text(path: Path) -> list[tuple[str, str]]:
     if path.suffix.lower() in FONTS:
         return []
     data = path.read_bytes()
-    key = (path.suffix.lower(), path.name == "objects.inv", hashlib.blake2b(data, digest_size=20).digest())
-    if key not in _EXTRACTED:
-        if len(_EXTRACTED) >= 4096:
-            _EXTRACTED.clear()
-        _EXTRACTED[key] = _extract(path, data)
-    return list(_EXTRACTED[key])
+    return list(_EXTRACTED.remembered(f"{path.suffix.lower()} {path.name == 'objects.inv'}", data,
+                                      lambda: _extract(path, data)))
 
 
-# the text of each file content seen, by its digest (not a timestamp: a file written again is read again):
-# a build's gate and the scans after it extract each file of an edition once, and pdftotext and the
-# PDF's streams were most of a scan's time
-_EXTRACTED: dict[tuple, tuple[tuple[str, str], ...]] = {}
+# the text of each file content seen (a file written again is read again): a build's gate and the scans
+# after it extract each file of an edition once; pdftotext and the PDF's streams were most of a scan's time
+_EXTRACTED = Memo(4096)
 
 
 def _extract(path: Path, data: bytes) -> tuple[tuple[str, str], ...]:

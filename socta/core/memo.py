@@ -17,24 +17,35 @@ from typing import Callable, TypeVar
 
 T = TypeVar("T")
 
-# about the files of two editions' processed folders and the reference tables; the least recently used go
-MAX_ENTRIES = 128
-_PARSED: OrderedDict[tuple[str, bytes], object] = OrderedDict()
+class Memo:
+    """What was made from each content, the ``size`` most recently used kept."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._made: OrderedDict[tuple[str, bytes], object] = OrderedDict()
+
+    def remembered(self, kind: str, content: bytes, make: Callable[[], T]) -> T:
+        """``make()``, or a copy of what it returned for the same ``kind`` and ``content``."""
+        key = (kind, hashlib.blake2b(content, digest_size=20).digest())
+        if key in self._made:
+            self._made.move_to_end(key)
+        else:
+            self._made[key] = make()
+            while len(self._made) > self.size:
+                self._made.popitem(last=False)
+        return copy.deepcopy(self._made[key])
+
+
+# about the files of two editions' processed folders and the reference tables
+FILES = Memo(128)
 
 
 def parsed(path: Path, kind: str, parse: Callable[[Path], T]) -> T:
     """``parse(path)``, or a copy of what it returned for a file with the same bytes. ``kind`` names the
     parser and every option that changes its result (``"reference:countries.csv:inert"``)."""
-    return remembered(kind, Path(path).read_bytes(), lambda: parse(path))
+    return FILES.remembered(kind, Path(path).read_bytes(), lambda: parse(path))
 
 
 def remembered(kind: str, content: bytes, make: Callable[[], T]) -> T:
     """``make()``, or a copy of what it returned for the same ``kind`` and ``content``."""
-    key = (kind, hashlib.blake2b(content, digest_size=20).digest())
-    if key in _PARSED:
-        _PARSED.move_to_end(key)
-    else:
-        _PARSED[key] = make()
-        while len(_PARSED) > MAX_ENTRIES:
-            _PARSED.popitem(last=False)
-    return copy.deepcopy(_PARSED[key])
+    return FILES.remembered(kind, content, make)
