@@ -67,8 +67,10 @@ test: $(STAMP) tex ## lint (ruff), then the whole test suite: tests/unit, tests/
 	$(BIN)/ruff check socta tests bench data
 	$(BIN)/python -m pytest
 
-test-fast: $(STAMP) ## run tests/unit: no notebook executed, no book built
-	$(BIN)/python -m pytest tests/unit
+# the unit tier on every core (pytest-xdist; worksteal balances its few long tests): it builds no book, so
+# nothing else is using them. The full suite runs in one process: its books already fill both cores.
+test-fast: $(STAMP) ## run tests/unit on every core: no notebook executed, no book built
+	$(BIN)/python -m pytest tests/unit -n $(JOBS) --dist worksteal
 
 bench: $(STAMP) ## benchmark the runner: naive loop vs socta cold / unchanged / one country changed, and scaling
 	$(BIN)/python bench/bench.py --jobs $(JOBS)

@@ -15,6 +15,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_DIR = ROOT / "data" / "demo"
+BOOK_FIXTURES = ROOT / "tests" / "book" / "conftest.py"
 
 
 def copy_demo(target: Path) -> Path:
@@ -86,12 +87,24 @@ def demo_project(demo_processing):
     return demo_processing.project
 
 
+def books_needed(items) -> set[str]:
+    """The books (fixtures of tests/book/conftest.py) the selected tests read. By the fixture each test
+    resolves, not by name: a unit test's own ``edition`` fixture (tests/unit/test_stale.py) once made
+    `make test-fast` build the whole public edition in the background and wait for it at the end."""
+    needed = set()
+    for item in items:
+        for name, definitions in item._fixtureinfo.name2fixturedefs.items():
+            if definitions and Path(definitions[-1].func.__code__.co_filename) == BOOK_FIXTURES:
+                needed.add(name)
+    return needed
+
+
 @pytest.fixture(scope="session", autouse=True)
 def books_in_background(request, tmp_path_factory):
     """Start building, in the background, every book the selected tests read (tests/book/books.py), at
     the session's first test, so that the tests that need no book run meanwhile; none for the unit tier."""
     from .book.books import BUILDS
 
-    BUILDS.start({name for item in request.session.items for name in item.fixturenames}, tmp_path_factory)
+    BUILDS.start(books_needed(request.session.items), tmp_path_factory)
     yield
     BUILDS.stop()

@@ -280,7 +280,9 @@ def _range(expect: Expect, frame: pd.DataFrame, column: str, low: float, high: f
     if column in expect.rounded and "score_precision" in frame:
         slack = slack.mask(frame["score_precision"].eq("rounded"), names.step / 2 + 1e-9)
     bad = values.notna() & ((values < low - slack) | (values > high + slack))
-    unreadable = frame[column].notna() & values.isna() & ~frame[column].astype(str).isin(["", "<NA>", "nan"])
+    unreadable = frame[column].notna() & values.isna()
+    if unreadable.any():  # text is looked at only where a value did not read as a number
+        unreadable &= ~frame[column].where(unreadable, "").astype(str).isin(["", "<NA>", "nan"])
     out = []
     if bad.any():
         out.append(fail("range", f"{int(bad.sum())} value(s) of {column} outside {low:g} to {high:g}",

@@ -49,3 +49,13 @@ def test_a_daemonic_worker_runs_the_call_itself():
     pid, total = queue.get(timeout=60)
     worker.join()
     assert total == 2 and pid == worker.pid
+
+
+def test_no_unit_test_starts_a_book(request):
+    """The books built in the background are those the tests read through tests/book/conftest.py; a
+    unit test's own fixture of the same name (test_stale's ``edition``) starts none."""
+    from ..conftest import books_needed
+
+    unit = [item for item in request.session.items if item.nodeid.startswith("tests/unit/")]
+    assert any("edition" in item.fixturenames for item in unit) or len(unit) < 100
+    assert books_needed(unit) == set()

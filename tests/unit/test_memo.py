@@ -51,3 +51,13 @@ def test_the_kind_keeps_parsers_apart(tmp_path):
     path.write_text("a\n1\n", encoding="utf-8")
     assert memo.parsed(path, "kind one", lambda f: "one") == "one"
     assert memo.parsed(path, "kind two", lambda f: "two") == "two"
+
+
+def test_what_cannot_change_is_shared_and_what_can_is_copied(tmp_path):
+    path = tmp_path / "ids.txt"
+    path.write_text("a b", encoding="utf-8")
+    ids = memo.parsed(path, "test ids", lambda f: frozenset(f.read_text(encoding="utf-8").split()))
+    assert memo.parsed(path, "test ids", lambda f: frozenset()) is ids          # a frozenset of strings: shared
+    nested = memo.parsed(path, "test nested", lambda f: (("a", [1]),))
+    assert memo.parsed(path, "test nested", lambda f: None) is not nested       # a list inside: copied
+    assert memo.parsed(path, "test nested", lambda f: None) == (("a", [1]),)
