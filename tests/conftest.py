@@ -91,12 +91,28 @@ def books_needed(items) -> set[str]:
     """The books (fixtures of tests/book/conftest.py) the selected tests read. By the fixture each test
     resolves, not by name: a unit test's own ``edition`` fixture (tests/unit/test_stale.py) once made
     `make test-fast` build the whole public edition in the background and wait for it at the end."""
+    from .book.books import BY_NAME
+
     needed = set()
     for item in items:
         for name, definitions in item._fixtureinfo.name2fixturedefs.items():
-            if definitions and Path(definitions[-1].func.__code__.co_filename) == BOOK_FIXTURES:
+            if name in BY_NAME and definitions and Path(definitions[-1].func.__code__.co_filename) == BOOK_FIXTURES:
                 needed.add(name)
     return needed
+
+
+def pytest_collection_modifyitems(items):
+    """The book tier in the order its books are built (tests/book/books.py), the tests that read no book
+    first: they run while the books build, and a test waits for a book only when none is left that is
+    ready. The unit and pipeline tiers keep their order, before it."""
+    from .book.books import ORDER
+
+    def when(item) -> int:
+        books = books_needed([item])
+        return 1 + max(ORDER.index(name) for name in books) if books else 0
+    book_tier = [item for item in items if item.nodeid.startswith("tests/book/")]
+    rest = [item for item in items if not item.nodeid.startswith("tests/book/")]
+    items[:] = rest + sorted(book_tier, key=when)  # sorted() is stable: files and tests keep their order
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -108,3 +124,13 @@ def books_in_background(request, tmp_path_factory):
     BUILDS.start(books_needed(request.session.items), tmp_path_factory)
     yield
     BUILDS.stop()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The books of the session, when each was built (tests/book/books.py), under the test summary."""
+    from .book.books import BUILDS
+
+    if BUILDS.spans:
+        terminalreporter.section("books built in the background")
+        for line in BUILDS.timeline():
+            terminalreporter.write_line(line)

@@ -15,7 +15,7 @@ differ in their data, audience or language, so none can stand in for another.
 
 Why in the background: a book is mostly one process at a time (Sphinx, LaTeX) between its two page
 workers, so one build at a time left a core idle. :class:`Builds` starts, when the session starts, the
-books its selected tests read (none for `make test-fast`), the longest first, two at a time, while the
+books its selected tests read (none for `make test-fast`), in the order of :data:`BOOKS`, two at a time, while the
 tests that need no book (the unit tier, the runner's) run; a test that reads a book waits for it. The
 data of each book are written first, in the session's own thread; only the `socta report` runs are
 in the background, each with its own environment.
@@ -25,6 +25,7 @@ from __future__ import annotations
 import csv
 import os
 import random
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -163,9 +164,13 @@ def training_book(root: Path):
                     build / "training-en")[1]
 
 
-# the books, longest build first (seconds on a quiet two-core machine, for the order only)
-BOOKS = {edition: 40, open_book: 26, holes: 26, language_editions: 125, hostile: 60, training_book: 9}
+# the books in the order they are started, two at a time: the public edition first, since the tier's longest
+# test (warm against fresh kernels, tests/book/test_runner.py) runs its grid again once it is there; then the
+# longest builds (seconds on a quiet two-core machine, for the order only). The book tier's tests run in this
+# order too, those that read no book first (tests/conftest.py, ``pytest_collection_modifyitems``).
+BOOKS = {edition: 40, language_editions: 125, hostile: 60, open_book: 26, holes: 26, training_book: 9}
 BY_NAME = {book.__name__: book for book in BOOKS}
+ORDER = list(BY_NAME)
 
 
 class Builds:
@@ -174,16 +179,32 @@ class Builds:
     def __init__(self):
         self.pool: ThreadPoolExecutor | None = None
         self.futures: dict[str, Future] = {}
+        self.clock = time.perf_counter()
+        self.spans: dict[str, tuple[float, float]] = {}   # book -> (started, ended), seconds into the session
+
+    def _timed(self, name: str, build):
+        def run():
+            start = time.perf_counter() - self.clock
+            try:
+                return build()
+            finally:
+                self.spans[name] = (start, time.perf_counter() - self.clock)
+        return run
+
+    def timeline(self) -> list[str]:
+        """When each book was built, for the session's summary: where the suite's time goes."""
+        return [f"{name:<18} {start:6.0f} s → {end:6.0f} s ({end - start:4.0f} s)"
+                for name, (start, end) in sorted(self.spans.items(), key=lambda item: item[1])]
 
     def start(self, names: set[str], tmp_path_factory) -> None:
         """Start building the books ``names`` (fixture names; others are ignored), longest first."""
-        books = sorted((BY_NAME[n] for n in names if n in BY_NAME), key=lambda book: -BOOKS[book])
+        books = sorted((BY_NAME[n] for n in names if n in BY_NAME), key=lambda book: ORDER.index(book.__name__))
         if books and self.pool is None:
             self.pool = ThreadPoolExecutor(max_workers=AT_ONCE, thread_name_prefix="book")
         for book in books:
             if book.__name__ not in self.futures:
                 build = book(tmp_path_factory.mktemp(book.__name__))  # the data, here and now
-                self.futures[book.__name__] = self.pool.submit(build)
+                self.futures[book.__name__] = self.pool.submit(self._timed(book.__name__, build))
 
     def result(self, name: str, tmp_path_factory):
         """The built book ``name`` (started now if the session did not start it), once it is built."""
