@@ -76,6 +76,20 @@ def demo_processing(tmp_path_factory) -> SimpleNamespace:
 
 
 @pytest.fixture(scope="session")
+def open_processed(tmp_path_factory) -> dict[str, Path]:
+    """The open-data edition (data/open: statistics only, no OCG register, answers or expert assessments)
+    validated and processed once per session, its output checks passed: {"public": folder, "restricted": folder}."""
+    from socta.core.config import Project
+    from socta.ingest.validation import validate
+    from socta.process.tables import write_processed
+
+    project = Project(data_dir=ROOT / "data" / "open", build_dir=tmp_path_factory.mktemp("processed-open"))
+    result = validate(project)
+    assert result.ok, [str(p) for p in result.problems[:3]]
+    return write_processed(project, result)
+
+
+@pytest.fixture(scope="session")
 def processed(demo_processing) -> dict[str, Path]:
     """The demo's processed folders, written once per session: {"public": folder, "restricted": folder}."""
     return demo_processing.folders

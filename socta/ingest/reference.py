@@ -13,7 +13,7 @@ from socta.core.markup import inert_frame
 from socta.core.memo import parsed
 from socta.core.tableio import TableError, read_csv_table
 from socta.core.text import listed
-from socta.i18n.translate import catalogue_language, code_label, has_translation, transliterate
+from socta.i18n.translate import catalogue_language, code_label, translated_msgids, transliterate
 
 # file -> (required columns, numeric columns)
 REFERENCE_FILES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -196,9 +196,9 @@ class Reference:
         for lang in dict.fromkeys(catalogue_language(lang) for lang in languages):
             if lang == "en":
                 continue
-            given = self.data_names(lang)
+            given, translated = self.data_names(lang), translated_msgids(lang)
             lacking = [f"{kind} {key} ({name!r})" for (kind, key), name in english.items()
-                       if name not in given and not has_translation(name, lang)]
+                       if name not in given and name not in translated]
             if lacking:
                 out.append(f"names.csv: {len(lacking)} name(s) have no {lang} translation: {listed(lacking, sep=', ')}; "
                            f"the {lang} edition "

@@ -14,13 +14,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from socta.core.config import NOTEBOOKS_DIR, REGION, Project
-from socta.ingest.validation import validate
+from socta.core.config import NOTEBOOKS_DIR, REGION
 from socta.pages import render
 from socta.pages.conclusions import ConclusionsPage
 from socta.pages.factors import FactorsPage
 from socta.pages.ocg import OcgPage
-from socta.process.tables import write_processed
 
 from ..helpers import REPO
 from .test_findings import DEMO, flipped, make
@@ -29,12 +27,9 @@ OPEN = REPO / "data" / "open"
 
 
 @pytest.fixture(scope="module")
-def statistics_only(tmp_path_factory) -> Path:
+def statistics_only(open_processed) -> Path:
     """The open-data edition processed: statistics only, no OCG register, answers or expert assessments."""
-    project = Project(data_dir=OPEN, build_dir=tmp_path_factory.mktemp("open"))
-    result = validate(project)
-    assert result.ok
-    return write_processed(project, result)["public"]
+    return open_processed["public"]
 
 
 def text_of(said: list[str]) -> str:
