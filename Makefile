@@ -20,14 +20,16 @@ help: ## list the targets
 	@echo "  variables: DATA=$(DATA) AUDIENCE=$(AUDIENCE) EDITION_LANG=$(EDITION_LANG) JOBS=$(JOBS)"
 
 # uv (pinned) installs the pinned environment in seconds, where pip took over a minute of every CI run;
-# where uv cannot be had, pip installs the same requirements.txt
+# where uv cannot be had, pip installs the same requirements.txt. --compile-bytecode, as pip does: where
+# PYTHONDONTWRITEBYTECODE is set (this machine, CI) every process would otherwise compile pandas,
+# matplotlib and the rest from source each time it starts.
 UV := uv==0.13.8
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@if $(PIP) $(UV) && $(BIN)/uv --version; then \
-		$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.txt && \
+		$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements.txt && \
 		$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .; \
 	else \
 		echo "uv is not available: installing with pip"; \
