@@ -164,3 +164,28 @@ def test_a_data_folder_with_holes_passes(tmp_path):
     folders = processing.write_processed(project, result)
     assert pd.read_parquet(folders["restricted"] / "ocg_contributions.parquet").empty
     assert not pd.read_parquet(folders["restricted"] / "ocg_register.parquet").empty
+
+
+def test_a_rounded_score_may_lie_half_a_step_beyond_its_range_and_text_is_not_a_number(demo_processing):
+    step = names(demo_processing.project).step
+    scores = demo_processing.tables["public"]["area_scores"]
+    high = next(high for column, (low, high) in EXPECTED["area_scores"].ranges.items() if column == "threat")
+
+    def beyond(by: float, precision: str):
+        def change(frame):
+            frame = frame.copy()
+            frame["threat"] = frame["threat"].astype("float64")
+            frame.loc[frame.index[0], ["threat", "score_precision"]] = [high + by, precision]
+            return frame
+        return edited(demo_processing.tables, "public", "area_scores", change)
+
+    assert step > 0 and len(scores)
+    names_ = names(demo_processing.project)
+    rounded = beyond(step / 2 - 1e-6, "rounded")                       # within half a step: passes
+    assert check_edition("public", rounded["public"], demo_processing.result.tables, names_) == []
+    text = failure_text(demo_processing, beyond(step / 2 - 1e-6, "exact"))  # exact: no slack
+    assert "check 'range'" in text and "threat outside" in text, text
+    text = failure_text(demo_processing, edited(demo_processing.tables, "public", "area_scores",
+                                                lambda f: f.assign(threat=f["threat"].astype(object).where(
+                                                    f.index != f.index[0], "high"))))
+    assert "1 value(s) of threat are not numbers" in text, text
