@@ -28,11 +28,10 @@ PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@if $(PIP) $(UV) && $(BIN)/uv --version; then \
-		$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements.txt && \
-		$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .; \
+	@if $(PIP) $(UV) && $(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements.txt \
+		&& $(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .; then :; \
 	else \
-		echo "uv is not available: installing with pip"; \
+		echo "uv could not install the environment: installing it with pip"; \
 		$(PIP) -r requirements.txt && $(PIP) --no-deps -e .; \
 	fi
 	@touch $@
