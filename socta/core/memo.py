@@ -4,8 +4,9 @@ A warm kernel runs page after page of one edition: each page reads the same proc
 reference files, and parsing them (and making their text inert) was a third of a page's time outside
 its figures. :func:`parsed` keeps what a parser made of a file, keyed by the parser's name and a
 digest of the file's bytes, never by a timestamp: a file written again with other content is parsed
-again, however soon. Every caller gets its own deep copy (what cannot change is shared), so no page can change what the next one reads,
-and a parser that raises is not remembered: the next read raises again, with the same message.
+again, however soon. Every caller gets its own deep copy (what cannot change is shared), so no page can
+change what the next one reads, and a parser that raises is not remembered: the next read raises again,
+with the same message.
 """
 from __future__ import annotations
 

@@ -166,9 +166,9 @@ def training_book(root: Path):
 
 # the books in the order they are started, two at a time: the public edition first, since the tier's longest
 # test (warm against fresh kernels, tests/book/test_runner.py) runs its grid again once it is there; then the
-# longest builds (seconds on a quiet two-core machine, for the order only). The book tier's tests run in this
-# order too, those that read no book first (tests/conftest.py, ``pytest_collection_modifyitems``).
-BOOKS = {edition: 40, language_editions: 125, hostile: 60, open_book: 26, holes: 26, training_book: 9}
+# longest builds first. The book tier's tests run in this order too, those that read no book first
+# (tests/conftest.py, ``pytest_collection_modifyitems``).
+BOOKS = (edition, language_editions, hostile, open_book, holes, training_book)
 BY_NAME = {book.__name__: book for book in BOOKS}
 ORDER = list(BY_NAME)
 
@@ -197,7 +197,7 @@ class Builds:
                 for name, (start, end) in sorted(self.spans.items(), key=lambda item: item[1])]
 
     def start(self, names: set[str], tmp_path_factory) -> None:
-        """Start building the books ``names`` (fixture names; others are ignored), longest first."""
+        """Start building the books ``names`` (fixture names; others are ignored), in the order of :data:`BOOKS`."""
         books = sorted((BY_NAME[n] for n in names if n in BY_NAME), key=lambda book: ORDER.index(book.__name__))
         if books and self.pool is None:
             self.pool = ThreadPoolExecutor(max_workers=AT_ONCE, thread_name_prefix="book")
