@@ -183,15 +183,10 @@ def _catalogue(lang: str) -> gettext.NullTranslations:
     return translations
 
 
-def has_translation(msgid: str, lang: str) -> bool:
-    """Whether the catalogue ``lang`` reads (its own, or the one it is transliterated from) translates
-    ``msgid``: a name the language writes as English does ("kg") counts, an absent one does not."""
-    return lang == SOURCE_LANGUAGE or msgid in translated_msgids(lang)
-
-
 def translated_msgids(lang: str) -> frozenset[str]:
-    """Every msgid the catalogue ``lang`` reads translates; ask once for many names (validation asks
-    for every name of the data)."""
+    """Every msgid the catalogue ``lang`` reads (its own, or the one it is transliterated from)
+    translates: a name the language writes as English does ("kg") counts, an absent one does not. Asked
+    once per language for many names (validation asks for every name of the data)."""
     # the catalogue parsed once per content in this process
     return parsed(catalogue_path(catalogue_language(lang)), "translated msgids",
                   lambda po: frozenset(k for k, v in getattr(read_catalogue(po), "_catalog", {}).items()

@@ -51,11 +51,17 @@ def test_a_daemonic_worker_runs_the_call_itself():
     assert total == 2 and pid == worker.pid
 
 
-def test_no_unit_test_starts_a_book(request):
+def test_a_book_is_started_by_the_fixture_a_test_resolves_not_by_its_name():
     """The books built in the background are those the tests read through tests/book/conftest.py; a
     unit test's own fixture of the same name (test_stale's ``edition``) starts none."""
-    from ..conftest import books_needed
+    from types import SimpleNamespace
 
-    unit = [item for item in request.session.items if item.nodeid.startswith("tests/unit/")]
-    assert any("edition" in item.fixturenames for item in unit) or len(unit) < 100
-    assert books_needed(unit) == set()
+    from ..book import conftest as book_fixtures
+    from ..conftest import books_needed
+    from . import test_stale
+
+    def item(fixture):
+        definition = SimpleNamespace(func=getattr(fixture, "__wrapped__", fixture))
+        return SimpleNamespace(_fixtureinfo=SimpleNamespace(name2fixturedefs={"edition": [definition]}))
+    assert books_needed([item(test_stale.edition)]) == set()
+    assert books_needed([item(book_fixtures.edition)]) == {"edition"}
