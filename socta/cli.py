@@ -399,6 +399,14 @@ def cmd_narrative(project: Project, console) -> int:
     return 1 if stale else 0
 
 
+def cmd_backtest(project: Project, args, console) -> int:
+    # loaded when the command runs, so `socta --help` starts without pandas
+    from socta.process.backtesting import backtest_command
+
+    return backtest_command(project, console, simulate=args.simulate, seed=args.seed, write=args.write_calibration,
+                            with_data=not args.no_data, out=args.out)
+
+
 def cmd_preview(project: Project, args, console) -> int:
     """Serve the edition; rebuild its HTML on every save of a narrative file."""
     from socta.book.preview import rebuild, serve  # loaded when the command runs, as above
@@ -570,6 +578,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--audience", choices=AUDIENCES, default=PUBLIC, help=AUDIENCE_HELP)
     p.add_argument("--lang", default="en", help="language of the edition (default: en)")
     p.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000; 0: any free port)")
+    p = sub.add_parser("backtest", help="how well the judgements' probabilities are calibrated",
+                       description="Forecast every series of the data again from each earlier year (rolling origin) "
+                       "and score the forecasts against what followed: per yardstick band the forecasts and the "
+                       "events that happened, the Brier score and its skill against climatology and persistence, "
+                       "the PIT of next year's value. --simulate N does the same on N simulated series with known "
+                       "truth; exit status 1 when a band's observed frequency is more than 5 points outside it.")
+    common(p)
+    p.add_argument("--simulate", type=int, default=0, metavar="N", help="also forecast N simulated series")
+    p.add_argument("--seed", type=int, default=2026, help="the simulation's seed (default: 2026)")
+    p.add_argument("--write-calibration", action="store_true", help="fit the calibration map on the simulation "
+                   "(checked on a second one, seed + 1) and write it into the package (socta/analysis/calibration.csv)")
+    p.add_argument("--no-data", action="store_true", help="the simulation only")
+    p.add_argument("--out", type=Path, default=None, help="write the data's forecasts to this CSV file")
     p = sub.add_parser("import", help="turn source tables into statistics.csv through a mapping file",
                        description="Read the source files a mapping file declares and write statistics.csv and, "
                        "beside it, provenance.csv (source file, row and value as published of every row). "
@@ -671,6 +692,8 @@ def _main(args, console) -> int:
         return cmd_validate(project, console, write=not args.dry_run)
     if args.command == "narrative":
         return cmd_narrative(project, console)
+    if args.command == "backtest":
+        return cmd_backtest(project, args, console)
     if args.command == "preview":
         return cmd_preview(project, args, console)
     if args.command == "notebook":

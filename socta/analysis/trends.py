@@ -53,12 +53,17 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
+from socta.analysis.calibration import calibrate, shipped_map
 from socta.analysis.series import yearly
 from socta.core.settings import Settings
 
 INTERVAL = 0.90
 
 DRAWS = 4000
+
+# paths of the horizon's years drawn for the judgement's probability: the mean of several years varies
+# less than one year's value, and a probability to ±1.6 points (its standard error at 50%) picks the term
+HORIZON_DRAWS = 1000
 
 NAN = float("nan")
 
@@ -90,6 +95,12 @@ class Trend:
     supports_judgement: bool      # fitted, no wide interval, no suspected break
     reason: str                   # "" when fitted; else no_data, too_few_points, too_sparse, no_anchor, fit_failed
     detail: str = ""              # for fit_failed: why the numbers could not be fitted, in words
+    horizon: int = 0              # the judgement's horizon in years (settings: judgement.horizon_years)
+    p_rise_raw: float = NAN       # the model's P(mean of the next `horizon` years > mean of the last `horizon`)
+    robust_change: float = NAN    # Theil-Sen change per year of log(value + 0.5): not pulled by one odd year
+    window_low: float = NAN       # the fitted change per year with the window started 0, 1 or 2 years later:
+    window_high: float = NAN      #   the lowest and the highest (how much the trend depends on its first years)
+    unstable: bool = False        # the model, the robust slope or a shifted window disagree on the direction
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -99,9 +110,14 @@ def _year(value) -> int | None:
     return None if value is None or pd.isna(value) else int(value)
 
 
-def fit_trend(series: pd.DataFrame, kind: str, seed: int, settings: dict, draws: int = DRAWS) -> Trend:
-    """Fit one yearly series (the output of :func:`socta.analysis.series.yearly` for one total); see the module."""
-    cfg = Settings.of(settings).trends  # the defaults for keys a data folder's settings.yaml predates
+def fit_trend(series: pd.DataFrame, kind: str, seed: int, settings: dict, draws: int = DRAWS,
+              out: dict | None = None) -> Trend:
+    """Fit one yearly series (the output of :func:`socta.analysis.series.yearly` for one total); see the module.
+
+    ``out``, when given, receives the draws behind the probabilities (``next``: the forecast year's value;
+    ``future_mean``: the mean of the horizon's years; ``past_mean``), for the backtest's PIT and scores."""
+    typed = Settings.of(settings)  # the defaults for keys a data folder's settings.yaml predates
+    cfg, horizon_years = typed.trends, int(typed.judgement.horizon_years)
     # plain arrays: a national file has thousands of series, and a DataFrame operation per step costs more
     # than the fit itself
     s = series if series["year"].is_monotonic_increasing else series.sort_values("year")
@@ -130,7 +146,7 @@ def fit_trend(series: pd.DataFrame, kind: str, seed: int, settings: dict, draws:
         last_fit_year=_year(seg_year.max()) if len(seg_year) else None,
         reference_year=_year(year[anchored].max()) if anchored.any() else None,
         last_observed_year=last_observed, forecast_year=None if last_observed is None else last_observed + 1,
-        break_year=break_year,
+        break_year=break_year, horizon=horizon_years,
     )
 
     def unfitted(reason: str, detail: str = "") -> Trend:
@@ -155,7 +171,7 @@ def fit_trend(series: pd.DataFrame, kind: str, seed: int, settings: dict, draws:
                                       f"(more than {MAX_FIT_VALUE:.0e}); check the data")
     try:
         # an absurd magnitude must give "cannot fit" with the reason, never an exception
-        return _fit(seg_year, seg_value, float(anchor_values[-1]), known, kind, seed, cfg, draws, unfitted)
+        return _fit(seg_year, seg_value, float(anchor_values[-1]), known, kind, seed, cfg, draws, unfitted, out)
     except (ValueError, OverflowError, FloatingPointError, ZeroDivisionError, np.linalg.LinAlgError) as exc:
         return unfitted("fit_failed", f"cannot fit: {type(exc).__name__}: {exc}")
 
@@ -210,7 +226,7 @@ def poisson_glm(X: np.ndarray, y: np.ndarray, scale: float = 1.0, maxiter: int =
 
 
 def _fit(years: np.ndarray, y: np.ndarray, last_value: float, known: dict, kind: str, seed: int, cfg: dict,
-         draws: int, unfitted) -> Trend:
+         draws: int, unfitted, out: dict | None = None) -> Trend:
     from scipy.special import ndtri  # 0.3 s to import, paid only where a series is fitted
 
     centre = years.mean()
@@ -268,13 +284,59 @@ def _fit(years: np.ndarray, y: np.ndarray, last_value: float, known: dict, kind:
     expected_next = float(start_level * np.exp(b * horizon))
     if not all(np.isfinite(v) for v in (fitted_last, start_level, expected_next)):
         return unfitted("fit_failed", "cannot fit: the fitted values overflow")
+    # the judgement's question, over its horizon H: will the mean of the H years after the reference year
+    # exceed the mean of the last H fitted years up to it? Drawn after next year's value, from the same
+    # coefficients, so that the numbers above stay those of the same seed
+    h = int(known["horizon"]) or 1
+    past = y[years <= reference_year][-h:]
+    steps = np.arange(1, h + 1)
+    with np.errstate(over="ignore"):
+        few = coefs[:HORIZON_DRAWS]
+        start = w * last_value + (1 - w) * np.exp(few[:, 0] + few[:, 1] * x_ref)
+        paths = np.maximum(start[:, None] * np.exp(few[:, [1]] * steps), 1e-9)
+    if not np.isfinite(paths).all() or paths.max() > MAX_FIT_VALUE:
+        return unfitted("fit_failed", "cannot fit: the projected values overflow; check the series for a value "
+                                      "orders of magnitude off")
+    future = _draw(rng, paths, dispersion, kind).mean(axis=1)
+    if out is not None:
+        out.update(next=nxt, future_mean=future, past_mean=float(past.mean()))
+    robust = _theil_sen(years, np.log(y + 0.5))
+    shifted = [b]
+    for skip in (1, 2):   # the window started one and two years later, while it keeps enough values
+        if len(y) - skip >= int(cfg["min_points"]):
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("ignore")
+                shifted.append(float(poisson_glm(X[skip:], y[skip:]).params[1]))
+    changes = np.exp(np.array(shifted)) - 1
+    robust_change = float(np.exp(robust) - 1)
+    directions = {int(np.sign(c)) for c in (*changes, robust_change) if abs(c) >= UNSTABLE_WITHIN}
     return Trend(
         **known, last_value=last_value, change_per_year=float(np.exp(b) - 1), change_low=low, change_high=high,
         dispersion=float(dispersion), fitted_last=fitted_last, start_level=start_level,
         expected_next=expected_next, p_exceeds_last=float(np.mean(nxt > last_value)),
         suspected_break=suspected, wide_interval=bool(wide), supports_judgement=not wide and suspected is None,
-        reason="",
+        reason="", p_rise_raw=float(np.mean(future > past.mean())), robust_change=robust_change,
+        window_low=float(changes.min()), window_high=float(changes.max()), unstable=len(directions) > 1,
     )
+
+
+# a change per year smaller than this has no direction worth a disagreement (1% a year)
+UNSTABLE_WITHIN = 0.01
+
+
+def _draw(rng, mu: np.ndarray, dispersion: float, kind: str) -> np.ndarray:
+    """Values around the means ``mu``: negative binomial (counts, dispersion > 1), Poisson (counts), gamma."""
+    if kind == "count":
+        if dispersion > 1.0:
+            return rng.negative_binomial(mu / (dispersion - 1.0), 1.0 / dispersion)
+        return rng.poisson(mu)
+    return rng.gamma(mu / dispersion, dispersion)
+
+
+def _theil_sen(x: np.ndarray, y: np.ndarray) -> float:
+    """The median of the slopes between every pair of points (Theil 1950, Sen 1968)."""
+    i, j = np.triu_indices(len(x), 1)
+    return float(np.median((y[j] - y[i]) / (x[j] - x[i])))
 
 
 def _suspected_break(years: np.ndarray, values: np.ndarray, cfg: dict) -> int | None:
@@ -325,6 +387,7 @@ def trend_table(stats: pd.DataFrame, ref, scopes: dict[str, list[str]], end_year
         if singles:
             lines = yearly(parts.get(indicator, empty), spec, singles, years, status, by="country")
             per_country[indicator] = dict(iter(lines.groupby("country", sort=False)))
+    calibration = shipped_map() if Settings.of(settings).judgement.calibrate else None
     rows = []
     for done, (scope, countries) in enumerate(scopes.items()):
         if report:
@@ -336,7 +399,8 @@ def trend_table(stats: pd.DataFrame, ref, scopes: dict[str, list[str]], end_year
                 series = yearly(parts.get(indicator, empty), spec, countries, years, status)
             trend = fit_trend(series, spec["kind"], seed + zlib_key(scope, indicator), settings)
             rows.append({"scope": scope, "indicator": indicator, "area": spec["area_id"], "end_year": end_year,
-                         "headline": bool(spec["headline"]), **trend.as_dict()})
+                         "headline": bool(spec["headline"]), **trend.as_dict(),
+                         "p_rise": calibrate(trend.p_rise_raw, calibration)})
     if report:
         _report(f"trends to {end_year}", len(scopes), len(scopes))
     return pd.DataFrame(rows)

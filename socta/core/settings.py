@@ -79,7 +79,11 @@ def _typed(value, kind, path, name: str):
         return kind.parse(value, path, f"{name}.")
     origin = typing.get_origin(kind) or kind
     wrong = None
-    if origin in (int, float):
+    if origin is bool:
+        if isinstance(value, bool):
+            return value
+        wrong = "true or false"
+    elif origin in (int, float):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             wrong = "a number"
         elif origin is int and value != int(value):
@@ -180,9 +184,30 @@ class ConfidenceLevel(Section):
 
 
 @dataclass(frozen=True)
+class ConfidenceCaps(Section):
+    """What keeps a judgement's confidence below a level, whatever its sources: the evidence must be
+    narrow and agree for "high" (a convention, printed in the methodology)."""
+    interval_width_high: float = 0.3     # a fitted change whose 90% interval is wider (0.3 = 30 points): not high
+    expert_spread_high: float = 0.8      # experts' outlooks (-2..2) with a larger standard deviation: not high
+    expert_spread_moderate: float = 1.2  # … larger than this: low
+    agreement_high: float = 0.75         # less than this share of the evidence pointing the same way: not high
+
+
+@dataclass(frozen=True)
 class Confidence(Section):
     high: ConfidenceLevel = ConfidenceLevel(0.8, 0.9, 4)
     moderate: ConfidenceLevel = ConfidenceLevel(0.5, 0.7, 3)
+    caps: ConfidenceCaps = ConfidenceCaps()
+
+
+@dataclass(frozen=True)
+class Judgement(Section):
+    """How a key judgement on a crime area's threat is formed (socta/analysis/outlook.py)."""
+    horizon_years: int = 4               # the judgement is about the next N years against the last N (the cycle)
+    weights: dict = field(default_factory=lambda: {"statistics": 0.6, "experts": 0.4})
+    headline_weight: float = 2           # the area's headline indicator counts this many times an other one
+    calibrate: bool = True               # map the model's probabilities through the simulation's calibration
+    skill_min: float = 0.0               # Brier skill at or below this in the edition's backtest: "no skill"
 
 
 @dataclass(frozen=True)
@@ -243,6 +268,7 @@ class Settings(Section):
     trends: Trends = Trends()
     plausibility: Plausibility = Plausibility()
     confidence: Confidence = Confidence()
+    judgement: Judgement = Judgement()
     sensitivity: Sensitivity = Sensitivity()
     factors: Factors = Factors()
     narrative: Narrative = Narrative()

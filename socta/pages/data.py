@@ -222,6 +222,9 @@ class EditionData:
         if self.scope != REGION:
             experts = experts[experts["country"].eq(self.scope)]
         experts = experts[experts["area"].eq(area or self.area)]
+        # a respondent is an answer of a country's questionnaire (R05 of Serbia is not R05 of Montenegro):
+        # counted the one way the evidence table counts them
+        experts = experts.assign(respondent=experts["country"] + " " + experts["respondent"])
         long = experts.melt(id_vars=["respondent"], value_vars=[f"harm_{d}" for d in dims.index],
                             var_name="dimension", value_name="answer").dropna(subset=["answer"])
         names = {f"harm_{d}": t(n) for d, n in dims["name_en"].items()}

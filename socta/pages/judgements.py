@@ -5,22 +5,23 @@ from __future__ import annotations
 
 import pandas as pd
 
+from socta.analysis.backtest import scores
 from socta.analysis.estimative import confidence_level, likelihood_term
+from socta.analysis.outlook import ThreatOutlook, capped_confidence, pool
 from socta.analysis.scoring import change_between_periods
 from socta.core.config import REGION
 from socta.core.text import in_sentence
-from socta.i18n.translate import fmt_percent, t
-from socta.pages.formatting import probability_text, share_text, signed_percent
+from socta.i18n.translate import fmt_number, fmt_percent, t
+from socta.pages.formatting import probability_text, share_text
 
 
-def judgement_sentence(term: str, opening: str, indicator: str, scope: str, forecast_year: int, reference_year: int,
+def judgement_sentence(term: str, opening: str, band: str, area: str, scope: str, first: int, last: int,
                        probability: str) -> str:
     """The key-judgement sentence, grammatical for every yardstick term: ``opening`` comes from the
-    yardstick's configuration ("There is a {term} that", "It is {term} that")."""
-    start = t(opening or "It is {term} that", term=f"**{t(term)}**")
-    return t("{start} {indicator} in {scope} will be higher in {next} than in {ref} (estimated probability {p}%).",
-             start=start, indicator=indicator, scope=scope, next=str(forecast_year), ref=str(reference_year),
-             p=probability)
+    yardstick's configuration ("There is a {term} that", "It is {term} that"); ``band`` is the term's range."""
+    start = t(opening or "It is {term} that", term=f"**{t(term)}** ({band})")
+    return t("{start} the threat from {area} in {scope} will grow over {first}–{last} (estimated probability {p}%).",
+             start=start, area=area, scope=scope, first=str(first), last=str(last), p=probability)
 
 
 class Judgements:
@@ -82,81 +83,141 @@ class Judgements:
                                  self.project.settings.confidence)
         return level, ev
 
+    def threat_outlook(self, area: str | None = None, scope: str | None = None) -> tuple[ThreatOutlook, dict]:
+        """The pooled outlook of an area's threat in a scope (:mod:`socta.analysis.outlook`) and what it rests
+        on: ``used`` (indicators whose trend the data support), ``left`` ({indicator: why not}), ``widest``
+        (the widest 90% interval of a used trend), ``unstable`` (used indicators whose trend depends on its window)."""
+        area, scope = area or self.area, scope or self.scope
+        cfg = self.project.settings.judgement
+        used, left, widest, unstable = {}, {}, float("nan"), []
+        for indicator in self.area_indicators(area):
+            trend = self.trend(indicator, scope)
+            if trend is None:
+                left[indicator] = self.trend_reason(self.trend_row(indicator, scope))
+            elif not self.supports_judgement(indicator, trend, scope):
+                left[indicator] = self.unsupported_reason(trend, indicator, scope)
+            elif pd.isna(trend.get("p_rise")):
+                left[indicator] = t("not fitted")
+            else:
+                used[indicator] = (float(trend["p_rise"]), bool(trend["headline"]))
+                width = float(trend["change_high"] - trend["change_low"])
+                widest = width if not widest == widest or width > widest else widest
+                if bool(trend.get("unstable", False)):
+                    unstable.append(indicator)
+        experts = self.table("expert_assessments")
+        members = self.countries if scope == REGION else [scope]
+        outlooks = experts.loc[experts["area"].eq(area) & experts["country"].isin(members), "outlook"].dropna()
+        outlook = pool(used, list(outlooks.astype(float)), cfg.weights, float(cfg.headline_weight))
+        return outlook, {"used": used, "left": left, "widest": widest, "unstable": unstable}
+
+    def judgement_confidence(self, area: str | None = None, scope: str | None = None) -> tuple[str, tuple[str, ...]]:
+        """The judgement's analytic confidence: the evidence's level, capped (:func:`capped_confidence`)."""
+        level, _ = self.analytic_confidence(area, scope)
+        outlook, parts = self.threat_outlook(area, scope)
+        return capped_confidence(level, outlook, parts["widest"], bool(parts["unstable"]),
+                                 self.project.settings.confidence.caps)
+
+    def backtest_skill(self, kind: str) -> float:
+        """The Brier skill against climatology of this edition's own backtest for one kind of series (NaN
+        without forecasts of that kind)."""
+        table = self.table("backtest")
+        return scores(table[table["kind"].eq(kind)])["skill_climatology"] if len(table) else float("nan")
+
     def judgement(self, area: str | None = None, scope: str | None = None) -> dict | None:
-        """The key judgement on an area in a scope: will its headline indicator rise in the forecast year?
+        """The key judgement on an area in a scope: will its threat grow over the assessment's horizon?
 
         The likelihood term comes from the yardstick, and only when the evidence supports one: with no
-        fitted trend, an interval too wide to read, or low analytic confidence, the judgement says so
-        plainly instead (``term`` is then None).
+        indicator trend the data support and no expert outlook, or low analytic confidence, the judgement
+        says so plainly instead (``term`` is then None).
         """
         area, scope = area or self.area, scope or self.scope
-        indicator = self.headline_indicator(area)
         scope_name = t("the region") if scope == REGION else t(self.ref.country_name(scope))
-        confidence, ev = self.analytic_confidence(area, scope)
-        experts = t("{n} expert respondents assessed the area", n=int(ev["respondents"])) \
-            if self.has_input("expert_assessments.csv") else t("no expert assessments are part of this dataset")
-        if int(ev["rows"]) and ev.get("graded_share_band", "") == "few":
-            basis = t("Analytic confidence: **{level}**. The share of the statistics behind it that come from reliable "
-                      "sources is not shown in the public edition, because it rests on fewer than {n} rows; {complete} "
-                      "of the expected values are present, and {experts}.", level=t(confidence),
-                      n=str(self.project.settings.public.share_min_rows),
-                      complete=fmt_percent(ev["completeness"]), experts=experts)
-        elif int(ev["rows"]):
-            basis = t("Analytic confidence: **{level}**. Of the statistics behind it, {graded} come from reliable "
-                      "sources (A or B) with information graded 1 or 2, {complete} of the expected values are present, "
-                      "and {experts}.", level=t(confidence),
-                      graded=share_text(ev["graded_share"], ev.get("graded_share_band", ""),
-                                        ev.get("graded_share_bound", float("nan"))),
-                      complete=fmt_percent(ev["completeness"]), experts=experts)
-        else:
-            basis = t("Analytic confidence: **{level}**. No statistics of the period stand behind it, and {experts}.",
-                      level=t(confidence), experts=experts)
+        area_name = in_sentence(self.area_name(area))
+        base, ev = self.analytic_confidence(area, scope)
+        outlook, parts = self.threat_outlook(area, scope)
+        confidence, caps = capped_confidence(base, outlook, parts["widest"], bool(parts["unstable"]),
+                                             self.project.settings.confidence.caps)
+        h = int(self.project.settings.judgement.horizon_years)
+        first, last = self.last_year + 1, self.last_year + h
+        basis = self.confidence_basis(confidence, ev)
+        reasons = {
+            "wide_interval": t("a trend behind it is uncertain (its 90% range is wider than {w} points)",
+                               w=fmt_number(100 * float(self.project.settings.confidence.caps.interval_width_high))),
+            "experts_disagree": t("the experts disagree on the outlook"),
+            "experts_divided": t("the experts are divided on the outlook"),
+            "evidence_split": t("the evidence points both ways"),
+            "unstable": t("a trend behind it changes with the years it is fitted on"),
+        }
+        if caps:
+            basis += " " + t("It is not higher because {reasons}.", reasons="; ".join(reasons[c] for c in caps))
         missing = [t(self.ref.country_name(c)) for c in str(ev.get("missing_countries", "") or "").split("|")
                    if c in self.ref.countries.index]
         if missing and scope == REGION:
             basis += " " + t("No {year} value from: {countries}.", year=str(self.last_year), countries=", ".join(missing))
         result = {"area": area, "scope": scope, "term": None, "percent": float("nan"), "in_gap": False,
-                  "confidence": confidence, "basis": basis}
-        if indicator is None:
-            has_any = self.ref.indicators["area_id"].eq(area).any()
-            result["text"] = t("No judgement on {area} in {scope}: none of its indicators is marked as the headline "
-                               "in indicators.csv.", area=in_sentence(self.area_name(area)), scope=scope_name) if has_any else \
-                t("No judgement on {area} in {scope}: this dataset has no statistics on it (no indicator is configured "
-                  "for it in indicators.csv).", area=in_sentence(self.area_name(area)), scope=scope_name)
+                  "confidence": confidence, "basis": basis, "outlook": outlook}
+        if not outlook.has_evidence:
+            why = "; ".join(f"{in_sentence(t(self.ref.indicators.at[i, 'name_en']))}: {r}" for i, r in parts["left"].items())
+            if not parts["left"]:
+                why = t("no indicator is configured for it in indicators.csv")
+            result["text"] = t("The data cannot support a judgement on whether the threat from {area} in {scope} will "
+                               "grow over {first}–{last}: no expert outlook, and no indicator with a trend the data "
+                               "support ({why}).", area=area_name, scope=scope_name, first=str(first), last=str(last),
+                               why=why)
             return result
-        name = in_sentence(t(self.ref.indicators.at[indicator, "name_en"]))
-        tr = self.trend_row(indicator, scope)
-        trend = self.trend(indicator, scope)
-        if trend is None:
-            reason = self.trend_reason(tr)
-            silent = self.countries_without_data(indicator) if scope == REGION else []
-            if silent:
-                reason = t("no regional total, because {countries} reported no value of it in the period",
-                           countries=", ".join(t(self.ref.country_name(c)) for c in silent))
-            elif scope == REGION and self.country_gaps(indicator):
-                reason += " " + t("(a regional total needs every country; missing: {gaps})",
-                                  gaps="; ".join(self.country_gaps(indicator)))
-            result["text"] = t("The data cannot support a judgement on whether {indicator} in {scope} will rise: "
-                               "{reason}.", indicator=name, scope=scope_name, reason=reason)
+        evidence = self.outlook_evidence(outlook, parts)
+        if confidence == "low":
+            result["text"] = t("The data cannot support a judgement on whether the threat from {area} in {scope} will "
+                               "grow over {first}–{last}: analytic confidence is low.", area=area_name,
+                               scope=scope_name, first=str(first), last=str(last)) + " " + evidence
             return result
-        pct = signed_percent
-        fitted = t("The fitted trend is {change} a year (90% probability range {low} to {high}) over {first}–{last}.",
-                   change=pct(trend["change_per_year"]), low=pct(trend["change_low"]), high=pct(trend["change_high"]),
-                   first=str(int(trend["first_year"])), last=str(int(trend["last_fit_year"])))
-        supported = self.supports_judgement(indicator, trend, scope)
-        if not supported or confidence == "low":
-            why = self.unsupported_reason(trend, indicator, scope) if not supported else t("analytic confidence is low")
-            result["text"] = t("The data cannot support a judgement on whether {indicator} in {scope} will be higher in "
-                               "{next} than in {ref}: {why}.", indicator=name, scope=scope_name,
-                               next=str(int(trend["forecast_year"])), ref=str(int(trend["reference_year"])), why=why) \
-                + " " + fitted
-            return result
-        likelihood = likelihood_term(trend["p_exceeds_last"], self.ref.yardstick)
+        likelihood = likelihood_term(outlook.p, self.ref.yardstick)
         result.update(term=likelihood.term, percent=likelihood.percent, in_gap=likelihood.in_gap)
-        result["text"] = judgement_sentence(likelihood.term, self.yardstick_opening(likelihood.term), name, scope_name,
-                                            int(trend["forecast_year"]),
-                                            int(trend["reference_year"]), probability_text(likelihood.percent)) + " " + fitted
+        band = self.ref.yardstick.set_index("term").loc[likelihood.term]
+        result["text"] = judgement_sentence(likelihood.term, self.yardstick_opening(likelihood.term),
+                                            f"{band['lower_pct']:g}–{band['upper_pct']:g}%", area_name, scope_name,
+                                            first, last, probability_text(likelihood.percent)) + " " + evidence
+        kinds = {self.ref.indicators.at[i, "kind"] for i in parts["used"]}
+        unskilled = [k for k in sorted(kinds) if not self.backtest_skill(k) > float(self.project.settings.judgement.skill_min)]
+        if unskilled:
+            result["text"] += " " + t("In this edition's backtest, the model's forecasts of such series were no better "
+                                      "than their base rate, so the statistics add little to this judgement.")
         return result
+
+    def outlook_evidence(self, outlook: ThreatOutlook, parts: dict) -> str:
+        """What the judgement rests on, in a sentence or two: the indicators' direction, the experts'."""
+        out = []
+        if parts["used"]:
+            out.append(t("Indicators with a trend the data support: {n} (pointing to growth: {up}; to a fall: {down}).",
+                         up=str(outlook.rising), n=str(len(parts["used"])), down=str(outlook.falling)))
+        if outlook.experts:
+            out.append(t("Expert answers on the outlook: {n} (growth: {up}; no change: {level}; a fall: {down}).",
+                         n=str(outlook.experts), up=str(outlook.experts_up), level=str(outlook.experts_level),
+                         down=str(outlook.experts_down)))
+        if parts["left"] and parts["used"] or parts["left"] and outlook.experts:
+            out.append(t("Not used: {indicators}.", indicators="; ".join(
+                f"{in_sentence(t(self.ref.indicators.at[i, 'name_en']))} ({why})" for i, why in parts["left"].items())))
+        return " ".join(out)
+
+    def confidence_basis(self, confidence: str, ev: pd.Series) -> str:
+        """The analytic-confidence sentence: the level, and the quality of the evidence behind it."""
+        experts = t("{n} expert respondents assessed the area", n=int(ev["respondents"])) \
+            if self.has_input("expert_assessments.csv") else t("no expert assessments are part of this dataset")
+        if int(ev["rows"]) and ev.get("graded_share_band", "") == "few":
+            return t("Analytic confidence: **{level}**. The share of the statistics behind it that come from reliable "
+                     "sources is not shown in the public edition, because it rests on fewer than {n} rows; {complete} "
+                     "of the expected values are present, and {experts}.", level=t(confidence),
+                     n=str(self.project.settings.public.share_min_rows),
+                     complete=fmt_percent(ev["completeness"]), experts=experts)
+        if int(ev["rows"]):
+            return t("Analytic confidence: **{level}**. Of the statistics behind it, {graded} come from reliable "
+                     "sources (A or B) with information graded 1 or 2, {complete} of the expected values are present, "
+                     "and {experts}.", level=t(confidence),
+                     graded=share_text(ev["graded_share"], ev.get("graded_share_band", ""),
+                                       ev.get("graded_share_bound", float("nan"))),
+                     complete=fmt_percent(ev["completeness"]), experts=experts)
+        return t("Analytic confidence: **{level}**. No statistics of the period stand behind it, and {experts}.",
+                 level=t(confidence), experts=experts)
 
     def yardstick_opening(self, term: str) -> str:
         """The configured start of a judgement sentence for ``term``; "" lets the sentence use its default."""

@@ -2,11 +2,15 @@
 model, disclosure control), printed from the reference files and settings the scores really use."""
 from __future__ import annotations
 
+import matplotlib as mpl
 import pandas as pd
 
+from socta.analysis.backtest import band_table, scores
+from socta.analysis.calibration import shipped_check
 from socta.analysis.scoring import SUBSCORE_MAX
 from socta.analysis.trends import DRAWS
 from socta.i18n.translate import fmt_number, fmt_percent, t
+from socta.pages import figures
 from socta.pages.formatting import fmt_points
 from socta.pages.page import Page
 
@@ -213,3 +217,103 @@ class MethodologyPage(Page):
                    "crime area ranks in the top {top} measures how far its place depends on the choice of weights.",
                    draws=fmt_number(int(sens["draws"])), c=str(sens["concentration"]), seed=str(sens["seed"]),
                    top=str(sens["top"])))
+
+    # ---- key judgements: how they are formed, and how well their probabilities are calibrated ---------
+    def judgement_text(self) -> None:
+        """The threat-judgement rule in force (settings.yaml ``judgement`` and ``confidence.caps``), in words."""
+        s = self.project.settings
+        j, caps = s.judgement, s.confidence.caps
+        self.say(t("**Key judgements.** A key judgement states how likely it is that the threat from a crime area will "
+                   "grow over the next {h} years, compared with the last {h}. For each of the area's indicators whose "
+                   "trend the data support, the trend model gives the probability that the mean of the next {h} years "
+                   "will exceed the mean of the last {h} (the headline indicator counts {hw} times). The experts' "
+                   "outlooks give another: the share expecting growth, a 'no change' counting half, with one imagined "
+                   "answer each way, so that a few experts who agree do not make a certainty. The two are averaged "
+                   "with weights {ws} (statistics) and {we} (experts); either is used alone when the other is "
+                   "missing. The groups' threat is a level, not a direction: it enters the priority of the area, not "
+                   "this probability.", h=str(j.horizon_years), hw=fmt_number(float(j.headline_weight)),
+                   ws=fmt_number(float(j.weights.get("statistics", 0.5)), 2),
+                   we=fmt_number(float(j.weights.get("experts", 0.5)), 2)))
+        self.say(t("**Limits on confidence.** Whatever the quality of the sources, analytic confidence is not high when "
+                   "the 90% range of a trend behind the judgement is wider than {w} points, when the experts' outlooks "
+                   "spread by more than {sh} (standard deviation on the −2 to +2 scale; more than {sm}: low), when less "
+                   "than {ag} of the evidence points the same way, or when a trend changes direction with the years it "
+                   "is fitted on (the window started one or two years later, or a slope that no single year can pull).",
+                   w=fmt_number(100 * float(caps.interval_width_high)), sh=fmt_number(float(caps.expert_spread_high), 1),
+                   sm=fmt_number(float(caps.expert_spread_moderate), 1), ag=fmt_percent(float(caps.agreement_high))))
+
+    def calibration_forecasts(self) -> pd.DataFrame:
+        """This edition's backtest forecasts (rolling origin over every series of its data)."""
+        return self.table("backtest")
+
+    def calibration_table(self, forecasts: pd.DataFrame) -> pd.DataFrame:
+        """Per yardstick term: forecasts, mean forecast, events observed; in the edition's language."""
+        bands = band_table(forecasts, self.ref.yardstick)
+        return pd.DataFrame({
+            t("Term"): [t(v) for v in bands["term"]],
+            t("Range"): [f"{a:g}–{b:g}%" for a, b in zip(bands["lower_pct"], bands["upper_pct"])],
+            t("Forecasts"): [fmt_number(n) for n in bands["forecasts"]],
+            t("Mean forecast"): [":" if n == 0 else fmt_percent(m / 100) for n, m in zip(bands["forecasts"], bands["mean_pct"])],
+            t("Events observed"): [":" if n == 0 else fmt_percent(o / 100)
+                                   for n, o in zip(bands["forecasts"], bands["observed_pct"])],
+        })
+
+    def calibration_text(self, forecasts: pd.DataFrame) -> None:
+        """How well the edition's own forecasts did, and what the simulation showed (computed)."""
+        h = int(self.project.settings.judgement.horizon_years)
+        check = shipped_check()
+        if check is not None:
+            shown = check[check["forecasts"] > 0]
+            outside = (shown["lower_pct"] - shown["observed_pct"]).clip(lower=0) + \
+                (shown["observed_pct"] - shown["upper_pct"]).clip(lower=0)
+            worst, inside = float(outside.max()), bool((outside <= 5).all())
+            self.say(t("**Calibration.** The model's probabilities pass through a calibration fitted on {n} simulated "
+                       "series with a known future (counts more variable than Poisson's, changes of trend, early peaks, "
+                       "breaks in series, missing years, values published only as '<5', amounts). Checked on another "
+                       "{n2} simulated series, the share of events that happened lies within 5 points of every term's "
+                       "range.", n=fmt_number(int(check["fitted_on"].iloc[0])), n2=fmt_number(int(check["forecasts"].sum())))
+                     if inside else
+                     t("**Calibration.** The model's probabilities pass through a calibration fitted on simulated series "
+                       "with a known future; checked on another simulation, the share of events that happened lies more "
+                       "than 5 points outside at least one term's range (at most {w} points), so the terms are less "
+                       "reliable than they read.", w=fmt_number(worst, 1)))
+        else:
+            self.say(t("**Calibration.** No calibration is in force: the terms come from the model's own probabilities, "
+                       "which in simulated series were over-confident."))
+        if forecasts.empty:
+            self.say(t("This edition's series are too short or too incomplete to test the forecasts on them: a test needs "
+                       "at least {n} whole years before a year and {h} after it.",
+                       n=str(self.project.settings.trends.min_points), h=str(h)))
+            return
+        sc = scores(forecasts)
+        self.say(t("**This edition's backtest.** Each series was forecast again from every earlier year that left {h} "
+                   "years to check against ({n} forecasts; the event, the mean of the next {h} years above the mean of "
+                   "the last {h}, happened {e} times). Their Brier score is {b} (0 is perfect); its skill is {sc} "
+                   "against the base rate of the events and {sp} against assuming that the last years' direction goes "
+                   "on (0: no better; below 0: worse).", h=str(h), n=fmt_number(sc["forecasts"]),
+                   e=fmt_number(sc["events"]), b=fmt_number(sc["brier"], 3),
+                   sc=fmt_number(sc["skill_climatology"], 2), sp=fmt_number(sc["skill_persistence"], 2)))
+
+    def reliability_figure(self, forecasts: pd.DataFrame):
+        """The reliability diagram: per term, the events observed against the mean forecast, for this edition's
+        backtest and the calibration's check on simulated series, over each term's range."""
+        fig, ax = figures.new_figure("square")
+        for _, band in self.ref.yardstick.iterrows():
+            lo, hi = float(band["lower_pct"]), float(band["upper_pct"])
+            ax.add_patch(mpl.patches.Rectangle((lo, lo - 5), hi - lo, hi - lo + 10, color="#EEEEEE", lw=0, zorder=0))
+        ax.plot([0, 100], [0, 100], color=figures.MUTED, lw=0.8, ls="--", zorder=1)
+        series = [(t("Simulated series"), shipped_check(), figures.PALETTE[1], "s")]
+        if not forecasts.empty:
+            series.append((t("This edition's data"), band_table(forecasts, self.ref.yardstick), figures.PALETTE[0], "o"))
+        for label, bands, colour, marker in series:
+            if bands is None:
+                continue
+            hit = bands[bands["forecasts"] > 0]
+            ax.scatter(hit["mean_pct"], hit["observed_pct"], s=12 + 4 * hit["forecasts"].clip(upper=100) ** 0.5 * 4,
+                       color=colour, marker=marker, label=label, zorder=3, edgecolor="white", lw=0.5)
+        ax.set_xlim(0, 100)
+        ax.set_ylim(-5, 105)
+        ax.set_xlabel(t("Mean forecast probability (%)"))
+        ax.set_ylabel(t("Events that happened (%)"))
+        ax.legend(loc="upper left")
+        return fig

@@ -27,12 +27,15 @@ PUBLIC_FORBIDDEN = (*RESTRICTED_COLUMNS, "ocg_id", "notes")
 # the threat sub-scores every area score carries (socta.analysis.scoring.area_threat)
 SUBSCORES = ("trend", "scale", "ocg_number", "ocg_threat", "international", "stat_trend")
 PROFILES = ("europol", "sleipnir")   # the OCG scoring profiles (socta.analysis.scoring.profile_comparison)
-TREND_COLUMNS = ("area", "end_year", "headline", *(f.name for f in fields(Trend)))
+TREND_COLUMNS = ("area", "end_year", "headline", *(f.name for f in fields(Trend)), "p_rise")
 INF = math.inf
 
 # why a table may be empty besides an empty input file (a name of Expect.may_be_empty_when)
 NOTHING_RANKED = "no area of any scope is ranked"
 PUBLIC_HIDES_ALL = "the public edition hides every row"
+# a backtest needs a fitted origin and the horizon's whole years after it: short, sparse or censored series
+# give none, and the methodology chapter says so in a sentence
+SERIES_TOO_SHORT = "no series is long and whole enough to backtest"
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,7 @@ _AREA_SCORES = dict(
             "harm_{dimension}": SUB, "rank": (1, INF), "respondents": COUNT, "threat_known": COUNT},
     rounded=("threat", "priority"), reference="countries.csv, crime_areas.csv", grid=(("scope", "scopes"), ("area", "areas")))
 _TRENDS = dict(key=("scope", "indicator"), columns=TREND_COLUMNS,
-               ranges={"p_exceeds_last": SHARE, "years": COUNT}, reference="countries.csv, indicators.csv")
+               ranges={"p_exceeds_last": SHARE, "p_rise_raw": SHARE, "p_rise": SHARE, "years": COUNT}, reference="countries.csv, indicators.csv")
 _SCOPE_AREA = (("scope", "scopes"), ("area", "areas"))
 _BANDED = ("band_{band}", "band_{band}_suppressed")
 
@@ -83,6 +86,9 @@ TABLES: tuple[Expect, ...] = (
     Expect("trends_previous", **_TRENDS),
     Expect("coverage", ("country", "indicator", "year"), ("has_value", "has_rows"),
            reference="countries.csv, indicators.csv", grid=(("country", "countries"), ("indicator", "indicators"))),
+    Expect("backtest", ("source", "scope", "indicator", "origin"), ("kind", "p_raw", "p", "event", "persistence", "pit"),
+           may_be_empty_when=(SERIES_TOO_SHORT,),
+           ranges={"p_raw": SHARE, "p": SHARE, "event": SHARE, "persistence": SHARE, "pit": SHARE}),
     Expect("evidence", ("scope", "area"),
            ("rows", "graded_share", "completeness", "respondents", "missing_countries", "confidence",
             "graded_share_band", "graded_share_bound"),
@@ -307,6 +313,8 @@ def may_be_empty(expect: Expect, audience: str, tables: dict[str, pd.DataFrame],
         elif reason == PUBLIC_HIDES_ALL:
             if Edition(audience).is_public:
                 return True
+        elif reason == SERIES_TOO_SHORT:
+            return True
         elif reason not in inputs or inputs[reason].empty:
             return True
     return False

@@ -14,6 +14,8 @@ from pathlib import Path
 import pandas as pd
 
 from socta.analysis import scoring
+from socta.analysis.backtest import backtest_table
+from socta.analysis.calibration import shipped_map
 from socta.analysis.estimative import confidence_level
 from socta.analysis.sensitivity import robustness_table
 from socta.analysis.trends import trend_table
@@ -72,6 +74,8 @@ def processed_tables(project: Project, result: ValidationResult) -> dict[str, di
     import scipy.optimize  # noqa: F401 - imported once, before the fork: the linear programs' solver
 
     hiding = Background(model.suppress, threshold)
+    backtesting = Background(backtest_table, stats, ref, scopes, first, last, project.settings,
+                             shipped_map() if settings.judgement.calibrate else None)
     fitting = Background(trend_table, stats, ref, there, last, span, seed, project.settings, report=False) \
         if there else None
     trends_now = trend_table(stats, ref, here, last, span, seed, project.settings)
@@ -95,6 +99,7 @@ def processed_tables(project: Project, result: ValidationResult) -> dict[str, di
         "trends": trends_now,
         "trends_previous": trends_before,
         "coverage": cell_coverage(stats, ref, first, last),
+        "backtest": backtesting.result(),
     }
     grounds = with_confidence(evidence(stats, expert, ref, scopes, last, min(span, last - first + 1)),
                               settings.confidence)
@@ -123,6 +128,15 @@ def processed_tables(project: Project, result: ValidationResult) -> dict[str, di
                                                       ref.threat_indicators["weight"].astype(float),
                                                       ref.harm_dimensions["weight"].astype(float), project.settings)
     return {PUBLIC: public_edition, RESTRICTED: restricted}
+
+
+def backtest_of(project: Project, result: ValidationResult) -> pd.DataFrame:
+    """The rolling-origin backtest of every series of valid data (:mod:`socta.analysis.backtest`)."""
+    ref = Reference(project)
+    first, last = project.years
+    scopes = {**{c: [c] for c in ref.countries.index}, REGION: list(ref.countries.index)}
+    return backtest_table(_with_area(result.tables["statistics.csv"], ref), ref, scopes, first, last, project.settings,
+                          shipped_map() if project.settings.judgement.calibrate else None)
 
 
 def evidence(stats: pd.DataFrame, expert: pd.DataFrame, ref: Reference, scopes: dict[str, list[str]],

@@ -90,7 +90,9 @@ def test_every_yardstick_term_makes_a_grammatical_judgement(term):
 
     set_language("en")
     y = Reference(Project()).yardstick.set_index("term")
-    text = judgement_sentence(term, y.at[term, "opening"], "drug offences", "Serbia", 2025, 2024, "42")
-    expected = {"remote chance": "There is a **remote chance** that", "realistic possibility":
-                "There is a **realistic possibility** that"}.get(term, f"It is **{term}** that")
-    assert text == f"{expected} drug offences in Serbia will be higher in 2025 than in 2024 (estimated probability 42%)."
+    band = f"{y.at[term, 'lower_pct']:g}–{y.at[term, 'upper_pct']:g}%"
+    text = judgement_sentence(term, y.at[term, "opening"], band, "drug trafficking", "Serbia", 2025, 2028, "42")
+    expected = {"remote chance": "There is a **remote chance** (0–5%) that", "realistic possibility":
+                "There is a **realistic possibility** (40–50%) that"}.get(term, f"It is **{term}** ({band}) that")
+    assert text == (f"{expected} the threat from drug trafficking in Serbia will grow over 2025–2028 "
+                    "(estimated probability 42%).")

@@ -112,7 +112,8 @@ def test_a_name_inside_a_sentence_keeps_its_acronyms():
 
 def test_a_regional_trend_over_a_countrys_suspected_break_carries_no_likelihood(processed, tmp_path):
     """A jump in one country's series (flagged on its page as a likely change of recording) is hidden in
-    the regional sum: the region's judgement says so instead of reading it as a trend."""
+    the regional sum: the region's judgement leaves that trend out, and says so, instead of reading it as a
+    trend; its own trend statement carries no likelihood term."""
     from socta.core.config import REGION
 
     from .test_findings import flipped, make
@@ -126,8 +127,11 @@ def test_a_regional_trend_over_a_countrys_suspected_break_carries_no_likelihood(
     assert before["term"] is not None  # the demo's regional drugs judgement carries a term
     page = make(AreaPage, flipped(processed["public"], tmp_path / "p", "trends", jump), scope=REGION, area="drugs")
     after = page.judgement()
-    assert after["term"] is None
-    assert "includes a country's series that jumps within the fitted years" in after["text"]
+    names = [o.name for o in after["outlook"].opinions]
+    assert "drug_offences" in [o.name for o in before["outlook"].opinions] and "drug_offences" not in names
+    assert after["outlook"].p != before["outlook"].p
+    assert "Not used: drug offences recorded (the regional total includes a country's series that jumps within the " \
+           "fitted years" in after["text"]
     assert "Serbia (2021)" in after["text"]
     region = page.trend_row("drug_offences")
     assert page.yardstick_text(region).startswith("none: the regional total includes")

@@ -323,8 +323,9 @@ def test_a_bad_opening_stops_validate_before_any_page_runs(demo_copy, capsys):
 
 
 def test_the_plain_opening_still_reads():
-    sentence = judgement_sentence("likely", "It is {term} that", "drug offences", "Serbia", 2025, 2024, "70")
-    assert sentence.startswith("It is **likely** that drug offences in Serbia")
+    sentence = judgement_sentence("likely", "It is {term} that", "55–75%", "drug trafficking", "Serbia", 2025, 2028,
+                                  "70")
+    assert sentence.startswith("It is **likely** (55–75%) that the threat from drug trafficking in Serbia")
 
 
 # --------------------------------------------------------------------------------------------
