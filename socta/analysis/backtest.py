@@ -156,9 +156,14 @@ def simulate(n: int, seed: int, settings=None, calibration: pd.DataFrame | None 
 
 
 # ---- scores ----------------------------------------------------------------------------------------------
+# a band's share of events from fewer forecasts says nothing either way: ``within_5`` is then None
+MIN_FORECASTS = 20
+
+
 def band_table(forecasts: pd.DataFrame, yardstick: pd.DataFrame, column: str = "p") -> pd.DataFrame:
     """Per yardstick band: forecasts whose probability (``column``) takes its term, their mean probability,
-    the share of events that happened, and whether that share lies within 5 points of the band."""
+    the share of events that happened, and whether that share lies within 5 points of the band (None with
+    fewer than :data:`MIN_FORECASTS` forecasts)."""
     bands = yardstick.sort_values("lower_pct").reset_index(drop=True)
     term = [likelihood_term(p, bands).term for p in forecasts[column]] if len(forecasts) else []
     frame = forecasts.assign(term=term)
@@ -169,7 +174,8 @@ def band_table(forecasts: pd.DataFrame, yardstick: pd.DataFrame, column: str = "
         rows.append({"term": band["term"], "lower_pct": band["lower_pct"], "upper_pct": band["upper_pct"],
                      "forecasts": len(hit), "mean_pct": 100 * hit[column].mean() if len(hit) else np.nan,
                      "observed_pct": observed,
-                     "within_5": bool(band["lower_pct"] - 5 <= observed <= band["upper_pct"] + 5) if len(hit) else None})
+                     "within_5": bool(band["lower_pct"] - 5 <= observed <= band["upper_pct"] + 5)
+                     if len(hit) >= MIN_FORECASTS else None})
     return pd.DataFrame(rows)
 
 

@@ -31,7 +31,8 @@ def backtest_command(project: Project, console, simulate: int = 0, seed: int = 2
             table.add_row(row.term, f"{row.lower_pct:g}–{row.upper_pct:g}%", str(row.forecasts),
                           "" if row.forecasts == 0 else f"{row.mean_pct:.1f}%",
                           "" if row.forecasts == 0 else f"{row.observed_pct:.1f}%",
-                          {True: "yes", False: "[bold red]no[/]", None: ""}[row.within_5])
+                          {True: "yes", False: "[bold red]no[/]"}.get(row.within_5, "" if row.forecasts == 0 else
+                                                                       f"too few (< {backtest.MIN_FORECASTS})"))
         console.print(table)
         sc = backtest.scores(forecasts)
         pit = backtest.pit_histogram(forecasts)
