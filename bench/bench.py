@@ -196,6 +196,21 @@ def machine() -> str:
            f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}"
 
 
+def backtests() -> None:
+    """(i) The calibration's costs: the backtest of the demo and of the open data (every series forecast again
+    from each earlier year), and a simulation of 2,000 series (fitting the map takes two of 6,000)."""
+    rows = []
+    for label, argv in (("socta backtest, demo", ["--data", str(REPO / "data" / "demo")]),
+                        ("socta backtest, open data", ["--data", str(REPO / "data" / "open")]),
+                        ("socta backtest --simulate 2000", ["--no-data", "--simulate", "2000"])):
+        seconds, peak, out = socta_step(["backtest", *argv])
+        forecasts = re.findall(r"(\d+) forecasts, ", out)
+        rows.append((label, seconds, peak / 2**20, forecasts[-1] if forecasts else "?"))
+    print(f"\n{'step':40} {'seconds':>8} {'peak MB':>8} {'forecasts':>9}")
+    for label, seconds, peak, n in rows:
+        print(f"{label:40} {seconds:8.1f} {peak:8.0f} {n:>9}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
@@ -203,7 +218,11 @@ def main() -> None:
     parser.add_argument("--skip-naive", action="store_true")
     parser.add_argument("--pairs", type=int, default=3, help="interleaved naive/socta cold pairs (the median ratio is reported)")
     parser.add_argument("--skip-large", action="store_true", help="skip the 200,000-row input")
+    parser.add_argument("--backtest-only", action="store_true", help="time only `socta backtest` (demo, open data, "
+                        "a simulation of 2,000 series)")
     args = parser.parse_args()
+    if args.backtest_only:
+        return backtests()
     results: dict = {"jobs": args.jobs, "cpus": os.cpu_count(), "machine": machine(), "steps": {}}
     steps = results["steps"]
     jobs = ["--jobs", str(args.jobs)]

@@ -43,7 +43,7 @@ def forecast_row(series: pd.DataFrame, kind: str, origin: int, seed: int, settin
     None when the model gives no probability, or the H years after the reference year are not all whole,
     final values (the event cannot be told)."""
     drawn: dict = {}
-    trend = fit_trend(series, kind, seed, settings, draws=DRAWS, out=drawn)
+    trend = fit_trend(series, kind, seed, settings, draws=DRAWS, out=drawn, sensitivity=False)
     if trend.reason or not np.isfinite(trend.p_rise_raw):
         return None
     h, ref = trend.horizon, trend.reference_year
@@ -74,25 +74,49 @@ def _pit(draws: np.ndarray, observed: float, kind: str, seed: int) -> float:
 
 
 def backtest_table(stats: pd.DataFrame, ref, scopes: dict[str, list[str]], first_year: int, last_year: int,
-                   settings, calibration: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Rolling-origin forecasts of every indicator series of every scope (see the module)."""
+                   settings, calibration: pd.DataFrame | None = None, origins: int | None = None,
+                   max_series: int | None = None) -> pd.DataFrame:
+    """Rolling-origin forecasts of the indicator series of every scope (see the module): from every origin,
+    or the last ``origins``; of every series, or of ``max_series`` of them, the same ones in every run (those
+    whose scope and indicator hash lowest: a sample that does not favour any country or indicator)."""
     typed = Settings.of(settings)
     span = max(2 * typed.assessment.trend_window, 1)
     h = int(typed.judgement.horizon_years)
     years = list(range(first_year, last_year + 1))
     status = ref.observation_status
+    chosen = [(scope, indicator) for scope in scopes for indicator in ref.indicators.index]
+    if max_series is not None and len(chosen) > max_series:
+        sample = set(sorted(chosen, key=lambda pair: zlib_key(*pair))[:max_series])
+        chosen = [pair for pair in chosen if pair in sample]
+    last_origin = last_year - h
+    first_origin = first_year + int(typed.trends.min_points) - 1
+    if origins is not None:
+        first_origin = max(first_origin, last_origin - origins + 1)
+    parts = {indicator: rows for indicator, rows in stats.groupby("indicator", sort=False)}
+    empty = stats.iloc[0:0]
+    # a one-country scope's series is that country's line of one by-country call per indicator, as in
+    # socta.analysis.trends.trend_table: a national file has fifty of them
+    lines: dict[str, dict[str, pd.DataFrame]] = {}
+    for indicator in dict.fromkeys(i for _, i in chosen):
+        singles = sorted({scopes[s][0] for s, i in chosen if i == indicator and len(scopes[s]) == 1})
+        if singles:
+            by = yearly(parts.get(indicator, empty), ref.indicators.loc[indicator], singles, years, status, by="country")
+            lines[indicator] = dict(iter(by.groupby("country", sort=False)))
     rows = []
-    for scope, countries in scopes.items():
-        for indicator, spec in ref.indicators.iterrows():
-            series = yearly(stats[stats["indicator"].eq(indicator)], spec, countries, years, status)
-            if series.empty or not series["value"].notna().any():
-                continue
-            for origin in range(first_year + int(typed.trends.min_points) - 1, last_year - h + 1):
-                before = series[series["year"].between(origin - span + 1, origin)]
-                row = forecast_row(before, spec["kind"], origin, typed.trends.seed + zlib_key(scope, indicator) + origin,
-                                   typed, series[series["year"] > origin], calibration)
-                if row:
-                    rows.append({"source": "data", "scope": scope, "indicator": indicator, **row})
+    for scope, indicator in chosen:
+        spec = ref.indicators.loc[indicator]
+        countries = scopes[scope]
+        series = lines[indicator].get(countries[0], empty) if len(countries) == 1 else \
+            yearly(parts.get(indicator, empty), spec, countries, years, status)
+        if series.empty or not series["value"].notna().any():
+            continue
+        year = series["year"].to_numpy()
+        for origin in range(first_origin, last_origin + 1):
+            before = series[(year > origin - span) & (year <= origin)]
+            row = forecast_row(before, spec["kind"], origin, typed.trends.seed + zlib_key(scope, indicator) + origin,
+                               typed, series[year > origin], calibration)
+            if row:
+                rows.append({"source": "data", "scope": scope, "indicator": indicator, **row})
     return pd.DataFrame(rows, columns=COLUMNS)
 
 

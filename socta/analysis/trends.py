@@ -111,11 +111,13 @@ def _year(value) -> int | None:
 
 
 def fit_trend(series: pd.DataFrame, kind: str, seed: int, settings: dict, draws: int = DRAWS,
-              out: dict | None = None) -> Trend:
+              out: dict | None = None, sensitivity: bool = True) -> Trend:
     """Fit one yearly series (the output of :func:`socta.analysis.series.yearly` for one total); see the module.
 
     ``out``, when given, receives the draws behind the probabilities (``next``: the forecast year's value;
-    ``future_mean``: the mean of the horizon's years; ``past_mean``), for the backtest's PIT and scores."""
+    ``future_mean``: the mean of the horizon's years; ``past_mean``), for the backtest's PIT and scores;
+    ``sensitivity=False`` leaves out the refits of shifted windows (``window_low``/``window_high`` are then the
+    model's own change), which a backtest does not read."""
     typed = Settings.of(settings)  # the defaults for keys a data folder's settings.yaml predates
     cfg, horizon_years = typed.trends, int(typed.judgement.horizon_years)
     # plain arrays: a national file has thousands of series, and a DataFrame operation per step costs more
@@ -171,7 +173,8 @@ def fit_trend(series: pd.DataFrame, kind: str, seed: int, settings: dict, draws:
                                       f"(more than {MAX_FIT_VALUE:.0e}); check the data")
     try:
         # an absurd magnitude must give "cannot fit" with the reason, never an exception
-        return _fit(seg_year, seg_value, float(anchor_values[-1]), known, kind, seed, cfg, draws, unfitted, out)
+        return _fit(seg_year, seg_value, float(anchor_values[-1]), known, kind, seed, cfg, draws, unfitted, out,
+                    sensitivity)
     except (ValueError, OverflowError, FloatingPointError, ZeroDivisionError, np.linalg.LinAlgError) as exc:
         return unfitted("fit_failed", f"cannot fit: {type(exc).__name__}: {exc}")
 
@@ -226,7 +229,7 @@ def poisson_glm(X: np.ndarray, y: np.ndarray, scale: float = 1.0, maxiter: int =
 
 
 def _fit(years: np.ndarray, y: np.ndarray, last_value: float, known: dict, kind: str, seed: int, cfg: dict,
-         draws: int, unfitted, out: dict | None = None) -> Trend:
+         draws: int, unfitted, out: dict | None = None, sensitivity: bool = True) -> Trend:
     from scipy.special import ndtri  # 0.3 s to import, paid only where a series is fitted
 
     centre = years.mean()
@@ -297,12 +300,14 @@ def _fit(years: np.ndarray, y: np.ndarray, last_value: float, known: dict, kind:
     if not np.isfinite(paths).all() or paths.max() > MAX_FIT_VALUE:
         return unfitted("fit_failed", "cannot fit: the projected values overflow; check the series for a value "
                                       "orders of magnitude off")
-    future = _draw(rng, paths, dispersion, kind).mean(axis=1)
+    # the sum of the horizon's values in one draw: independent negative binomials with a common p (and
+    # Poissons, and gammas with a common scale) add up to one of the same family with the summed means
+    future = _draw(rng, paths.sum(axis=1), dispersion, kind) / h
     if out is not None:
         out.update(next=nxt, future_mean=future, past_mean=float(past.mean()))
     robust = _theil_sen(years, np.log(y + 0.5))
     shifted = [b]
-    for skip in (1, 2):   # the window started one and two years later, while it keeps enough values
+    for skip in (1, 2) if sensitivity else ():   # the window started one and two years later, while it keeps enough values
         if len(y) - skip >= int(cfg["min_points"]):
             with warnings.catch_warnings(), np.errstate(all="ignore"):
                 warnings.simplefilter("ignore")
@@ -361,10 +366,12 @@ def trend_subscore(change_per_year: float, full_scale_pct: float) -> float:
 
 
 def trend_table(stats: pd.DataFrame, ref, scopes: dict[str, list[str]], end_year: int, span: int, seed: int,
-                settings: dict, indicators: list[str] | None = None, report: bool = True) -> pd.DataFrame:
+                settings: dict, indicators: list[str] | None = None, report: bool = True,
+                sensitivity: bool = True) -> pd.DataFrame:
     """Fit every indicator's total (over sub-markets, categories and the scope's countries) per scope;
     ``indicators``: only these (each series has its own seed, so a subset fits exactly as in the whole);
-    ``report``: tell the listeners of :func:`reporting` how far it is.
+    ``report``: tell the listeners of :func:`reporting` how far it is; ``sensitivity``: refit shifted windows
+    (:func:`fit_trend`).
 
     ``ref`` is a :class:`socta.ingest.reference.Reference`; ``scopes`` maps a scope name to the countries it
     sums; the series covers the ``span`` years ending in ``end_year`` (a total exists only in years
@@ -397,7 +404,8 @@ def trend_table(stats: pd.DataFrame, ref, scopes: dict[str, list[str]], end_year
                 series = per_country[indicator][countries[0]]
             else:
                 series = yearly(parts.get(indicator, empty), spec, countries, years, status)
-            trend = fit_trend(series, spec["kind"], seed + zlib_key(scope, indicator), settings)
+            trend = fit_trend(series, spec["kind"], seed + zlib_key(scope, indicator), settings,
+                              sensitivity=sensitivity)
             rows.append({"scope": scope, "indicator": indicator, "area": spec["area_id"], "end_year": end_year,
                          "headline": bool(spec["headline"]), **trend.as_dict(),
                          "p_rise": calibrate(trend.p_rise_raw, calibration)})

@@ -30,6 +30,8 @@ from socta.process import disclosure_policy as public
 from socta.process.checks import RESTRICTED_COLUMNS, Expansions, check_editions
 from socta.process.fingerprints import PROVENANCE_FILES, inputs_fingerprint
 
+BACKTEST_ORIGINS, BACKTEST_SERIES = 3, 200
+
 
 def _with_area(stats: pd.DataFrame, ref: Reference) -> pd.DataFrame:
     stats = stats.copy()
@@ -74,15 +76,19 @@ def processed_tables(project: Project, result: ValidationResult) -> dict[str, di
     import scipy.optimize  # noqa: F401 - imported once, before the fork: the linear programs' solver
 
     hiding = Background(model.suppress, threshold)
+    # the edition's own check of its forecasts, bounded (a national file has thousands of series, and
+    # `socta backtest` does them all): the last three origins of at most 200 series
     backtesting = Background(backtest_table, stats, ref, scopes, first, last, project.settings,
-                             shipped_map() if settings.judgement.calibrate else None)
+                             shipped_map() if settings.judgement.calibrate else None, origins=BACKTEST_ORIGINS,
+                             max_series=BACKTEST_SERIES)
     fitting = Background(trend_table, stats, ref, there, last, span, seed, project.settings, report=False) \
         if there else None
     trends_now = trend_table(stats, ref, here, last, span, seed, project.settings)
     # the previous period is read only through the headline indicators (their trend sub-score and
     # "what changed"): fitting the others would be most of the work of processing a national file
     headlines = list(ref.indicators.index[ref.indicators["headline"].astype(bool)])
-    trends_before = trend_table(stats, ref, scopes, last - window, span, seed, project.settings, headlines)
+    trends_before = trend_table(stats, ref, scopes, last - window, span, seed, project.settings, headlines,
+                                sensitivity=False)
     if fitting:
         trends_now = pd.concat([trends_now, fitting.result()], ignore_index=True)
     have_register = present(project, "ocg_register.csv")
