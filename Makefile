@@ -85,6 +85,7 @@ test-fast: $(STAMP) ## run tests/unit on every core: no notebook executed, no bo
 
 bench: $(STAMP) ## benchmark the runner: naive loop vs socta cold / unchanged / one country changed, and scaling
 	$(BIN)/python bench/bench.py --jobs $(JOBS)
+	$(BIN)/python bench/bench.py --backtest-only
 
 demo-data: $(STAMP) ## regenerate the synthetic demonstration data from its seed
 	$(BIN)/python data/demo/generate.py

@@ -173,6 +173,32 @@ def test_every_area_page_has_its_trend_model_harm_profile_and_judgement(book):
         assert re.search(r'class="[^"]*key-judgement', text), page
 
 
+def test_methodology_shows_the_judgement_rule_the_reliability_diagram_and_the_backtest_by_term(book, edition):
+    import pandas as pd
+
+    from socta.analysis.backtest import band_table, scores
+    from socta.analysis.calibration import shipped_check
+    from socta.i18n.translate import fmt_number
+
+    text = read(book, "methodology.html")
+    plain = " ".join(re.sub(r"<[^>]+>", " ", text).split())
+    assert "Key judgements. A key judgement states how likely it is that the threat from a crime area will grow over " \
+           "the next 4 years" in plain
+    assert 'id="fig-methodology-reliability"' in text and "Reliability diagram of the likelihood terms" in text
+    assert 'id="tbl-methodology-calibration"' in text
+    # the edition's own backtest, as processed, is what the chapter prints
+    forecasts = pd.read_parquet(edition / "processed" / "public" / "backtest.parquet")
+    sc = scores(forecasts)
+    assert f"({fmt_number(sc['forecasts'])} forecasts;" in text and f"Their Brier score is {fmt_number(sc['brier'], 3)}" in text
+    table = text.split('id="tbl-methodology-calibration"', 1)[1].split("</table>", 1)[0]
+    for row in band_table(forecasts, Reference(Project()).yardstick).itertuples():
+        assert re.search(rf"<td[^>]*><p>{re.escape(row.term)}</p></td>\s*<td[^>]*><p>[^<]*</p></td>\s*"
+                         rf"<td[^>]*><p>{row.forecasts}</p></td>", table), row.term
+    check = shipped_check()
+    assert f"Checked on another {fmt_number(int(check['forecasts'].sum()))} simulated series, the share of events " \
+           "that happened lies within 5 points of every term" in text
+
+
 def test_methodology_prints_weights_yardstick_and_confidence_rule(book):
     text = read(book, "methodology.html")
     for term in Reference(Project()).yardstick["term"]:

@@ -130,9 +130,11 @@ def test_no_yardstick_term_where_the_data_cannot_support_one(holes):
         for box in key_judgement_boxes(page):
             boxes += 1
             if "cannot support a judgement" in box or "No judgement" in box:
-                assert not any(re.search(rf"\*\*{t}\*\*|\b(It is|There is a) {t} that", box) for t in TERMS), box
+                assert not any(re.search(rf"\*\*{t}\*\*|\b(It is|There is a) {t}( \(\d+–\d+%\))? that", box)
+                               for t in TERMS), box
             else:
-                assert re.search(r"(It is|There is a) (" + "|".join(TERMS) + ") that", box), box
+                # the term with its range: "It is likely (55–75%) that the threat from …"
+                assert re.search(r"(It is|There is a) (" + "|".join(TERMS) + r") \(\d+–\d+%\) that the threat from", box), box
     assert boxes >= 7
 
 
