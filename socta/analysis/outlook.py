@@ -18,8 +18,8 @@ sources agree, it is no more certain than the most certain of them.
 
 The confidence (:func:`capped_confidence`) starts from the quality of the evidence (graded sources,
 completeness, respondents: :func:`socta.analysis.estimative.confidence_level`) and is capped: a wide interval,
-experts who disagree, evidence pointing both ways, or a trend that depends on its window or jumps can never
-give "high" (``confidence.caps``).
+experts who disagree, evidence pointing both ways, a trend that depends on its window, or a series that jumps as
+if its recording changed can never give "high" (``confidence.caps``).
 """
 from __future__ import annotations
 
@@ -93,10 +93,11 @@ def pool(indicators: dict[str, tuple[float, bool]], outlooks, weights: dict, hea
 
 
 def capped_confidence(level: str, outlook: ThreatOutlook, widest_interval: float, unstable: bool,
-                      caps: dict) -> tuple[str, tuple[str, ...]]:
+                      caps: dict, recording_jump: bool = False) -> tuple[str, tuple[str, ...]]:
     """The evidence's confidence ``level`` lowered by the caps (see the module), and which caps applied:
     ``wide_interval``, ``experts_disagree`` (not high), ``experts_divided`` (low), ``evidence_split``,
-    ``unstable`` (a trend that depends on its window, or a jump in a series)."""
+    ``unstable`` (a trend that depends on its window), ``recording_jump`` (a series of the area left out for a
+    jump that looks like a change of recording: the evidence has a hole)."""
     ceiling, why = "high", []
 
     def cap(to: str, reason: str) -> None:
@@ -116,5 +117,7 @@ def capped_confidence(level: str, outlook: ThreatOutlook, widest_interval: float
         cap("moderate", "evidence_split")
     if unstable:
         cap("moderate", "unstable")
+    if recording_jump:
+        cap("moderate", "recording_jump")
     final = LEVELS[min(LEVELS.index(level), LEVELS.index(ceiling))]
     return final, tuple(why)

@@ -86,16 +86,19 @@ class Judgements:
     def threat_outlook(self, area: str | None = None, scope: str | None = None) -> tuple[ThreatOutlook, dict]:
         """The pooled outlook of an area's threat in a scope (:mod:`socta.analysis.outlook`) and what it rests
         on: ``used`` (indicators whose trend the data support), ``left`` ({indicator: why not}), ``widest``
-        (the widest 90% interval of a used trend), ``unstable`` (used indicators whose trend depends on its window)."""
+        (the widest 90% interval of a used trend), ``unstable`` (used indicators whose trend depends on its window),
+        ``jumps`` (indicators left out for a jump that looks like a change of recording)."""
         area, scope = area or self.area, scope or self.scope
         cfg = self.project.settings.judgement
-        used, left, widest, unstable = {}, {}, float("nan"), []
+        used, left, widest, unstable, jumps = {}, {}, float("nan"), [], []
         for indicator in self.area_indicators(area):
             trend = self.trend(indicator, scope)
             if trend is None:
                 left[indicator] = self.trend_reason(self.trend_row(indicator, scope))
             elif not self.supports_judgement(indicator, trend, scope):
                 left[indicator] = self.unsupported_reason(trend, indicator, scope)
+                if pd.notna(trend.get("suspected_break")) or self.country_breaks(indicator, trend, scope):
+                    jumps.append(indicator)
             elif pd.isna(trend.get("p_rise")):
                 left[indicator] = t("not fitted")
             else:
@@ -108,14 +111,14 @@ class Judgements:
         members = self.countries if scope == REGION else [scope]
         outlooks = experts.loc[experts["area"].eq(area) & experts["country"].isin(members), "outlook"].dropna()
         outlook = pool(used, list(outlooks.astype(float)), cfg.weights, float(cfg.headline_weight))
-        return outlook, {"used": used, "left": left, "widest": widest, "unstable": unstable}
+        return outlook, {"used": used, "left": left, "widest": widest, "unstable": unstable, "jumps": jumps}
 
     def judgement_confidence(self, area: str | None = None, scope: str | None = None) -> tuple[str, tuple[str, ...]]:
         """The judgement's analytic confidence: the evidence's level, capped (:func:`capped_confidence`)."""
         level, _ = self.analytic_confidence(area, scope)
         outlook, parts = self.threat_outlook(area, scope)
         return capped_confidence(level, outlook, parts["widest"], bool(parts["unstable"]),
-                                 self.project.settings.confidence.caps)
+                                 self.project.settings.confidence.caps, bool(parts["jumps"]))
 
     def backtest_skill(self, kind: str) -> float:
         """The Brier skill against climatology of this edition's own backtest for one kind of series (NaN
@@ -136,7 +139,7 @@ class Judgements:
         base, ev = self.analytic_confidence(area, scope)
         outlook, parts = self.threat_outlook(area, scope)
         confidence, caps = capped_confidence(base, outlook, parts["widest"], bool(parts["unstable"]),
-                                             self.project.settings.confidence.caps)
+                                             self.project.settings.confidence.caps, bool(parts["jumps"]))
         h = int(self.project.settings.judgement.horizon_years)
         first, last = self.last_year + 1, self.last_year + h
         basis = self.confidence_basis(confidence, ev)
@@ -147,6 +150,7 @@ class Judgements:
             "experts_divided": t("the experts are divided on the outlook"),
             "evidence_split": t("the evidence points both ways"),
             "unstable": t("a trend behind it changes with the years it is fitted on"),
+            "recording_jump": t("a series of the area jumps in a way that looks like a change of recording"),
         }
         if caps:
             basis += " " + t("It is not higher because {reasons}.", reasons="; ".join(reasons[c] for c in caps))

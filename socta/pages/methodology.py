@@ -237,8 +237,9 @@ class MethodologyPage(Page):
         self.say(t("**Limits on confidence.** Whatever the quality of the sources, analytic confidence is not high when "
                    "the 90% range of a trend behind the judgement is wider than {w} points, when the experts' outlooks "
                    "spread by more than {sh} (standard deviation on the −2 to +2 scale; more than {sm}: low), when less "
-                   "than {ag} of the evidence points the same way, or when a trend changes direction with the years it "
-                   "is fitted on (the window started one or two years later, or a slope that no single year can pull).",
+                   "than {ag} of the evidence points the same way, when a trend changes direction with the years it "
+                   "is fitted on (the window started one or two years later, or a slope that no single year can pull), "
+                   "or when a series of the area jumps in a way that looks like a change of recording.",
                    w=fmt_number(100 * float(caps.interval_width_high)), sh=fmt_number(float(caps.expert_spread_high), 1),
                    sm=fmt_number(float(caps.expert_spread_moderate), 1), ag=fmt_percent(float(caps.agreement_high))))
 

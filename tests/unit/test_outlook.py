@@ -96,3 +96,17 @@ def test_the_judgement_states_the_term_with_its_range_and_horizon(processed):
     assert f"**{j['term']}** ({band['lower_pct']:g}–{band['upper_pct']:g}%)" in j["text"]
     assert "the threat from cybercrime in the region will grow over 2025–2028" in j["text"]
     assert band["lower_pct"] - 5 <= j["percent"] <= band["upper_pct"] + 5
+
+
+def test_a_series_that_jumps_is_left_out_and_keeps_the_judgement_below_high(processed, tmp_path):
+    """The region's cybercrime judgement (high) rests on one indicator; when Serbia's series of it jumps (a
+    suspected change of recording), the regional trend is left out, the experts carry the judgement alone,
+    and its confidence is no longer high, for a reason the basis gives."""
+    def jump(frame):
+        frame.loc[frame["scope"].eq("SRB") & frame["indicator"].eq("cyber_reports"), "suspected_break"] = 2021
+
+    page = make(AreaPage, flipped(processed["public"], tmp_path / "p", "trends", jump), scope=REGION, area="cyber")
+    j = page.judgement()
+    assert [o.source for o in j["outlook"].opinions] == ["experts"]
+    assert j["confidence"] == "moderate"
+    assert "a series of the area jumps in a way that looks like a change of recording" in j["basis"]
