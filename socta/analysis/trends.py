@@ -98,8 +98,8 @@ class Trend:
     horizon: int = 0              # the judgement's horizon in years (settings: judgement.horizon_years)
     p_rise_raw: float = NAN       # the model's P(mean of the next `horizon` years > mean of the last `horizon`)
     robust_change: float = NAN    # Theil-Sen change per year of log(value + 0.5): not pulled by one odd year
-    window_low: float = NAN       # the fitted change per year with the window started 0, 1 or 2 years later:
-    window_high: float = NAN      #   the lowest and the highest (how much the trend depends on its first years)
+    window_low: float = NAN       # the fitted change per year with the window started 1 or 2 years later (as long
+    window_high: float = NAN      #   as it keeps min_points values): the lower and the higher; NaN without either
     unstable: bool = False        # the model, the robust slope or a shifted window disagree on the direction
 
     def as_dict(self) -> dict:
@@ -116,8 +116,8 @@ def fit_trend(series: pd.DataFrame, kind: str, seed: int, settings: dict, draws:
 
     ``out``, when given, receives the draws behind the probabilities (``next``: the forecast year's value;
     ``future_mean``: the mean of the horizon's years; ``past_mean``), for the backtest's PIT and scores;
-    ``sensitivity=False`` leaves out the refits of shifted windows (``window_low``/``window_high`` are then the
-    model's own change), which a backtest does not read."""
+    ``sensitivity=False`` leaves out the refits of shifted windows (``window_low``/``window_high`` are then NaN),
+    which a backtest does not read."""
     typed = Settings.of(settings)  # the defaults for keys a data folder's settings.yaml predates
     cfg, horizon_years = typed.trends, int(typed.judgement.horizon_years)
     # plain arrays: a national file has thousands of series, and a DataFrame operation per step costs more
@@ -312,7 +312,7 @@ def _fit(years: np.ndarray, y: np.ndarray, last_value: float, known: dict, kind:
             with warnings.catch_warnings(), np.errstate(all="ignore"):
                 warnings.simplefilter("ignore")
                 shifted.append(float(poisson_glm(X[skip:], y[skip:]).params[1]))
-    changes = np.exp(np.array(shifted)) - 1
+    changes = np.exp(np.array(shifted)) - 1        # the whole window's change first, then the shifted ones'
     robust_change = float(np.exp(robust) - 1)
     directions = {int(np.sign(c)) for c in (*changes, robust_change) if abs(c) >= UNSTABLE_WITHIN}
     return Trend(
@@ -321,7 +321,8 @@ def _fit(years: np.ndarray, y: np.ndarray, last_value: float, known: dict, kind:
         expected_next=expected_next, p_exceeds_last=float(np.mean(nxt > last_value)),
         suspected_break=suspected, wide_interval=bool(wide), supports_judgement=not wide and suspected is None,
         reason="", p_rise_raw=float(np.mean(future > past.mean())), robust_change=robust_change,
-        window_low=float(changes.min()), window_high=float(changes.max()), unstable=len(directions) > 1,
+        window_low=float(changes[1:].min()) if len(changes) > 1 else NAN,
+        window_high=float(changes[1:].max()) if len(changes) > 1 else NAN, unstable=len(directions) > 1,
     )
 
 

@@ -38,13 +38,15 @@ def test_the_robust_slope_is_theil_sen_and_the_window_refits_are_the_models():
     theil = scipy_stats.theilslopes(np.log(np.asarray(values) + 0.5), years)[0]
     assert trend.robust_change == pytest.approx(np.exp(theil) - 1)
     X = np.column_stack([np.ones(8), years - years.mean()])
-    slopes = [poisson_glm(X[k:], np.asarray(values[k:], dtype=float)).params[1] for k in (0, 1, 2)]
+    slopes = [poisson_glm(X[k:], np.asarray(values[k:], dtype=float)).params[1] for k in (1, 2)]
     assert trend.window_low == pytest.approx(np.exp(min(slopes)) - 1)
     assert trend.window_high == pytest.approx(np.exp(max(slopes)) - 1)
     # the whole window falls because of the peak; without its first year the series rises: unstable
     assert trend.change_per_year < 0 < trend.robust_change and trend.unstable
     steady = fit_trend(series([100, 112, 125, 140, 157, 176, 197, 220]), "count", 1, SETTINGS)
     assert not steady.unstable
+    short = fit_trend(series([100, 112, 125, 140, 157]), "count", 1, SETTINGS)   # no later start keeps 5 years
+    assert np.isnan(short.window_low) and np.isnan(short.window_high) and short.reason == ""
 
 
 def test_a_forecast_is_scored_on_the_years_that_followed():
