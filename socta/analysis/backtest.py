@@ -15,7 +15,8 @@ probability means what its yardstick term says is an empirical question, answere
 
 Scores (Czado, Gneiting & Held 2009; Mandel & Barnes 2014): per yardstick band, the forecasts made, their
 mean probability and the share of events that happened; the Brier score and its skill against two naive
-forecasts, climatology (the base rate of the events) and persistence (the last H years' direction goes on);
+forecasts, climatology (the base rate of the events) and persistence (the last H years' direction against the H
+before goes on, where the years before the origin give it);
 and the probability integral transform of next year's value (randomised for counts), uniform when the
 predictive distributions are calibrated.
 """
@@ -57,7 +58,8 @@ def forecast_row(series: pd.DataFrame, kind: str, origin: int, seed: int, settin
     past_year = series["year"].to_numpy(dtype=float)
     past_value = series["value"].to_numpy(dtype=float, na_value=np.nan)
     past = past_value[series["fit"].to_numpy(dtype=bool) & ~np.isnan(past_value) & (past_year <= ref)]
-    persistence = float(past[-h:].mean() > past[-2 * h:-h].mean()) if len(past) >= 2 * h else 0.5
+    # persistence: the last H years' direction against the H before goes on (none without 2H years)
+    persistence = float(past[-h:].mean() > past[-2 * h:-h].mean()) if len(past) >= 2 * h else np.nan
     nxt = final & (year == trend.forecast_year)
     pit = _pit(drawn["next"], float(value[nxt][0]), kind, seed) if nxt.any() else np.nan
     return {"kind": kind, "origin": origin, "p_raw": trend.p_rise_raw,
@@ -209,17 +211,22 @@ def brier(p: np.ndarray, event: np.ndarray) -> float:
 
 def scores(forecasts: pd.DataFrame, column: str = "p") -> dict:
     """Brier score of the forecasts and its skill against climatology and persistence (1 is perfect, 0 no
-    better than the baseline, negative worse); NaN without forecasts."""
+    better than the baseline, negative worse); NaN without forecasts (persistence: without a forecast that has
+    one, ``persistence_forecasts`` of them)."""
     if forecasts.empty:
         return {"forecasts": 0, "events": 0, "brier": np.nan, "skill_climatology": np.nan,
-                "skill_persistence": np.nan}
+                "persistence_forecasts": 0, "skill_persistence": np.nan}
     event = forecasts["event"].to_numpy(dtype=float)
     model = brier(forecasts[column], event)
     climatology = brier(np.full(len(event), event.mean()), event)
-    persistence = brier(forecasts["persistence"], event)
+    # persistence only where the years before the origin give it, against the model on the same forecasts
+    known = forecasts[forecasts["persistence"].notna()]
+    persistence = brier(known["persistence"], known["event"]) if len(known) else np.nan
+    on_known = brier(known[column], known["event"]) if len(known) else np.nan
     return {"forecasts": len(event), "events": int(event.sum()), "brier": model,
             "skill_climatology": 1 - model / climatology if climatology > 0 else np.nan,
-            "skill_persistence": 1 - model / persistence if persistence > 0 else np.nan}
+            "persistence_forecasts": len(known),
+            "skill_persistence": 1 - on_known / persistence if persistence > 0 else np.nan}
 
 
 def pit_histogram(forecasts: pd.DataFrame, bins: int = 10) -> np.ndarray:

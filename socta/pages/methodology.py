@@ -268,11 +268,11 @@ class MethodologyPage(Page):
             outside = (shown["lower_pct"] - shown["observed_pct"]).clip(lower=0) + \
                 (shown["observed_pct"] - shown["upper_pct"]).clip(lower=0)
             worst, inside = float(outside.max()), bool((outside <= 5).all())
-            self.say(t("**Calibration.** The model's probabilities pass through a calibration fitted on {n} simulated "
-                       "series with a known future (counts more variable than Poisson's, changes of trend, early peaks, "
-                       "breaks in series, missing years, values published only as '<5', amounts). Checked on another "
-                       "{n2} simulated series, the share of events that happened lies within 5 points of every term's "
-                       "range.", n=fmt_number(int(check["fitted_on"].iloc[0])), n2=fmt_number(int(check["forecasts"].sum())))
+            self.say(t("**Calibration.** The model's probabilities pass through a calibration fitted on {n} forecasts "
+                       "of simulated series with a known future (counts more variable than Poisson's, changes of trend, "
+                       "early peaks, breaks in series, missing years, values published only as '<5', amounts). Checked "
+                       "on {n2} forecasts of another simulation, the share of events that happened lies within 5 points "
+                       "of every term's range.", n=fmt_number(int(check["fitted_on"].iloc[0])), n2=fmt_number(int(check["forecasts"].sum())))
                      if inside else
                      t("**Calibration.** The model's probabilities pass through a calibration fitted on simulated series "
                        "with a known future; checked on another simulation, the share of events that happened lies more "
@@ -287,13 +287,16 @@ class MethodologyPage(Page):
                        n=str(self.project.settings.trends.min_points), h=str(h)))
             return
         sc = scores(forecasts)
-        self.say(t("**This edition's backtest.** Each series was forecast again from every earlier year that left {h} "
-                   "years to check against ({n} forecasts; the event, the mean of the next {h} years above the mean of "
-                   "the last {h}, happened {e} times). Their Brier score is {b} (0 is perfect); its skill is {sc} "
-                   "against the base rate of the events and {sp} against assuming that the last years' direction goes "
-                   "on (0: no better; below 0: worse).", h=str(h), n=fmt_number(sc["forecasts"]),
-                   e=fmt_number(sc["events"]), b=fmt_number(sc["brier"], 3),
-                   sc=fmt_number(sc["skill_climatology"], 2), sp=fmt_number(sc["skill_persistence"], 2)))
+        text = t("**This edition's backtest.** Each series was forecast again from every earlier year that left {h} "
+                 "years to check against ({n} forecasts; the event, the mean of the next {h} years above the mean of the "
+                 "last {h}, happened {e} times). Their Brier score is {b} (0 is perfect); its skill against the base rate "
+                 "of the events is {sc} (0: no better; below 0: worse).", h=str(h), n=fmt_number(sc["forecasts"]),
+                 e=fmt_number(sc["events"]), b=fmt_number(sc["brier"], 3), sc=fmt_number(sc["skill_climatology"], 2))
+        if sc["persistence_forecasts"]:
+            text += " " + t("Against assuming that the direction of the last {h} years against the {h} before goes on, "
+                            "where the data reach that far back ({n} forecasts), its skill is {sp}.", h=str(h),
+                            n=fmt_number(sc["persistence_forecasts"]), sp=fmt_number(sc["skill_persistence"], 2))
+        self.say(text)
 
     def reliability_figure(self, forecasts: pd.DataFrame):
         """The reliability diagram: per term, the events observed against the mean forecast, for this edition's

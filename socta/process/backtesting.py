@@ -36,9 +36,11 @@ def backtest_command(project: Project, console, simulate: int = 0, seed: int = 2
         console.print(table)
         sc = backtest.scores(forecasts)
         pit = backtest.pit_histogram(forecasts)
+        persistence = (f" and {sc['skill_persistence']:+.2f} against persistence ({sc['persistence_forecasts']} "
+                       "forecasts with the years it needs)") if sc["persistence_forecasts"] else ""
         console.print(f"{sc['forecasts']} forecasts, {sc['events']} events; Brier score {sc['brier']:.3f}, skill "
-                      f"{sc['skill_climatology']:+.2f} against climatology and {sc['skill_persistence']:+.2f} against "
-                      "persistence (0: no better than the baseline)", markup=False)
+                      f"{sc['skill_climatology']:+.2f} against climatology{persistence} (0: no better than the baseline)",
+                      markup=False)
         console.print("PIT of next year's value, share in each tenth (0.10 each when calibrated): "
                       + " ".join(f"{v:.2f}" for v in pit), markup=False)
 

@@ -195,8 +195,8 @@ def test_methodology_shows_the_judgement_rule_the_reliability_diagram_and_the_ba
         assert re.search(rf"<td[^>]*><p>{re.escape(row.term)}</p></td>\s*<td[^>]*><p>[^<]*</p></td>\s*"
                          rf"<td[^>]*><p>{row.forecasts}</p></td>", table), row.term
     check = shipped_check()
-    assert f"Checked on another {fmt_number(int(check['forecasts'].sum()))} simulated series, the share of events " \
-           "that happened lies within 5 points of every term" in text
+    assert f"Checked on {fmt_number(int(check['forecasts'].sum()))} forecasts of another simulation, the share of " \
+           "events that happened lies within 5 points of every term" in text
 
 
 def test_methodology_prints_weights_yardstick_and_confidence_rule(book):

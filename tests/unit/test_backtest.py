@@ -55,6 +55,8 @@ def test_a_forecast_is_scored_on_the_years_that_followed():
     row = backtest.forecast_row(past, "count", 2017, 7, SETTINGS, future, None)
     assert row["event"] == 1.0                     # mean 110.25 > mean of 2014-2017, 101.5
     assert row["persistence"] == 0.0               # 2014-2017 (101.5) was not above 2010-2013 (101.5)
+    fewer = backtest.forecast_row(past.iloc[2:], "count", 2017, 7, SETTINGS, future, None)
+    assert np.isnan(fewer["persistence"])          # six years: no four against the four before
     assert 0 <= row["pit"] <= 1 and row["p"] == row["p_raw"]
     short = future.iloc[:3]                        # the fourth year is not known yet: nothing to score
     assert backtest.forecast_row(past, "count", 2017, 7, SETTINGS, short, None) is None
@@ -68,11 +70,12 @@ def test_the_pit_of_a_count_is_randomised_between_the_cdf_below_and_at_the_value
 
 
 def test_brier_scores_and_skill_by_hand():
-    forecasts = pd.DataFrame({"p": [0.9, 0.2], "event": [1.0, 0.0], "persistence": [1.0, 1.0]})
+    forecasts = pd.DataFrame({"p": [0.9, 0.2, 0.6], "event": [1.0, 0.0, 1.0], "persistence": [1.0, 1.0, np.nan]})
     sc = backtest.scores(forecasts)
-    assert sc["brier"] == pytest.approx((0.01 + 0.04) / 2)
-    assert sc["skill_climatology"] == pytest.approx(1 - 0.025 / 0.25)     # base rate 0.5
-    assert sc["skill_persistence"] == pytest.approx(1 - 0.025 / 0.5)
+    assert sc["brier"] == pytest.approx((0.01 + 0.04 + 0.16) / 3)
+    assert sc["skill_climatology"] == pytest.approx(1 - 0.07 / (2 / 9))   # base rate 2/3: its Brier score 2/9
+    # persistence where it is known (the first two): the model's 0.025 against persistence's 0.5
+    assert sc["persistence_forecasts"] == 2 and sc["skill_persistence"] == pytest.approx(1 - 0.025 / 0.5)
     assert backtest.scores(forecasts.iloc[0:0])["forecasts"] == 0
 
 
