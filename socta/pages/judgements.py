@@ -160,10 +160,14 @@ class Judgements:
             basis += " " + t("No {year} value from: {countries}.", year=str(self.last_year), countries=", ".join(missing))
         result = {"area": area, "scope": scope, "term": None, "percent": float("nan"), "in_gap": False,
                   "confidence": confidence, "basis": basis, "outlook": outlook}
+        if not outlook.has_evidence and not parts["left"]:
+            result["text"] = t("The data cannot support a judgement on whether the threat from {area} in {scope} will "
+                               "grow over {first}–{last}: this dataset has no statistics on it (no indicator is "
+                               "configured for it in indicators.csv), and no expert outlook.", area=area_name,
+                               scope=scope_name, first=str(first), last=str(last))
+            return result
         if not outlook.has_evidence:
             why = "; ".join(f"{in_sentence(t(self.ref.indicators.at[i, 'name_en']))}: {r}" for i, r in parts["left"].items())
-            if not parts["left"]:
-                why = t("no indicator is configured for it in indicators.csv")
             result["text"] = t("The data cannot support a judgement on whether the threat from {area} in {scope} will "
                                "grow over {first}–{last}: no expert outlook, and no indicator with a trend the data "
                                "support ({why}).", area=area_name, scope=scope_name, first=str(first), last=str(last),
