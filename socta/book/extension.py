@@ -224,6 +224,13 @@ def _confine_to_source(app, env) -> None:
         raise UnsafeContent("files outside the edition's source would be published: " + "; ".join(outside[:10]))
 
 
+def _page_language(app, pagename, templatename, context, doctree) -> None:
+    """Every page's ``lang`` is the edition's BCP 47 tag (``sr-Latn``, ``cnr``), which screen readers and
+    translation tools read, not Sphinx's gettext name of its own catalogue (``sr@latin``, which is not a
+    language tag, and which the Montenegrin edition shares)."""
+    context["language"] = app.config.socta_edition.get("lang", "en")
+
+
 def setup(app):
     """Loaded by Sphinx through ``extra_extensions: [socta.book.extension]`` in ``_config.yml``."""
     app.connect("env-before-read-docs", _no_file_insertion)
@@ -238,6 +245,7 @@ def setup(app):
     app.add_config_value("socta_edition", {"audience": PUBLIC, "lang": "en"}, "html", [dict])
     app.add_config_value("socta_languages", [], "html", [list])
     app.connect("html-page-context", _add_language_menu)
+    app.connect("html-page-context", _page_language)
     app.connect("html-page-context", _escape_theme_text, priority=900)
     app.add_post_transform(_remove_code_in_latex())
 
