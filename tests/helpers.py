@@ -28,3 +28,27 @@ def set_rows(path: Path, keep) -> None:
         writer = csv.DictWriter(f, fieldnames=fields, extrasaction="ignore")
         writer.writeheader()
         writer.writerows(out)
+
+
+def pdf_metadata(pdf: Path) -> dict[str, str]:
+    """A PDF's document information (pdfinfo: Title, Author, Subject, …) and its catalogue's language
+    (``Lang``), read from the file, where xdvipdfmx keeps the catalogue in a compressed object stream."""
+    import re
+    import zlib
+
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    found = dict(line.split(":", 1) for line in info.splitlines() if ":" in line)
+    found = {key.strip(): value.strip() for key, value in found.items()}
+    data = pdf.read_bytes()
+    chunks = [data]
+    for start in re.finditer(rb"stream\r?\n", data):
+        try:
+            chunks.append(zlib.decompress(data[start.end():data.find(b"endstream", start.end())]))
+        except zlib.error:
+            continue
+    for chunk in chunks:
+        if b"/Type/Catalog" in chunk or b"/Type /Catalog" in chunk:
+            lang = re.search(rb"/Lang\s*\(([^)]*)\)", chunk)
+            if lang:
+                found["Lang"] = lang.group(1).decode()
+    return found

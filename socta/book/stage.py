@@ -94,7 +94,7 @@ def edition_config(project: Project, audience: str, lang: str, notices: dict[str
     config["title"] = t(config["title"])
     config["author"] = t(config.get("author", ""))
     latex = sphinx.setdefault("latex_elements", {})
-    latex.update(latex_edition(config["title"], config["author"], marking, notice, handling, unreviewed))
+    latex.update(latex_edition(config["title"], config["author"], marking, notice, handling, unreviewed, lang))
     if lang != i18n.SOURCE_LANGUAGE:
         language_settings(sphinx, latex, lang)
     sphinx["socta_edition"] = {"audience": audience, "lang": lang, "label": t("Languages")}
@@ -146,7 +146,8 @@ def handling_note(project: Project, audience: str) -> str:
     return t("Most restrictive handling code of the sources used: {code}.", code=code) if code else ""
 
 
-def latex_edition(title: str, author: str, marking: str, notice: str, handling: str, unreviewed: str = "") -> dict:
+def latex_edition(title: str, author: str, marking: str, notice: str, handling: str, unreviewed: str = "",
+                  lang: str = "en") -> dict:
     """Cover page and running marks: the edition marking sits in every page's header and footer."""
     import datetime
 
@@ -173,9 +174,15 @@ def latex_edition(title: str, author: str, marking: str, notice: str, handling: 
         # decimals they were published with ("103,708.4") fit the text width
         r"\makeatletter\let\socta@attablestart\sphinxattablestart"
         r"\def\sphinxattablestart{\socta@attablestart\small}\makeatother" "\n"
+        # the document's metadata, which a PDF reader and a screen reader show: title, author, marking
+        r"\AtBeginDocument{\hypersetup{pdftitle={" + tex_escape(title) + r"}, pdfauthor={" + tex_escape(author)
+        + r"}, pdfsubject={" + mark + r"}}}" "\n"
     )
+    # ... and its language, a BCP 47 tag, in the catalogue (/Lang): hyperref's pdflang does not reach it
+    # through xdvipdfmx, the driver's own special does (written on the cover, the first page shipped out)
+    language = r"\special{pdf:put @catalog <</Lang (" + re.sub(r"[^A-Za-z0-9-]", "", lang) + r")>>}" "\n"
     cover = (
-        r"\begin{titlepage}\thispagestyle{plain}\centering" "\n"
+        r"\begin{titlepage}\thispagestyle{plain}\centering" "\n" + language +
         r"\vspace*{2.5cm}{\Huge\bfseries " + tex_escape(title) + r"\par}" "\n"
         r"\vspace{1cm}{\Large " + tex_escape(author) + r"\par}" "\n"
         r"\vspace{1.5cm}{\LARGE\bfseries " + mark + r"\par}" "\n"

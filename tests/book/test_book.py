@@ -298,3 +298,12 @@ def test_the_analysts_narrative_is_in_the_book_with_live_values(edition, book):
                          text=True, check=True).stdout
     pdf = " ".join(pdf.split())
     assert "Key findings" in pdf and "Recommended priorities" in pdf and "cocaine arrives in containers" in pdf
+
+
+def test_the_pdf_carries_its_title_author_marking_and_language(edition):
+    from ..helpers import pdf_metadata
+
+    meta = pdf_metadata(edition / "public-en" / "pdf" / "assessment.pdf")
+    assert meta["Title"] == "Regional Serious and Organised Crime Threat Assessment"
+    assert meta["Author"].startswith("Serbia, Montenegro and North Macedonia")
+    assert meta["Subject"] == "PUBLIC" and meta["Lang"] == "en"

@@ -15,7 +15,7 @@ from babel.messages.pofile import read_po
 from socta.book import stage
 from socta.i18n import translate as i18n
 
-from ..helpers import REPO
+from ..helpers import REPO, pdf_metadata
 from .books import LANGUAGES, PDF_LANGUAGES
 
 CYRILLIC = re.compile(r"[\u0400-\u04FF]")
@@ -220,3 +220,7 @@ def test_pdf_has_the_language_as_text(language_editions, lang):
     assert "No hyphenation patterns" not in log and "Missing character" not in log
     tex = next((edition / "work" / "_build" / "latex").glob("*.tex")).read_text(encoding="utf-8")
     assert i18n.spec(lang)["latex_babel"] in tex
+    # the document's title, author, marking and language, in the edition's language
+    meta = pdf_metadata(pdf)
+    assert meta["Title"] == i18n.t("Regional Serious and Organised Crime Threat Assessment") and meta["Author"]
+    assert meta["Subject"] == i18n.t("PUBLIC") and meta["Lang"] == lang
