@@ -209,6 +209,27 @@ class Judgement(Section):
     calibrate: bool = True               # map the model's probabilities through the simulation's calibration
     skill_min: float = 0.0               # Brier skill at or below this in the edition's backtest: "no skill"
 
+    @classmethod
+    def parse(cls, raw, path: Path | str, where: str = ""):
+        section = super().parse(raw, path, where)
+        weights = section.weights
+        example = "e.g. {statistics: 0.6, experts: 0.4}"
+        for key, value in weights.items():
+            if key not in ("statistics", "experts"):
+                raise ConfigError(f"{path}: judgement.weights has the key {key!r}; its keys are statistics and "
+                                  f"experts, {example}")
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                raise ConfigError(f"{path}: judgement.weights.{key} is {value!r}; it must be a number of 0 or more, "
+                                  f"{example}")
+        if not sum(weights.values()):
+            raise ConfigError(f"{path}: judgement.weights must give the statistics or the experts a weight above 0, "
+                              f"{example}")
+        if section.horizon_years < 1:
+            raise ConfigError(f"{path}: judgement.horizon_years must be 1 or more; found {section.horizon_years!r}")
+        if section.headline_weight <= 0:
+            raise ConfigError(f"{path}: judgement.headline_weight must be more than 0; found {section.headline_weight!r}")
+        return section
+
 
 @dataclass(frozen=True)
 class Sensitivity(Section):

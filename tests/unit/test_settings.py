@@ -70,6 +70,12 @@ def test_the_keys_nothing_read_are_refused_with_why():
     ({"languages": "en"}, "languages is 'en'; it must be a list"),
     ({"priority": [1, 2]}, "priority must be keys with values"),
     ({"plausibility": {"factor": 1}}, "plausibility.factor must be more than 1"),
+    ({"judgement": {"weights": {"statistics": 1, "expert": 1}}}, "judgement.weights has the key 'expert'; its keys "
+                                                                  "are statistics and experts"),
+    ({"judgement": {"weights": {"statistics": "most"}}}, "judgement.weights.statistics is 'most'; it must be a number"),
+    ({"judgement": {"weights": {"statistics": 0, "experts": 0}}}, "judgement.weights must give the statistics or the"),
+    ({"judgement": {"horizon_years": 0}}, "judgement.horizon_years must be 1 or more"),
+    ({"judgement": {"calibrate": "yes"}}, "judgement.calibrate is 'yes'; it must be true or false"),
 ])
 def test_a_value_of_the_wrong_kind_is_refused_by_name(raw, said):
     with pytest.raises(ConfigError, match=re.escape(f"f.yaml: {said}")):
