@@ -17,6 +17,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from socta.core.tableio import write_atomic
+
 MAP_FILE = Path(__file__).with_name("calibration.csv")
 # the map's check on an independent simulation, per yardstick term (socta.analysis.backtest.band_table, and
 # fitted_on: the forecasts the map was fitted on): what the methodology chapter prints
@@ -68,7 +70,4 @@ def fit_map(p_raw, events) -> pd.DataFrame:
 
 def write_table(frame: pd.DataFrame, path: Path, note: str) -> None:
     """Write a map or its check, atomically, with a comment line saying how it was made."""
-    text = f"# {note}\n" + frame.to_csv(index=False, lineterminator="\n")
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    write_atomic(path, (f"# {note}\n" + frame.to_csv(index=False, lineterminator="\n")).encode("utf-8"))

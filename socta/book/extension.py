@@ -8,6 +8,7 @@ import gettext
 import html
 from pathlib import Path
 
+from socta.book.accessible import accessible_pages
 from socta.book.published import clean_html_sources
 from socta.core.edition import PUBLIC
 from socta.core.text import N_
@@ -250,5 +251,6 @@ def setup(app):
     app.add_post_transform(_remove_code_in_latex())
 
     app.connect("build-finished", clean_html_sources)
+    app.connect("build-finished", accessible_pages)
     _reuse_latex_table_renderer()
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -307,3 +307,13 @@ def test_the_pdf_carries_its_title_author_marking_and_language(edition):
     assert meta["Title"] == "Regional Serious and Organised Crime Threat Assessment"
     assert meta["Author"].startswith("Serbia, Montenegro and North Macedonia")
     assert meta["Subject"] == "PUBLIC" and meta["Lang"] == "en"
+
+
+def test_every_page_names_its_controls_in_the_editions_language(book):
+    """axe-core's findings on every page (socta/book/accessible.py): expanders without a name, a search button and
+    code toggles whose names do not contain what they show, in English."""
+    for page in book.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert '<summary><span class="toctree-toggle"' not in text, page
+        assert "Toggle hidden content" not in text, page
+        assert not re.search(r'<button class="[^"]*search-button__button[^"]*"[^>]*aria-label=', text), page

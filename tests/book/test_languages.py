@@ -181,6 +181,8 @@ def test_every_page_in_the_language_with_menu_and_notice(language_editions, lang
         # the theme's words too (the themes have no Macedonian: socta's catalogue supplies them)
         assert "Skip to main content" not in text and i18n.t("Skip to main content") in text
         assert '<nav class="socta-languages"' in text, f"{page}: no language menu"
+        # the sidebar's expanders named in the language (socta/book/accessible.py)
+        assert '<summary><span class="toctree-toggle"' not in text and "Toggle hidden content" not in text, page
         # the page's language as a BCP 47 tag, each edition its own (not Sphinx's sr@latin, for two of them)
         assert re.search(rf'<html lang="{re.escape(lang)}"', text), f"{page}: {re.search(r'<html[^>]*>', text)}"
         rel = page.relative_to(html).with_suffix("").as_posix()
