@@ -232,6 +232,32 @@ def _page_language(app, pagename, templatename, context, doctree) -> None:
     context["language"] = app.config.socta_edition.get("lang", "en")
 
 
+def _search_text_not_code() -> None:
+    """The search index holds what the pages say, not the folded code of their cells: a code comment that
+    names heroin made every crime-area page a hit for "heroin". Sphinx has no hook for what its indexer
+    reads, so its word collector is given each page without MyST-NB's code-source containers."""
+    from docutils import nodes
+    from sphinx.search import IndexBuilder
+
+    original = IndexBuilder._word_collector
+    if getattr(original, "socta_skips_code", False):
+        return
+
+    def is_code(node) -> bool:
+        return isinstance(node, nodes.container) and node.get("nb_element") == "cell_code_source"
+
+    def word_collector(self, doctree):
+        if not any(True for _ in doctree.findall(is_code)):
+            return original(self, doctree)
+        page = doctree.deepcopy()   # the page itself is written as it is
+        for node in list(page.findall(is_code)):
+            node.parent.remove(node)
+        return original(self, page)
+
+    word_collector.socta_skips_code = True
+    IndexBuilder._word_collector = word_collector
+
+
 def setup(app):
     """Loaded by Sphinx through ``extra_extensions: [socta.book.extension]`` in ``_config.yml``."""
     app.connect("env-before-read-docs", _no_file_insertion)
@@ -253,4 +279,5 @@ def setup(app):
     app.connect("build-finished", clean_html_sources)
     app.connect("build-finished", accessible_pages)
     _reuse_latex_table_renderer()
+    _search_text_not_code()
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -317,3 +317,20 @@ def test_every_page_names_its_controls_in_the_editions_language(book):
         assert '<summary><span class="toctree-toggle"' not in text, page
         assert "Toggle hidden content" not in text, page
         assert not re.search(r'<button class="[^"]*search-button__button[^"]*"[^>]*aria-label=', text), page
+
+
+def test_search_finds_what_the_pages_say_not_their_code(book):
+    """The folded code is not indexed: "import" is in every cell's code and in no page's text, and a code
+    comment that names heroin made every crime-area page a hit for it."""
+    import json
+
+    text = (book / "searchindex.js").read_text(encoding="utf-8")
+    index = json.loads(text[text.index("(") + 1:text.rindex(")")])
+
+    def pages(word):
+        hits = index["terms"].get(word, [])
+        return {index["docnames"][i] for i in ([hits] if isinstance(hits, int) else hits)}
+
+    assert not pages("import")
+    assert not any(doc.startswith("areas/cyber") for doc in pages("heroin"))
+    assert "areas/drugs/index" in pages("cocain")        # what the drugs page says is still found
