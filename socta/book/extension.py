@@ -235,7 +235,7 @@ def _page_language(app, pagename, templatename, context, doctree) -> None:
 def _search_text_not_code() -> None:
     """The search index holds what the pages say, not the folded code of their cells: a code comment that
     names heroin made every crime-area page a hit for "heroin". Sphinx has no hook for what its indexer
-    reads, so its word collector is given each page without MyST-NB's code-source containers."""
+    reads, so its word collector is given each page without the code of its folded (hide-input) cells."""
     from docutils import nodes
     from sphinx.search import IndexBuilder
 
@@ -243,8 +243,13 @@ def _search_text_not_code() -> None:
     if getattr(original, "socta_skips_code", False):
         return
 
-    def is_code(node) -> bool:
-        return isinstance(node, nodes.container) and node.get("nb_element") == "cell_code_source"
+    def is_code(node) -> bool:   # folded code (the training edition shows its code: that is indexed)
+        if not (isinstance(node, nodes.container) and node.get("nb_element") == "cell_code_source"):
+            return False
+        cell = node.parent   # MyST-NB wraps a folded input in a node of its own inside the cell
+        while cell is not None and cell.get("nb_element") != "cell_code":
+            cell = cell.parent
+        return cell is not None and "tag_hide-input" in cell.get("classes", [])
 
     def word_collector(self, doctree):
         if not any(True for _ in doctree.findall(is_code)):

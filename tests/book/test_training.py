@@ -47,3 +47,15 @@ def test_every_cell_ran_without_error_and_every_solution_printed_its_answer(trai
             assert printed.strip(), f"{output}: a solution cell printed no answer"
     failed = training_book / "failed"
     assert not failed.exists() or not list(failed.rglob("*.ipynb"))
+
+
+def test_search_finds_the_lessons_code_which_the_lessons_show(training_book):
+    """Only folded code is left out of the search index (socta/book/extension.py): a lesson's code is shown,
+    and a trainee searching for the function a lesson uses finds the lesson."""
+    import json
+
+    text = (training_book / "html" / "searchindex.js").read_text(encoding="utf-8")
+    index = json.loads(text[text.index("(") + 1:text.rindex(")")])
+    hits = index["terms"].get("likelihood_term", [])
+    hits = [hits] if isinstance(hits, int) else hits
+    assert any("lesson-5" in index["docnames"][i] for i in hits), sorted(index["docnames"][i] for i in hits)
