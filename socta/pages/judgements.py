@@ -113,13 +113,6 @@ class Judgements:
         outlook = pool(used, list(outlooks.astype(float)), cfg.weights, float(cfg.headline_weight))
         return outlook, {"used": used, "left": left, "widest": widest, "unstable": unstable, "jumps": jumps}
 
-    def judgement_confidence(self, area: str | None = None, scope: str | None = None) -> tuple[str, tuple[str, ...]]:
-        """The judgement's analytic confidence: the evidence's level, capped (:func:`capped_confidence`)."""
-        level, _ = self.analytic_confidence(area, scope)
-        outlook, parts = self.threat_outlook(area, scope)
-        return capped_confidence(level, outlook, parts["widest"], bool(parts["unstable"]),
-                                 self.project.settings.confidence.caps, bool(parts["jumps"]))
-
     def backtest_skill(self, kind: str) -> float:
         """The Brier skill against climatology of this edition's own backtest for one kind of series (NaN
         without forecasts of that kind)."""
@@ -186,7 +179,9 @@ class Judgements:
                                             f"{band['lower_pct']:g}–{band['upper_pct']:g}%", area_name, scope_name,
                                             first, last, probability_text(likelihood.percent)) + " " + evidence
         kinds = {self.ref.indicators.at[i, "kind"] for i in parts["used"]}
-        unskilled = [k for k in sorted(kinds) if not self.backtest_skill(k) > float(self.project.settings.judgement.skill_min)]
+        # no skill where the backtest has forecasts of the kind and they did no better (none: nothing to say)
+        skills = [self.backtest_skill(k) for k in sorted(kinds)]
+        unskilled = [s for s in skills if s == s and s <= float(self.project.settings.judgement.skill_min)]
         if unskilled:
             result["text"] += " " + t("In this edition's backtest, the model's forecasts of such series were no better "
                                       "than their base rate, so the statistics add little to this judgement.")

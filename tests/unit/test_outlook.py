@@ -110,3 +110,23 @@ def test_a_series_that_jumps_is_left_out_and_keeps_the_judgement_below_high(proc
     assert [o.source for o in j["outlook"].opinions] == ["experts"]
     assert j["confidence"] == "moderate"
     assert "a series of the area jumps in a way that looks like a change of recording" in j["basis"]
+
+
+NO_SKILL = "the model's forecasts of such series were no better than their base rate"
+
+
+def test_a_judgement_says_so_where_the_backtest_shows_no_skill_and_only_there(processed, tmp_path):
+    """The region's cybercrime judgement rests on counts. Made to have forecast every event the wrong way round,
+    the backtest of counts has no skill, and the judgement says so; with no backtest of counts (series too
+    short) it says nothing about skill, rather than claiming none."""
+    def wrong(frame):
+        frame["p"] = 1 - frame["event"]
+
+    page = make(AreaPage, flipped(processed["public"], tmp_path / "wrong", "backtest", wrong), scope=REGION, area="cyber")
+    assert page.backtest_skill("count") < 0 and NO_SKILL in page.judgement()["text"]
+
+    def none(frame):
+        frame["kind"] = "amount"   # no forecast of a count
+
+    page = make(AreaPage, flipped(processed["public"], tmp_path / "none", "backtest", none), scope=REGION, area="cyber")
+    assert math.isnan(page.backtest_skill("count")) and NO_SKILL not in page.judgement()["text"]
