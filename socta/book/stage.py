@@ -160,8 +160,10 @@ def latex_edition(title: str, author: str, marking: str, notice: str, handling: 
              + r"}\fancyfoot[R]{\thepage}")
     preamble = (
         r"\makeatletter" "\n"
-        r"\fancypagestyle{normal}{" + marks + r"\fancyhead[R]{\small\nouppercase{\rightmark}}"
-        r"\renewcommand{\headrulewidth}{0.4pt}\renewcommand{\footrulewidth}{0.4pt}}" "\n"
+        # the marking alone in the head: a running section title beside it overprinted a long marking
+        # ("RESTRICTED") on a page whose section title is long, where a marking must be legible
+        r"\fancypagestyle{normal}{" + marks
+        + r"\renewcommand{\headrulewidth}{0.4pt}\renewcommand{\footrulewidth}{0.4pt}}" "\n"
         r"\fancypagestyle{plain}{" + marks + r"\renewcommand{\headrulewidth}{0pt}\renewcommand{\footrulewidth}{0pt}}" "\n"
         # a caption is measured on one line to centre it when it fits; a caption longer than TeX's
         # largest dimension (about 5.7 m: a very long name from data) stopped the build there. Set it

@@ -334,3 +334,25 @@ def test_search_finds_what_the_pages_say_not_their_code(book):
     assert not pages("import")
     assert not any(doc.startswith("areas/cyber") for doc in pages("heroin"))
     assert "areas/drugs/index" in pages("cocain")        # what the drugs page says is still found
+
+
+def test_the_pdf_marking_stands_alone_in_the_head_of_every_page(edition):
+    """Nothing is printed on the line of the marking at the head of a page: a running section title beside it
+    overprinted a long marking ("RESTRICTED") where a handling mark must be legible."""
+    import subprocess
+
+    pdf = edition / "public-en" / "pdf" / "assessment.pdf"
+    layout = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True, text=True,
+                            check=True).stdout
+    word = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
+    marked = 0
+    for number, page in enumerate(layout.split("<page ")[1:], start=1):
+        words = [(float(a), float(b), float(c), float(d), w) for a, b, c, d, w in word.findall(page)]
+        head = [w for w in words if w[4] == "PUBLIC" and w[1] < 100]
+        if not head:
+            continue
+        marked += 1
+        top, bottom = min(w[1] for w in head), max(w[3] for w in head)
+        beside = [w[4] for w in words if w[4] != "PUBLIC" and w[1] < bottom and w[3] > top]
+        assert not beside, f"page {number}: {beside} on the marking's line"
+    assert marked > 50
