@@ -174,6 +174,9 @@ def latex_edition(title: str, author: str, marking: str, notice: str, handling: 
         r"\makeatother" "\n"
         r"\setcounter{tocdepth}{1}" "\n"
         r"\setlength{\tymin}{38pt}" "\n"  # narrow numeric columns of tabulary tables otherwise overflow
+        # table cells ragged right, not justified: justified narrow columns stretched "Drug      offences" and
+        # broke words ("provi-sional", "almost cer-tain")
+        r"\newcolumntype{T}{L}" "\n"
         # tables in a smaller size, as statistical tables are printed: nine columns of values with the
         # decimals they were published with ("103,708.4") fit the text width
         r"\makeatletter\let\socta@attablestart\sphinxattablestart"

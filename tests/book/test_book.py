@@ -356,3 +356,18 @@ def test_the_pdf_marking_stands_alone_in_the_head_of_every_page(edition):
         beside = [w[4] for w in words if w[4] != "PUBLIC" and w[1] < bottom and w[3] > top]
         assert not beside, f"page {number}: {beside} on the marking's line"
     assert marked > 50
+
+
+def test_pdf_table_cells_are_ragged_right_and_break_no_yardstick_term(edition):
+    """Justified narrow columns broke words ("almost cer-tain", "realistic possi-bility") and stretched others
+    ("Drug      offences"): the table cells are set ragged right. Read on the trend tables' rows, whose last
+    cell is the yardstick's term."""
+    import subprocess
+
+    pdf = edition / "public-en" / "pdf" / "assessment.pdf"
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    rows = [line for line in text.splitlines() if re.search(r"P\(\d{4} > \d{4}\)", line)]
+    assert len(rows) > 30
+    split = [row.strip() for row in rows if re.search(r"\b[a-z]{2,}-\s*$", row)]
+    assert not split, split[:5]
+    assert "almost certain" in text   # the terms are there, whole
