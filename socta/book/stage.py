@@ -98,8 +98,6 @@ def edition_config(project: Project, audience: str, lang: str, notices: dict[str
     if lang != i18n.SOURCE_LANGUAGE:
         language_settings(sphinx, latex, lang)
     sphinx["socta_edition"] = {"audience": audience, "lang": lang, "label": t("Languages")}
-    # the marking banner in the edition's own colour (book/_static/socta-<audience>.css)
-    sphinx["html_css_files"] = [*sphinx.get("html_css_files", []), f"socta-{audience}.css"]
     # the language menu: every language of the dataset's editions (the training edition is English only)
     editions = [code for code in project.settings.languages
                 if Edition(audience, lang).multilingual and code in i18n.languages()]

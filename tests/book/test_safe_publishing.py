@@ -98,12 +98,3 @@ def test_every_page_carries_a_content_security_policy(hostile):
             assert match, (audience, name)
             assert "default-src &#x27;none&#x27;" in match.group(1)
             assert "unsafe-inline&#x27;; style" not in match.group(1) and "script-src &#x27;self&#x27;" in match.group(1)
-
-
-def test_each_edition_links_the_stylesheet_of_its_own_banner_colour(hostile):
-    """A reader tells the public and the restricted edition apart by the banner's colour too
-    (book/_static/socta-<audience>.css)."""
-    for audience in ("public", "restricted"):
-        other = "restricted" if audience == "public" else "public"
-        for name, text in pages(hostile, audience).items():
-            assert f"_static/socta-{audience}.css" in text and f"socta-{other}.css" not in text, (audience, name)

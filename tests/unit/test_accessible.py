@@ -30,34 +30,3 @@ def test_mending_twice_changes_nothing_more_and_other_text_is_untouched():
     page = f"<html><body>{SIDEBAR}{SEARCH}{TOGGLE}<p>aria-label=\"Search\" as text</p></body></html>"
     once = mend(page)
     assert mend(once) == once and '<p>aria-label="Search" as text</p>' in once
-
-
-def contrast(a: str, b: str) -> float:
-    """WCAG 2.1 contrast ratio of two #rrggbb colours."""
-    def luminance(colour):
-        r, g, b = (int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
-        f = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
-        return 0.2126 * f[0] + 0.7152 * f[1] + 0.0722 * f[2]
-    high, low = sorted([luminance(a), luminance(b)], reverse=True)
-    return (high + 0.05) / (low + 0.05)
-
-
-def test_each_edition_marks_its_banner_in_a_colour_of_its_own_with_white_text_readable():
-    import re
-
-    from socta.book.stage import edition_config
-    from socta.core.config import Project
-
-    from ..helpers import REPO
-
-    colours = {}
-    for audience in ("public", "restricted", "training"):
-        css = (REPO / "book" / "_static" / f"socta-{audience}.css").read_text(encoding="utf-8")
-        colours[audience] = re.search(r"\.bd-header-announcement \{ background: (#[0-9a-fA-F]{6}); \}", css).group(1)
-        assert contrast(colours[audience], "#ffffff") >= 4.5, (audience, colours[audience])
-        notices = dict.fromkeys(("edition_marking", "dataset_notice", "review_notice", "handling_note"), "")
-        config = edition_config(Project(), audience, "en", notices)
-        assert config["sphinx"]["config"]["html_css_files"][-1] == f"socta-{audience}.css"
-    assert len(set(colours.values())) == 3
-    assert "background" not in re.search(r"\.bd-header-announcement \{[^}]*\}",
-                                         (REPO / "book" / "_static" / "socta.css").read_text(encoding="utf-8")).group(0)
