@@ -52,3 +52,37 @@ def pdf_metadata(pdf: Path) -> dict[str, str]:
             if lang:
                 found["Lang"] = lang.group(1).decode()
     return found
+
+
+def repeated_sentences(html_dir: Path, min_words: int = 8) -> dict[str, int]:
+    """Sentences of at least ``min_words`` words that the reader meets more than once in a built HTML
+    book, with how often: the text of paragraphs, list items and captions of every page (the folded
+    code, the navigation and the tables' cells left out; a table's legend is a paragraph and counts). A
+    source line ("Source: …") belongs under each figure and table it names the source of, and is left out."""
+    import collections
+    import re
+
+    from bs4 import BeautifulSoup
+
+    counts: collections.Counter = collections.Counter()
+    for page in sorted(html_dir.rglob("*.html")):
+        if page.name in ("search.html", "genindex.html") or "_static" in page.parts:
+            continue
+        article = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").find("article")
+        if article is None:
+            continue
+        for hidden in article.select(".cell_input, details, script, style, table"):
+            hidden.decompose()
+        for block in article.find_all(["p", "li", "figcaption"]):
+            if block.find(["p", "li"]):  # the innermost blocks only, each text once
+                continue
+            text = re.sub(r"\s+", " ", block.get_text(" ")).strip()
+            for sentence in re.split(r"(?<=[.!?])\s+", text):
+                if len(sentence.split()) >= min_words and not sentence.startswith("Source:"):
+                    counts[sentence] += 1
+    return {s: n for s, n in counts.items() if n > 1}
+
+
+def repeated_words(repeats: dict[str, int]) -> int:
+    """The words a reader reads again: every repetition of a repeated sentence, in words."""
+    return sum((n - 1) * len(s.split()) for s, n in repeats.items())

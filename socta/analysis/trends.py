@@ -98,6 +98,8 @@ class Trend:
     horizon: int = 0              # the judgement's horizon in years (settings: judgement.horizon_years)
     p_rise_raw: float = NAN       # the model's P(mean of the next `horizon` years > mean of the last `horizon`)
     robust_change: float = NAN    # Theil-Sen change per year of log(value + 0.5): not pulled by one odd year
+    next_low: float = NAN         # the forecast year's value: 5th and 95th percentile of the model's draws
+    next_high: float = NAN
     window_low: float = NAN       # the fitted change per year with the window started 1 or 2 years later (as long
     window_high: float = NAN      #   as it keeps min_points values): the lower and the higher; NaN without either
     unstable: bool = False        # the model, the robust slope or a shifted window disagree on the direction
@@ -323,6 +325,7 @@ def _fit(years: np.ndarray, y: np.ndarray, last_value: float, known: dict, kind:
         reason="", p_rise_raw=float(np.mean(future > past.mean())), robust_change=robust_change,
         window_low=float(changes[1:].min()) if len(changes) > 1 else NAN,
         window_high=float(changes[1:].max()) if len(changes) > 1 else NAN, unstable=len(directions) > 1,
+        next_low=float(np.quantile(nxt, 0.05)), next_high=float(np.quantile(nxt, 0.95)),
     )
 
 

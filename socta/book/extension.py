@@ -263,6 +263,13 @@ def _search_text_not_code() -> None:
     IndexBuilder._word_collector = word_collector
 
 
+def _contents_named_contents(app) -> None:
+    """The PDF's table of contents is headed by the language's own word ("Contents", "Садржај"): Sphinx
+    heads it with the caption of the first part of the table of contents ("Assessment")."""
+    if app.builder.format == "latex":
+        app.builder.get_contentsname = lambda indexfile: ""
+
+
 def setup(app):
     """Loaded by Sphinx through ``extra_extensions: [socta.book.extension]`` in ``_config.yml``."""
     app.connect("env-before-read-docs", _no_file_insertion)
@@ -271,6 +278,7 @@ def setup(app):
     app.add_config_value("socta_latin_script", False, "env", [bool])
     app.connect("config-inited", _edition_words, priority=400)  # before Sphinx's numfig_format (800)
     app.connect("builder-inited", _edition_words)
+    app.connect("builder-inited", _contents_named_contents)
     app.add_config_value("socta_latex_name", "", "env", [str])
     app.connect("config-inited", _name_latex_language)
     app.add_config_value("socta_latex_code", False, "env", [bool])

@@ -12,6 +12,7 @@ from pathlib import Path
 import nbformat
 import yaml
 
+from socta.book import frontmatter
 from socta.core.config import BOOK_DIR, REPO_ROOT, Project
 from socta.core.edition import Edition
 from socta.core.markup import inert, one_line
@@ -73,8 +74,12 @@ def edition_notices(project: Project, audience: str, lang: str) -> dict[str, str
 NOTICE = re.compile(r"\{\{\s*(edition_marking|dataset_notice|review_notice|handling_note)\s*\}\}")
 
 
-def fill_notices(text: str, notices: dict[str, str]) -> str:
-    return NOTICE.sub(lambda m: inert(notices[m.group(1)]), text)
+# the document's record (socta.book.frontmatter), a Markdown list whose every item is inert already
+RECORD = re.compile(r"\{\{\s*document_record\s*\}\}")
+
+
+def fill_notices(text: str, notices: dict[str, str], record: str = "") -> str:
+    return RECORD.sub(lambda m: record, NOTICE.sub(lambda m: inert(notices[m.group(1)]), text))
 
 
 def edition_config(project: Project, audience: str, lang: str, notices: dict[str, str] | None = None) -> dict:
@@ -91,10 +96,11 @@ def edition_config(project: Project, audience: str, lang: str, notices: dict[str
     # the theme writes its announcement into every page as HTML: the dataset's name is escaped for it
     sphinx.setdefault("html_theme_options", {})["announcement"] = html.escape(" · ".join(
         p for p in (marking, handling, notice, unreviewed) if p))
-    config["title"] = t(config["title"])
-    config["author"] = t(config.get("author", ""))
+    record = frontmatter.record(project, audience, lang)
+    config["title"] = record.title
+    config["author"] = record.author or record.subtitle
     latex = sphinx.setdefault("latex_elements", {})
-    latex.update(latex_edition(config["title"], config["author"], marking, notice, handling, unreviewed, lang))
+    latex.update(latex_edition(record, marking, notice, handling, unreviewed, lang))
     if lang != i18n.SOURCE_LANGUAGE:
         language_settings(sphinx, latex, lang)
     sphinx["socta_edition"] = {"audience": audience, "lang": lang, "label": t("Languages")}
@@ -146,13 +152,9 @@ def handling_note(project: Project, audience: str) -> str:
     return t("Most restrictive handling code of the sources used: {code}.", code=code) if code else ""
 
 
-def latex_edition(title: str, author: str, marking: str, notice: str, handling: str, unreviewed: str = "",
+def latex_edition(record: frontmatter.Record, marking: str, notice: str, handling: str, unreviewed: str = "",
                   lang: str = "en") -> dict:
     """Cover page and running marks: the edition marking sits in every page's header and footer."""
-    import datetime
-
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    day = datetime.date.fromtimestamp(int(epoch)) if epoch else datetime.date.today()
     mark = tex_escape(marking)
     marks = (r"\fancyhf{}\fancyhead[C]{\small\bfseries " + mark + r"}\fancyfoot[C]{\small\bfseries " + mark
              + r"}\fancyfoot[R]{\thepage}")
@@ -163,6 +165,9 @@ def latex_edition(title: str, author: str, marking: str, notice: str, handling: 
         r"\fancypagestyle{normal}{" + marks
         + r"\renewcommand{\headrulewidth}{0.4pt}\renewcommand{\footrulewidth}{0.4pt}}" "\n"
         r"\fancypagestyle{plain}{" + marks + r"\renewcommand{\headrulewidth}{0pt}\renewcommand{\footrulewidth}{0pt}}" "\n"
+        # the cover carries the marking but no page number: the first numbered page is the first page of text
+        r"\fancypagestyle{soctacover}{\fancyhf{}\fancyhead[C]{\small\bfseries " + mark + r"}\fancyfoot[C]{\small\bfseries "
+        + mark + r"}\renewcommand{\headrulewidth}{0pt}\renewcommand{\footrulewidth}{0pt}}" "\n"
         # a caption is measured on one line to centre it when it fits; a caption longer than TeX's
         # largest dimension (about 5.7 m: a very long name from data) stopped the build there. Set it
         # as a paragraph instead and centre it when that paragraph is one line
@@ -179,24 +184,30 @@ def latex_edition(title: str, author: str, marking: str, notice: str, handling: 
         # decimals they were published with ("103,708.4") fit the text width
         r"\makeatletter\let\socta@attablestart\sphinxattablestart"
         r"\def\sphinxattablestart{\socta@attablestart\small}\makeatother" "\n"
-        # the document's metadata, which a PDF reader and a screen reader show: title, author, marking
-        r"\AtBeginDocument{\hypersetup{pdftitle={" + tex_escape(title) + r"}, pdfauthor={" + tex_escape(author)
-        + r"}, pdfsubject={" + mark + r"}}}" "\n"
+        # the document's metadata, which a PDF reader and a screen reader show
+        r"\AtBeginDocument{\hypersetup{pdftitle={" + tex_escape(record.title) + r"}, pdfauthor={"
+        + tex_escape(record.author) + r"}, pdfsubject={" + mark + " · " + tex_escape(record.subtitle)
+        + r"}, pdfkeywords={" + tex_escape(", ".join(record.keywords)) + r"}}}" "\n"
     )
     # ... and its language, a BCP 47 tag, in the catalogue (/Lang): hyperref's pdflang does not reach it
     # through xdvipdfmx, the driver's own special does (written on the cover, the first page shipped out)
     language = r"\special{pdf:put @catalog <</Lang (" + re.sub(r"[^A-Za-z0-9-]", "", lang) + r")>>}" "\n"
+    table = "".join(r"\textbf{" + tex_escape(label) + r"} & " + tex_escape(value) + r"\\" "\n"
+                    for label, value in record.rows if label != t("Issued by"))
     cover = (
-        r"\begin{titlepage}\thispagestyle{plain}\centering" "\n" + language +
-        r"\vspace*{2.5cm}{\Huge\bfseries " + tex_escape(title) + r"\par}" "\n"
-        r"\vspace{1cm}{\Large " + tex_escape(author) + r"\par}" "\n"
-        r"\vspace{1.5cm}{\LARGE\bfseries " + mark + r"\par}" "\n"
+        r"\begin{titlepage}\thispagestyle{soctacover}\centering" "\n" + language
+        + "".join(r"{\large " + tex_escape(name) + r"\par}" "\n" for name in record.issued_by)
+        + r"\vspace{2cm}{\Huge\bfseries " + tex_escape(record.title) + r"\par}" "\n"
+        r"\vspace{0.8cm}{\Large " + tex_escape(record.subtitle) + r"\par}" "\n"
+        r"\vspace{1.2cm}{\LARGE\bfseries " + mark + r"\par}" "\n"
         + (r"\vspace{0.4cm}{\large " + tex_escape(handling) + r"\par}" "\n" if handling else "")
-        + r"\vspace{1cm}{\large " + tex_escape(i18n.fmt_date(day)) + r"\par}" "\n"
-        r"\vfill\fbox{\parbox{0.85\textwidth}{\centering\vspace{0.3cm}" + tex_escape(notice) + r"\vspace{0.3cm}}}" "\n"
+        + r"\vspace{0.6cm}{\large\bfseries " + tex_escape(record.status) + r"\par}" "\n"
+        r"\vfill{\small\begin{tabular}{@{}p{0.3\textwidth}p{0.6\textwidth}@{}}" "\n" + table
+        + r"\end{tabular}\par}" "\n"
+        r"\vspace{0.8cm}\fbox{\parbox{0.85\textwidth}{\centering\vspace{0.3cm}" + tex_escape(notice) + r"\vspace{0.3cm}}}" "\n"
         + (r"\par\vspace{0.5cm}\fbox{\parbox{0.85\textwidth}{\centering\vspace{0.3cm}\bfseries " + tex_escape(unreviewed)
            + r"\vspace{0.3cm}}}" "\n" if unreviewed else "")
-        + r"\vspace{1.5cm}\end{titlepage}" "\n"
+        + r"\vspace{1cm}\end{titlepage}" "\n"
     )
     return {"preamble": preamble, "maketitle": cover}
 
@@ -230,11 +241,12 @@ def stage(project: Project, audience: str, lang: str) -> Path:
         static = [(static_page(rel, lang), source / rel) for rel in static_pages()]
     transliterated = "transliterate" in i18n.spec(lang)
     notices = edition_notices(project, audience, lang)
+    record = frontmatter.markdown_list(frontmatter.record(project, audience, lang))
     for src, dst in static:
         if src.is_file() and src.suffix == ".md":
             text = src.read_text(encoding="utf-8")
             text = i18n.transliterate(text, lang) if transliterated else text
-            _write_if_changed(dst, fill_notices(text, notices))
+            _write_if_changed(dst, fill_notices(text, notices, record))
         elif src.is_file():
             _sync_file(src, dst)
     _write_if_changed(source / "_config.yml", yaml.safe_dump(edition_config(project, audience, lang, notices), allow_unicode=True, sort_keys=False))

@@ -120,6 +120,48 @@ class Assessment(Section):
     trend_window: int = 4               # the last N years against the N before
 
 
+MINISTRIES = ["Ministry of Interior of the Republic of Serbia", "Ministry of Interior of Montenegro",
+              "Ministry of Internal Affairs of the Republic of North Macedonia"]
+STATUSES = ("draft", "final")
+DISTRIBUTION = {
+    "public": "Approved for public release. May be quoted with acknowledgement of the source.",
+    "restricted": "For the law enforcement authorities of the three countries only. Do not forward, copy or publish "
+                  "without the consent of the issuing authorities.",
+    "training": "For teaching strategic analysis. Not an assessment; not to be quoted as one."}
+
+
+@dataclass(frozen=True)
+class Publication(Section):
+    """The document's record: what its cover, its first page and its PDF metadata say about it."""
+    issued_by: list = field(default_factory=lambda: list(MINISTRIES))   # the issuing authorities, one per line
+    reference: str = ""                 # the issuers' reference number; empty: not printed
+    version: str = "0.1"
+    status: str = "draft"               # draft or final; an edition of synthetic data is never final
+    information_cutoff: str = ""        # YYYY-MM-DD, the last day of information used; empty: 31 December of last_year
+    distribution: dict = field(default_factory=lambda: dict(DISTRIBUTION))   # audience -> its edition's statement
+    keywords: list = field(default_factory=lambda: ["serious and organised crime", "threat assessment", "SOCTA",
+                                                    "Western Balkans"])   # the PDF's, besides the crime areas
+
+    @classmethod
+    def parse(cls, raw, path: Path | str, where: str = ""):
+        import datetime
+
+        section = super().parse(raw, path, where)
+        if section.status not in STATUSES:
+            raise ConfigError(f"{path}: publication.status is {section.status!r}; it must be draft or final")
+        if section.information_cutoff:
+            try:
+                datetime.date.fromisoformat(section.information_cutoff)
+            except ValueError:
+                raise ConfigError(f"{path}: publication.information_cutoff is {section.information_cutoff!r}; it "
+                                  "must be a date written YYYY-MM-DD, e.g. 2025-12-31") from None
+        for audience in section.distribution:
+            if audience not in ("public", "restricted", "training"):
+                raise ConfigError(f"{path}: publication.distribution has the key {audience!r}; its keys are the "
+                                  "audiences public, restricted and training")
+        return section
+
+
 @dataclass(frozen=True)
 class Sleipnir(Section):
     points: dict = field(default_factory=lambda: {"high": 4, "medium": 2, "low": 1, "none": 0, "unknown": 2})
@@ -255,7 +297,7 @@ NARRATIVE_SECTIONS = [
     {"id": "intelligence_gaps", "title": N_("Intelligence gaps"), "place": "end"},
 ]
 
-# whole chapters only people can write: before the methodology (front) or after the main conclusions (back)
+# whole chapters only people can write: before the main conclusions (front) or after them (back)
 NARRATIVE_CHAPTERS = [
     {"id": "key_findings", "title": N_("Key findings"), "place": "front"},
     {"id": "outlook", "title": N_("Outlook"), "place": "back"},
@@ -278,6 +320,7 @@ class Settings(Section):
     """Every setting of ``settings.yaml``, with its default."""
 
     assessment: Assessment = Assessment()
+    publication: Publication = Publication()
     languages: list = field(default_factory=lambda: ["en"])   # the editions `make editions` builds
     grading_profile: str = "europol_4x4"
     ocg_profile: str = "europol"        # europol or sleipnir

@@ -110,6 +110,9 @@ def reference_messages(reference_dir: Path, open_sources_dir: Path | None = None
     names += list(settings.priority.tiers)
     names += [code_label(b) for b in settings.ocg_scoring.bands]
     names += [code_label(s) for s in settings.ocg_structures]
+    # the document's record: the issuing authorities, the distribution statements and the keywords
+    names += settings.publication.issued_by + list(settings.publication.distribution.values())
+    names += settings.publication.keywords
     for text in filter(None, names):
         found.setdefault(text, []).append("reference/settings.yaml")
     book = read_yaml(Path(reference_dir).parents[1] / "_config.yml", "the book configuration")

@@ -209,6 +209,13 @@ def fmt_percent(value: Number, decimals: int = 0, lang: str | None = None) -> st
     return format_percent(value, format=pattern, locale=babel_locale(lang))
 
 
+def fmt_list(items: list[str], lang: str | None = None) -> str:
+    """Items joined as the language joins a list (CLDR list patterns): "A, B and C", "A, B и C"."""
+    from babel.lists import format_list
+
+    return format_list(list(items), locale=babel_locale(lang)) if items else ""
+
+
 def fmt_date(day, lang: str | None = None) -> str:
     """A date as the edition's language writes it in full (29 November 2026, 29. новембар 2026.)."""
     from babel.dates import format_date

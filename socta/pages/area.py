@@ -83,7 +83,8 @@ class AreaPage(Page):
         years = np.arange(int(tr["first_year"]), int(tr["last_fit_year"]) + 1)
         fitted = tr["fitted_last"] * (1 + tr["change_per_year"]) ** (years - int(tr["reference_year"]))
         return (pd.DataFrame({"year": years, "fitted": fitted}),
-                pd.Series({"year": int(tr["forecast_year"]), "expected": tr["expected_next"]}))
+                pd.Series({"year": int(tr["forecast_year"]), "expected": tr["expected_next"],
+                           "low": tr.get("next_low", np.nan), "high": tr.get("next_high", np.nan)}))
 
     # one function per kind of chart; the template chooses which one an indicator gets
     def panels_figure(self, indicator: str, yearly: pd.DataFrame, by: str):
@@ -180,22 +181,27 @@ class AreaPage(Page):
         if fit is not None:
             fitted, expected = fit
             ax.plot(fitted["year"], fitted["fitted"], ls="--", lw=1.4, color=figures.PALETTE[5], label=t("Fitted trend"))
-            ax.plot(expected["year"], expected["expected"], marker="o", ms=6, mfc="white", mec=figures.PALETTE[5],
-                    ls="", label=t("Expected {year}", year=str(int(expected["year"]))))
+            # the expected value with the model's 90% range for that year, inside the axes (year_chart widens them)
+            span = ([[expected["expected"] - expected["low"]], [expected["high"] - expected["expected"]]]
+                    if np.isfinite(expected["low"]) and np.isfinite(expected["high"]) else None)
+            ax.errorbar([expected["year"]], [expected["expected"]], yerr=span, marker="o", ms=6, mfc="white",
+                        mec=figures.PALETTE[5], ecolor=figures.PALETTE[5], capsize=3, ls="",
+                        label=t("Expected {year} (90% range)", year=str(int(expected["year"]))))
         ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
-        self.year_chart(ax, indicator)
+        self.year_chart(ax, indicator, int(fit[1]["year"]) if fit is not None else None)
         return fig
 
     def indicator_title(self, indicator: str) -> str:
         return f"{self.indicator_name(indicator)} — {self.scope_title}"
 
-    def year_chart(self, ax, indicator: str) -> None:
-        """Title, unit, a y axis from 0 and the years of the period: what every one-panel chart has."""
+    def year_chart(self, ax, indicator: str, forecast_year: int | None = None) -> None:
+        """Title, unit, a y axis from 0 and the years of the period (and the forecast year, when one is
+        drawn): what every one-panel chart has."""
         ax.set(title=self.indicator_title(indicator), ylabel=self.unit(indicator))
         ax.set_ylim(bottom=0)
         if self.ref.indicators.at[indicator, "kind"] == "count":  # 3 victims, never 2.5
             ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-        figures.year_axis(ax, self.first_year, self.last_year)
+        figures.year_axis(ax, self.first_year, self.last_year, forecast_year)
         figures.thousands(ax)
 
     def indicator_caption(self, indicator: str, yearly: pd.DataFrame, panels: bool = False) -> str:
@@ -282,16 +288,13 @@ class AreaPage(Page):
         """Under the table: the legend of the flags it used, how regional totals are made, and the
         population the rates divide by."""
 
+        # the population the rates divide by is named once, in the methodology
         note = t("Regional totals only where every country reported.") if self.is_region else ""
-        sources = sorted(set(self.table("population")["source"].dropna()))
-        if sources:  # rates are only as good as the population they divide by
-            note += (" " if note else "") + t("Rates use the population of population.csv: {source}.",
-                                               source="; ".join(t(s) for s in sources))
         legend = footnote_legend(self.flags_used, self.ref.observation_status)
         return "  \n".join(p for p in (legend, note) if p)
 
     def no_indicators_text(self) -> str:
-        return t("No indicator of {area} is configured (indicators.csv).", area=in_sentence(self.area_name()))
+        return t("No indicator of {area} is part of this assessment.", area=in_sentence(self.area_name()))
 
     # ---- countries compared (region page) ----------------------------------------------------------
     def no_comparison_text(self, indicator: str) -> str:
@@ -364,17 +367,32 @@ class AreaPage(Page):
             self.say(t("No organised crime group active in {area} was reported in {scope}.",
                        area=in_sentence(self.area_name()), scope=self.scope_name))
             return
-        text = t("{n} organised crime groups reported {where} are active in {area}; {high} of them are assessed as high "
-                 "threat and {intl} are active in more than one country.",
-                 n=self.count(row["ocgs"], row["ocgs_suppressed"]),
-                 where=t("in the region") if self.is_region else t("by {c}", c=self.scope_name),
-                 area=in_sentence(self.area_name()), high=self.count(row["band_high"], row["band_high_suppressed"]),
-                 intl=self.count(row["international"], row["international_suppressed"]))
-        if pd.notna(row["mean_score"]):
+        where = t("in the region") if self.is_region else t("by {c}", c=self.scope_name)
+        area = in_sentence(self.area_name())
+        high, intl = (self.count(row[k], row[f"{k}_suppressed"]) for k in ("band_high", "international"))
+        hidden_high, hidden_intl = bool(row["band_high_suppressed"]), bool(row["international_suppressed"])
+        # a confidential count is said once, in a whole sentence, not printed as "c" inside one
+        if row["ocgs_suppressed"]:
+            text = t("How many organised crime groups reported {where} are active in {area}, and how threatening they "
+                     "are, is confidential in this edition: the counts are too small to publish.", where=where, area=area)
+        elif hidden_high and hidden_intl:
+            text = t("{n} organised crime groups reported {where} are active in {area}; how many of them are assessed "
+                     "as high threat or are active in more than one country is confidential in this edition.",
+                     n=self.count(row["ocgs"], False), where=where, area=area)
+        elif hidden_high:
+            text = t("{n} organised crime groups reported {where} are active in {area}; {intl} of them are active in "
+                     "more than one country. How many are assessed as high threat is confidential in this edition.",
+                     n=self.count(row["ocgs"], False), where=where, area=area, intl=intl)
+        elif hidden_intl:
+            text = t("{n} organised crime groups reported {where} are active in {area}; {high} of them are assessed as "
+                     "high threat. How many are active in more than one country is confidential in this edition.",
+                     n=self.count(row["ocgs"], False), where=where, area=area, high=high)
+        else:
+            text = t("{n} organised crime groups reported {where} are active in {area}; {high} of them are assessed as "
+                     "high threat and {intl} are active in more than one country.",
+                     n=self.count(row["ocgs"], False), where=where, area=area, high=high, intl=intl)
+        if pd.notna(row["mean_score"]) and not row["ocgs_suppressed"]:
             text += " " + t("Their mean threat score is {mean}.", mean=self.num(row["mean_score"]))
-        if self.threshold and (row["ocgs_suppressed"] or row["band_high_suppressed"] or row["international_suppressed"]):
-            text += " " + t("(c: confidential. The public edition does not show counts below {k}, nor any count from "
-                            "which one could be worked out.)", k=str(self.threshold))
         self.say(text)
 
     # ---- the trend table: the template builds it; these give it the words ------------------------

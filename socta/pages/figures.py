@@ -16,11 +16,24 @@ from cycler import cycler
 from socta.core.markup import plain
 from socta.i18n.translate import fmt_number, t
 
-# Okabe & Ito (2008): distinguishable with the common colour-vision deficiencies; ordered so
-# neighbours also differ in lightness when printed in grey.
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+# After Okabe & Ito (2008), distinguishable with the common colour-vision deficiencies, keeping only
+# colours of at least 3:1 against white (WCAG 2.1, 1.4.11; their orange, sky blue and yellow were 2.3:1
+# and less) and adding darker ones. Colour is never the only code: series also differ by marker and
+# line style (MARKERS, DASHES, same order), so a chart printed in grey still tells them apart.
+PALETTE = ["#0072B2", "#D55E00", "#009E73", "#882255", "#000000", "#CC79A7", "#B8860B", "#5E3C99"]
+MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
+# dash patterns (on, off, …) as seaborn's ``dashes`` takes them; "" is a solid line
+DASHES = ["", (4, 1.5), (6, 1.5, 1.5, 1.5), (1.5, 1.5), (8, 2), (3, 1, 1, 1, 1, 1), (2, 3), (6, 3)]
 
-BAND_COLOURS = {"high": "#D55E00", "medium": "#E69F00", "low": "#56B4E9", "unscored": "#BBBBBB"}
+# threat bands from dark to light, so that they differ in grey too (luminance 0.07, 0.22, 0.46); bars of
+# the light one get a dark edge, which carries the 3:1 against white
+BAND_COLOURS = {"high": "#882255", "medium": "#D55E00", "low": "#F4A259", "unscored": "#BBBBBB"}
+
+
+def series_style(colour: str) -> dict:
+    """The marker and line style that go with a palette colour (a circle and a solid line otherwise)."""
+    i = PALETTE.index(colour) if colour in PALETTE else 0
+    return {"marker": MARKERS[i], "ls": (0, DASHES[i]) if DASHES[i] else "-"}
 
 SIZES = {"wide": (8.0, 3.4), "panel": (8.0, 5.0), "square": (5.5, 4.5), "tall": (8.0, 6.5)}
 
@@ -137,7 +150,8 @@ def observed_line(ax, series, colour: str, label: str | None = None) -> None:
         years, whole = joined["year"], joined["value"]
         for b in breaks:
             ax.axvline(b - 0.5, color=MUTED, lw=0.8, ls=":")
-    ax.plot(years, whole, marker="o", ms=3.5, lw=1.8, color=colour, label=label)
+    style = series_style(colour)
+    ax.plot(years, whole, marker=style["marker"], ms=4, lw=1.8, ls=style["ls"], color=colour, label=label)
     part = series[series["value"].notna() & series["months"].notna()]
     if len(part):
         ax.plot(part["year"], part["value"], ls="", marker="o", ms=6, mfc="white", mec=colour)
@@ -165,10 +179,11 @@ def marks_used(series) -> list[str]:
     return marks
 
 
-def year_axis(ax, first_year: int, last_year: int) -> None:
-    """Years as ticks (every other one over a long period), with room for the markers at the ends."""
+def year_axis(ax, first_year: int, last_year: int, forecast_year: int | None = None) -> None:
+    """Years as ticks (every other one over a long period), with room for the markers at the ends and
+    for a forecast year after the period."""
     ax.set_xticks(range(first_year, last_year + 1, 2 if last_year - first_year > 8 else 1))
-    ax.set_xlim(first_year - 0.6, max(ax.get_xlim()[1], last_year + 0.6))
+    ax.set_xlim(first_year - 0.6, max(ax.get_xlim()[1], last_year + 0.6, (forecast_year or 0) + 0.6))
     ax.set_xlabel("")
 
 

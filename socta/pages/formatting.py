@@ -82,10 +82,13 @@ def score_note(rows: pd.DataFrame, step) -> str:
     used = set(rows.get("score_precision", pd.Series(dtype=str)))
     if not used & {"rounded", "withheld"}:
         return ""
-    marks = [t("≈: rounded to the nearest {step}", step=str(step))] if "rounded" in used else []
-    marks += [t("c: withheld")] if "withheld" in used else []
-    return " " + t("{marks}, because the score rests on a count of groups too small to publish; ranks and tiers "
-                   "are those of the exact scores.", marks="; ".join(marks))
+    # the legend only: why and how scores are rounded or withheld is said once, in the methodology
+    if {"rounded", "withheld"} <= used:
+        return " " + t("≈: rounded to the nearest {step}; c: withheld (see the methodology, disclosure control).",
+                       step=str(step))
+    if "rounded" in used:
+        return " " + t("≈: rounded to the nearest {step} (see the methodology, disclosure control).", step=str(step))
+    return " " + t("c: withheld (see the methodology, disclosure control).")
 
 
 def share_text(value, band: str = "", bound=np.nan, missing: str = NOT_SHOWN) -> str:

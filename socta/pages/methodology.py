@@ -174,6 +174,15 @@ class MethodologyPage(Page):
                    "low, the key judgement says so instead of using a likelihood term.",
                    n=str(s["trends"].get("min_points", 5))))
 
+    def population_text(self) -> None:
+        """Where the rates' population comes from, said here once instead of under every table."""
+        sources = sorted(set(self.table("population")["source"].dropna()))
+        if sources:
+            self.say(t("**Rates.** Rates per 100,000 inhabitants divide by the mid-year population of the country "
+                       "and year: {source}.", source="; ".join(t(s) for s in sources)))
+        else:
+            self.say(t("**Rates.** No population figures are given, so no rate per 100,000 inhabitants is shown."))
+
     def rules_text(self) -> None:
         """The estimative-language, confidence, trend and sensitivity rules in force, in words."""
         s = self.project.settings

@@ -40,6 +40,16 @@ class OcgPage(Page):
                             "which one could be worked out from the totals and the other tables.", k=str(self.threshold))
         self.say(text)
 
+    def scoring_note(self) -> None:
+        """How a group is scored and, in the edition's own words, what this edition shows of the groups."""
+        if self.edition.is_public:
+            self.say(t("Each group is scored from its answers to the OCG indicators (see the methodology) and placed in "
+                       "a threat band. This edition shows the groups only in aggregate."))
+        else:
+            self.say(t("Each group is scored from its answers to the OCG indicators (see the methodology) and placed in "
+                       "a threat band. This edition lists every group with its exact scores; the public edition "
+                       "shows them only in aggregate."))
+
     # ---- groups by crime area and threat band: the template draws them; these give the data and sentences ----
     @property
     def bands(self) -> list[str]:

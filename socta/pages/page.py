@@ -58,7 +58,7 @@ class Page(Judgements, Rendering, EditionData):
                                         if s.strip()))
         if not publishers:
             return self.source_statistics
-        return t("Source: {publishers}, in the dataset “{name}”{synthetic}; socta calculations.",
+        return t("Source: {publishers}, in the dataset “{name}”{synthetic}; calculations for this assessment.",
                  publishers="; ".join(sorted(publishers)), name=t(self.dataset.get("name", "")),
                  synthetic=self.synthetic_note)
 

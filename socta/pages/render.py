@@ -79,7 +79,7 @@ class Rendering:
 
     @property
     def source_statistics(self) -> str:
-        return t("Source: {name}{synthetic}; socta calculations.", name=t(self.dataset.get("name", "")),
+        return t("Source: {name}{synthetic}; calculations for this assessment.", name=t(self.dataset.get("name", "")),
                  synthetic=self.synthetic_note)
 
     def banner(self, open_sources: bool = False) -> None:
@@ -95,10 +95,9 @@ class Rendering:
                      "computed from the synthetic demonstration dataset '{name}', which says nothing about real crime "
                      "in the region.", name=t(self.dataset.get("name", ""))), "note synthetic-banner"))
         else:
-            md(box(t("Synthetic demonstration data"),
-                   t("Every number, figure and table on this page is computed from the synthetic demonstration "
-                     "dataset '{name}'. It is invented for demonstration and training and says nothing about "
-                     "real crime in the region.", name=t(self.dataset.get("name", ""))), "warning synthetic-banner"))
+            # a short marker: the whole notice is said once, on the first page (and in the HTML's banner)
+            md(box(t("Synthetic demonstration data"), t("Invented numbers, for demonstration only."),
+                   "warning synthetic-banner"))
 
     def say(self, text: str) -> None:
         if text:  # an empty Markdown output would show as its Python repr

@@ -114,7 +114,7 @@ def test_dates_follow_the_language():
     import datetime
 
     day = datetime.date(2026, 11, 29)
-    assert i18n.fmt_date(day, "en") == "November 29, 2026"
+    assert i18n.fmt_date(day, "en") == "29 November 2026"
     assert i18n.fmt_date(day, "sr") == "29. новембар 2026."
     assert i18n.fmt_date(day, "sr-Latn") == "29. novembar 2026."
     assert "ноември" in i18n.fmt_date(day, "mk")

@@ -122,10 +122,10 @@ def test_tables_and_boxes_are_named_captioned_and_carry_the_source(monkeypatch):
     page.say("")  # an empty sentence shows nothing
     assert "Synthetic demonstration data" in out[0] and "synthetic-banner" in out[0]
     assert ":name: tbl-drugs-srb-k" in out[1] and "| 1 | x\\|y |" in out[1] and "| ---: |" in out[1]
-    assert out[1].endswith("c: confidential  \n*Source: Demo (synthetic demonstration data); socta calculations.*")
+    assert out[1].endswith("c: confidential  \n*Source: Demo (synthetic demonstration data); calculations for this assessment.*")
     assert out[2] == "*Nothing here.*" and len(out) == 3
     assert [o.count(":name: ") for o in out] == [0, 1, 0]  # the table alone is named, once
-    assert Rendering("p", {"name": "Real", "synthetic": False}).source_statistics == "Source: Real; socta calculations."
+    assert Rendering("p", {"name": "Real", "synthetic": False}).source_statistics == "Source: Real; calculations for this assessment."
 
 
 # ---- drawing helpers ----------------------------------------------------------------------------
