@@ -11,7 +11,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 SOCTA_ARGS := --data $(DATA) --audience $(AUDIENCE) --lang $(EDITION_LANG)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup tex report editions validate run build test test-fast bench demo-data messages clean
+.PHONY: help setup tex browser report editions validate run build test test-fast bench demo-data messages clean
 # the Debian packages the PDF needs, one a line; socta's own message (socta/book/build.py) reads the same file
 TEX_PACKAGES := $(shell cat socta/book/tex_packages.txt)
 
@@ -49,6 +49,16 @@ tex: ## install the TeX packages the PDF needs (Debian; as root), or say what to
 		echo "or build the HTML only: make report FORMATS=html"; exit 1; \
 	fi
 
+browser: ## install Debian's chromium, in which the tests run axe-core over the built pages (as root), or say how
+	@if command -v chromium >/dev/null || command -v chromium-browser >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing chromium for the accessibility tests (about 100 MB) ..."; \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium; \
+	else \
+		echo "The accessibility tests need chromium. Install it with:"; \
+		echo "  sudo apt-get install -y --no-install-recommends chromium"; exit 1; \
+	fi
+
 # AUDIENCE=training is the classroom book of lessons (code shown, exercises, solutions): HTML by default
 ifeq ($(AUDIENCE),training)
 FORMATS ?= html
@@ -74,7 +84,7 @@ run: $(STAMP) ## execute the notebooks only (COUNTRY=SRB AREA=drugs to narrow)
 build: $(STAMP) ## build the book (FORMATS=html,pdf) from the notebooks already executed
 	$(BIN)/socta build $(SOCTA_ARGS) --formats $(FORMATS)
 
-test: $(STAMP) tex ## lint (ruff), then the whole test suite: tests/unit, tests/pipeline (changed data processed, templates run in-process), tests/book (notebooks executed, books built)
+test: $(STAMP) tex browser ## lint (ruff), then the whole test suite: tests/unit, tests/pipeline (changed data processed, templates run in-process), tests/book (notebooks executed, books built, axe-core in chromium)
 	$(BIN)/ruff check socta tests bench data
 	$(BIN)/python -m pytest
 

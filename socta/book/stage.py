@@ -96,6 +96,7 @@ def edition_config(project: Project, audience: str, lang: str, notices: dict[str
     # the theme writes its announcement into every page as HTML: the dataset's name is escaped for it
     sphinx.setdefault("html_theme_options", {})["announcement"] = html.escape(" · ".join(
         p for p in (marking, handling, notice, unreviewed) if p))
+    sphinx["html_css_files"] = [*sphinx.get("html_css_files", []), EDITION_STYLESHEET]
     record = frontmatter.record(project, audience, lang)
     config["title"] = record.title
     config["author"] = record.author or record.subtitle
@@ -109,6 +110,18 @@ def edition_config(project: Project, audience: str, lang: str, notices: dict[str
                 if Edition(audience, lang).multilingual and code in i18n.languages()]
     sphinx["socta_languages"] = [[code, i18n.spec(code)["name"]] for code in editions] if len(editions) > 1 else []
     return config
+
+
+# each edition's marking banner in a colour of its own, so that a reader tells a restricted page from a public
+# one at a glance; white text on each is above 4.5:1 (WCAG 2.1 AA). Written into the edition's own _static
+# folder when it is staged: Jupyter Book links every stylesheet of _static, so three files there were all loaded
+BANNER_COLOURS = {"public": "#1f4e79", "restricted": "#7a1f1f", "training": "#2f5d3a"}
+EDITION_STYLESHEET = "socta-edition.css"
+
+
+def edition_stylesheet(audience: str) -> str:
+    return (f"/* the {audience} edition's marking banner (socta/book/stage.py BANNER_COLOURS) */\n"
+            f".bd-header-announcement {{ background: {BANNER_COLOURS[Edition(audience).audience]}; }}\n")
 
 
 def language_settings(sphinx: dict, latex: dict, lang: str) -> None:
@@ -193,7 +206,8 @@ def latex_edition(record: frontmatter.Record, marking: str, notice: str, handlin
     # through xdvipdfmx, the driver's own special does (written on the cover, the first page shipped out)
     language = r"\special{pdf:put @catalog <</Lang (" + re.sub(r"[^A-Za-z0-9-]", "", lang) + r")>>}" "\n"
     table = "".join(r"\textbf{" + tex_escape(label) + r"} & " + tex_escape(value) + r"\\" "\n"
-                    for label, value in record.rows if label != t("Issued by"))
+                    # the issuers, the marking and the status stand above, in large type
+                    for label, value in record.rows if label not in (t("Issued by"), t("Marking"), t("Status")))
     cover = (
         r"\begin{titlepage}\thispagestyle{soctacover}\centering" "\n" + language
         + "".join(r"{\large " + tex_escape(name) + r"\par}" "\n" for name in record.issued_by)
@@ -249,6 +263,7 @@ def stage(project: Project, audience: str, lang: str) -> Path:
             _write_if_changed(dst, fill_notices(text, notices, record))
         elif src.is_file():
             _sync_file(src, dst)
+    _write_if_changed(source / "_static" / EDITION_STYLESHEET, edition_stylesheet(audience))
     _write_if_changed(source / "_config.yml", yaml.safe_dump(edition_config(project, audience, lang, notices), allow_unicode=True, sort_keys=False))
     # the analysts' narrative into the executed pages, and its chapters as pages (no notebook runs)
     placed = narrative.place(project, audience, lang, source)

@@ -305,8 +305,68 @@ def test_the_pdf_carries_its_title_author_marking_and_language(edition):
 
     meta = pdf_metadata(edition / "public-en" / "pdf" / "assessment.pdf")
     assert meta["Title"] == "Regional Serious and Organised Crime Threat Assessment"
-    assert meta["Author"].startswith("Serbia, Montenegro and North Macedonia")
-    assert meta["Subject"] == "PUBLIC" and meta["Lang"] == "en"
+    # the issuing authorities (settings.yaml publication.issued_by) joined as English joins a list
+    assert meta["Author"] == ("Ministry of Interior of the Republic of Serbia, Ministry of Interior of Montenegro and "
+                              "Ministry of Internal Affairs of the Republic of North Macedonia")
+    assert meta["Subject"] == "PUBLIC · Serbia, Montenegro and North Macedonia" and meta["Lang"] == "en"
+    assert meta["Keywords"].startswith("serious and organised crime, threat assessment, SOCTA, Western Balkans, "
+                                       "Drug trafficking, Migrant smuggling")
+
+
+def test_the_cover_is_an_official_documents_and_the_findings_come_first(edition, book):
+    """The cover names the issuers, the status (synthetic data: a demonstration, never an issued assessment),
+    the information cut-off, the date of issue in the language's format and the distribution; it carries no
+    page number. The key findings and the conclusions come before the crime areas; the methodology is an annex."""
+    import datetime
+    import subprocess
+
+    pdf = edition / "public-en" / "pdf" / "assessment.pdf"
+    cover = subprocess.run(["pdftotext", "-layout", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True,
+                           text=True, check=True).stdout
+    for text in ("Ministry of Interior of the Republic of Serbia", "Ministry of Interior of Montenegro",
+                 "DEMONSTRATION: NOT AN ASSESSMENT", "Information cut-off", "31 December 2024",
+                 "Approved for public release", "Synthetic demonstration data"):
+        assert text in cover, f"{text!r} not on the cover"
+    assert "socta" not in cover.lower(), "the tool's name is no subtitle of a ministry's document"
+    assert re.search(r"\b\d{1,2} (January|February|March|April|May|June|July|August|September|October|November|"
+                     r"December) 20\d\d\b", cover.split("Date of issue", 1)[1]), "the date of issue as 7 December 2026"
+    footer = [line for line in cover.splitlines() if line.strip()][-1]
+    assert footer.strip() == "PUBLIC", f"the cover's foot carries the marking alone, no page number: {footer!r}"
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    contents = text[:text.index("Key findings", text.index("Contents") if "Contents" in text else 0) + 2000]
+    # the contents are headed "Contents", not by the first part's caption ("ASSESSMENT")
+    assert "CONTENTS" in text[:3000] and not re.search(r"^ASSESSMENT$", text[:3000], re.M)
+    order = [text.index(title) for title in ("Key findings", "Main conclusions", "Drug trafficking", "Methodology",
+                                             "Data sources and provenance")]
+    assert order == sorted(order), f"contents out of order: {contents[:400]}"
+    intro = without_code(read(book, "intro.html"))
+    assert "Issued by" in intro and "DEMONSTRATION: NOT AN ASSESSMENT" in intro and str(datetime.date.today().year) in intro
+
+
+def test_sentences_are_said_once(book):
+    """The method, the synthetic notice and the legends are said once and linked, not repeated on every page:
+    before this was measured the public book repeated 8,427 words of sentences of eight words or more
+    (the synthetic box 32 times, the harm and trend paragraphs 24 times each); now under 3,000."""
+    from ..helpers import repeated_sentences, repeated_words
+
+    repeats = repeated_sentences(book)
+    worst = sorted(repeats.items(), key=lambda kv: -(kv[1] - 1) * len(kv[0].split()))[:5]
+    assert repeated_words(repeats) < 3000, f"{repeated_words(repeats)} words repeated; most: {worst}"
+    assert all(n <= 30 for n in repeats.values()), worst
+
+
+def test_the_readers_text_names_no_configuration_file(book):
+    """File names of the configuration belong to the analysts' notebooks and the methodology annex."""
+    for page in book.rglob("*.html"):
+        name = page.relative_to(book).as_posix()
+        if name.startswith(("_", "methodology", "annex/", "search", "genindex")):
+            continue
+        text = without_code(page.read_text(encoding="utf-8"))
+        text = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", text, flags=re.S)
+        text = re.sub(r"<[^>]+>", " ", text)
+        for leak in ("indicators.csv", "settings.yaml", "population.csv", "socta calculations",
+                     "chosen in the configuration"):
+            assert leak not in text, f"{name}: {leak!r} in the reader's text"
 
 
 def test_every_page_names_its_controls_in_the_editions_language(book):

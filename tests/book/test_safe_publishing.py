@@ -98,3 +98,17 @@ def test_every_page_carries_a_content_security_policy(hostile):
             assert match, (audience, name)
             assert "default-src &#x27;none&#x27;" in match.group(1)
             assert "unsafe-inline&#x27;; style" not in match.group(1) and "script-src &#x27;self&#x27;" in match.group(1)
+
+
+def test_each_edition_marks_its_banner_in_a_colour_of_its_own(hostile):
+    """A reader tells the public and the restricted edition apart by the banner's colour too: each edition's
+    pages link its own stylesheet, written when it is staged (socta/book/stage.py BANNER_COLOURS)."""
+    from socta.book.stage import BANNER_COLOURS
+
+    for audience in ("public", "restricted"):
+        html = hostile["build"] / f"{audience}-en" / "html"
+        css = (html / "_static" / "socta-edition.css").read_text(encoding="utf-8")
+        assert f"background: {BANNER_COLOURS[audience]};" in css, (audience, css)
+        for name, text in pages(hostile, audience).items():
+            if "bd-header-announcement" in text:
+                assert "_static/socta-edition.css" in text, (audience, name)

@@ -72,3 +72,39 @@ def test_markings_of_both_editions_in_html_and_pdf_configuration(demo_project):
 
 def test_tex_escape():
     assert tex_escape("50% & co_op {x} #1 ~ ^ \\") == r"50\% \& co\_op \{x\} \#1 \textasciitilde{} \^{} \textbackslash{}"
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG 2.1 contrast ratio of two #rrggbb colours."""
+    def luminance(colour):
+        r, g, b = (int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+        f = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+        return 0.2126 * f[0] + 0.7152 * f[1] + 0.0722 * f[2]
+    high, low = sorted([luminance(a), luminance(b)], reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_each_edition_has_a_banner_colour_of_its_own_with_white_text_readable():
+    from socta.book.stage import BANNER_COLOURS, EDITION_STYLESHEET, edition_stylesheet
+    from socta.core.config import Project
+
+    assert len(set(BANNER_COLOURS.values())) == 3
+    for audience, colour in BANNER_COLOURS.items():
+        assert contrast(colour, "#ffffff") >= 4.5, (audience, colour)
+        assert f"background: {colour};" in edition_stylesheet(audience)
+        notices = dict.fromkeys(("edition_marking", "dataset_notice", "review_notice", "handling_note"), "")
+        config = edition_config(Project(), audience, "en", notices)
+        assert config["sphinx"]["config"]["html_css_files"][-1] == EDITION_STYLESHEET
+
+
+def test_the_chart_palette_is_3_to_1_against_white_and_each_colour_has_its_marker_and_dash():
+    """WCAG 2.1, 1.4.11: graphical objects at least 3:1; and colour is never the only code."""
+    from socta.pages import figures
+
+    assert all(contrast(c, "#ffffff") >= 3 for c in figures.PALETTE), figures.PALETTE
+    assert len(set(figures.MARKERS)) == len(set(map(str, figures.DASHES))) == len(figures.PALETTE)
+    styles = {(figures.series_style(c)["marker"], str(figures.series_style(c)["ls"])) for c in figures.PALETTE}
+    assert len(styles) == len(figures.PALETTE)
+    # the threat bands differ in lightness, so that they differ in grey too
+    bands = [figures.BAND_COLOURS[b] for b in ("high", "medium", "low")]
+    assert all(contrast(a, b) >= 1.8 for a, b in zip(bands, bands[1:])), bands
