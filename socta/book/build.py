@@ -16,6 +16,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -104,6 +105,7 @@ def build_html(project: Project, audience: str = PUBLIC, lang: str = "en", sourc
     edition = project.edition_dir(audience, lang)
     signature, record = source_signature(source), edition / ".html-source"
     if _up_to_date(record, signature, edition / "html" / "index.html"):
+        show_what_exists(project.build_dir, audience)
         return edition / "html" / "index.html"
 
     work = edition / "work"
@@ -120,10 +122,34 @@ def build_html(project: Project, audience: str = PUBLIC, lang: str = "en", sourc
     _swap_dir(tmp, edition / "html")
     (edition / HTML_MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
     record.write_text(signature, encoding="utf-8")
+    show_what_exists(project.build_dir, audience)
     return edition / "html" / "index.html"
 
 
 HTML_MANIFEST = ".html-manifest.json"  # the files of the last published HTML as Sphinx wrote them
+
+# an element whose link leads to another edition or to the PDF (socta.book.extension): data-needs names the
+# file, relative to the build folder
+_NEEDS = re.compile(r'<(a|p) ([^>]*?)data-needs="([^"]+)"( hidden)?>')
+
+
+def show_what_exists(build_dir: Path, audience: str) -> None:
+    """Hide, in every built HTML edition of ``audience``, each link to an edition or a PDF not built (a
+    language menu lists only editions that exist), and show it again once that file exists. Run after
+    every HTML and PDF build, so that an edition built later is linked from the earlier ones."""
+    import html as markup
+
+    for page in sorted(build_dir.glob(f"{audience}-*/html/**/*.html")):
+        text = page.read_text(encoding="utf-8")
+
+        def state(m: re.Match) -> str:
+            built = (build_dir / markup.unescape(m.group(3))).is_file()
+            return f'<{m.group(1)} {m.group(2)}data-needs="{m.group(3)}"{"" if built else " hidden"}>'
+        new = _NEEDS.sub(state, text)
+        if new != text:  # a new file, not the one the last publication's hard links share
+            tmp = page.with_name(f".{page.name}.tmp")
+            tmp.write_text(new, encoding="utf-8")
+            os.replace(tmp, page)
 
 
 def _digest(probes: list[str]) -> str:
@@ -243,6 +269,7 @@ def build_pdf(project: Project, audience: str = PUBLIC, lang: str = "en", source
     name = "training.pdf" if Edition(audience).is_training else "assessment.pdf"
     target = edition / "pdf" / name
     if _up_to_date(record, signature, target):
+        show_what_exists(project.build_dir, audience)
         return target
     work = edition / "work"
     _jupyter_book(source, work, "pdflatex", edition / "build-pdf.log")
@@ -255,6 +282,7 @@ def build_pdf(project: Project, audience: str = PUBLIC, lang: str = "en", source
     shutil.copy2(built, tmp)
     tmp.replace(target)
     record.write_text(signature, encoding="utf-8")
+    show_what_exists(project.build_dir, audience)   # every page's link to the PDF is shown now
     return target
 
 

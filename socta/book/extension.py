@@ -63,7 +63,9 @@ def language_menu(pagename: str, edition: dict, languages: list) -> str:
     """The language menu of an HTML page: a link to the same page in each other language's edition.
 
     Editions are sibling folders (``_build/<audience>-<lang>/html``), so the link climbs out of this
-    edition's HTML folder and into the other's: it works from a file system, a web server or a zip."""
+    edition's HTML folder and into the other's: it works from a file system, a web server or a zip.
+    Each link names, in ``data-needs``, the file it leads to (relative to the build folder): a link to an
+    edition not built is hidden (:func:`socta.book.build.show_what_exists`), never a dead end."""
     from html import escape
 
     if not languages:
@@ -74,10 +76,23 @@ def language_menu(pagename: str, edition: dict, languages: list) -> str:
         if code == edition["lang"]:
             items.append(f'<span class="socta-lang-current" lang="{escape(code)}" aria-current="true">{escape(name)}</span>')
         else:
-            href = f"{up}{edition['audience']}-{code}/html/{pagename}.html"
-            items.append(f'<a href="{escape(href)}" lang="{escape(code)}" hreflang="{escape(code)}">{escape(name)}</a>')
+            target = f"{edition['audience']}-{code}/html/{pagename}.html"
+            items.append(f'<a href="{escape(up + target)}" lang="{escape(code)}" hreflang="{escape(code)}" '
+                         f'data-needs="{escape(target)}">{escape(name)}</a>')
     return (f'<nav class="socta-languages" aria-label="{escape(edition.get("label", "Languages"))}">'
-            + " · ".join(items) + "</nav>\n")
+            + "".join(items) + "</nav>\n")
+
+
+def pdf_link(pagename: str, edition: dict) -> str:
+    """A link to the edition's PDF (``_build/<audience>-<lang>/pdf/<name>``), hidden until it is built."""
+    from html import escape
+
+    if not edition.get("pdf"):
+        return ""
+    target = f"{edition['audience']}-{edition['lang']}/pdf/{edition['pdf']}"
+    href = "../" * (pagename.count("/") + 2) + target
+    return (f'<p class="socta-download" data-needs="{escape(target)}"><a href="{escape(href)}" download>'
+            f'{escape(edition.get("pdf_label", "PDF"))}</a></p>\n')
 
 
 # what sphinx-book-theme puts into its templates as plain text (``title.astext()``) and the templates
@@ -94,7 +109,8 @@ def _escape_theme_text(app, pagename, templatename, context, doctree) -> None:
 
 
 def _add_language_menu(app, pagename, templatename, context, doctree):
-    menu = language_menu(pagename, app.config.socta_edition, app.config.socta_languages)
+    menu = (language_menu(pagename, app.config.socta_edition, app.config.socta_languages)
+            + pdf_link(pagename, app.config.socta_edition))
     if menu and "body" in context:
         context["body"] = menu + context["body"]
 

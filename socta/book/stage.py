@@ -104,7 +104,14 @@ def edition_config(project: Project, audience: str, lang: str, notices: dict[str
     latex.update(latex_edition(record, marking, notice, handling, unreviewed, lang))
     if lang != i18n.SOURCE_LANGUAGE:
         language_settings(sphinx, latex, lang)
-    sphinx["socta_edition"] = {"audience": audience, "lang": lang, "label": t("Languages")}
+    # the edition's PDF, linked from every page once it is built; the theme's download button offered the
+    # page's notebook, whose figures do not show outside the book (the training edition keeps it: its
+    # readers run the notebooks)
+    pdf = "training.pdf" if Edition(audience).is_training else "assessment.pdf"
+    sphinx["socta_edition"] = {"audience": audience, "lang": lang, "label": t("Languages"), "pdf": pdf,
+                               "pdf_label": t("Download this edition as a PDF")}
+    if not Edition(audience).is_training:
+        sphinx.setdefault("html_theme_options", {})["use_download_button"] = False
     # the language menu: every language of the dataset's editions (the training edition is English only)
     editions = [code for code in project.settings.languages
                 if Edition(audience, lang).multilingual and code in i18n.languages()]

@@ -431,3 +431,25 @@ def test_pdf_table_cells_are_ragged_right_and_break_no_yardstick_term(edition):
     split = [row.strip() for row in rows if re.search(r"\b[a-z]{2,}-\s*$", row)]
     assert not split, split[:5]
     assert "almost certain" in text   # the terms are there, whole
+
+
+def test_html_and_pdf_number_every_figure_and_table_alike(edition, book):
+    """"Fig. 4.2" names the same figure in both: a reference made in one edition holds in the other."""
+    import subprocess
+
+    from bs4 import BeautifulSoup
+
+    in_html = {}
+    for page in book.rglob("*.html"):
+        for caption in BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select("figcaption, caption"):
+            number = caption.select_one(".caption-number")
+            if number:
+                text = re.sub(r"\s+", " ", caption.get_text(" ")).strip()
+                assert number.get_text().strip() not in in_html, f"{number.get_text()} twice in the HTML"
+                in_html[number.get_text().strip()] = text[len(number.get_text()):].strip()
+    pdf = subprocess.run(["pdftotext", str(edition / "public-en" / "pdf" / "assessment.pdf"), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    in_pdf = re.findall(r"((?:Fig\.|Table) \d+\.\d+): (.{25})", re.sub(r"\s+", " ", pdf))
+    assert len(in_pdf) == len(in_html) > 100
+    for number, start in in_pdf:
+        assert in_html.get(number, "")[:25].replace("’", "'") == start.replace("’", "'"), (number, start, in_html.get(number))

@@ -189,3 +189,28 @@ def test_edition_config_per_language(tmp_path):
     english = stage.edition_config(project, "public", "en")["sphinx"]["config"]
     assert "babel" not in english["latex_elements"] and "nb_code_prompt_show" not in english
     assert stage.edition_config(project, "training", "en")["sphinx"]["config"]["socta_languages"] == []
+
+
+def test_the_menu_hides_editions_and_the_pdf_not_built_and_shows_them_once_built(tmp_path):
+    """A link to an edition or to a PDF that is not built is hidden, never a dead end; once that edition is
+    built, the pages of the editions built before it show the link (socta.book.build.show_what_exists)."""
+    from socta.book.build import show_what_exists
+
+    languages = [["en", "English"], ["sr", "Српски (ћирилица)"], ["mk", "Македонски"]]
+    edition = {"audience": "public", "lang": "en", "pdf": "assessment.pdf", "pdf_label": "PDF"}
+    page = tmp_path / "public-en" / "html" / "areas" / "drugs" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text(extension.language_menu("areas/drugs/index", edition, languages)
+                    + extension.pdf_link("areas/drugs/index", edition), encoding="utf-8")
+    show_what_exists(tmp_path, "public")
+    text = page.read_text(encoding="utf-8")
+    assert text.count(" hidden>") == 3, text          # sr, mk and the PDF
+    (tmp_path / "public-sr" / "html" / "areas" / "drugs").mkdir(parents=True)
+    (tmp_path / "public-sr" / "html" / "areas" / "drugs" / "index.html").write_text("x", encoding="utf-8")
+    (tmp_path / "public-en" / "pdf").mkdir()
+    (tmp_path / "public-en" / "pdf" / "assessment.pdf").write_bytes(b"%PDF")
+    show_what_exists(tmp_path, "public")
+    text = page.read_text(encoding="utf-8")
+    assert 'data-needs="public-sr/html/areas/drugs/index.html">' in text
+    assert 'data-needs="public-mk/html/areas/drugs/index.html" hidden>' in text
+    assert 'data-needs="public-en/pdf/assessment.pdf"><a href="../../../../public-en/pdf/assessment.pdf" download>' in text
