@@ -196,6 +196,10 @@ def latex_edition(record: frontmatter.Record, marking: str, notice: str, handlin
         r"\ifnum\socta@captionlines>\@ne #1: #2\par\else{\centering #1: #2\par}\fi\vskip\belowcaptionskip}" "\n"
         r"\makeatother" "\n"
         r"\setcounter{tocdepth}{1}" "\n"
+        # a heading never ends a page: it starts a new one unless six lines follow it there
+        r"\usepackage{needspace}\makeatletter\let\socta@section\section\let\socta@subsection\subsection"
+        r"\renewcommand{\section}{\needspace{6\baselineskip}\socta@section}"
+        r"\renewcommand{\subsection}{\needspace{5\baselineskip}\socta@subsection}\makeatother" "\n"
         r"\setlength{\tymin}{38pt}" "\n"  # narrow numeric columns of tabulary tables otherwise overflow
         # table cells ragged right, not justified: justified narrow columns stretched "Drug      offences" and
         # broke words ("provi-sional", "almost cer-tain")

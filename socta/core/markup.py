@@ -200,3 +200,11 @@ def inert_tree(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return type(value)(inert_tree(v) for v in value)
     return inert(value)
+
+
+def index_term(text: str) -> str:
+    """A name from data as an entry of the book's index (``{index}``): letters, digits, spaces and plain
+    punctuation only. The index has a syntax of its own (``;`` splits an entry, ``!`` marks the main one,
+    a leading ``single:`` its kind) that MyST's escapes do not reach, so anything else becomes a space."""
+    kept = "".join(c if c.isalnum() or c in " -'’.,()" else " " for c in one_line(text))
+    return _WHITESPACE.sub(" ", kept).strip()

@@ -8,6 +8,7 @@ import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
 from socta.analysis.estimative import likelihood_term
+from socta.core.markup import index_term
 from socta.core.text import in_sentence
 from socta.i18n.translate import fmt_number, fmt_percent, t
 from socta.ingest.coverage import year_ranges
@@ -70,6 +71,13 @@ class AreaPage(Page):
     def no_series_text(self, indicator: str) -> str:
         return t("No data on {indicator} for {scope} in {first}–{last}.", indicator=in_sentence(self.indicator_name(indicator)),
                  scope=self.scope_name, first=str(self.first_year), last=str(self.last_year))
+
+    def index_entries(self) -> None:
+        """The page in the book's index: under its crime area, and on a country's page under the country too."""
+        area = index_term(self.area_name())
+        entry = f"single: {area}" if self.is_region else f"pair: {area}; {index_term(self.scope_name)}"
+        if area:
+            self.say("```{index} " + entry + "\n```")
 
     def unit(self, indicator: str) -> str:
         return t(self.ref.indicators.at[indicator, "unit"])

@@ -125,11 +125,12 @@ class ConclusionsPage(Page):
         wt, wh = self.priority_weights
         if wt > 0 and wh > 0:
             return t("Points further up and to the right have higher priority; points on a line parallel to the "
-                     "dashed one have equal priority.")
+                     "dashed one have equal priority, and each grey band is a priority tier.")
         if wt > 0:
             return t("Priority follows the threat score alone (harm weight 0): points further to the right have "
-                     "higher priority.")
-        return t("Priority follows the harm score alone (threat weight 0): points further up have higher priority.")
+                     "higher priority, and each grey band is a priority tier.")
+        return t("Priority follows the harm score alone (threat weight 0): points further up have higher priority, "
+                 "and each grey band is a priority tier.")
 
     def matrix_caption(self, scope: str, points: pd.DataFrame) -> str:
         """The matrix's caption: how to read it, what the open circles are, which areas are not drawn."""

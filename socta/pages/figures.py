@@ -68,6 +68,10 @@ def apply_style() -> None:
         "axes.spines.right": False,
         "svg.hashsalt": "socta",  # deterministic SVG ids
         "text.parse_math": False,  # a "$" in a name from data is a dollar sign, not mathematics
+        # TrueType (Type 42) fonts in the vector figures of the PDF, not Type 3 glyph procedures: a reader
+        # can search and copy a chart's words, and a screen reader gets them whole ("Drug offences", not
+        # "Drug o ences", which the ligature ff became)
+        "pdf.fonttype": 42,
     })
     # Each figure is stored twice: a PNG at twice the resolution, which the HTML shows, and a vector
     # PDF, which the LaTeX build embeds as it is (MyST-NB prefers application/pdf there). Re-encoding
@@ -276,3 +280,33 @@ def plain_text(fig) -> None:
             formatter = axis.get_major_formatter()
             if not isinstance(formatter, _AsWritten):
                 axis.set_major_formatter(_AsWritten(formatter))
+
+
+def tier_bands(ax, weights: tuple[float, float], tiers: dict[str, float]) -> None:
+    """The priority tiers as bands of grey behind a threat × harm matrix, each named at the chart's edge:
+    a point's tier is the band it lies in (priority = the weighted mean of threat and harm, 0-100)."""
+    import numpy as np
+
+    w_threat, w_harm = weights
+    if w_threat + w_harm <= 0:
+        return
+    grid = np.linspace(0, 100, 201)
+    x, y = np.meshgrid(grid, grid)
+    priority = (w_threat * x + w_harm * y) / (w_threat + w_harm)
+    ordered = sorted(tiers.items(), key=lambda kv: kv[1])          # lowest tier first
+    edges = [low for _, low in ordered] + [100.001]
+    greys = ["#FFFFFF", "#F2F2F2", "#E4E4E4", "#D6D6D6", "#C8C8C8"][:len(ordered)]
+    ax.contourf(x, y, priority, levels=edges, colors=greys, zorder=0)
+    total = w_threat + w_harm
+    for i, (name, low) in enumerate(ordered):
+        # each name just inside its band, at the chart's edge: the lowest in the corner of no threat and no
+        # harm; the others where the band's lower boundary meets the right edge, or else the bottom edge
+        if i == 0:
+            ax.text(2, 2, name, fontsize=7.5, color=MUTED, ha="left", va="bottom", zorder=1)
+            continue
+        at_right = (low * total - w_threat * 98) / w_harm if w_harm else -1
+        at_bottom = (low * total - w_harm * 2) / w_threat if w_threat else -1
+        if 2 <= at_right <= 90:
+            ax.text(98, at_right + 1.5, name, fontsize=7.5, color=MUTED, ha="right", va="bottom", zorder=1)
+        elif 2 <= at_bottom <= 90:
+            ax.text(at_bottom + 1.5, 2, name, fontsize=7.5, color=MUTED, ha="left", va="bottom", zorder=1)

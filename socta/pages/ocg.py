@@ -76,11 +76,25 @@ class OcgPage(Page):
         long["band"] = pd.Categorical(long["band"], categories=self.bands, ordered=True)
         return long.sort_values(["area", "band"]).reset_index(drop=True)[columns]
 
+    @staticmethod
+    def worth_drawing(groups: pd.DataFrame) -> bool:
+        """Whether the figure of groups by area and band shows enough: a bar for at least half of the areas
+        with groups (a figure whose bars are mostly blank for confidentiality misleads)."""
+        per_area = groups.groupby("area", observed=True).agg(shown=("groups", lambda s: s.fillna(0).sum()),
+                                                             hidden=("suppressed", "any"))
+        with_groups = per_area[per_area["shown"].gt(0) | per_area["hidden"]]
+        drawn = with_groups["shown"].gt(0)
+        return bool(drawn.any()) and drawn.sum() >= len(with_groups) / 2
+
     def no_groups_by_area(self, groups: pd.DataFrame) -> None:
-        """What the page says instead of a figure with no bar: the input is missing, the counts are
-        confidential, or no group was reported."""
+        """What the page says instead of a figure with no bar, or with most bars confidential: the input is
+        missing, the counts are confidential, or no group was reported."""
         if not self.has_input("ocg_register.csv"):
             self.say_missing("ocg_register.csv")
+        elif groups["groups"].fillna(0).sum() > 0:   # some counts shown, but most areas' bars would be blank
+            self.no_data(t("Most counts of the groups by crime area and threat band in {scope} are confidential in this "
+                           "public edition (each is small, or would give a small one away), so no figure is drawn; the "
+                           "restricted edition shows them.", scope=self.scope_name))
         elif groups["suppressed"].all():
             self.no_data(t("Every count of the groups by crime area and threat band in {scope} is confidential in this "
                            "public edition (each is small, or would give a small one away), so no figure is drawn; the "

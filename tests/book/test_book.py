@@ -453,3 +453,18 @@ def test_html_and_pdf_number_every_figure_and_table_alike(edition, book):
     assert len(in_pdf) == len(in_html) > 100
     for number, start in in_pdf:
         assert in_html.get(number, "")[:25].replace("’", "'") == start.replace("’", "'"), (number, start, in_html.get(number))
+
+
+def test_the_index_lists_places_crime_areas_and_terms(edition, book):
+    """The index (HTML genindex and the PDF's last pages): each crime area, each country with the areas on its
+    pages, and the glossary's terms."""
+    import subprocess
+
+    index = re.sub(r"<[^>]+>", " ", read(book, "genindex.html"))
+    for entry in ("Drug trafficking", "Cybercrime", "Serbia", "Montenegro", "North Macedonia", "Harm score"):
+        assert entry in index, f"{entry} not in the index"
+    assert 'href="areas/drugs/countries/serbia.html#index-' in read(book, "genindex.html")
+    pdf = subprocess.run(["pdftotext", str(edition / "public-en" / "pdf" / "assessment.pdf"), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    tail = pdf[pdf.rindex("INDEX") if "INDEX" in pdf else pdf.rindex("Index"):]
+    assert "North Macedonia" in tail and "Migrant smuggling" in tail and "Harm score" in tail

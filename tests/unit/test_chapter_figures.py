@@ -92,6 +92,20 @@ def test_montenegro_public_has_groups_but_no_drawable_count(processed, said):
     assert "No organised crime group active in a crime area was reported" not in text
 
 
+def test_a_figure_whose_bars_would_be_mostly_blank_becomes_a_sentence(processed, said):
+    """The demo region's public counts: drug trafficking's shown, the other five areas' confidential. Five of
+    six bars would be blank, so the page says so in a sentence; the restricted edition draws every bar."""
+    restricted = make(OcgPage, processed["restricted"], audience="restricted")
+    assert restricted.worth_drawing(restricted.groups_by_area_and_band())
+    page = make(OcgPage, processed["public"])
+    groups = page.groups_by_area_and_band()
+    per_area = groups.groupby("area", observed=True)["groups"].sum()
+    assert (per_area > 0).sum() == 1 and len(per_area) == 6
+    assert not page.worth_drawing(groups)
+    page.no_groups_by_area(groups)
+    assert "Most counts of the groups by crime area and threat band in the region are confidential" in text_of(said)
+
+
 def test_every_count_hidden_says_confidential_and_none_reported_says_so(processed, tmp_path, said):
     def hide_all(frame):
         for band in ("high", "medium", "low"):
@@ -308,7 +322,7 @@ def run_template(template: str, processed_dir: Path, monkeypatch, **parameters) 
 
 
 @pytest.mark.parametrize("template, parameters, expected", [
-    ("ocg.md", {"scope": "region"}, ["fig-ocg-region-areas", "fig-ocg-region-network"]),
+    ("ocg.md", {"scope": "region"}, ["fig-ocg-region-network"]),   # the public region's bars: five of six confidential, a sentence
     ("ocg.md", {"scope": "region", "audience": "restricted"},
      ["fig-ocg-region-areas", "fig-ocg-region-contributions", "fig-ocg-region-network"]),
     ("ocg.md", {"scope": "MNE"}, []),
@@ -332,3 +346,24 @@ def test_figure_labels_in_the_templates_go_through_t(template):
     fixed += re.findall(r"\.set_(?:title|xlabel|ylabel)\(\s*(\"[^\"]+\"|'[^']+')", code)
     assert fixed == [], f"{template}: figure text not translated: {fixed}"
     assert "page.figure(fig" in code and "figures.new_figure(" in code
+
+
+@pytest.mark.parametrize("weights", [(0.5, 0.5), (0.7, 0.3), (1.0, 0.0), (0.0, 1.0)])
+def test_each_tier_is_named_inside_its_own_grey_band(weights):
+    import matplotlib.pyplot as plt
+
+    from socta.pages import figures
+
+    tiers = {"Tier 1": 60, "Tier 2": 40, "Tier 3": 0}
+    fig, ax = plt.subplots()
+    ax.set(xlim=(0, 100), ylim=(0, 100))
+    figures.tier_bands(ax, weights, tiers)
+    named = {text.get_text(): text.get_position() for text in ax.texts}
+    plt.close(fig)
+    assert named, "no tier named"
+    assert "Tier 3" in named
+    bounds = {"Tier 1": (60, 100), "Tier 2": (40, 60), "Tier 3": (0, 40)}
+    for name, (x, y) in named.items():
+        priority = (weights[0] * x + weights[1] * y) / sum(weights)
+        low, high = bounds[name]
+        assert low <= priority < high and 0 <= x <= 100 and 0 <= y <= 100, (name, x, y, priority)
