@@ -149,7 +149,8 @@ THEME_WORDS = [N_("Back to top"), N_("Contents"), N_("Search"), N_("Search..."),
                N_("Fullscreen mode"), N_("Index"), N_("Link to this heading"), N_("Link to this image"),
                N_("Link to this table"), N_("Print to PDF"), N_("Toggle primary sidebar"),
                N_("Toggle secondary sidebar"), N_("next page"), N_("previous page"), N_("previous"), N_("next"),
-               N_("Announcement"), N_("Main"), N_("Page"), N_("Version warning"), N_("Languages")]
+               N_("Announcement"), N_("Main"), N_("Page"), N_("Version warning"), N_("Languages"),
+               N_("See also")]
 
 
 def _edition_words(app, config=None) -> None:

@@ -225,4 +225,5 @@ def test_pdf_has_the_language_as_text(language_editions, lang):
     # the document's title, author, marking and language, in the edition's language
     meta = pdf_metadata(pdf)
     assert meta["Title"] == i18n.t("Regional Serious and Organised Crime Threat Assessment") and meta["Author"]
-    assert meta["Subject"] == i18n.t("PUBLIC") and meta["Lang"] == lang
+    assert meta["Subject"] == f'{i18n.t("PUBLIC")} · {i18n.t("Serbia, Montenegro and North Macedonia")}'
+    assert meta["Lang"] == lang and i18n.t("Ministry of Interior of Montenegro") in meta["Author"]
