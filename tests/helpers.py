@@ -86,3 +86,19 @@ def repeated_sentences(html_dir: Path, min_words: int = 8) -> dict[str, int]:
 def repeated_words(repeats: dict[str, int]) -> int:
     """The words a reader reads again: every repetition of a repeated sentence, in words."""
     return sum((n - 1) * len(s.split()) for s, n in repeats.items())
+
+
+def words_off_the_page(pdf: Path, margin: float = 36) -> list[tuple[int, str, float]]:
+    """The words of a PDF that reach into the outer ``margin`` points of their page (half an inch: text,
+    tables and captions stay inside; the header and footer sit well inside it): (page, word, x)."""
+    import re
+
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    off = []
+    for number, (width, body) in enumerate(re.findall(r'<page width="([\d.]+)" height="[\d.]+">(.*?)</page>', out,
+                                                      re.S), 1):
+        for x_min, x_max, word in re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">'
+                                             r'([^<]*)</word>', body):
+            if float(x_max) > float(width) - margin or float(x_min) < margin:
+                off.append((number, word, float(x_max)))
+    return off

@@ -204,6 +204,9 @@ def latex_edition(record: frontmatter.Record, marking: str, notice: str, handlin
         # table cells ragged right, not justified: justified narrow columns stretched "Drug      offences" and
         # broke words ("provi-sional", "almost cer-tain")
         r"\newcolumntype{T}{L}" "\n"
+        # ... and so are the columns of a table that gives its widths (a long one: socta.pages.render.column_widths)
+        r"\makeatletter\newcolumntype{\X}[2]{>{\raggedright\arraybackslash}p{\dimexpr"
+        r"(\linewidth-\spx@arrayrulewidth)*#1/#2-\tw@\tabcolsep-\spx@arrayrulewidth\relax}}\makeatother" "\n"
         # tables in a smaller size, as statistical tables are printed: nine columns of values with the
         # decimals they were published with ("103,708.4") fit the text width
         r"\makeatletter\let\socta@attablestart\sphinxattablestart"

@@ -8,6 +8,7 @@ notebook is opened in JupyterLab (:func:`use_jupyter_output`). Nothing here comp
 from __future__ import annotations
 
 import json
+import math
 import re
 
 import pandas as pd
@@ -55,6 +56,30 @@ def markdown_table(frame: pd.DataFrame, align: dict[str, str] | None = None) -> 
     body = ["| " + " | ".join(_UNESCAPED_PIPE.sub(r"\\|", str(v)) for v in row) + " |"
             for row in frame.itertuples(index=False)]
     return "\n".join([header, rule, *body])
+
+
+# Sphinx sets a table of more rows than this as a longtable, whose columns do not wrap unless the table
+# gives their widths: the restricted register's eight columns ran off the page
+LONGTABLE_ROWS = 30
+
+
+def column_widths(frame: pd.DataFrame) -> list[int] | None:
+    """Relative column widths for a table the PDF would set without wrapping (a longtable), in characters, plus room for the space between columns. A column of single words (a code such
+    as SRB-OCG-002, a number) gets room for its longest one in capitals, so that none breaks; a column of
+    running text at most 18 (it wraps), and the room of its longest word. None for a shorter table, which
+    LaTeX's tabulary fits to the page itself."""
+    if len(frame) <= LONGTABLE_ROWS:
+        return None
+    widths = []
+    for column in frame.columns:
+        cells = frame[column].astype(str)
+        header = max([len(w) for w in str(column).split()] + [1]) * 1.6
+        longest = max([len(w) for cell in cells for w in cell.split()] + [1])
+        if not cells.str.contains(" ").any():
+            widths.append(math.ceil(max(header, longest * 2)) + 2)
+        else:
+            widths.append(math.ceil(max(header, longest * 1.6, min(int(cells.str.len().max()), 18))) + 2)
+    return widths
 
 
 def box(title: str, body: str, css_class: str) -> str:
@@ -135,4 +160,6 @@ class Rendering:
         (the legend of its flags) goes under it, before the source."""
         name = f"tbl-{self.page_id}-{key}"
         below = (f"{notes}  \n" if notes else "") + f"*{source or self.source_statistics}*"
-        md(f"```{{table}} {caption}\n:name: {name}\n\n{markdown_table(frame, align)}\n```\n\n{below}")
+        widths = column_widths(frame)
+        sized = f":widths: {' '.join(map(str, widths))}\n" if widths else ""
+        md(f"```{{table}} {caption}\n:name: {name}\n{sized}\n{markdown_table(frame, align)}\n```\n\n{below}")

@@ -146,13 +146,13 @@ def language_editions(root: Path):
 
 
 def hostile(root: Path):
-    """The demo with every payload in every text field, built public (HTML and PDF) and restricted (HTML);
-    two crime areas (one with sub-markets, one with the document-fraud factor) keep it quick."""
+    """The demo with every payload in every text field, built public and restricted (HTML and PDF); two crime
+    areas (one with sub-markets, one with the document-fraud factor) keep it quick."""
     data, secret, marker = plant_payloads(root / "data", root / "secret", areas=("drugs", "migrant_smuggling"))
     build = root / "build"
 
     def run():
-        for audience, formats in (("public", "html,pdf"), ("restricted", "html")):
+        for audience, formats in (("public", "html,pdf"), ("restricted", "html,pdf")):
             report(data, build, "--audience", audience, "--formats", formats)
         return {"build": build, "secret": secret, "marker": marker}
     return run

@@ -468,3 +468,10 @@ def test_the_index_lists_places_crime_areas_and_terms(edition, book):
                          capture_output=True, text=True, check=True).stdout
     tail = pdf[pdf.rindex("INDEX") if "INDEX" in pdf else pdf.rindex("Index"):]
     assert "North Macedonia" in tail and "Migrant smuggling" in tail and "Harm score" in tail
+
+
+def test_every_table_of_the_public_pdf_fits_its_page(edition):
+    from ..helpers import words_off_the_page
+
+    off = words_off_the_page(edition / "public-en" / "pdf" / "assessment.pdf")
+    assert not off, f"{len(off)} words beyond the margin, e.g. {off[:5]}"

@@ -112,3 +112,13 @@ def test_each_edition_marks_its_banner_in_a_colour_of_its_own(hostile):
         for name, text in pages(hostile, audience).items():
             if "bd-header-announcement" in text:
                 assert "_static/socta-edition.css" in text, (audience, name)
+
+
+def test_every_table_of_the_restricted_pdf_fits_its_page(hostile):
+    """The restricted register (eight columns, a row per group) ran off the page and cut its countries,
+    grades and handling codes; a long or wide table now gives LaTeX its column widths (socta.pages.render)."""
+    from ..helpers import words_off_the_page
+
+    pdf = hostile["build"] / "restricted-en" / "pdf" / "assessment.pdf"
+    off = words_off_the_page(pdf)
+    assert not off, f"{len(off)} words beyond the margin, e.g. {off[:5]}"

@@ -150,3 +150,15 @@ def test_template_code_cells_give_their_messages_to_the_catalogue():
     area = (REPO / "notebooks" / "area.md").read_text(encoding="utf-8")
     # (the labels of the indicator charts, "Recorded", "Fitted trend", are in socta/pages/area.py, which pybabel reads)
     assert {"Years fitted", "Yardstick", "Harm profile — {area}, {scope}"} <= set(code_cell_messages(area))
+
+
+def test_a_long_or_wide_table_gives_the_pdf_its_column_widths():
+    """Sphinx sets a table of more than 30 rows as a longtable, whose columns do not wrap without widths."""
+    from socta.pages.render import column_widths
+
+    short = pd.DataFrame({"Indicator": ["Drug offences recorded"], "2024": ["13,231"]})
+    assert column_widths(short) is None
+    long = pd.DataFrame({"Group": ["SRB-OCG-002"] * 31, "Crime areas": ["Trafficking in human beings, " * 3] * 31,
+                         "Grade": ["B2"] * 31})
+    widths = column_widths(long)
+    assert widths == [24, 20, 10] and len(widths) == len(long.columns)
