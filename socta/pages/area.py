@@ -124,13 +124,13 @@ class AreaPage(Page):
         years = sorted(int(y) for y in yearly["year"].unique())
         fig, ax = figures.new_figure("wide")
         top = pd.Series(0.0, index=years)
-        for colour, (part, rows) in zip(figures.PALETTE, parts.groupby("part", sort=False)):
+        for colour, hatch, (part, rows) in zip(figures.PALETTE, figures.HATCHES, parts.groupby("part", sort=False)):
             values = rows.set_index("year")["value"].reindex(years)
             known = values.notna()
             if not known.any():  # never published as a number: named in the caption, not in the legend
                 continue
-            ax.bar(values.index[known], values[known], bottom=top[known], width=0.75, color=colour,
-                   linewidth=0, label=part)
+            ax.bar(values.index[known], values[known], bottom=top[known], width=0.75, color=colour, hatch=hatch,
+                   edgecolor="white", linewidth=0, label=part)
             top[known] += values[known]
         for year, rows in parts.groupby("year"):
             mark = self.left_out_mark(rows)

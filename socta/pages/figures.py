@@ -19,9 +19,11 @@ from socta.i18n.translate import fmt_number, t
 # After Okabe & Ito (2008), distinguishable with the common colour-vision deficiencies, keeping only
 # colours of at least 3:1 against white (WCAG 2.1, 1.4.11; their orange, sky blue and yellow were 2.3:1
 # and less) and adding darker ones. Colour is never the only code: series also differ by marker and
-# line style (MARKERS, DASHES, same order), so a chart printed in grey still tells them apart.
+# line style (MARKERS, DASHES, same order; stacked bars by HATCHES), so a chart printed in grey still tells them apart.
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#882255", "#000000", "#CC79A7", "#B8860B", "#5E3C99"]
 MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
+# the fill patterns of stacked bars, same order: parts of a stack differ in grey too (white lines on the colour)
+HATCHES = ["", "///", "...", "xxx", "\\\\\\", "++", "oo", "--"]
 # dash patterns (on, off, …) as seaborn's ``dashes`` takes them; "" is a solid line
 DASHES = ["", (4, 1.5), (6, 1.5, 1.5, 1.5), (1.5, 1.5), (8, 2), (3, 1, 1, 1, 1, 1), (2, 3), (6, 3)]
 

@@ -26,6 +26,7 @@ OUTPUT = "book"
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")  # a cell's text from data is inert already: "\|" stays one pipe
 
 _FENCE = re.compile(r"```\{(admonition|table)\}[ \t]*([^\n]*)\n((?::[\w-]+:[^\n]*\n)*)\n?(.*?)\n```", re.S)
+_INDEX = re.compile(r"```\{index\}[^\n]*\n```\n?")   # an entry of the book's index: nothing to show in JupyterLab
 
 
 def use_jupyter_output() -> None:
@@ -35,17 +36,20 @@ def use_jupyter_output() -> None:
 
 
 def plain_markdown(text: str) -> str:
-    """MyST admonitions and tables as plain Markdown: a quoted box with a bold title, a bold caption."""
+    """MyST admonitions and tables as plain Markdown: a quoted box with a bold title, a bold caption; index
+    entries left out."""
     def convert(m):
         kind, title, body = m.group(1), m.group(2).strip(), m.group(4).strip()
         if kind == "table":
             return f"**{title}**\n\n{body}"
         return "\n".join(["> **" + title + "**", ">", *("> " + line for line in body.splitlines())])
-    return _FENCE.sub(convert, text)
+    return _FENCE.sub(convert, _INDEX.sub("", text))
 
 
 def md(text: str) -> None:
-    display(Markdown(plain_markdown(text) if OUTPUT == "jupyter" else text))
+    text = plain_markdown(text) if OUTPUT == "jupyter" else text
+    if text.strip():  # an index entry has nothing to show in JupyterLab
+        display(Markdown(text))
 
 
 def markdown_table(frame: pd.DataFrame, align: dict[str, str] | None = None) -> str:
