@@ -10,7 +10,7 @@ from matplotlib.ticker import MaxNLocator
 from socta.analysis.estimative import likelihood_term
 from socta.core.markup import index_term
 from socta.core.text import in_sentence
-from socta.i18n.translate import fmt_number, fmt_percent, t
+from socta.i18n.translate import fmt_list, fmt_number, fmt_percent, t
 from socta.ingest.coverage import year_ranges
 from socta.pages import figures
 from socta.pages.formatting import change_words, rate_text
@@ -292,14 +292,37 @@ class AreaPage(Page):
         return t("{area}: indicators for {scope}, {first}–{last}.", area=self.area_name(), scope=self.scope_name,
                  first=years[0], last=years[-1])
 
-    def indicator_table_notes(self) -> str:
-        """Under the table: the legend of the flags it used, how regional totals are made, and the
-        population the rates divide by."""
+    def same_total_as(self, years: list[str]) -> dict[str, str]:
+        """Indicators that break down the same total as an earlier one of the area (victims by sex, by age,
+        by form of exploitation): {indicator: the earlier one}. Their rows in the table would repeat its
+        values year by year; each keeps its own figure, where the breakdown differs."""
+        seen: dict[tuple, str] = {}
+        same = {}
+        for indicator in self.area_indicators():
+            yearly = self.series(indicator).set_index("year")
+            values = tuple(observation_text(yearly.loc[int(y)], self.ref.observation_status)[0] for y in years)
+            if not any(v not in ("", ":") and not v.startswith(":") for v in values):
+                continue   # nothing published in these years: nothing repeated
+            key = (self.unit(indicator), values)
+            if key in seen:
+                same[indicator] = seen[key]
+            else:
+                seen[key] = indicator
+        return same
+
+    def indicator_table_notes(self, same_total: dict[str, str] | None = None) -> str:
+        """Under the table: the legend of the flags it used, how regional totals are made, and which
+        indicators break down a total the table shows once (``same_total``: :meth:`same_total_as`)."""
 
         # the population the rates divide by is named once, in the methodology
         note = t("Regional totals only where every country reported.") if self.is_region else ""
         legend = footnote_legend(self.flags_used, self.ref.observation_status)
-        return "  \n".join(p for p in (legend, note) if p)
+        shown = []
+        for first in dict.fromkeys((same_total or {}).values()):
+            others = [in_sentence(self.indicator_name(i)) for i, f in (same_total or {}).items() if f == first]
+            shown.append(t("The row of {first} also stands for the same total broken down differently: {others}.",
+                           first=in_sentence(self.indicator_name(first)), others=fmt_list(others)))
+        return "  \n".join(p for p in (legend, note, *shown) if p)
 
     def no_indicators_text(self) -> str:
         return t("No indicator of {area} is part of this assessment.", area=in_sentence(self.area_name()))

@@ -367,3 +367,18 @@ def test_each_tier_is_named_inside_its_own_grey_band(weights):
         priority = (weights[0] * x + weights[1] * y) / sum(weights)
         low, high = bounds[name]
         assert low <= priority < high and 0 <= x <= 100 and 0 <= y <= 100, (name, x, y, priority)
+
+
+def test_breakdowns_of_one_total_are_one_row_of_the_indicator_table(processed):
+    """Trafficking victims by sex, by age group and by form of exploitation add up to the same victims each
+    year: the table showed the same total three times. One row, and a note naming the other two."""
+    from socta.pages.area import AreaPage
+
+    years = [str(y) for y in range(2020, 2025)]
+    thb = make(AreaPage, processed["public"], area="thb")
+    assert thb.same_total_as(years) == {"thb_victims_age": "thb_victims_sex", "thb_victims_form": "thb_victims_sex"}
+    note = thb.indicator_table_notes(thb.same_total_as(years))
+    assert ("The row of trafficking victims by sex also stands for the same total broken down differently: "
+            "trafficking victims by age group and trafficking victims by form of exploitation.") in note
+    drugs = make(AreaPage, processed["public"], area="drugs")
+    assert drugs.same_total_as(years) == {}     # offences, kilograms seized and seizures: three totals
