@@ -172,6 +172,25 @@ def handling_note(project: Project, audience: str) -> str:
     return t("Most restrictive handling code of the sources used: {code}.", code=code) if code else ""
 
 
+# A long token from data (a web address or a path in a source, a name written without spaces) has no place
+# to break, and ran past the margin and the table's edge. XeTeX may break after a separator of such tokens
+# when it is followed by a letter: at a high penalty, so only where the line cannot be set otherwise (never
+# in a number: digits are a class of their own, so "1,234.5" keeps together)
+_BREAK_AFTER = "/\\._(=&?@|<>)]"
+LONG_WORD_BREAKS = (
+    r"\XeTeXinterchartokenstate=1\newXeTeXintercharclass\soctabreakafter\newXeTeXintercharclass\soctadigit" "\n"
+    + "".join(rf"\XeTeXcharclass{ord(c)}=\soctabreakafter" for c in _BREAK_AFTER)
+    + "".join(rf"\XeTeXcharclass{ord(c)}=\soctadigit" for c in "0123456789") + "\n"
+    r"\XeTeXinterchartoks\soctabreakafter 0={\penalty5000\relax}" "\n"
+    # ... and the title row of a box (a key judgement's, which names its crime area) is a paragraph, not
+    # Sphinx's one-line box, which cut a long title at the box's edge
+    r"\usepackage{etoolbox}\makeatletter\newcommand\socta@titlerow[1]{\parbox{\linewidth}{\raggedright#1}}"
+    r"\patchcmd{\sphinxdotitlerowwithicon}{\makebox[\linewidth][l]}{\socta@titlerow}{}"
+    r"{\PackageWarning{socta}{Sphinx's admonition title row has changed: long titles are not wrapped}}"
+    r"\makeatother" "\n"
+)
+
+
 def latex_edition(record: frontmatter.Record, marking: str, notice: str, handling: str, unreviewed: str = "",
                   lang: str = "en") -> dict:
     """Cover page and running marks: the edition marking sits in every page's header and footer."""
@@ -201,6 +220,7 @@ def latex_edition(record: frontmatter.Record, marking: str, notice: str, handlin
         r"\renewcommand{\section}{\needspace{6\baselineskip}\socta@section}"
         r"\renewcommand{\subsection}{\needspace{5\baselineskip}\socta@subsection}\makeatother" "\n"
         r"\setlength{\tymin}{38pt}" "\n"  # narrow numeric columns of tabulary tables otherwise overflow
+        + LONG_WORD_BREAKS +
         # table cells ragged right, not justified: justified narrow columns stretched "Drug      offences" and
         # broke words ("provi-sional", "almost cer-tain")
         r"\newcolumntype{T}{L}" "\n"
