@@ -102,7 +102,7 @@ demo-data: $(STAMP) ## regenerate the synthetic demonstration data from its seed
 
 messages: $(STAMP) ## extract translatable strings to socta/locale/socta.pot and merge them into every <lang>/LC_MESSAGES/socta.po
 	mkdir -p socta/locale
-	$(BIN)/pybabel extract --no-location -k t -k tn:1,2 -k N_ -o socta/locale/socta.pot socta
+	$(BIN)/pybabel extract --no-location -k t -k tn:1,2 -k tp:1c,2 -k tpn:1c,2,3 -k N_ -k NP_:1c,2 -o socta/locale/socta.pot socta
 	$(BIN)/python -m socta.i18n.messages socta/locale/socta.pot
 	$(BIN)/pybabel update --no-wrap --ignore-obsolete -D socta -d socta/locale -i socta/locale/socta.pot
 	@$(BIN)/python -m socta.i18n.messages --status || echo "(the tests require every catalogue complete: translate the messages above)"

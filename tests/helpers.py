@@ -102,3 +102,26 @@ def words_off_the_page(pdf: Path, margin: float = 36) -> list[tuple[int, str, fl
             if float(x_max) > float(width) - margin or float(x_min) < margin:
                 off.append((number, word, float(x_max)))
     return off
+
+
+def reader_text(page: Path) -> list[str]:
+    """The blocks of text a reader reads on a built HTML page (paragraphs, list items, captions, headings and
+    table cells), without the folded code, the navigation or the source lines, which quote the data's own
+    words ("Source: Ministry of Interior of Montenegro")."""
+    import re
+
+    from bs4 import BeautifulSoup
+
+    article = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").find("article")
+    if article is None:
+        return []
+    for hidden in article.select(".cell_input, script, style, .headerlink, .socta-source"):
+        hidden.decompose()
+    blocks = []
+    for block in article.find_all(["p", "li", "figcaption", "h1", "h2", "h3", "th", "td", "caption"]):
+        if block.find(["p", "li", "td", "th"]):
+            continue
+        text = re.sub(r"\s+", " ", block.get_text(" ")).strip()
+        if text:
+            blocks.append(text)
+    return blocks

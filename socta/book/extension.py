@@ -280,6 +280,23 @@ def _search_text_not_code() -> None:
     IndexBuilder._word_collector = word_collector
 
 
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def _footer_template(app, config) -> None:
+    """socta's footer (``templates/socta-footer.html``) in place of the theme's author and last-updated lines."""
+    if config.html_theme != "sphinx_book_theme":   # a page checked on its own is built with Sphinx's default theme
+        return
+    config.templates_path = [*config.templates_path, str(TEMPLATES)]
+    options = dict(config.html_theme_options or {})
+    options["footer_content_items"] = ["socta-footer.html"]
+    config.html_theme_options = options
+
+
+def _footer(app, pagename, templatename, context, doctree) -> None:
+    context["socta_footer"] = list(app.config.socta_edition.get("footer", []))
+
+
 def _contents_named_contents(app) -> None:
     """The PDF's table of contents is headed by the language's own word ("Contents", "Садржај"): Sphinx
     heads it with the caption of the first part of the table of contents ("Assessment")."""
@@ -303,6 +320,8 @@ def setup(app):
     app.add_config_value("socta_languages", [], "html", [list])
     app.connect("html-page-context", _add_language_menu)
     app.connect("html-page-context", _page_language)
+    app.connect("config-inited", _footer_template)
+    app.connect("html-page-context", _footer)
     app.connect("html-page-context", _escape_theme_text, priority=900)
     app.add_post_transform(_remove_code_in_latex())
 

@@ -108,8 +108,11 @@ def edition_config(project: Project, audience: str, lang: str, notices: dict[str
     # page's notebook, whose figures do not show outside the book (the training edition keeps it: its
     # readers run the notebooks)
     pdf = "training.pdf" if Edition(audience).is_training else "assessment.pdf"
+    # the footer: who issues the assessment and the edition's date, whole sentences in its language
+    footer = [t("Issued by: {authorities}.", authorities=record.author)] if record.issued_by else []
+    footer.append(t("Date of this edition: {date}.", date=i18n.fmt_date(frontmatter.issue_date(), lang)))
     sphinx["socta_edition"] = {"audience": audience, "lang": lang, "label": t("Languages"), "pdf": pdf,
-                               "pdf_label": t("Download this edition as a PDF")}
+                               "pdf_label": t("Download this edition as a PDF"), "footer": footer}
     if not Edition(audience).is_training:
         sphinx.setdefault("html_theme_options", {})["use_download_button"] = False
     # the language menu: every language of the dataset's editions (the training edition is English only)

@@ -61,3 +61,8 @@ def in_sentence(name: str) -> str:
     if len(name) > 1 and name[0].isupper() and not name[1].isupper():
         return name[0].lower() + name[1:]
     return name
+
+
+def NP_(context: str, msgid: str) -> str:
+    """:func:`N_` for a word with a context (``tp(context, word)`` later): returns ``msgid``."""
+    return msgid

@@ -20,7 +20,8 @@ from socta.i18n.translate import (
 
 
 def _placeholders(text: str) -> set[str]:
-    return set(re.findall(r"\{(\w+)\}", text))
+    """The names a message fills in: ``{area}`` and ``{area:loc}`` (a form of a term) are both ``area``."""
+    return set(re.findall(r"\{(\w+)(?::[^{}]*)?\}", text))
 
 
 def catalogue_status(lang: str) -> dict:
@@ -32,10 +33,10 @@ def catalogue_status(lang: str) -> dict:
         template = read_po(fh)
     with open(catalogue_path(lang), "rb") as fh:
         catalog = read_po(fh)
-    wanted = [m.id for m in template if m.id]
+    wanted = [(m.id, m.context) for m in template if m.id]
     status = {"messages": len(wanted), "untranslated": [], "fuzzy": [], "placeholders": []}
-    for msgid in wanted:
-        message = catalog.get(msgid)
+    for msgid, context in wanted:
+        message = catalog.get(msgid, context=context)
         texts = [s for s in (message.string if isinstance(message.string, tuple) else (message.string,))] if message else []
         if not message or not all(texts):
             status["untranslated"].append(msgid)

@@ -21,6 +21,7 @@ from babel.numbers import format_decimal, format_percent
 from socta.core.config import read_yaml
 from socta.core.markup import inert, plain
 from socta.core.memo import parsed
+from socta.core.text import in_sentence
 
 LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"  # socta/locale: data, beside the code that reads it
 
@@ -107,13 +108,38 @@ def review_state(lang: str | None = None) -> str | None:
 _CAPS_DIGRAPH = re.compile(r"\b(?=\w*[A-ZČĆŽŠĐ]{2})\w*(?:Lj|Nj|Dž)\w*\b")
 
 
+@lru_cache(maxsize=None)
+def protected_names() -> dict[str, str]:
+    """Names a Latin text writes as their owners do, not letter by letter from Cyrillic (Фронтекс → Frontex,
+    not Fronteks; СОКТА → SOCTA): ``socta/locale/protected_names.csv``, Cyrillic → Latin."""
+    import csv
+
+    with open(Path(LOCALE_DIR) / "protected_names.csv", encoding="utf-8", newline="") as fh:
+        return {row["cyrillic"]: row["latin"] for row in csv.DictReader(fh) if row["cyrillic"]}
+
+
 def to_latin(text: str, system: str) -> str:
     """Cyrillic text in Latin letters by cyrtranslit's ``system`` (``sr``): socta's one transliteration, of its
     catalogue and of Sphinx's and the theme's. A word in capitals keeps its digraphs in capitals (ЊЕГОШ →
-    NJEGOŠ, not NjEGOŠ)."""
+    NJEGOŠ, not NjEGOŠ); a protected name keeps its own spelling, in any of its case forms (Фронтекса →
+    Frontexa)."""
     import cyrtranslit  # imported when a Latin-script edition first needs it
 
-    return _CAPS_DIGRAPH.sub(lambda m: m.group().upper(), cyrtranslit.to_latin(text, system))
+    names = protected_names()
+    if names and any(name in text for name in names):
+        pattern = re.compile(r"\b(" + "|".join(map(re.escape, sorted(names, key=len, reverse=True))) + r")(\w*)")
+        parts, last = [], 0
+        for m in pattern.finditer(text):
+            parts += [_to_latin_plain(text[last:m.start()], system), names[m.group(1)] + _to_latin_plain(m.group(2), system)]
+            last = m.end()
+        return "".join(parts) + _to_latin_plain(text[last:], system)
+    return _to_latin_plain(text, system)
+
+
+def _to_latin_plain(text: str, system: str) -> str:
+    import cyrtranslit
+
+    return _CAPS_DIGRAPH.sub(lambda m: m.group().upper(), cyrtranslit.to_latin(text, system)) if text else text
 
 
 def transliterate(text: str, lang: str | None = None) -> str:
@@ -136,22 +162,32 @@ class _Transliterated(gettext.NullTranslations):
     def ngettext(self, singular, plural, n):
         return transliterate(self.base.ngettext(singular, plural, n), self.lang)
 
+    def pgettext(self, context, message):
+        return transliterate(self.base.pgettext(context, message), self.lang)
+
+    def npgettext(self, context, singular, plural, n):
+        return transliterate(self.base.npgettext(context, singular, plural, n), self.lang)
+
 
 class _RecordMissing(gettext.NullTranslations):
     """The last fallback of a translated catalogue: a message it lacks is written to the file named by
     ``SOCTA_I18N_MISSING`` (how a test or a translator finds strings that reach t() untranslated)."""
 
     def gettext(self, message):
-        import os
-
-        path = os.environ.get("SOCTA_I18N_MISSING")
-        if path and message.strip():
-            with open(path, "a", encoding="utf-8") as fh:
-                fh.write(message.replace("\n", "\\n") + "\n")
+        if message.strip():
+            _record_missing(message)
         return message
 
     def ngettext(self, singular, plural, n):
         self.gettext(singular)
+        return singular if n == 1 else plural
+
+    def pgettext(self, context, message):
+        self.gettext(f"{context}|{message}")
+        return message
+
+    def npgettext(self, context, singular, plural, n):
+        self.gettext(f"{context}|{singular}")
         return singular if n == 1 else plural
 
 
@@ -181,6 +217,11 @@ def _catalogue(lang: str) -> gettext.NullTranslations:
     translations = read_catalogue(catalogue_path(lang))
     translations.add_fallback(_RecordMissing())
     return translations
+
+
+def plural_form_index(n: int, lang: str) -> int:
+    """Which of its plural forms (0, 1, 2) the catalogue of ``lang`` uses for the count ``n``."""
+    return _catalogue(catalogue_language(lang)).plural(n)
 
 
 def translated_msgids(lang: str) -> frozenset[str]:
@@ -235,10 +276,33 @@ def use_data_names(lang: str, names: dict[str, str]) -> None:
     _DATA_NAMES[lang] = dict(names)
 
 
+def _fill(text: str, values: dict) -> str:
+    """``text`` with ``values`` filled in: whole numbers with the language's thousands separator, other
+    numbers with its decimal sign (0,5 in Serbian); a :class:`Term` in the form the message asks for."""
+    if not values:
+        return text
+    formatted = {k: _formatted(v) for k, v in values.items()}
+    return text.format(**formatted)
+
+
+def _formatted(value):
+    if isinstance(value, Term) or isinstance(value, bool):
+        return value
+    if isinstance(value, str):  # a name passed as text: a translation asking for a form gets it as written
+        return Term(value)
+    if isinstance(value, int):
+        return fmt_number(value)
+    if isinstance(value, float) and value == value:
+        return format_decimal(value, locale=babel_locale())  # up to three decimals, as the value has them
+    return value
+
+
 def t(msgid: str, /, **values) -> str:
     """Translate ``msgid`` into the current language and fill in ``values``.
 
-    Whole numbers are written with thousands separators; pre-formatted strings pass unchanged.
+    Whole numbers are written with thousands separators, decimals with the language's decimal sign;
+    pre-formatted strings pass unchanged; a :class:`Term` (a crime area's, a country's name) is written
+    in the form the translation asks for (``{area:gen}``).
     """
     if not msgid:
         return ""  # gettext("") is a catalogue's header, never a message
@@ -251,16 +315,106 @@ def t(msgid: str, /, **values) -> str:
         written = plain(msgid)
         if inert(written) == msgid and catalogue.gettext(written) != written:
             text = inert(catalogue.gettext(written))
-    formatted = {
-        k: fmt_number(v) if isinstance(v, int) and not isinstance(v, bool) else v for k, v in values.items()
-    }
-    return text.format(**formatted) if formatted else text
+    return _fill(text, values)
+
+
+def tp(context: str, msgid: str, /, **values) -> str:
+    """Like :func:`t` for a word whose translation depends on what it qualifies (``msgctxt``): "high" as a
+    threat band (висока претња) is not "high" as a confidence level (висока поузданост)."""
+    return _fill(_catalogue(language()).pgettext(context, msgid), values)
 
 
 def tn(singular: str, plural: str, n: int, /, **values) -> str:
-    """Like :func:`t` for a message whose form depends on a count ``n``."""
+    """Like :func:`t` for a whole sentence whose words agree with a count ``n`` (``{n}`` in it): the
+    catalogue holds one form per plural category of the language (CLDR: Serbian one/few/other, "1 група",
+    "3 групе", "5 група"; Macedonian one/other)."""
     text = _catalogue(language()).ngettext(singular, plural, n)
-    return text.format(n=fmt_number(n), **values)
+    return _fill(text, {"n": int(n), **values})
+
+
+def tpn(context: str, singular: str, plural: str, n: int, /, **values) -> str:
+    """:func:`tn` with a context (``msgctxt``)."""
+    text = _catalogue(language()).npgettext(context, singular, plural, n)
+    return _fill(text, {"n": int(n), **values})
+
+
+# ---- terms: names in the form a sentence needs -------------------------------------------------------------
+# A Serbian or Montenegrin sentence puts a name in the case its grammar asks ("у Србији", "од трговине
+# дрогом"), a Macedonian one may ask for its definite form ("трговијата со дрога"); a verb or adjective
+# agrees with the name's gender. ``socta/locale/<lang>/terms.csv`` holds those forms for the names of the
+# reference configuration (crime areas, countries, the region); a message asks for one in its placeholder
+CASES = ("nom", "gen", "dat", "acc", "ins", "loc", "voc", "def")
+
+
+class Term(str):
+    """A name (its nominative, as it reads inside a sentence) that also knows its other forms.
+
+    In a message, ``{area}`` is the form inside a sentence, ``{area:loc}`` the locative (a case of
+    :data:`CASES`), ``{area:Loc}`` the same with a capital first letter (at a sentence's start), and
+    ``{area:m=пријавио|f=пријавила|n=пријавило}`` the word that agrees with the name's gender (``pl=`` for a
+    plural name, ``other=`` for any gender not listed)."""
+
+    forms: dict[str, str]
+    gender: str
+
+    def __new__(cls, nominative: str, forms: dict[str, str] | None = None, gender: str = ""):
+        self = super().__new__(cls, nominative)
+        self.forms = {k: v for k, v in (forms or {}).items() if v}
+        self.gender = gender
+        return self
+
+    def __format__(self, spec: str) -> str:
+        if not spec:
+            return str(self)
+        if "=" in spec:
+            choices = dict(part.split("=", 1) for part in spec.split("|") if "=" in part)
+            return choices.get(self.gender, choices.get("other", ""))
+        if spec.lower() not in CASES:
+            raise ValueError(f"{spec!r} is not a form of a name (one of {', '.join(CASES)}, capitalised at a "
+                             "sentence's start, or gender choices such as m=…|f=…|n=…)")
+        form = self.forms.get(spec.lower(), str(self))
+        return form[:1].upper() + form[1:] if spec[:1].isupper() else form
+
+
+def term_base_path(lang: str) -> Path:
+    return Path(LOCALE_DIR) / lang / "terms.csv"
+
+
+@lru_cache(maxsize=None)
+def _term_base(lang: str) -> dict[str, dict[str, str]]:
+    """The term base of ``lang`` (English name → its row), empty where the language has none."""
+    import csv
+
+    path = term_base_path(lang)
+    if not path.is_file():
+        return {}
+    with open(path, encoding="utf-8", newline="") as fh:
+        return {row["term"]: row for row in csv.DictReader(fh)}
+
+
+def term(name_en: str, proper: bool = False) -> Term:
+    """The name ``name_en`` (English, as the reference configuration gives it) in the current language,
+    with the forms the term base gives. ``proper``: a proper name (a country), whose capital stays in
+    English; another name reads inside a sentence with a small first letter ("drug trafficking")."""
+    lang = language()
+    if lang == SOURCE_LANGUAGE:
+        return Term(name_en if proper else in_sentence(name_en), gender="n")
+    row = _term_base(catalogue_language(lang)).get(plain(name_en)) or _term_base(catalogue_language(lang)).get(name_en)
+    if row is None:  # a name the term base lacks (one a dataset added): its translation in every form
+        _record_missing(f"term: {name_en}")
+        name = t(name_en)
+        return Term(name if proper else in_sentence(name))
+    forms = {case: transliterate(row[case], lang) for case in CASES if row.get(case)}
+    return Term(forms.get("nom", t(name_en)), forms, row.get("gender", ""))
+
+
+def _record_missing(text: str) -> None:
+    import os
+
+    path = os.environ.get("SOCTA_I18N_MISSING")
+    if path:
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write(text.replace("\n", "\\n") + "\n")
 
 
 # columns whose codes a page prints as a label (``source_reliability`` → "Source reliability")

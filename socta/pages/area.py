@@ -10,7 +10,7 @@ from matplotlib.ticker import MaxNLocator
 from socta.analysis.estimative import likelihood_term
 from socta.core.markup import index_term
 from socta.core.text import in_sentence
-from socta.i18n.translate import fmt_list, fmt_number, fmt_percent, t
+from socta.i18n.translate import fmt_list, fmt_number, fmt_percent, t, tn
 from socta.ingest.coverage import year_ranges
 from socta.pages import figures
 from socta.pages.formatting import change_words, rate_text
@@ -27,23 +27,27 @@ class AreaPage(Page):
         ranked = self.scores[self.scores["scope"].eq(self.scope) & self.scores["rank"].notna()]
         if pd.isna(row["rank"]):
             n_threat = len(self.ref.threat_indicators)
-            self.say(t("In {scope}, {area} is not ranked: it has no harm score (no expert assessment) and no threat score, "
-                       "because only {known} of the {n} threat indicators can be scored from the data available, less "
-                       "than the share the method requires (settings.yaml priority.min_known_share).",
-                       scope=self.scope_name, area=in_sentence(self.area_name()), known=str(int(row.get("threat_known", 0))),
-                       n=str(n_threat)))
+            self.say(tn("In {scope:loc}, {area} is not ranked: it has no harm score (no expert assessment) and no threat "
+                        "score, because only {known} of the {n} threat indicator can be scored from the data available, "
+                        "less than the share the method requires.",
+                        "In {scope:loc}, {area} is not ranked: it has no harm score (no expert assessment) and no threat "
+                        "score, because only {known} of the {n} threat indicators can be scored from the data available, "
+                        "less than the share the method requires.", n_threat,
+                        scope=self.scope_term(), area=self.area_term(), known=int(row.get("threat_known", 0))))
             return
         basis = {"threat+harm": "", "threat": " " + t("Harm is not scored (no expert assessment), so the priority is "
                                                       "the threat score alone."),
                  "harm": " " + t("Threat is not scored (no usable indicator), so the priority is the harm score alone.")}
-        self.say(t(
-            "In {scope}, {area} has a threat score of **{threat}** and a harm score of **{harm}** (both on "
-            "0–100), giving a priority score of **{priority}**: rank **{rank}** of {n} crime areas, "
+        self.say(tn(
+            "In {scope:loc}, {area} has a threat score of **{threat}** and a harm score of **{harm}** (both on "
+            "0–100), giving a priority score of **{priority}**: rank **{rank}** of the {n} crime area ranked, "
             "**{tier}**.",
-            scope=self.scope_name, area=in_sentence(self.area_name()),
+            "In {scope:loc}, {area} has a threat score of **{threat}** and a harm score of **{harm}** (both on "
+            "0–100), giving a priority score of **{priority}**: rank **{rank}** of the {n} crime areas ranked, "
+            "**{tier}**.", len(ranked),
+            scope=self.scope_term(), area=self.area_term(),
             threat=self.score(row, "threat"), harm=self.score(row, "harm"),
-            priority=self.score(row, "priority"), rank=int(row["rank"]),
-            n=len(ranked), tier=t(row["tier"]),
+            priority=self.score(row, "priority"), rank=int(row["rank"]), tier=t(row["tier"]),
         ) + basis.get(row.get("priority_basis", "threat+harm"), "") + self.score_note(row.to_frame().T))
 
     def gaps_note(self, data: pd.DataFrame) -> str:
@@ -266,7 +270,7 @@ class AreaPage(Page):
     @property
     def change_column(self) -> str:
         window = int(self.project.settings["assessment"]["trend_window"])
-        return t("Change, last {w} years vs {w} before", w=window)
+        return tn("Change, last {n} year vs the one before", "Change, last {n} years vs {n} before", window)
 
     def change_text(self, indicator: str) -> str:
         """The change of the mean of the last years against the years before, or why it cannot be given."""
@@ -368,8 +372,9 @@ class AreaPage(Page):
         disputed = [in_sentence(t(dims.at[d, "name_en"])) for d in str(row["disagreement"]).split("|") if d]
         note = t(" Respondents disagree widely on: {dims}.", dims=", ".join(disputed)) if disputed else \
             t(" The respondents broadly agree on every dimension.")
-        return t("Median harm assessed by {n} expert respondents in {scope} (bars), and each respondent's answer "
-                 "(dots).{note}", n=answers["respondent"].nunique(), scope=self.scope_name, note=note)
+        return tn("Median harm assessed by {n} expert respondent in {scope:loc} (bar), and the answer (dots).{note}",
+                  "Median harm assessed by {n} expert respondents in {scope:loc} (bars), and each respondent's answer "
+                  "(dots).{note}", answers["respondent"].nunique(), scope=self.scope_term(), note=note)
 
     def harm_alt(self, answers: pd.DataFrame) -> str:
         medians = answers.groupby("dimension", observed=True)["answer"].median()
@@ -395,33 +400,43 @@ class AreaPage(Page):
         agg = self.table("ocg_aggregates")
         row = agg[agg["scope"].eq(self.scope) & agg["area"].eq(self.area)].iloc[0]
         if not row["ocgs_suppressed"] and row["ocgs"] == 0:
-            self.say(t("No organised crime group active in {area} was reported in {scope}.",
-                       area=in_sentence(self.area_name()), scope=self.scope_name))
+            self.say(t("No organised crime group active in {area:loc} was reported in {scope:loc}.",
+                       area=self.area_term(), scope=self.scope_term()))
             return
-        where = t("in the region") if self.is_region else t("by {c}", c=self.scope_name)
-        area = in_sentence(self.area_name())
+        scope, area = self.scope_term(), self.area_term()
         high, intl = (self.count(row[k], row[f"{k}_suppressed"]) for k in ("band_high", "international"))
         hidden_high, hidden_intl = bool(row["band_high_suppressed"]), bool(row["international_suppressed"])
-        # a confidential count is said once, in a whole sentence, not printed as "c" inside one
+        n = int(row["ocgs"]) if not row["ocgs_suppressed"] else 0
+        # a confidential count is said once, in a whole sentence, not printed as "c" inside one; each sentence
+        # agrees with the number of groups, and the other counts stand where no word agrees with them
         if row["ocgs_suppressed"]:
-            text = t("How many organised crime groups reported {where} are active in {area}, and how threatening they "
-                     "are, is confidential in this edition: the counts are too small to publish.", where=where, area=area)
+            text = t("How many organised crime groups reported in {scope:loc} are active in {area:loc}, and how "
+                     "threatening they are, is confidential in this edition: the counts are too small to publish.",
+                     scope=scope, area=area)
         elif hidden_high and hidden_intl:
-            text = t("{n} organised crime groups reported {where} are active in {area}; how many of them are assessed "
-                     "as high threat or are active in more than one country is confidential in this edition.",
-                     n=self.count(row["ocgs"], False), where=where, area=area)
+            text = tn("{n} organised crime group reported in {scope:loc} is active in {area:loc}; whether it is assessed "
+                      "as high threat or is active in more than one country is confidential in this edition.",
+                      "{n} organised crime groups reported in {scope:loc} are active in {area:loc}; how many of them are "
+                      "assessed as high threat or are active in more than one country is confidential in this edition.",
+                      n, scope=scope, area=area)
         elif hidden_high:
-            text = t("{n} organised crime groups reported {where} are active in {area}; {intl} of them are active in "
-                     "more than one country. How many are assessed as high threat is confidential in this edition.",
-                     n=self.count(row["ocgs"], False), where=where, area=area, intl=intl)
+            text = tn("{n} organised crime group reported in {scope:loc} is active in {area:loc}; active in more than one "
+                      "country: {intl}. Whether it is assessed as high threat is confidential in this edition.",
+                      "{n} organised crime groups reported in {scope:loc} are active in {area:loc}; of these, {intl} "
+                      "active in more than one country. How many are assessed as high threat is confidential in this "
+                      "edition.", n, scope=scope, area=area, intl=intl)
         elif hidden_intl:
-            text = t("{n} organised crime groups reported {where} are active in {area}; {high} of them are assessed as "
-                     "high threat. How many are active in more than one country is confidential in this edition.",
-                     n=self.count(row["ocgs"], False), where=where, area=area, high=high)
+            text = tn("{n} organised crime group reported in {scope:loc} is active in {area:loc}; assessed as high "
+                      "threat: {high}. Whether it is active in more than one country is confidential in this edition.",
+                      "{n} organised crime groups reported in {scope:loc} are active in {area:loc}; of these, {high} "
+                      "assessed as high threat. How many are active in more than one country is confidential in this "
+                      "edition.", n, scope=scope, area=area, high=high)
         else:
-            text = t("{n} organised crime groups reported {where} are active in {area}; {high} of them are assessed as "
-                     "high threat and {intl} are active in more than one country.",
-                     n=self.count(row["ocgs"], False), where=where, area=area, high=high, intl=intl)
+            text = tn("{n} organised crime group reported in {scope:loc} is active in {area:loc}; assessed as high "
+                      "threat: {high}; active in more than one country: {intl}.",
+                      "{n} organised crime groups reported in {scope:loc} are active in {area:loc}; of these, {high} "
+                      "assessed as high threat and {intl} active in more than one country.",
+                      n, scope=scope, area=area, high=high, intl=intl)
         if pd.notna(row["mean_score"]) and not row["ocgs_suppressed"]:
             text += " " + t("Their mean threat score is {mean}.", mean=self.num(row["mean_score"]))
         self.say(text)

@@ -6,7 +6,7 @@ import pandas as pd
 
 from socta.core.config import REGION
 from socta.core.text import in_sentence
-from socta.i18n.translate import fmt_number, fmt_percent, t
+from socta.i18n.translate import fmt_list, fmt_number, fmt_percent, t, tn
 from socta.pages.formatting import CONTENDER_SHARE, join_words, signed_percent
 from socta.pages.page import Page
 
@@ -21,12 +21,14 @@ class ConclusionsPage(Page):
         """Why no crime area of a scope has a priority score, from the scores themselves."""
         s = self.scores[self.scores["scope"].eq(scope)]
         share = float(self.project.settings.priority.min_known_share)
-        return t("No crime area can be ranked for {scope}: no area has a harm score (no expert assessment), and a threat "
-                 "score needs sub-scores carrying at least {share} of the weights, while the data give at most {k} of "
-                 "the {n} threat indicators. The key judgements therefore rest on the statistical trends alone.",
-                 scope=t("the region") if scope == REGION else t(self.ref.country_name(scope)),
-                 share=fmt_percent(share), k=str(int(s["threat_known"].max()) if "threat_known" in s and len(s) else 0),
-                 n=str(len(self.ref.threat_indicators)))
+        return tn("No crime area can be ranked for {scope:gen}: no area has a harm score (no expert assessment), and a "
+                  "threat score needs sub-scores carrying at least {share} of the weights, while the data give at most "
+                  "{k} of the {n} threat indicator. The key judgements therefore rest on the statistical trends alone.",
+                  "No crime area can be ranked for {scope:gen}: no area has a harm score (no expert assessment), and a "
+                  "threat score needs sub-scores carrying at least {share} of the weights, while the data give at most "
+                  "{k} of the {n} threat indicators. The key judgements therefore rest on the statistical trends alone.",
+                  len(self.ref.threat_indicators), scope=self.scope_term(scope), share=fmt_percent(share),
+                  k=int(s["threat_known"].max()) if "threat_known" in s and len(s) else 0)
 
     def unranked_text(self, scope: str) -> str:
         s = self.scores
@@ -49,13 +51,16 @@ class ConclusionsPage(Page):
                      2: t(", followed by {second} and {third}", second=top[0] if top else "",
                           third=top[1] if len(top) > 1 else "")}[len(top)]
         values = dict(first=join_words(firsts), score=self.score(region.iloc[0], "priority"),
-                      tier=t(region["tier"].iloc[0]), following=following, n_first=len(first_tier), n=len(region))
+                      tier=t(region["tier"].iloc[0]), following=following)
         if len(leaders) == 1:
             text = t("**Regional priorities.** The highest-priority threat for the region is **{first}** (priority "
-                     "score {score}, {tier}){following}. {n_first} of {n} ranked crime areas fall in {tier}.", **values)
+                     "score {score}, {tier}){following}.", **values)
         else:
             text = t("**Regional priorities.** The highest priority for the region is shared by **{first}** (priority "
-                     "score {score}, {tier}){following}. {n_first} of {n} ranked crime areas fall in {tier}.", **values)
+                     "score {score}, {tier}){following}.", **values)
+        # the sentence agrees with the number of ranked areas; the count in the tier stands where nothing agrees
+        text += " " + tn("Of the {n} ranked crime area, {k} falls in {tier}.", "Of the {n} ranked crime areas, {k} fall "
+                         "in {tier}.", len(region), k=len(first_tier), tier=values["tier"])
         self.say(text + self.unranked_text(REGION))
         lines = []
         for iso3 in self.countries:
@@ -194,13 +199,20 @@ class ConclusionsPage(Page):
             return
         for i, (area, rank) in enumerate(zip(region["area"].head(n), region["rank"].head(n)), start=1):
             j = self.judgement(area, REGION)
-            rank_text = t("{area} ranks {rank} of {n} crime areas for the region and in the top {top} under {share} of "
-                          "weightings (Monte Carlo sensitivity).", area=self.area_name(area),
-                          rank=str(int(rank)), n=str(len(region)), top=str(top),
-                          share=fmt_percent(robust.at[area, "p_top"]))
+            # two sentences, each agreeing with its own count (the areas ranked; the places at the top)
+            rank_text = (tn("{area:Nom} ranks {rank} of the {n} crime area ranked for the region.",
+                            "{area:Nom} ranks {rank} of the {n} crime areas ranked for the region.", len(region),
+                            area=self.area_term(area), rank=str(int(rank)))
+                         + " " + self.top_sentence(top, robust.at[area, "p_top"]))
             body = rank_text + "\n\n" + j["text"] + "\n\n" + j["basis"]
             title = t("Key judgement {i}: {area}", i=str(i), area=self.area_name(area))
             self.say(f"```{{admonition}} {title}\n:class: key-judgement\n{body}\n```")
+
+    def top_sentence(self, top: int, share: float) -> str:
+        """How often an area stays in the top ``top`` under the weightings drawn (a sentence of its own)."""
+        return tn("It is in the top {n} under {share} of weightings (Monte Carlo sensitivity).",
+                  "It is in the top {n} under {share} of weightings (Monte Carlo sensitivity).", top,
+                  share=fmt_percent(share))
 
     # ---- sensitivity ------------------------------------------------------------------
     def robustness(self, scope: str) -> pd.DataFrame:
@@ -227,15 +239,24 @@ class ConclusionsPage(Page):
 
     def sensitivity_caption(self) -> str:
         cfg = self.project.settings["sensitivity"]
-        return t("Share of {draws} random weightings (Dirichlet around the configured weights, concentration {c}, seed "
-                 "{seed}) under which each crime area ranks in the top {top} and first.", draws=int(cfg["draws"]),
-                 c=str(cfg["concentration"]), seed=str(cfg["seed"]), top=str(self.sensitivity_top))
+        return tn("Share of {draws} random weightings (Dirichlet around the configured weights, concentration {c}, seed "
+                  "{seed}) under which each crime area ranks in the top {n} and first.",
+                  "Share of {draws} random weightings (Dirichlet around the configured weights, concentration {c}, seed "
+                  "{seed}) under which each crime area ranks in the top {n} and first.", self.sensitivity_top,
+                  draws=int(cfg["draws"]), c=str(cfg["concentration"]), seed=str(cfg["seed"]))
+
+    @property
+    def top_label(self) -> str:
+        """The legend of the share of weightings that keep an area in the top N."""
+        return tn("In the top {n}", "In the top {n}", self.sensitivity_top)
 
     def sensitivity_alt(self, robust: pd.DataFrame) -> str:
         """The first-ranked area and the share of weightings that keep it in the top N."""
         lead = robust.iloc[0]
-        return t("Horizontal bars per crime area; {area} ranks in the top {top} under {share} of weightings.",
-                 area=in_sentence(lead["name"]), top=str(self.sensitivity_top), share=fmt_percent(lead["p_top"]))
+        return tn("Horizontal bars per crime area; {area} ranks in the top {n} under {share} of weightings.",
+                  "Horizontal bars per crime area; {area} ranks in the top {n} under {share} of weightings.",
+                  self.sensitivity_top, area=self.area_term(lead["area"]),
+                  share=fmt_percent(lead["p_top"]))
 
     def sensitivity_intro(self) -> None:
         """Why the robustness section exists, with the number of weightings drawn (settings.yaml)."""
@@ -251,21 +272,26 @@ class ConclusionsPage(Page):
             self.say(t("With fewer than two ranked crime areas the weights cannot change the order."))
             return
         top = self.sensitivity_top
-        parts = [t("{area} ranks in the top {top} under {share} of weightings", area=self.area_name(a),
-                   top=str(top), share=fmt_percent(rob.at[a, "p_top"])) for a in rob.index[:top]]
-        contenders = [in_sentence(self.area_name(a)) for a in rob.index[top:] if rob.at[a, "p_top"] >= CONTENDER_SHARE]
-        text = "; ".join(parts) + "."
+        parts = [tn("{area:Nom} is in the top {n} under {share} of weightings.",
+                    "{area:Nom} is in the top {n} under {share} of weightings.", top, area=self.area_term(a),
+                    share=fmt_percent(rob.at[a, "p_top"])) for a in rob.index[:top]]
+        contenders = [a for a in rob.index[top:] if rob.at[a, "p_top"] >= CONTENDER_SHARE]
+        text = " ".join(parts)
         if len(rob) <= top:
-            text += " " + t("With {n} ranked crime areas, every one is in the top {top}.", n=str(len(rob)), top=str(top))
+            text += " " + tn("With only {n} ranked crime area, every one is in the top {top}.",
+                             "With only {n} ranked crime areas, every one is in the top {top}.", len(rob), top=str(top))
         elif len(contenders) == 1:
-            text += " " + t("The top {top} is not settled: {areas} also reaches it under {share} or more of weightings.",
-                            top=str(top), areas=contenders[0], share=fmt_percent(CONTENDER_SHARE))
+            text += " " + tn("The top {n} is not settled: {area} also reaches it under {share} or more of weightings.",
+                             "The top {n} is not settled: {area} also reaches it under {share} or more of weightings.",
+                             top, area=self.area_term(contenders[0]), share=fmt_percent(CONTENDER_SHARE))
         elif contenders:
-            text += " " + t("The top {top} is not settled: {areas} also reach it under {share} or more of weightings.",
-                            top=str(top), areas=join_words(contenders), share=fmt_percent(CONTENDER_SHARE))
+            text += " " + tn("The top {n} is not settled: {areas} also reach it under {share} or more of weightings.",
+                             "The top {n} is not settled: {areas} also reach it under {share} or more of weightings.",
+                             top, areas=fmt_list([self.area_term(a) for a in contenders]), share=fmt_percent(CONTENDER_SHARE))
         else:
-            text += " " + t("No crime area ranked below the top {top} reaches it under {share} or more of weightings.",
-                            top=str(top), share=fmt_percent(CONTENDER_SHARE))
+            text += " " + tn("No crime area ranked below the top {n} reaches it under {share} or more of weightings.",
+                             "No crime area ranked below the top {n} reaches it under {share} or more of weightings.",
+                             top, share=fmt_percent(CONTENDER_SHARE))
         self.say(text)
 
     # ---- change since the previous period ---------------------------------------------

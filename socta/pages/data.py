@@ -20,7 +20,7 @@ from socta.core.edition import PUBLIC, Edition
 from socta.core.files import load, table_path
 from socta.core.markup import inert_frame, inert_tree
 from socta.core.memo import parsed
-from socta.i18n.translate import code_label, language, t, use_data_names
+from socta.i18n.translate import Term, code_label, language, t, term, use_data_names
 from socta.ingest.coverage import year_ranges
 from socta.ingest.reference import Reference
 
@@ -80,6 +80,15 @@ class EditionData:
 
     def area_name(self, area: str | None = None) -> str:
         return t(self.ref.areas.at[area or self.area, "name_en"])
+
+    def area_term(self, area: str | None = None) -> Term:
+        """A crime area's name with the forms a sentence asks for (``{area:gen}``; socta/locale/<lang>/terms.csv)."""
+        return term(self.ref.areas.at[area or self.area, "name_en"])
+
+    def scope_term(self, scope: str | None = None) -> Term:
+        """The region's or a country's name with its forms (``{scope:loc}``: "у региону", "у Србији")."""
+        scope = scope or self.scope
+        return term("the region") if scope == REGION else term(self.ref.country_name(scope), proper=True)
 
     def indicator_name(self, indicator: str) -> str:
         return t(self.ref.indicators.at[indicator, "name_en"])

@@ -7,7 +7,7 @@ from socta.analysis.disclosure import MARK
 from socta.core.config import OPEN_SOURCES_DIR, REGION
 from socta.core.markup import inert_frame
 from socta.core.text import in_sentence
-from socta.i18n.translate import fmt_number, fmt_percent, t
+from socta.i18n.translate import fmt_number, fmt_percent, t, tn
 from socta.pages import figures
 from socta.pages.formatting import join_words, share_text
 from socta.pages.page import Page, needs_input
@@ -90,8 +90,10 @@ class FactorsPage(Page):
         return t("Share of the organised crime groups assessed as using each enabler to a medium or high degree, by "
                  "reporting country and for the region.") \
             + (" " + t("Shares resting on a count too small to publish are not drawn.") if withheld else "") \
-            + (" " + t("Shares close to none or all of the groups, or resting on fewer than {n} groups, are not drawn: "
-                       "they would describe every group.", n=str(int(self.project.settings.public.share_min_rows)))
+            + (" " + tn("Shares close to none or all of the groups, or resting on fewer than {n} group, are not drawn: "
+                        "they would describe every group.", "Shares close to none or all of the groups, or resting on "
+                        "fewer than {n} groups, are not drawn: they would describe every group.",
+                        int(self.project.settings.public.share_min_rows))
                if "band" in shares and shares["band"].ne("").any() else "")
 
     def enablers_alt(self, shares: pd.DataFrame) -> str:
@@ -153,12 +155,14 @@ class FactorsPage(Page):
             self.say_missing("ocg_register.csv")
             return
         self.no_data(t("No country outside the region has groups of the region active in it that this edition can "
-                       "show.") + (" " + t("Countries with fewer than {k} groups are not shown in the public edition.",
-                                           k=str(self.threshold)) if self.threshold else ""))
+                       "show.") + (" " + self.few_groups_note() if self.threshold else ""))
+
+    def few_groups_note(self) -> str:
+        return tn("Countries with fewer than {n} group are not shown in the public edition.",
+                  "Countries with fewer than {n} groups are not shown in the public edition.", int(self.threshold))
 
     def abroad_caption(self) -> str:
-        note = t(" Countries with fewer than {k} groups are not shown in the public edition.", k=str(self.threshold)) \
-            if self.threshold else ""
+        note = " " + self.few_groups_note() if self.threshold else ""
         return t("Number of the region's organised crime groups active in each country outside the region (ISO 3166 "
                  "alpha-3 codes); a group active in several countries counts in each.{note}", note=note)
 

@@ -10,18 +10,25 @@ from socta.analysis.estimative import confidence_level, likelihood_term
 from socta.analysis.outlook import ThreatOutlook, capped_confidence, pool
 from socta.analysis.scoring import change_between_periods
 from socta.core.config import REGION
-from socta.core.text import in_sentence
-from socta.i18n.translate import fmt_number, fmt_percent, t
+from socta.core.text import NP_, in_sentence
+from socta.i18n.translate import Term, fmt_list, fmt_number, fmt_percent, t, tn, tp
 from socta.pages.formatting import probability_text, share_text
 
 
-def judgement_sentence(term: str, opening: str, band: str, area: str, scope: str, first: int, last: int,
+def judgement_sentence(term: str, opening: str, band: str, area: Term, scope: Term, first: int, last: int,
                        probability: str) -> str:
     """The key-judgement sentence, grammatical for every yardstick term: ``opening`` comes from the
-    yardstick's configuration ("There is a {term} that", "It is {term} that"); ``band`` is the term's range."""
+    yardstick's configuration ("There is a {term} that", "It is {term} that"), the one part of it a dataset
+    may word; ``band`` is the term's range. The rest is one message, with the area and the scope in the
+    forms the language asks for."""
     start = t(opening or "It is {term} that", term=f"**{t(term)}** ({band})")
     return t("{start} the threat from {area} in {scope} will grow over {first}–{last} (estimated probability {p}%).",
              start=start, area=area, scope=scope, first=str(first), last=str(last), p=probability)
+
+
+# the levels of analytic confidence as words of their own: in Serbian and Macedonian the word agrees with
+# "confidence" (висока поузданост), not with a threat (висока претња) or an answer
+CONFIDENCE_LEVELS = (NP_("confidence", "high"), NP_("confidence", "moderate"), NP_("confidence", "low"))
 
 
 class Judgements:
@@ -36,12 +43,15 @@ class Judgements:
         """Why no trend is given, in words."""
         reason = "" if tr is None else tr.get("reason", "")
         minimum = self.project.settings.trends.min_points
-        since = ""
+        too_few = tn("fewer than {n} year with a final whole-year value", "fewer than {n} years with a final whole-year "
+                     "value", minimum)
         if tr is not None and pd.notna(tr.get("break_year")):
-            since = " " + t("since the break in series in {year}", year=str(int(tr["break_year"])))
+            too_few = tn("fewer than {n} year with a final whole-year value since the break in series in {year}",
+                         "fewer than {n} years with a final whole-year value since the break in series in {year}",
+                         minimum, year=str(int(tr["break_year"])))
         return {
             "no_data": t("no data"),
-            "too_few_points": t("fewer than {n} years with a final whole-year value{since}", n=str(minimum), since=since),
+            "too_few_points": too_few,
             "too_sparse": t("counts too small to fit a trend"),
             "no_anchor": t("no final value to project from"),
         }.get(reason, t("no data") if tr is None else t("not fitted"))
@@ -127,8 +137,7 @@ class Judgements:
         says so plainly instead (``term`` is then None).
         """
         area, scope = area or self.area, scope or self.scope
-        scope_name = t("the region") if scope == REGION else t(self.ref.country_name(scope))
-        area_name = in_sentence(self.area_name(area))
+        scope_name, area_name = self.scope_term(scope), self.area_term(area)
         base, ev = self.analytic_confidence(area, scope)
         outlook, parts = self.threat_outlook(area, scope)
         confidence, caps = capped_confidence(base, outlook, parts["widest"], bool(parts["unstable"]),
@@ -146,17 +155,18 @@ class Judgements:
             "recording_jump": t("a series of the area jumps in a way that looks like a change of recording"),
         }
         if caps:
-            basis += " " + t("It is not higher because {reasons}.", reasons="; ".join(reasons[c] for c in caps))
+            basis += " " + t("It is not higher because {reasons}.", reasons=fmt_list([reasons[c] for c in caps]))
         missing = [t(self.ref.country_name(c)) for c in str(ev.get("missing_countries", "") or "").split("|")
                    if c in self.ref.countries.index]
         if missing and scope == REGION:
-            basis += " " + t("No {year} value from: {countries}.", year=str(self.last_year), countries=", ".join(missing))
+            basis += " " + tn("{countries} reported no value for {year}.", "{countries} reported no value for {year}.",
+                              len(missing), year=str(self.last_year), countries=fmt_list(missing))
         result = {"area": area, "scope": scope, "term": None, "percent": float("nan"), "in_gap": False,
                   "confidence": confidence, "basis": basis, "outlook": outlook}
         if not outlook.has_evidence and not parts["left"]:
             result["text"] = t("The data cannot support a judgement on whether the threat from {area} in {scope} will "
                                "grow over {first}–{last}: this dataset has no statistics on it (no indicator is "
-                               "configured for it in indicators.csv), and no expert outlook.", area=area_name,
+                               "configured for it), and no expert outlook.", area=area_name,
                                scope=scope_name, first=str(first), last=str(last))
             return result
         if not outlook.has_evidence:
@@ -191,36 +201,59 @@ class Judgements:
         """What the judgement rests on, in a sentence or two: the indicators' direction, the experts'."""
         out = []
         if parts["used"]:
-            out.append(t("Indicators with a trend the data support: {n} (pointing to growth: {up}; to a fall: {down}).",
-                         up=str(outlook.rising), n=str(len(parts["used"])), down=str(outlook.falling)))
+            # one count governs each sentence's grammar; the others stand where no word agrees with them
+            out.append(tn("Of the {n} indicator with a trend the data support, growth is indicated by {up} and a fall "
+                          "by {down}.", "Of the {n} indicators with a trend the data support, growth is indicated by "
+                          "{up} and a fall by {down}.", len(parts["used"]), up=int(outlook.rising), down=int(outlook.falling)))
         if outlook.experts:
-            out.append(t("Expert answers on the outlook: {n} (growth: {up}; no change: {level}; a fall: {down}).",
-                         n=str(outlook.experts), up=str(outlook.experts_up), level=str(outlook.experts_level),
-                         down=str(outlook.experts_down)))
+            out.append(tn("{n} expert answered on the outlook: growth {up}, no change {level}, a fall {down}.",
+                          "{n} experts answered on the outlook: growth {up}, no change {level}, a fall {down}.",
+                          int(outlook.experts), up=int(outlook.experts_up), level=int(outlook.experts_level),
+                          down=int(outlook.experts_down)))
         if parts["left"] and parts["used"] or parts["left"] and outlook.experts:
-            out.append(t("Not used: {indicators}.", indicators="; ".join(
-                f"{in_sentence(t(self.ref.indicators.at[i, 'name_en']))} ({why})" for i, why in parts["left"].items())))
+            out.append(t("Not used: {indicators}.", indicators=fmt_list([
+                f"{in_sentence(t(self.ref.indicators.at[i, 'name_en']))} ({why})" for i, why in parts["left"].items()])))
         return " ".join(out)
 
     def confidence_basis(self, confidence: str, ev: pd.Series) -> str:
-        """The analytic-confidence sentence: the level, and the quality of the evidence behind it."""
-        experts = t("{n} expert respondents assessed the area", n=int(ev["respondents"])) \
-            if self.has_input("expert_assessments.csv") else t("no expert assessments are part of this dataset")
+        """The analytic-confidence sentence: the level, and the quality of the evidence behind it; a whole
+        sentence for each case, its words agreeing with the number of expert respondents."""
+        level = tp("confidence", confidence)
+        experts = int(ev["respondents"]) if self.has_input("expert_assessments.csv") else None
+        complete = fmt_percent(ev["completeness"])
         if int(ev["rows"]) and ev.get("graded_share_band", "") == "few":
-            return t("Analytic confidence: **{level}**. The share of the statistics behind it that come from reliable "
-                     "sources is not shown in the public edition, because it rests on fewer than {n} rows; {complete} "
-                     "of the expected values are present, and {experts}.", level=t(confidence),
-                     n=str(self.project.settings.public.share_min_rows),
-                     complete=fmt_percent(ev["completeness"]), experts=experts)
+            k = str(self.project.settings.public.share_min_rows)
+            if experts is None:
+                return t("Analytic confidence: **{level}**. The share of the statistics behind it that come from reliable "
+                         "sources is not shown in the public edition, because it rests on too few rows (fewer than {k}); "
+                         "{complete} of the expected values are present, and no expert assessments are part of this "
+                         "dataset.",
+                         level=level, k=k, complete=complete)
+            return tn("Analytic confidence: **{level}**. The share of the statistics behind it that come from reliable "
+                      "sources is not shown in the public edition, because it rests on too few rows (fewer than {k}); "
+                      "{complete} of the expected values are present, and {n} expert respondent assessed the area.",
+                      "Analytic confidence: **{level}**. The share of the statistics behind it that come from reliable "
+                      "sources is not shown in the public edition, because it rests on too few rows (fewer than {k}); "
+                      "{complete} of the expected values are present, and {n} expert respondents assessed the area.",
+                      experts, level=level, k=k, complete=complete)
         if int(ev["rows"]):
-            return t("Analytic confidence: **{level}**. Of the statistics behind it, {graded} come from reliable "
-                     "sources (A or B) with information graded 1 or 2, {complete} of the expected values are present, "
-                     "and {experts}.", level=t(confidence),
-                     graded=share_text(ev["graded_share"], ev.get("graded_share_band", ""),
-                                       ev.get("graded_share_bound", float("nan"))),
-                     complete=fmt_percent(ev["completeness"]), experts=experts)
-        return t("Analytic confidence: **{level}**. No statistics of the period stand behind it, and {experts}.",
-                 level=t(confidence), experts=experts)
+            graded = share_text(ev["graded_share"], ev.get("graded_share_band", ""), ev.get("graded_share_bound", float("nan")))
+            if experts is None:
+                return t("Analytic confidence: **{level}**. Of the statistics behind it, {graded} come from reliable "
+                         "sources (A or B) with information graded 1 or 2, {complete} of the expected values are present, "
+                         "and no expert assessments are part of this dataset.", level=level, graded=graded, complete=complete)
+            return tn("Analytic confidence: **{level}**. Of the statistics behind it, {graded} come from reliable sources "
+                      "(A or B) with information graded 1 or 2, {complete} of the expected values are present, and {n} "
+                      "expert respondent assessed the area.",
+                      "Analytic confidence: **{level}**. Of the statistics behind it, {graded} come from reliable sources "
+                      "(A or B) with information graded 1 or 2, {complete} of the expected values are present, and {n} "
+                      "expert respondents assessed the area.", experts, level=level, graded=graded, complete=complete)
+        if experts is None:
+            return t("Analytic confidence: **{level}**. No statistics of the period stand behind it, and no expert "
+                     "assessments are part of this dataset.", level=level)
+        return tn("Analytic confidence: **{level}**. No statistics of the period stand behind it; {n} expert respondent "
+                  "assessed the area.", "Analytic confidence: **{level}**. No statistics of the period stand behind it; "
+                  "{n} expert respondents assessed the area.", experts, level=level)
 
     def yardstick_opening(self, term: str) -> str:
         """The configured start of a judgement sentence for ``term``; "" lets the sentence use its default."""
@@ -254,7 +287,7 @@ class Judgements:
                 return t("values published only as below or above a level")
             return t("no data")
         if anchor - self.first_year + 1 < 2 * window:
-            return t("the period is shorter than {n} years", n=str(2 * window))
+            return tn("the period is shorter than {n} year", "the period is shorter than {n} years", 2 * window)
         breaks = span.loc[span["breaks"].astype(bool) & span["year"].gt(span["year"].min()), "year"]
         if len(breaks):
             return t("break in series in {year}", year=str(int(breaks.iloc[-1])))

@@ -9,7 +9,7 @@ from socta.analysis.backtest import band_table, scores
 from socta.analysis.calibration import shipped_check
 from socta.analysis.scoring import SUBSCORE_MAX
 from socta.analysis.trends import DRAWS
-from socta.i18n.translate import fmt_number, fmt_percent, t
+from socta.i18n.translate import fmt_number, fmt_percent, t, tn
 from socta.pages import figures
 from socta.pages.formatting import fmt_points
 from socta.pages.page import Page
@@ -36,13 +36,15 @@ class MethodologyPage(Page):
             "small count anywhere in a range of at least {width} values: a linear program finds its least and "
             "greatest value consistent with everything published, and the edition is built only if every hidden "
             "small count passes. The ranks, tiers and scores are results of the restricted data: {rounded} threat "
-            "and priority scores that rest on a hidden count are rounded to the nearest {step} (≈){withheld}, and the "
+            "and priority scores that rest on a hidden count are rounded to the nearest {step} (≈), and the "
             "same check covers them. The robustness of the ranking is computed from the scores as this edition "
             "publishes them, so it tells a reader nothing they do not.",
             counts=fmt_number(d["counts"]), small=fmt_number(d["hidden_small"]), k=str(int(d["threshold"])),
             protecting=fmt_number(d["hidden_protecting"]), relations=fmt_number(d["relations"]),
-            width=str(int(d["threshold"]) - 1), rounded=fmt_number(d["scores_rounded"]), step=str(step),
-            withheld=t(" and {n} are withheld (c)", n=fmt_number(d["scores_withheld"])) if d["scores_withheld"] else ""))
+            width=str(int(d["threshold"]) - 1), rounded=fmt_number(d["scores_rounded"]), step=str(step))
+            + (" " + tn("{n} score that rests on a hidden count is withheld (c).",
+                        "{n} scores that rest on a hidden count are withheld (c).", int(d["scores_withheld"]))
+               if d["scores_withheld"] else ""))
 
     def config_table(self, frame: pd.DataFrame, columns: dict[str, str], key: str, caption: str,
                      codes: list[str] = ()) -> None:
@@ -127,11 +129,14 @@ class MethodologyPage(Page):
                    vmax=fmt_points(self.ref.answer_scale["value"].max()),
                    unknown=t("excluded, and the score is rescaled over the indicators answered") if unknown == "exclude"
                    else t("counted as '{a}'", a=t(unknown))))
-        self.say(t("Crime-area threat score = 100 × Σ(weight × sub-score) / Σ(weight × {smax}); harm score likewise "
-                   "from the median expert answer per dimension. Priority = ({wt} × threat + {wh} × harm) / ({wt} + "
-                   "{wh}); tiers: {tiers}. Change over time compares the mean of the last {n} years with the {n} years "
-                   "before.", smax=self.subscore_max, wt=str(w["threat"]), wh=str(w["harm"]), tiers=tiers,
-                   n=str(s["assessment"]["trend_window"])))
+        self.say(tn("Crime-area threat score = 100 × Σ(weight × sub-score) / Σ(weight × {smax}); harm score likewise "
+                    "from the median expert answer per dimension. Priority = ({wt} × threat + {wh} × harm) / ({wt} + "
+                    "{wh}); tiers: {tiers}. Change over time compares the mean of the last {n} year with the year "
+                    "before.", "Crime-area threat score = 100 × Σ(weight × sub-score) / Σ(weight × {smax}); harm score "
+                    "likewise from the median expert answer per dimension. Priority = ({wt} × threat + {wh} × harm) / "
+                    "({wt} + {wh}); tiers: {tiers}. Change over time compares the mean of the last {n} years with the "
+                    "{n} years before.", int(s["assessment"]["trend_window"]), smax=self.subscore_max,
+                    wt=str(w["threat"]), wh=str(w["harm"]), tiers=tiers))
 
     def inputs_basis_text(self) -> None:
         """How the scores of this edition are formed from the inputs that exist."""
@@ -221,11 +226,14 @@ class MethodologyPage(Page):
                    draws=fmt_number(DRAWS), mc=str(tr.min_mean_count),
                    zs=fmt_percent(float(tr.max_zero_share)), jf=str(tr.jump_factor),
                    fs=str(tr["stat_trend_full_scale_pct"])))
-        self.say(t("**Sensitivity.** The ranking is recomputed under {draws} weightings drawn from Dirichlet distributions "
-                   "centred on the configured weights (concentration {c}, seed {seed}); the share of draws in which a "
-                   "crime area ranks in the top {top} measures how far its place depends on the choice of weights.",
-                   draws=fmt_number(int(sens["draws"])), c=str(sens["concentration"]), seed=str(sens["seed"]),
-                   top=str(sens["top"])))
+        self.say(tn("**Sensitivity.** The ranking is recomputed under {draws} weightings drawn from Dirichlet "
+                    "distributions centred on the configured weights (concentration {c}, seed {seed}); the share of "
+                    "draws in which a crime area ranks in the top {n} measures how far its place depends on the choice "
+                    "of weights.", "**Sensitivity.** The ranking is recomputed under {draws} weightings drawn from "
+                    "Dirichlet distributions centred on the configured weights (concentration {c}, seed {seed}); the "
+                    "share of draws in which a crime area ranks in the top {n} measures how far its place depends on "
+                    "the choice of weights.", int(sens["top"]),
+                    draws=fmt_number(int(sens["draws"])), c=str(sens["concentration"]), seed=str(sens["seed"])))
 
     # ---- key judgements: how they are formed, and how well their probabilities are calibrated ---------
     def judgement_text(self) -> None:

@@ -8,7 +8,7 @@ from matplotlib.patches import PathPatch
 from matplotlib.path import Path
 
 from socta.core.text import in_sentence
-from socta.i18n.translate import code_label, fmt_number, t
+from socta.i18n.translate import code_label, fmt_list, fmt_number, t, tn
 from socta.pages import figures
 from socta.pages.formatting import PROFILE_AGREEMENT, fmt_points, join_words
 from socta.pages.page import Page, needs_input
@@ -28,13 +28,29 @@ class OcgPage(Page):
 
     @needs_input("ocg_register.csv")
     def overview(self) -> None:
-        bands = [t("{count} assessed as {band} threat", count=self.summary_count("band", b), band=t(b)) if i == 0 else
-                 t("{count} as {band}", count=self.summary_count("band", b), band=t(b))
-                 for i, b in enumerate(self.bands)]
-        text = t(
-            "{n} organised crime groups were reported {where}: {bands}. {intl} are active in more than one country.",
-            n=self.summary_count("groups", "all"), where=t("in the region") if self.is_region else t("by {c}", c=self.scope_name),
-            bands=join_words(bands), intl=self.summary_count("reach", "international"))
+        summary = self.summary()
+
+        def known(measure: str, category: str) -> int | None:   # a count the edition may print, else None
+            row = summary[summary["measure"].eq(measure) & summary["category"].eq(category)]
+            if row.empty:
+                return 0
+            return None if bool(row["suppressed"].iloc[0]) else int(row["count"].iloc[0])
+
+        groups, intl = known("groups", "all"), known("reach", "international")
+        scope = self.scope_term()
+        if groups is None:
+            text = t("How many organised crime groups were reported in {scope:loc} is confidential in this edition.",
+                     scope=scope)
+        else:
+            text = tn("{n} organised crime group was reported in {scope:loc}.",
+                      "{n} organised crime groups were reported in {scope:loc}.", groups, scope=scope)
+        # the bands as a list of counts (c where one is confidential: the legend below says so)
+        text += " " + t("By assessed threat: {bands}.", bands=fmt_list(
+            [f'{t(b)}: {self.summary_count("band", b)}' for b in self.bands]))   # "label: count", in every language
+        text += " " + (t("How many of them are active in more than one country is confidential in this edition.")
+                       if intl is None else
+                       tn("{n} of them is active in more than one country.",
+                          "{n} of them are active in more than one country.", intl))
         if self.threshold and self.summary()["suppressed"].any():
             text += " " + t("c: confidential. The public edition does not show counts below {k}, nor any count from "
                             "which one could be worked out from the totals and the other tables.", k=str(self.threshold))
@@ -184,9 +200,10 @@ class OcgPage(Page):
             unanswered = self.unanswered_attributes()
             if unanswered:
                 points = self.project.settings["sleipnir"]["points"]
-                text += " " + t("Sleipnir scores the {k} of its {n} attributes that no OCG indicator answers as unknown "
-                                "({p} P each).", k=str(len(unanswered)), n=str(len(self.ref.sleipnir)),
-                                p=fmt_points(points.get("unknown", 0)))
+                text += " " + tn("Of Sleipnir's {total} attributes, {n} is answered by no OCG indicator and scored as "
+                                 "unknown ({p} P).", "Of Sleipnir's {total} attributes, {n} are answered by no OCG "
+                                 "indicator and scored as unknown ({p} P each).", len(unanswered),
+                                 total=len(self.ref.sleipnir), p=fmt_points(points.get("unknown", 0)))
         return text
 
     def unanswered_attributes(self) -> list[str]:
@@ -271,15 +288,17 @@ class OcgPage(Page):
             if part.empty:
                 continue
             best = part[part["groups"].eq(part["groups"].max())]
-            n = fmt_number(int(best["groups"].iloc[0]))
+            n = int(best["groups"].iloc[0])
             hidden = bool(links.loc[links["kind"].eq(kind), "suppressed"].any()) if "suppressed" in links else False
             if kind == "country-area":
                 pairs = join_words([f"{t(self.ref.country_name(r.a))}–{in_sentence(self.area_name(r.b))}"
                                     for r in best.itertuples()])
                 if hidden:
-                    parts.append(t("of the links shown, the strongest is {pairs} with {n} groups", pairs=pairs, n=n))
+                    parts.append(tn("of the links shown, the strongest is {pairs} with {n} group",
+                                    "of the links shown, the strongest is {pairs} with {n} groups", n, pairs=pairs))
                 else:
-                    parts.append(t("the strongest link is {pairs} with {n} groups", pairs=pairs, n=n))
+                    parts.append(tn("the strongest link is {pairs} with {n} group", "the strongest link is {pairs} with "
+                                    "{n} groups", n, pairs=pairs))
             else:
                 if len(best) == 1:
                     r = best.iloc[0]
@@ -309,10 +328,11 @@ class OcgPage(Page):
     def regional_links_text(self) -> str:
         links = self.table("ocg_links")
         cc = links[links["kind"].eq("country-country") & (links["a"].eq(self.scope) | links["b"].eq(self.scope))]
-        parts = [t("{n} with {country}", n=self.count(r.groups, r.suppressed),
+        parts = [t("{country} ({n})", n=self.count(r.groups, r.suppressed),
                    country=t(self.ref.country_name(r.b if r.a == self.scope else r.a))) for r in cc.itertuples()]
-        return t("Groups active in {scope} that are also active elsewhere in the region: {parts}. The regional page "
-                 "shows the whole network.", scope=self.scope_name, parts="; ".join(parts))
+        return t("Groups active in {scope:loc} that are also active elsewhere in the region, by country (number of "
+                 "groups): {parts}. The regional page shows the whole network.", scope=self.scope_term(),
+                 parts=fmt_list(parts))
 
     # ---- what drives the groups' scores (restricted edition): the template draws it ----
     def group_contributions(self, top: int = 10) -> pd.DataFrame:
@@ -344,8 +364,9 @@ class OcgPage(Page):
             self.no_data(t("No organised crime group is registered in {scope}.", scope=self.scope_name))
 
     def contributions_caption(self, points: pd.DataFrame) -> str:
-        return t("Contribution of each indicator to the threat score of the {n} highest-scoring groups, {scope} "
-                 "(RESTRICTED).", n=points["ocg_id"].nunique(), scope=self.scope_name)
+        return tn("Contribution of each indicator to the threat score of the highest-scoring group, {scope} "
+                  "(RESTRICTED).", "Contribution of each indicator to the threat score of the {n} highest-scoring groups, "
+                  "{scope} (RESTRICTED).", points["ocg_id"].nunique(), scope=self.scope_name)
 
     def contributions_alt(self, points: pd.DataFrame) -> str:
         """The highest-scoring group, its score and the indicator that gives it the most points."""

@@ -8,7 +8,7 @@ import pandas as pd
 
 from socta.core.config import OPEN_SOURCES_DIR
 from socta.core.markup import inert_frame
-from socta.i18n.translate import fmt_number, t
+from socta.i18n.translate import fmt_number, t, tn
 from socta.ingest import open_sources as gitoc
 from socta.pages.formatting import join_words
 from socta.pages.page import Page
@@ -44,8 +44,9 @@ class OpenSourcesPage(Page):
         differ = gitoc.mismatches(comparison)
         n = len(comparison)
         if differ.empty:
-            return t("The recomputed headline scores match all {n} published ones (at the published {d} decimals).",
-                     n=str(n), d=str(gitoc.DECIMALS))
+            return tn("The recomputed headline score matches the {n} published one (at the published {d} decimals).",
+                      "The recomputed headline scores match all {n} published ones (at the published {d} decimals).",
+                      n, d=str(gitoc.DECIMALS))
         items = [t("{country} {edition} {component} (computed {computed}, published {published})",
                    country=t(r.country), edition=str(r.edition), component=t(r.component).lower(),
                    computed=fmt_number(r.computed, gitoc.DECIMALS),
@@ -57,8 +58,9 @@ class OpenSourcesPage(Page):
                  for r in differ.itertuples()]
         if len(differ) == n:
             return t("None of the recomputed headline scores matches the published one: {items}.", items="; ".join(items))
-        return t("The recomputed headline scores differ from the published ones for {items}; the other {m} of {n} "
-                 "match.", items="; ".join(items), m=str(n - len(differ)), n=str(n))
+        return tn("The recomputed headline scores differ from the published ones for {items}; of the {n} score, "
+                  "{m} match.", "The recomputed headline scores differ from the published ones for {items}; of the {n} "
+                  "scores, {m} match.", n, items="; ".join(items), m=str(n - len(differ)))
 
     def gitoc_caption(self, scores: pd.DataFrame) -> str:
         editions = join_words([str(e) for e in sorted(scores["edition"].unique())])

@@ -227,3 +227,45 @@ def test_pdf_has_the_language_as_text(language_editions, lang):
     assert meta["Title"] == i18n.t("Regional Serious and Organised Crime Threat Assessment") and meta["Author"]
     assert meta["Subject"] == f'{i18n.t("PUBLIC")} · {i18n.t("Serbia, Montenegro and North Macedonia")}'
     assert meta["Lang"] == lang and i18n.t("Ministry of Interior of Montenegro") in meta["Author"]
+
+
+# the pages a translator reviewed for issue 25: the conclusions, a regional crime-area page and a country's page
+REVIEWED_PAGES = ("conclusions.html", "areas/drugs/index.html", "areas/migrant_smuggling/countries/montenegro.html")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_language_checks_find_nothing_on_the_reviewed_pages(language_editions, lang):
+    """No numeral with the wrong case after it, no ekavian word in Montenegrin, no letter of the other script,
+    no word said twice and no English word in the text of the pages a native reviewer counted errors on (the
+    data's own words, such as a publisher's name, are quoted as written)."""
+    from socta.i18n.checks import language_problems
+
+    from ..helpers import reader_text
+
+    html = language_editions / f"public-{lang}" / "html"
+    quoted = tuple(data_texts() + untranslated_narrative(html.parent / "source", lang))
+    found = {page: [str(p) for block in reader_text(html / page) for p in language_problems(block, lang, quoted)]
+             for page in REVIEWED_PAGES}
+    assert all(reader_text(html / page) for page in REVIEWED_PAGES)
+    assert not any(found.values()), {page: problems[:8] for page, problems in found.items() if problems}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_footer_names_the_issuers_and_the_date_in_the_language(language_editions, lang):
+    """The theme's footer put the issuers after "Од стране" in the nominative and the date in English order
+    ("Last updated on дец 07, 2026"); socta's footer says both in whole sentences of the edition's language."""
+    import datetime
+
+    from bs4 import BeautifulSoup
+
+    page = language_editions / f"public-{lang}" / "html" / "conclusions.html"
+    footer = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select(".socta-footer")
+    lines = [f.get_text(" ", strip=True) for f in footer]
+    i18n.set_language(lang)
+    try:
+        built = datetime.date.fromtimestamp(page.stat().st_mtime)
+        assert lines[-1] == i18n.t("Date of this edition: {date}.", date=i18n.fmt_date(built, lang)), lines
+        assert lines[0].startswith(i18n.t("Issued by: {authorities}.", authorities="").split("{")[0].rstrip(" .")), lines
+    finally:
+        i18n.set_language("en")
+    assert "Last updated" not in page.read_text(encoding="utf-8")

@@ -383,7 +383,7 @@ def test_a_judgement_on_few_rows_does_not_give_the_share(processed, tmp_path):
     page = make(AreaPage, folder, scope=row["scope"], area=row["area"])
     basis = page.judgement(row["area"], row["scope"])["basis"]
     assert ("The share of the statistics behind it that come from reliable sources is not shown in the public "
-            "edition, because it rests on fewer than 10 rows") in basis
+            "edition, because it rests on too few rows (fewer than 10)") in basis
 
 
 def test_enabler_shares_near_the_extremes_are_a_range_in_the_text_and_not_drawn(processed, tmp_path, said):

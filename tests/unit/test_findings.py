@@ -97,7 +97,7 @@ def test_demo_profiles_rank_alike_and_the_level_is_computed(processed, said):
     # the demo's Sleipnir mean is below the Europol-style one: said so, not "they differ in level"
     assert prof.at[(REGION, "sleipnir"), "mean_score"] < prof.at[(REGION, "europol"), "mean_score"]
     assert "Sleipnir's mean score is lower" in text and "higher" not in text
-    assert "8 of its 19 attributes" in text and "(2 P each)" in text
+    assert "Of Sleipnir's 19 attributes, 8 are answered by no OCG indicator" in text and "(2 P each)" in text
 
 
 def test_sleipnir_mean_above_europol_says_higher(processed, tmp_path, said):
@@ -155,7 +155,7 @@ def test_gitoc_scores_match_only_when_they_do(processed, tmp_path):
     caption = page.gitoc_caption(page.gitoc_scores())
     assert "match all" not in caption and "differ from the published ones" in caption
     assert "Serbia 2023 criminality (computed 6.22, published 6.5)" in caption
-    assert "the other 23 of 24 match" in caption
+    assert "of the 24 scores, 23 match" in caption
 
 
 def test_gitoc_mismatches_lists_only_the_differing_rows():
@@ -317,7 +317,7 @@ def test_unscored_threat_says_what_the_ranking_rests_on(processed, tmp_path, sai
 
 def test_ocg_overview_names_the_configured_bands(processed, tmp_path, said):
     make(OcgPage, processed["restricted"], scope="MNE", audience="restricted").overview()
-    assert "5 assessed as high threat, 9 as medium and 7 as low." in text_of(said)
+    assert "By assessed threat: high: 5, medium: 9 and low: 7." in text_of(said)
 
     def add_band(frame):
         row = {"scope": "MNE", "measure": "band", "category": "severe", "count": 2, "suppressed": False}
@@ -327,4 +327,4 @@ def test_ocg_overview_names_the_configured_bands(processed, tmp_path, said):
         bands={"severe": 80, "high": 60, "medium": 35, "low": 0}))
     said.clear()
     make(OcgPage, folder, scope="MNE", audience="restricted", data_dir=data).overview()
-    assert "2 assessed as severe threat, 5 as high, 9 as medium and 7 as low." in text_of(said)
+    assert "By assessed threat: severe: 2, high: 5, medium: 9 and low: 7." in text_of(said)

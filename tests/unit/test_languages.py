@@ -131,7 +131,10 @@ def test_serbian_latin_is_the_cyrillic_catalogue_transliterated():
         i18n.set_language("sr-Latn")
         latin = i18n.t(msgid) if "{" not in msgid else i18n._catalogue("sr-Latn").gettext(msgid)
         assert not CYRILLIC.search(latin), latin
-        assert latin.lower() == cyrtranslit.to_latin(cyrillic, "sr").lower()
+        expected = cyrillic
+        for name_cyrillic, name_latin in i18n.protected_names().items():  # Фронтекс → Frontex, not Fronteks
+            expected = expected.replace(name_cyrillic, name_latin)
+        assert latin.lower() == cyrtranslit.to_latin(expected, "sr").lower()
     i18n.set_language("sr-Latn")
     assert i18n.t("Drug trafficking") == "Trgovina drogom"
     # a word in capitals keeps its digraph in capitals (a marking, a heading)
