@@ -141,6 +141,24 @@ class _LatinTranslations:
         return getattr(self.base, name)
 
 
+class _OursFirst:
+    """A Sphinx catalogue read after socta's: socta's word where it has one, the catalogue's otherwise."""
+
+    def __init__(self, ours, base):
+        self.ours, self.base = ours, base
+
+    def gettext(self, message):
+        text = self.ours.gettext(message)
+        return text if text != message else self.base.gettext(message)
+
+    def ngettext(self, singular, plural, n):
+        text = self.ours.ngettext(singular, plural, n)
+        return text if text not in (singular, plural) else self.base.ngettext(singular, plural, n)
+
+    def __getattr__(self, name):
+        return getattr(self.base, name)
+
+
 # the theme's words (pydata-sphinx-theme, sphinx-book-theme), for the languages whose catalogues the
 # themes lack (Macedonian, Montenegrin): translated in socta's catalogue, read after the theme's own
 THEME_WORDS = [N_("Back to top"), N_("Contents"), N_("Search"), N_("Search..."), N_("Skip to main content"),
@@ -166,12 +184,21 @@ def _edition_words(app, config=None) -> None:
     from sphinx import locale
 
     ours = i18n.read_catalogue(i18n.catalogue_path(i18n.catalogue_language(lang)))
+    # an edition that borrows another language's Sphinx catalogue (Montenegrin reads Serbian Latin's) reads
+    # socta's own words first: the borrowed ones are another variant ("celog" where Montenegrin writes "cijelog")
+    borrowed = not str(config.language or "").startswith(i18n.catalogue_language(lang))
     for key in [*locale.translators, None]:
         translator = app.translator if key is None else locale.translators[key]
-        base = translator.base if isinstance(translator, _LatinTranslations) else translator
+        base = translator.base if isinstance(translator, (_LatinTranslations, _OursFirst)) else translator
         if isinstance(base, gettext.NullTranslations) and not getattr(base, "socta_words", False):
             base.add_fallback(ours)
             base.socta_words = True
+            if borrowed:
+                translator = _OursFirst(ours, translator)
+                if key is None:
+                    app.translator = translator
+                else:
+                    locale.translators[key] = translator
         if config.socta_latin_script and not isinstance(translator, _LatinTranslations):
             if key is None:
                 app.translator = _LatinTranslations(translator)  # what the HTML templates' _() reads

@@ -142,6 +142,11 @@ def append_template_messages(pot: Path, notebooks_dir: Path, reference_dir: Path
             messages.setdefault(msgid, []).extend(places)
     for msgid, places in messages.items():
         catalog.add(msgid, locations=[(place, 0) for place in places])
+    if reference_dir is not None:   # the threat bands, as a table heads them and as a sentence says them
+        path = Path(reference_dir) / "settings.yaml"
+        for band in Settings.parse(read_yaml(path, "the settings"), path).ocg_scoring.bands:
+            for word in (band, code_label(band)):
+                catalog.add(word, context="threat band", locations=[("reference/settings.yaml", 0)])
     with open(pot, "wb") as fh:
         write_po(fh, catalog, omit_header=False, no_location=False)
     return len(messages)

@@ -379,7 +379,7 @@ class AreaPage(Page):
     def harm_alt(self, answers: pd.DataFrame) -> str:
         medians = answers.groupby("dimension", observed=True)["answer"].median()
         return t("Horizontal bars of median harm per dimension on a scale of 0 to 4, with each answer as a dot; "
-                 "highest: {dim}.", dim=str(medians.idxmax()).lower())
+                 "highest: {dim}.", dim=in_sentence(str(medians.idxmax())))
 
     @property
     def harm_scale(self) -> list[str]:

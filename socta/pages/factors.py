@@ -7,7 +7,7 @@ from socta.analysis.disclosure import MARK
 from socta.core.config import OPEN_SOURCES_DIR, REGION
 from socta.core.markup import inert_frame
 from socta.core.text import in_sentence
-from socta.i18n.translate import fmt_number, fmt_percent, t, tn
+from socta.i18n.translate import fmt_list, fmt_number, fmt_percent, t, tn
 from socta.pages import figures
 from socta.pages.formatting import join_words, share_text
 from socta.pages.page import Page, needs_input
@@ -102,8 +102,8 @@ class FactorsPage(Page):
         reg = region.dropna()
         if reg.empty:
             return t("Grouped horizontal bars per enabler and country; the regional shares are confidential.")
-        top = [str(i).lower() for i in reg.index[reg.eq(reg.max())]]
-        values = dict(enabler=join_words(top), share=fmt_percent(reg.max()))
+        top = [in_sentence(str(i)) for i in reg.index[reg.eq(reg.max())]]
+        values = dict(enabler=fmt_list(top), share=fmt_percent(reg.max()))
         if region.isna().any():
             return t("Grouped horizontal bars; of the regional shares shown, the most common enabler is {enabler}, "
                      "used by {share} of the groups.", **values)

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from socta.analysis.disclosure import MARK, count_text
-from socta.i18n.translate import fmt_number, fmt_percent, t
+from socta.i18n.translate import fmt_list, fmt_number, fmt_percent, t
 
 NOT_SHOWN = "–"
 
@@ -122,11 +122,8 @@ def fmt_points(value) -> str:
 
 
 def join_words(items: list[str]) -> str:
-    """"a", "a and b", "a, b and c"."""
-    items = [str(i) for i in items]
-    if len(items) <= 1:
-        return "".join(items)
-    return t("{items} and {last}", items=", ".join(items[:-1]), last=items[-1])
+    """"a", "a and b", "a, b and c": the language's own list pattern (CLDR, through Babel), "a, b и c"."""
+    return fmt_list([str(i) for i in items])
 
 
 def publisher(source: str, longest: int = 60) -> str:

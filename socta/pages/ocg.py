@@ -8,10 +8,15 @@ from matplotlib.patches import PathPatch
 from matplotlib.path import Path
 
 from socta.core.text import in_sentence
-from socta.i18n.translate import code_label, fmt_list, fmt_number, t, tn
+from socta.i18n.translate import code_label, fmt_list, fmt_number, t, tn, tp
 from socta.pages import figures
 from socta.pages.formatting import PROFILE_AGREEMENT, fmt_points, join_words
 from socta.pages.page import Page, needs_input
+
+
+# a threat band's word agrees with "threat" (висока претња, висока закана), not with what else "high" may
+# qualify: its own message context, which make messages adds for every band of settings.yaml
+BAND = "threat band"
 
 
 class OcgPage(Page):
@@ -46,7 +51,7 @@ class OcgPage(Page):
                       "{n} organised crime groups were reported in {scope:loc}.", groups, scope=scope)
         # the bands as a list of counts (c where one is confidential: the legend below says so)
         text += " " + t("By assessed threat: {bands}.", bands=fmt_list(
-            [f'{t(b)}: {self.summary_count("band", b)}' for b in self.bands]))   # "label: count", in every language
+            [f'{tp(BAND, b)}: {self.summary_count("band", b)}' for b in self.bands]))   # "label: count", in every language
         text += " " + (t("How many of them are active in more than one country is confidential in this edition.")
                        if intl is None else
                        tn("{n} of them is active in more than one country.",
@@ -132,7 +137,7 @@ class OcgPage(Page):
     def areas_alt(self, groups: pd.DataFrame) -> str:
         """The crime area with the most groups, among the counts shown (ties named together)."""
         shown = groups.groupby("area", observed=True)["groups"].sum()  # NaN (confidential) counts are skipped
-        busiest = join_words([str(a).lower() for a in shown.index[shown.eq(shown.max())]])
+        busiest = fmt_list([in_sentence(str(a)) for a in shown.index[shown.eq(shown.max())]])
         if groups["suppressed"].any():
             return t("Stacked horizontal bars of the number of groups per crime area; of the counts shown, most "
                      "groups are active in {area}.", area=busiest)
@@ -158,7 +163,7 @@ class OcgPage(Page):
         prof = prof[prof["scope"].eq(self.scope)]
         names = {"europol": t("Europol-style indicators"), "sleipnir": t("Sleipnir (RCMP)")}
         frame = pd.DataFrame({t("Profile"): prof["profile"].map(names), t("Mean score"): prof["mean_score"].map(self.num),
-                              **{t(b.capitalize()): [self.count(v, h) for v, h in zip(prof[f"band_{b}"], prof[f"band_{b}_suppressed"])]
+                              **{tp(BAND, code_label(b)): [self.count(v, h) for v, h in zip(prof[f"band_{b}"], prof[f"band_{b}_suppressed"])]
                                  for b in self.bands}})
         self.show_table(frame, "profiles", t("Groups per threat band under the two scoring profiles, {scope}.",
                                              scope=self.scope_name), align={c: "r" for c in frame.columns[1:]})
@@ -374,7 +379,7 @@ class OcgPage(Page):
         most = first.loc[first["points"].idxmax()]
         return t("Stacked bars per group; each segment is one indicator's weighted answer. The highest-scoring group, "
                  "{group}, scores {score}, most of it from {indicator}.", group=str(most["ocg_id"]),
-                 score=self.num(first["points"].sum()), indicator=str(most["indicator"]).lower())
+                 score=self.num(first["points"].sum()), indicator=in_sentence(str(most["indicator"])))
 
     @needs_input("ocg_register.csv")
     def restricted_register(self) -> None:

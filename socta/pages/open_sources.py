@@ -8,6 +8,7 @@ import pandas as pd
 
 from socta.core.config import OPEN_SOURCES_DIR
 from socta.core.markup import inert_frame
+from socta.core.text import in_sentence
 from socta.i18n.translate import fmt_number, t, tn
 from socta.ingest import open_sources as gitoc
 from socta.pages.formatting import join_words
@@ -48,12 +49,12 @@ class OpenSourcesPage(Page):
                       "The recomputed headline scores match all {n} published ones (at the published {d} decimals).",
                       n, d=str(gitoc.DECIMALS))
         items = [t("{country} {edition} {component} (computed {computed}, published {published})",
-                   country=t(r.country), edition=str(r.edition), component=t(r.component).lower(),
+                   country=t(r.country), edition=str(r.edition), component=in_sentence(t(r.component)),
                    computed=fmt_number(r.computed, gitoc.DECIMALS),
                    published=fmt_number(r.published, gitoc.decimals_as_written(r.published)))
                  if pd.notna(r.published) else
                  t("{country} {edition} {component} (computed {computed}, not published)",
-                   country=t(r.country), edition=str(r.edition), component=t(r.component).lower(),
+                   country=t(r.country), edition=str(r.edition), component=in_sentence(t(r.component)),
                    computed=fmt_number(r.computed, gitoc.DECIMALS))
                  for r in differ.itertuples()]
         if len(differ) == n:

@@ -158,6 +158,12 @@ def test_decimals_and_contexts_follow_the_language():
     set_language("sr")
     assert t("{x}", x=0.5) == "0,5" and t("{x}", x=1234) == "1.234"
     assert tp("confidence", "high") == "висока"
+    set_language("mk")   # a threat band agrees with "закана" (f); the table heads it so
+    assert tp("threat band", "High") == "Висока" and tp("threat band", "medium") == "средна"
+    from socta.pages.formatting import join_words
+
+    set_language("sr")   # lists by the language's CLDR pattern, not by "{items} and {last}"
+    assert join_words(["Србија", "Црна Гора", "Северна Македонија"]) == "Србија, Црна Гора и Северна Македонија"
     set_language("en")
     assert t("{x}", x=0.5) == "0.5"
 
