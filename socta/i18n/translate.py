@@ -123,8 +123,6 @@ def to_latin(text: str, system: str) -> str:
     catalogue and of Sphinx's and the theme's. A word in capitals keeps its digraphs in capitals (ЊЕГОШ →
     NJEGOŠ, not NjEGOŠ); a protected name keeps its own spelling, in any of its case forms (Фронтекса →
     Frontexa)."""
-    import cyrtranslit  # imported when a Latin-script edition first needs it
-
     names = protected_names()
     if names and any(name in text for name in names):
         pattern = re.compile(r"\b(" + "|".join(map(re.escape, sorted(names, key=len, reverse=True))) + r")(\w*)")
@@ -137,7 +135,7 @@ def to_latin(text: str, system: str) -> str:
 
 
 def _to_latin_plain(text: str, system: str) -> str:
-    import cyrtranslit
+    import cyrtranslit  # imported when a Latin-script edition first needs it
 
     return _CAPS_DIGRAPH.sub(lambda m: m.group().upper(), cyrtranslit.to_latin(text, system)) if text else text
 

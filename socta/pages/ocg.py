@@ -13,7 +13,6 @@ from socta.pages import figures
 from socta.pages.formatting import PROFILE_AGREEMENT, fmt_points, join_words
 from socta.pages.page import Page, needs_input
 
-
 # a threat band's word agrees with "threat" (висока претња, висока закана), not with what else "high" may
 # qualify: its own message context, which make messages adds for every band of settings.yaml
 BAND = "threat band"
