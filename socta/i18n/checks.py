@@ -71,6 +71,12 @@ _NUMBER_TWO_TO_FOUR = r"(?<![\d.,])(?:\d*[02-9])?[234](?![\d.,])"
 _NUMBER_MANY = r"(?<![\d.,])(?:\d*(?:1[1-4]|[05-9])|1[1-4])(?![\d.,])"
 
 
+def _a_year(words: str) -> bool:
+    """"2024 година" names a year (во 2024 година), it does not count years."""
+    number, _, word = words.partition(" ")
+    return number.isdigit() and 1900 <= int(number) <= 2100 and word.lower().startswith(("годин", "godin"))
+
+
 def _latin(pattern: str) -> str:
     return to_latin(pattern, "sr")
 
@@ -81,7 +87,8 @@ def _serbian_counts(text: str) -> list[Problem]:
                                         (_MANY_WRONG, _NUMBER_MANY, "paucal form after 5 or more")):
         for pattern in (wrong_after, _latin(wrong_after)):
             for m in re.finditer(rf"{numbers}\s+{pattern}\b", text, re.I):
-                found.append(Problem(check, m.group()))
+                if not _a_year(m.group()):
+                    found.append(Problem(check, m.group()))
     for pattern in (r"\b(?:првих|последњих)\s+(?:\d*[02-9])?[234](?![\d.,%])", r"\b(?:prvih|posljednjih|poslednjih)\s+(?:\d*[02-9])?[234](?![\d.,%])"):
         for m in re.finditer(pattern, text, re.I):
             found.append(Problem("genitive plural before 2–4", m.group()))
@@ -93,6 +100,8 @@ def _macedonian_counts(text: str) -> list[Problem]:
     found = []
     for m in re.finditer(r"(?<![\d.,])(\d+)\s+(организирана|криминална|група|област|годин[аи]|организирани|криминални|групи|области)\b", text):
         n, word = int(m.group(1)), m.group(2)
+        if _a_year(m.group()):
+            continue
         singular = word in ("организирана", "криминална", "група", "област", "година")
         if (cldr_category(n, "mk") == "one") != singular:
             found.append(Problem("number and noun disagree", m.group()))
@@ -100,7 +109,7 @@ def _macedonian_counts(text: str) -> list[Problem]:
 
 
 # Montenegrin is ijekavian: ekavian forms are Serbian (celog → cijelog, mesto → mjesto, pretnja → prijetnja)
-_EKAVIAN = (r"cel(?:og|e|i|u|oj|ih)|mest(?:o|a|u|ima)|vreme|promen\w*|procen(?!t)\w*|pretnj\w*|ocen\w*"
+_EKAVIAN = (r"cel(?:og|e|i|u|oj|ih)|mest(?:o|a|u|ima)|vreme|promen\w*|procen(?:a|e|i|u|om|ama|jen\w*|juj\w*)|pretnj\w*|ocen\w*"
             r"|deo|primer\w*|posle|pre|nedelj\w*|verovatn\w*|sledeć\w*|videti|reč|reči"
             r"|obelež\w*|beležk\w*|odeljen\w*|razumev\w*|primen\w*|izveštaj\w*|smer\w*")
 _EKAVIAN_RE = re.compile(rf"\b(?:{_EKAVIAN})\b", re.I)
