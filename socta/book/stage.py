@@ -110,7 +110,8 @@ def edition_config(project: Project, audience: str, lang: str, notices: dict[str
     pdf = "training.pdf" if Edition(audience).is_training else "assessment.pdf"
     # the footer: who issues the assessment and the edition's date, whole sentences in its language
     footer = [t("Issued by: {authorities}.", authorities=record.author)] if record.issued_by else []
-    footer.append(t("Date of this edition: {date}.", date=i18n.fmt_date(frontmatter.issue_date(), lang)))
+    # no full stop after the date: a Serbian date ends with one ("7. децембар 2026.")
+    footer.append(t("Date of this edition: {date}", date=i18n.fmt_date(frontmatter.issue_date(), lang)))
     sphinx["socta_edition"] = {"audience": audience, "lang": lang, "label": t("Languages"), "pdf": pdf,
                                "pdf_label": t("Download this edition as a PDF"), "footer": footer}
     if not Edition(audience).is_training:

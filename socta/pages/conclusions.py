@@ -47,17 +47,23 @@ class ConclusionsPage(Page):
         leaders = self.first_ranked(REGION)  # more than one when the highest priority scores tie
         firsts = [in_sentence(self.area_name(a)) for a in leaders]
         top = [in_sentence(self.area_name(a)) for a in region["area"] if a not in leaders][:max(0, 3 - len(leaders))]
-        following = {0: "", 1: t(", followed by {second}", second=top[0] if top else ""),
-                     2: t(", followed by {second} and {third}", second=top[0] if top else "",
-                          third=top[1] if len(top) > 1 else "")}[len(top)]
         values = dict(first=join_words(firsts), score=self.score(region.iloc[0], "priority"),
-                      tier=t(region["tier"].iloc[0]), following=following)
-        if len(leaders) == 1:
-            text = t("**Regional priorities.** The highest-priority threat for the region is **{first}** (priority "
-                     "score {score}, {tier}){following}.", **values)
-        else:
-            text = t("**Regional priorities.** The highest priority for the region is shared by **{first}** (priority "
-                     "score {score}, {tier}){following}.", **values)
+                      tier=t(region["tier"].iloc[0]), second=top[0] if top else "", third=top[1] if len(top) > 1 else "")
+        # a whole sentence for each case: one leader or a tie, and none, one or two areas following
+        text = {
+            (True, 0): lambda: t("**Regional priorities.** The highest-priority threat for the region is **{first}** "
+                                 "(priority score {score}, {tier}).", **values),
+            (True, 1): lambda: t("**Regional priorities.** The highest-priority threat for the region is **{first}** "
+                                 "(priority score {score}, {tier}), followed by {second}.", **values),
+            (True, 2): lambda: t("**Regional priorities.** The highest-priority threat for the region is **{first}** "
+                                 "(priority score {score}, {tier}), followed by {second} and {third}.", **values),
+            (False, 0): lambda: t("**Regional priorities.** The highest priority for the region is shared by **{first}** "
+                                  "(priority score {score}, {tier}).", **values),
+            (False, 1): lambda: t("**Regional priorities.** The highest priority for the region is shared by **{first}** "
+                                  "(priority score {score}, {tier}), followed by {second}.", **values),
+            (False, 2): lambda: t("**Regional priorities.** The highest priority for the region is shared by **{first}** "
+                                  "(priority score {score}, {tier}), followed by {second} and {third}.", **values),
+        }[(len(leaders) == 1, len(top))]()
         # the sentence agrees with the number of ranked areas; the count in the tier stands where nothing agrees
         text += " " + tn("Of the {n} ranked crime area, {k} falls in {tier}.", "Of the {n} ranked crime areas, {k} fall "
                          "in {tier}.", len(region), k=len(first_tier), tier=values["tier"])

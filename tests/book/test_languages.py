@@ -264,8 +264,11 @@ def test_the_footer_names_the_issuers_and_the_date_in_the_language(language_edit
     i18n.set_language(lang)
     try:
         built = datetime.date.fromtimestamp(page.stat().st_mtime)
-        assert lines[-1] == i18n.t("Date of this edition: {date}.", date=i18n.fmt_date(built, lang)), lines
+        assert lines[-1] == i18n.t("Date of this edition: {date}", date=i18n.fmt_date(built, lang)), lines
+        assert not lines[-1].endswith(".."), lines
         assert lines[0].startswith(i18n.t("Issued by: {authorities}.", authorities="").split("{")[0].rstrip(" .")), lines
     finally:
         i18n.set_language("en")
     assert "Last updated" not in page.read_text(encoding="utf-8")
+    # the theme's sidebar buttons, which it titles in English, carry the edition's words
+    assert 'title="Toggle primary sidebar"' not in page.read_text(encoding="utf-8")
