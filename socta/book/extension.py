@@ -314,7 +314,8 @@ def _footer_template(app, config) -> None:
     """socta's footer (``templates/socta-footer.html``) in place of the theme's author and last-updated lines."""
     if config.html_theme != "sphinx_book_theme":   # a page checked on its own is built with Sphinx's default theme
         return
-    config.templates_path = [*config.templates_path, str(TEMPLATES)]
+    # first: the themes add their components folders to templates_path too, and the first one found is used
+    config.templates_path = [str(TEMPLATES), *config.templates_path]
     options = dict(config.html_theme_options or {})
     options["footer_content_items"] = ["socta-footer.html"]
     config.html_theme_options = options

@@ -35,7 +35,7 @@ def test_one_template_executed_by_papermill_for_one_country(demo_project, proces
     # Montenegro's drugs score rests on a confidential count of groups: the public edition rounds it
     assert row["score_precision"] == "rounded" and row["threat"] % 5 == 0
     assert f"threat score of **≈{round(row['threat'])}**" in markdown
-    assert f"rank **{int(row['rank'])}** of 6" in markdown
+    assert f"rank **{int(row['rank'])}** of the 6 crime areas ranked" in markdown
 
 
 def test_a_failing_notebook_keeps_the_previous_page_and_reports_the_cell(demo_project, processed, tmp_path):
