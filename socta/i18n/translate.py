@@ -342,6 +342,7 @@ def tpn(context: str, singular: str, plural: str, n: int, /, **values) -> str:
 # agrees with the name's gender. ``socta/locale/<lang>/terms.csv`` holds those forms for the names of the
 # reference configuration (crime areas, countries, the region); a message asks for one in its placeholder
 CASES = ("nom", "gen", "dat", "acc", "ins", "loc", "voc", "def")
+GENDERS = ("m", "f", "n", "pl")
 
 
 class Term(str):
@@ -387,7 +388,24 @@ def _term_base(lang: str) -> dict[str, dict[str, str]]:
     if not path.is_file():
         return {}
     with open(path, encoding="utf-8", newline="") as fh:
-        return {row["term"]: row for row in csv.DictReader(fh)}
+        reader = csv.DictReader(fh)
+        missing = [c for c in ("term", "gender", "nom") if c not in (reader.fieldnames or [])]
+        if missing:
+            raise ValueError(f"{path}: no column {', '.join(missing)}; the header is term,gender,nom and the forms "
+                             f"({', '.join(CASES[1:])}) the language uses")
+        unknown = [c for c in reader.fieldnames if c not in ("term", "gender", "note", *CASES)]
+        if unknown:
+            raise ValueError(f"{path}: column {', '.join(unknown)} is not a form; the forms are {', '.join(CASES)}")
+        rows = {}
+        for number, row in enumerate(reader, start=2):
+            if row["gender"] not in GENDERS:
+                raise ValueError(f"{path}, row {number}, column 'gender': {row['gender']!r} is not one of "
+                                 f"{', '.join(GENDERS)} (m, f, n; pl for a name that is plural)")
+            if not row["term"] or not row["nom"]:
+                raise ValueError(f"{path}, row {number}: a term needs its English name (column 'term') and its "
+                                 "nominative (column 'nom')")
+            rows[row["term"]] = row
+        return rows
 
 
 def term(name_en: str, proper: bool = False) -> Term:

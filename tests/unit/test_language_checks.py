@@ -4,6 +4,7 @@ checks that flag what a native reader marks as wrong, each shown to fire and to 
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pytest
@@ -219,11 +220,29 @@ COUNT_BEFORE_NOUN_ALLOWED = {
 def test_a_count_before_a_noun_is_a_plural_message():
     """A message that puts a count before the word it counts ("{n} groups") has a form per plural category;
     the few technical sentences of the methodology listed above are worded around their counts instead."""
-    import re
-
     with open(i18n.LOCALE_DIR / "socta.pot", "rb") as fh:
         singular_only = [m.id for m in read_po(fh) if isinstance(m.id, str) and m.id]
     counted = [msgid for msgid in singular_only
                if re.search(r"\{(?:n|k|m|count|small|files|h|counts)\} (?!of\b|and\b|or\b|to\b|in\b|at\b)[a-z]", msgid)]
     unexpected = [msgid for msgid in counted if not any(msgid.startswith(a) for a in COUNT_BEFORE_NOUN_ALLOWED)]
     assert unexpected == []
+
+
+@pytest.mark.parametrize("text, message", [
+    ("term,nom\nSerbia,Србија\n", "no column gender"),
+    ("term,gender,nom,genitiv\nSerbia,f,Србија,Србије\n", "column genitiv is not a form"),
+    ("term,gender,nom\nSerbia,feminine,Србија\n", "row 2, column 'gender': 'feminine' is not one of m, f, n, pl"),
+    ("term,gender,nom\nSerbia,f,\n", "row 2: a term needs its English name"),
+])
+def test_a_broken_term_base_names_the_file_row_and_fix(tmp_path, monkeypatch, text, message):
+    folder = tmp_path / "xx"
+    folder.mkdir()
+    (folder / "terms.csv").write_text(text, encoding="utf-8")
+    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
+    i18n._term_base.cache_clear()
+    try:
+        with pytest.raises(ValueError, match=re.escape(message)) as raised:
+            i18n._term_base("xx")
+        assert "terms.csv" in str(raised.value)
+    finally:
+        i18n._term_base.cache_clear()
