@@ -1,0 +1,1 @@
+"""Collection workbooks: what the units fill in (socta collect) and how it is read back (socta import --workbook)."""

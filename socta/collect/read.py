@@ -1,0 +1,563 @@
+"""``socta import --workbook``: filled collection workbooks → a data folder's input tables.
+
+Each workbook is checked against the layout socta wrote into it (the hidden ``socta`` sheet): a sheet
+renamed or added, a row or column moved, inserted or deleted, a merged cell, a formula or a date in an
+input cell, a workbook of another country or cycle are each reported; then the assembled tables are
+checked by ``socta validate`` and its problems are told by workbook, sheet and cell. Every problem is
+reported at once, and nothing is written unless there is none. The workbooks are only read; their
+checksums are kept in ``workbooks.csv`` and every value's cell in ``provenance.csv``.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+from pathlib import Path
+
+import yaml
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
+from socta.collect.layout import (
+    EXPERTS,
+    FIRST_ROW,
+    FORMAT,
+    GROUPS,
+    HEADER_ROW,
+    INSTRUCTIONS,
+    LISTS_SHEET,
+    META_SHEET,
+    STATISTICS,
+    Layout,
+    Sheet,
+    build_layout,
+    reference_digest,
+)
+from socta.collect.write import fingerprint
+from socta.core.config import Project
+from socta.core.tableio import cap_bytes, read_input, write_atomic
+from socta.ingest.reference import Reference
+from socta.ingest.schema import CENSORED, INPUT_FILES
+
+COLUMNS = {
+    "statistics.csv": ["country", "year", "indicator", "submarket", "category", "value", "unit", "source", "grade",
+                       "handling_code"],
+    "ocg_register.csv": ["ocg_id", "country", "size", "structure", "nationalities", "countries_active", "crime_areas",
+                         "first_reported", "grade", "handling_code"],
+    "ocg_answers.csv": ["ocg_id", "indicator", "answer", "grade", "handling_code"],
+}
+OPTIONAL_COLUMNS = {"statistics.csv": ["status", "months"], "ocg_register.csv": ["notes"]}
+SORT = {"statistics.csv": ("country", "year", "indicator", "submarket", "category"), "ocg_register.csv": ("ocg_id",),
+        "ocg_answers.csv": ("ocg_id", "indicator"), "expert_assessments.csv": ("country", "area", "respondent")}
+PROVENANCE_COLUMNS = ["file", "row", "column", "workbook", "sheet", "cell"]
+MANIFEST_COLUMNS = ["workbook", "sha256", "country", "unit", "language", "years", "reference"]
+NUMBER_TEXT = re.compile(r"^-?\d+([.,]\d+)?$")
+
+
+@dataclass(frozen=True, order=True)
+class CellProblem:
+    """A problem of one workbook, told as the user sees it: sheet title and cell."""
+
+    workbook: str
+    sheet: str | None
+    cell: str | None
+    value: str | None
+    expected: str
+
+    def __str__(self) -> str:
+        where = self.workbook
+        if self.sheet:
+            where += f", sheet '{self.sheet}'"
+        if self.cell:
+            where += f", cell {self.cell}"
+        value = "" if self.value is None else f": {self.value!r}"
+        return f"{where}{value}: {self.expected}"
+
+
+class WorkbookImportFailed(ValueError):
+    def __init__(self, problems: list[CellProblem], notes: list[str]):
+        super().__init__(f"{len(problems)} problem(s); nothing was written")
+        self.problems, self.notes = problems, notes
+
+
+@dataclass
+class Collected:
+    """What the workbooks gave: rows per input file, the cell of each value, and each workbook's facts."""
+
+    rows: dict[str, list[dict]] = field(default_factory=lambda: {name: [] for name in INPUT_FILES})
+    cells: dict[str, list[dict]] = field(default_factory=lambda: {name: [] for name in INPUT_FILES})
+    manifest: list[dict] = field(default_factory=list)
+    problems: list[CellProblem] = field(default_factory=list)
+    synthetic: bool = True
+    notes: list[str] = field(default_factory=list)
+    years: tuple[int, int] | None = None
+
+
+def _cell_text(cell) -> str:
+    """A cell's value as a data folder writes it: numbers without a needless .0, text stripped."""
+    value = cell.value
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, (int, float)):
+        text = str(int(value)) if float(value).is_integer() else format(Decimal(repr(value)).normalize(), "f")
+        shown = re.fullmatch(r"0\.(0+)", cell.number_format or "")  # the decimals the value was written with
+        if shown:
+            decimals = len(text.split(".", 1)[1]) if "." in text else 0
+            text += ("" if "." in text else ".") + "0" * max(0, len(shown.group(1)) - decimals)
+        return text
+    return str(value).strip()
+
+
+def _zip_problem(data: bytes, name: str) -> str | None:
+    """Why ``data`` cannot be opened as a workbook (not a zip, or one that would expand past the cap)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            size = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        return ("is not an .xlsx workbook (an .xls, .ods or .csv file, or a damaged file): open it in Excel or "
+                "LibreOffice and save it as Excel 2007-365 (.xlsx)")
+    cap = cap_bytes("decompressed")
+    if size > cap:
+        return (f"expands to {size / 1e6:.0f} MB, beyond the cap of {cap / 1e6:.0f} MB (SOCTA_MAX_DECOMPRESSED_MB): "
+                "a collection workbook is a few megabytes; check the file")
+    return None
+
+
+def _meta(wb, name: str) -> tuple[dict, list[tuple[str, str]], dict[str, list[tuple[int, str]]], str | None]:
+    """The hidden sheet: facts, the sheets (role, title) and each sheet's rows (row, key); or why not."""
+    if META_SHEET not in wb.sheetnames:
+        return {}, [], {}, ("is not a socta collection workbook (it has no hidden sheet 'socta'): make the "
+                            "workbook with socta collect and fill that one in")
+    rows = [tuple(_cell_text(c) for c in r[:4]) for r in wb[META_SHEET].iter_rows()]
+    rows = [r + ("",) * (4 - len(r)) for r in rows]
+    facts = {r[1]: r[2] for r in rows if r[0] == "meta"}
+    body = [r for r in rows if not (r[0] == "meta" and r[1] == "fingerprint")]
+    if facts.get("format") != FORMAT:
+        return facts, [], {}, (f"was made for a collection format this socta does not read ({facts.get('format')!r}, "
+                               f"this socta reads {FORMAT}): make a new workbook with socta collect")
+    if fingerprint(body) != facts.get("fingerprint"):
+        return facts, [], {}, ("its hidden sheet 'socta' was changed, so the workbook's country, cycle and rows "
+                               "can no longer be trusted: copy the values into a new workbook from socta collect")
+    sheets = [(r[1], r[2]) for r in rows if r[0] == "sheet"]
+    keys: dict[str, list[tuple[int, str]]] = {}
+    for kind, role, row, key in rows:
+        if kind == "row":
+            keys.setdefault(role, []).append((int(row), key))
+    return facts, sheets, keys, None
+
+
+def _describe_key(sheet: Sheet, key: str) -> str:
+    return key.replace("||", "|").strip("|").replace("|", " · ") or "(empty)"
+
+
+def _check_structure(ws, sheet: Sheet, keys: list[tuple[int, str]], name: str) -> list[CellProblem]:
+    """Columns and rows where socta put them; no merged cells; nothing typed below the grid."""
+    problems = []
+    for merged in ws.merged_cells.ranges:
+        problems.append(CellProblem(name, ws.title, str(merged), None,
+                                    "merged cells: unmerge them (Format > Merge cells > Unmerge) so every value "
+                                    "has its own cell"))
+    for c, fld in enumerate(sheet.fields, start=1):
+        found = _cell_text(ws.cell(HEADER_ROW, c))
+        if found != fld.label:
+            letter = get_column_letter(c)
+            problems.append(CellProblem(name, ws.title, f"{letter}{HEADER_ROW}", found,
+                                        f"the column headed {fld.label!r} belongs here: columns were inserted, "
+                                        "deleted or moved. Copy the values into a new workbook from socta collect"))
+            return problems
+    key_column = sheet.column("key")
+    for row, key in keys:
+        found = _cell_text(ws.cell(row, key_column))
+        if found != key:
+            problems.append(CellProblem(name, ws.title, f"row {row}", None,
+                                        f"rows were moved, inserted, sorted or deleted from here on (row {row} "
+                                        f"should hold {_describe_key(sheet, key)}"
+                                        + (f", it holds {_describe_key(sheet, found)}" if found else "")
+                                        + "): undo it, or copy the values into a new workbook from socta collect"))
+            return problems
+    last = keys[-1][0] if keys else HEADER_ROW
+    for row in ws.iter_rows(min_row=last + 1):
+        for cell in row:
+            if cell.value is not None and str(cell.value).strip():
+                problems.append(CellProblem(name, ws.title, cell.coordinate, _cell_text(cell),
+                                            "is below the workbook's rows, where nothing is read: use an empty "
+                                            "row of the sheet (a new group or respondent) or ask for a new workbook"))
+                return problems
+    return problems
+
+
+class _Sheet:
+    """Reading one sheet's input cells, noting the cell of every value and every problem."""
+
+    def __init__(self, ws, sheet: Sheet, name: str, problems: list[CellProblem]):
+        self.ws, self.sheet, self.name, self.problems = ws, sheet, name, problems
+
+    def cell(self, row: int, field_name: str):
+        return self.ws.cell(row, self.sheet.column(field_name))
+
+    def text(self, row: int, field_name: str) -> str:
+        cell = self.cell(row, field_name)
+        if cell.data_type == "f" or (isinstance(cell.value, str) and cell.value.startswith("=")) or \
+                type(cell.value).__name__ in ("ArrayFormula", "DataTableFormula"):
+            self.problems.append(CellProblem(self.name, self.ws.title, cell.coordinate, str(getattr(cell.value, "text",
+                                             cell.value)), "holds a formula: type the value itself (copy the "
+                                             "cell, then paste it as values only)"))
+            return ""
+        if isinstance(cell.value, (datetime, date, time)):
+            self.problems.append(CellProblem(self.name, self.ws.title, cell.coordinate, str(cell.value),
+                                             "is a date: the spreadsheet turned what was typed into a date; format "
+                                             "the cell as text or number and type the value again"))
+            return ""
+        return _cell_text(cell)
+
+    def where(self, row: int, field_name: str) -> dict:
+        return {"sheet": self.ws.title, "cell": self.cell(row, field_name).coordinate}
+
+
+def _code(lists: dict, name: str, text: str) -> str:
+    """The code of a drop-down label (or of the code itself, typed)."""
+    if not text:
+        return ""
+    codes = {label: code for code, label in lists[name]} | {code: code for code, _ in lists[name]}
+    return codes.get(text, text)
+
+
+def _status(lists: dict, text: str) -> str:
+    """Observation status: a label picked ("E — Estimated value"), a code, or codes joined with |."""
+    if not text:
+        return ""
+    parts = [p.strip() for p in re.split(r"[|,;]", text) if p.strip()]
+    return "|".join(_code(lists, "status", p).split(" — ")[0].strip() for p in parts)
+
+
+def _value(reader: _Sheet, row: int) -> str:
+    text = reader.text(row, "value")
+    if NUMBER_TEXT.match(text):
+        return text.replace(",", ".")
+    if text and not CENSORED.match(text) and text != ":":
+        reader.problems.append(CellProblem(reader.name, reader.ws.title, reader.cell(row, "value").coordinate, text,
+                                           "is not a number; expected a number of 0 or more, <5 (published as below "
+                                           "5), >3300 (more than 3300), or an empty cell with a status such as L or M"))
+    return text
+
+
+def _read_statistics(reader: _Sheet, keys, layout: Layout, ref: Reference, out: Collected, workbook: str) -> None:
+    for row, key in keys:
+        indicator, submarket, category, year = key.split("|")
+        value, status = _value(reader, row), _status(layout.lists, reader.text(row, "status"))
+        if not value and not status:
+            continue  # an empty row (its source, grade and handling code are last year's, offered)
+        record = {"country": layout.country, "year": year, "indicator": indicator, "submarket": submarket,
+                  "category": category, "value": value,
+                  "unit": ref.indicators.at[indicator, "unit"] if indicator in ref.indicators.index else "",
+                  "source": reader.text(row, "source"), "grade": reader.text(row, "grade"),
+                  "handling_code": reader.text(row, "handling_code"), "status": status,
+                  "months": reader.text(row, "months")}
+        cells = {"value": "value", "source": "source", "grade": "grade", "handling_code": "handling_code",
+                 "status": "status", "months": "months", "year": "year", "indicator": "indicator",
+                 "submarket": "submarket", "category": "category", "unit": "unit", "country": "key"}
+        _add(out, "statistics.csv", record, {col: reader.where(row, f) for col, f in cells.items()}, workbook)
+
+
+def _read_groups(reader: _Sheet, keys, layout: Layout, ref: Reference, out: Collected, workbook: str) -> None:
+    inputs = [f.name for f in reader.sheet.fields if f.input]
+    for row, _key in keys:
+        texts = {name: reader.text(row, name) for name in inputs}
+        if not any(texts.values()):
+            continue
+        record = {name: texts[name] for name in ("ocg_id", "size", "nationalities", "countries_active", "crime_areas",
+                                                 "first_reported", "grade", "handling_code", "notes")}
+        record |= {"country": layout.country, "structure": _code(layout.lists, "structure", texts["structure"])}
+        where = {name: reader.where(row, name) for name in record if name != "country"}
+        _add(out, "ocg_register.csv", record, where | {"country": reader.where(row, "key")}, workbook)
+        for indicator in ref.ocg_indicators.index:
+            answer = texts.get(f"answer:{indicator}", "")
+            if not answer:
+                continue
+            grade_field = f"grade:{indicator}" if texts.get(f"grade:{indicator}") else "grade"
+            handling_field = f"handling:{indicator}" if texts.get(f"handling:{indicator}") else "handling_code"
+            _add(out, "ocg_answers.csv",
+                 {"ocg_id": texts["ocg_id"], "indicator": indicator, "answer": _code(layout.lists, "answer", answer),
+                  "grade": texts[grade_field], "handling_code": texts[handling_field]},
+                 {"ocg_id": reader.where(row, "ocg_id"), "indicator": reader.where(row, f"answer:{indicator}"),
+                  "answer": reader.where(row, f"answer:{indicator}"), "grade": reader.where(row, grade_field),
+                  "handling_code": reader.where(row, handling_field)}, workbook)
+
+
+def _read_experts(reader: _Sheet, keys, layout: Layout, ref: Reference, out: Collected, workbook: str) -> None:
+    inputs = [f.name for f in reader.sheet.fields if f.input]
+    for row, key in keys:
+        texts = {name: reader.text(row, name) for name in inputs}
+        if not any(texts.values()):
+            continue
+        area = key.split(":")[1]
+        record = {"country": layout.country, "area": area, **texts,
+                  "confidence": _code(layout.lists, "confidence", texts["confidence"])}
+        where = {name: reader.where(row, name) for name in inputs}
+        _add(out, "expert_assessments.csv", record,
+             where | {"country": reader.where(row, "key"), "area": reader.where(row, "area")}, workbook)
+
+
+READERS = {STATISTICS: _read_statistics, GROUPS: _read_groups, EXPERTS: _read_experts}
+
+
+def _add(out: Collected, file: str, record: dict, where: dict, workbook: str) -> None:
+    out.rows[file].append(record)
+    out.cells[file].append({column: {"workbook": workbook, **cell} for column, cell in where.items()})
+
+
+def read_workbook(path: Path, project: Project, out: Collected) -> None:
+    """Read one filled workbook into ``out`` (its rows, cells, manifest line and problems)."""
+    path = Path(path)
+    name = path.name
+    try:
+        data = read_input(path)
+    except OSError as exc:
+        out.problems.append(CellProblem(name, None, None, None, f"cannot be read ({exc.strerror or exc})"))
+        return
+    why = _zip_problem(data, name)
+    if why:
+        out.problems.append(CellProblem(name, None, None, None, why))
+        return
+    try:
+        wb = load_workbook(io.BytesIO(data), data_only=False)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a file it cannot read
+        out.problems.append(CellProblem(name, None, None, None, f"cannot be opened as a workbook ({type(exc).__name__}: "
+                                        f"{exc}); open it in Excel or LibreOffice and save it as .xlsx"))
+        return
+    facts, sheets, keys, why = _meta(wb, name)
+    if why:
+        out.problems.append(CellProblem(name, None, None, None, why))
+        return
+    country, lang = facts["country"], facts["language"]
+    first, last = (int(y) for y in facts["years"].split("-"))
+    ref = Reference(project)
+    if country not in ref.countries.index:
+        out.problems.append(CellProblem(name, None, None, country, "is a country that countries.csv in force does not "
+                                        "list: import it with the data folder whose configuration made it"))
+        return
+    layout = build_layout(project, country, lang, (first, last), facts.get("unit", ""))
+    if facts.get("reference") != reference_digest(project):
+        out.notes.append(f"{name} was made under another reference configuration; its rows are read by their "
+                             "keys and checked against the one in force")
+    out.synthetic = out.synthetic and facts.get("synthetic") == "true"
+    out.manifest.append({"workbook": name, "sha256": hashlib.sha256(data).hexdigest(), "country": country,
+                         "unit": facts.get("unit", ""), "language": lang, "years": facts["years"],
+                         "reference": facts.get("reference", "")})
+    expected_titles = {title for _, title in sheets} | {LISTS_SHEET, META_SHEET}
+    for title in wb.sheetnames:
+        if title not in expected_titles:
+            out.problems.append(CellProblem(name, title, None, None,
+                                            "is a sheet socta did not make, and it is not read (a sheet was added "
+                                            "or renamed): move its values into the workbook's own sheets"))
+    for role, title in sheets:
+        if role == INSTRUCTIONS:
+            continue
+        sheet = layout.sheet(role)
+        if title not in wb.sheetnames or sheet is None:
+            out.problems.append(CellProblem(name, title, None, None,
+                                            "is missing: the sheet was renamed or deleted. Give it back its name "
+                                            f"({title!r}) or copy the values into a new workbook from socta collect"))
+            continue
+        ws = wb[title]
+        found = _check_structure(ws, sheet, keys.get(role, []), name)
+        if found:
+            out.problems.extend(found)
+            continue
+        READERS[role.split(":")[0]](_Sheet(ws, sheet, name, out.problems), keys.get(role, []), layout, ref, out, name)
+
+
+def _number_order(value: str):
+    return (0, int(value), "") if value.lstrip("-").isdigit() else (1, 0, value)
+
+
+def _table_bytes(file: str, records: list[dict]) -> tuple[bytes, list[int]]:
+    """The CSV of ``records`` as a data folder holds it, and the order rows were written in."""
+    if file == "expert_assessments.csv":
+        columns = list(records[0]) if records else []
+    else:
+        columns = COLUMNS[file] + [c for c in OPTIONAL_COLUMNS.get(file, []) if any(r.get(c) for r in records)]
+    order = sorted(range(len(records)),
+                   key=lambda i: tuple(_number_order(records[i][k]) if k == "year" else records[i][k]
+                                       for k in SORT[file]))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for i in order:
+        writer.writerow([records[i].get(c, "") for c in columns])
+    return buffer.getvalue().encode("utf-8"), order
+
+
+def _csv_bytes(columns: list[str], rows: list[list]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def _duplicates(collected: Collected) -> list[CellProblem]:
+    """The same statistic, group or respondent from two workbooks (or two rows)."""
+    keys = {"statistics.csv": ("country", "year", "indicator", "submarket", "category"), "ocg_register.csv": ("ocg_id",),
+            "expert_assessments.csv": ("country", "area", "respondent")}
+    problems = []
+    for file, key in keys.items():
+        seen: dict[tuple, dict] = {}
+        for record, cells in zip(collected.rows[file], collected.cells[file]):
+            k = tuple(record[c] for c in key)
+            if not all(k):
+                continue
+            first_cell = cells.get("ocg_id") or cells.get("value") or cells.get("respondent")
+            if k in seen:
+                other = seen[k]
+                problems.append(CellProblem(first_cell["workbook"], first_cell["sheet"], first_cell["cell"],
+                                            " · ".join(k), f"is given twice: also in {other['workbook']}, sheet "
+                                            f"'{other['sheet']}', cell {other['cell']}; keep one"))
+            else:
+                seen[k] = first_cell
+    return problems
+
+
+def collect_tables(paths: list[Path], project: Project, countries: list[str] | None = None,
+                   years: tuple[int, int] | None = None) -> tuple[dict[str, bytes], Collected]:
+    """Read ``paths``; the input tables as CSV bytes (provenance.csv and workbooks.csv among them)."""
+    collected = Collected()
+    for path in paths:
+        read_workbook(path, project, collected)
+    seen_books: dict[tuple, str] = {}
+    cycles = {m["years"] for m in collected.manifest}
+    for m in collected.manifest:
+        if countries and m["country"] not in countries:
+            collected.problems.append(CellProblem(m["workbook"], None, None, m["country"],
+                                                  f"is a workbook of another country (--country {' '.join(countries)})"
+                                                  ": leave it out, or import it with its country"))
+        if years and m["years"] != f"{years[0]}-{years[1]}":
+            collected.problems.append(CellProblem(m["workbook"], None, None, m["years"],
+                                                  f"is a workbook of another cycle: the data folder covers "
+                                                  f"{years[0]}-{years[1]} (dataset.yaml period); make the workbooks "
+                                                  "for that period with socta collect --years"))
+        elif len(cycles) > 1:
+            collected.problems.append(CellProblem(m["workbook"], None, None, m["years"],
+                                                  f"the workbooks cover different cycles ({', '.join(sorted(cycles))}): "
+                                                  "import one cycle at a time"))
+        book = (m["country"], m["unit"], m["language"])
+        if book[:2] in {b[:2] for b in seen_books}:
+            other = next(v for b, v in seen_books.items() if b[:2] == book[:2])
+            collected.problems.append(CellProblem(m["workbook"], None, None, None,
+                                                  f"is a second workbook of the same country and unit as {other} "
+                                                  "(one may be a copy in another language): import one of them"))
+        seen_books[book] = m["workbook"]
+    if collected.manifest:
+        first, last = (int(y) for y in collected.manifest[0]["years"].split("-"))
+        collected.years = (first, last)
+    collected.problems += _duplicates(collected)
+    files: dict[str, bytes] = {}
+    provenance = []
+    for file in INPUT_FILES:
+        records = collected.rows[file]
+        if not records:
+            continue
+        files[file], order = _table_bytes(file, records)
+        for line, i in enumerate(order, start=2):
+            for column, cell in collected.cells[file][i].items():
+                provenance.append([file, line, column, cell["workbook"], cell["sheet"], cell["cell"]])
+    files["provenance.csv"] = _csv_bytes(PROVENANCE_COLUMNS, provenance)
+    files["workbooks.csv"] = _csv_bytes(MANIFEST_COLUMNS, [[m[c] for c in MANIFEST_COLUMNS] for m in collected.manifest])
+    return files, collected
+
+
+def _dataset_yaml(collected: Collected) -> bytes:
+    countries = sorted({m["country"] for m in collected.manifest})
+    meta = {"name": f"Collected from the units' workbooks ({', '.join(countries)})",
+            "synthetic": bool(collected.synthetic),
+            "description": "Read from collection workbooks by socta import --workbook (workbooks.csv lists them with "
+                           "their checksums; provenance.csv names the cell of every value)."
+                           + (" The workbooks were pre-filled from SYNTHETIC demonstration data." if collected.synthetic
+                              else ""),
+            "generated_by": "socta import --workbook",
+            "period": list(collected.years) if collected.years else None}
+    return yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=100).encode("utf-8")
+
+
+def _validation_problems(files: dict[str, bytes], collected: Collected, out_dir: Path, dataset: bytes) -> tuple[
+        list[CellProblem], list[str]]:
+    """``socta validate`` on the assembled tables (in a temporary folder), its problems told by cell."""
+    from socta.ingest.validation import validate
+
+    with tempfile.TemporaryDirectory(prefix="socta-import-") as tmp:
+        folder = Path(tmp)
+        if (out_dir / "reference").is_dir():
+            shutil.copytree(out_dir / "reference", folder / "reference", symlinks=False)
+        (folder / "dataset.yaml").write_bytes(dataset)
+        for name in INPUT_FILES:
+            if name in files:
+                (folder / name).write_bytes(files[name])
+        result = validate(Project(data_dir=folder, build_dir=folder / "_build"))
+    where: dict[tuple, dict] = {}
+    for row in csv.DictReader(io.StringIO(files["provenance.csv"].decode("utf-8"))):
+        where[(row["file"], int(row["row"]), row["column"])] = row
+    problems = []
+    for problem in result.problems:
+        cell = where.get((problem.file, problem.row, problem.column)) if problem.row else None
+        if cell:
+            problems.append(CellProblem(cell["workbook"], cell["sheet"], cell["cell"], problem.value, problem.expected))
+        else:
+            problems.append(CellProblem(problem.file, None, None, problem.value,
+                                        (f"row {problem.row}, " if problem.row else "")
+                                        + (f"column '{problem.column}': " if problem.column else "") + problem.expected))
+    return problems, list(result.warnings)
+
+
+def import_workbooks(paths: list[Path], out_dir: Path, project: Project | None = None,
+                     countries: list[str] | None = None, write: bool = True) -> tuple[list[Path], Collected, list[str]]:
+    """Read ``paths`` into the data folder ``out_dir``; raise :class:`WorkbookImportFailed` with every
+    problem, writing nothing, if there is any."""
+    out_dir = Path(out_dir)
+    existing = (out_dir / "dataset.yaml").is_file()
+    project = project or Project(data_dir=out_dir if existing else Project().data_dir)
+    years = project.years if existing else None
+    files, collected = collect_tables(paths, project, countries, years)
+    problems = list(collected.problems)
+    notes: list[str] = []
+    dataset = (out_dir / "dataset.yaml").read_bytes() if existing else _dataset_yaml(collected)
+    if not problems and collected.manifest:
+        found, notes = _validation_problems(files, collected, out_dir, dataset)
+        problems += found
+    for name in INPUT_FILES:
+        if name not in files and (out_dir / name).is_file():
+            problems.append(CellProblem(str(out_dir / name), None, None, None,
+                                        "is from before, and the workbooks have no rows for it, so it would be kept "
+                                        "beside data of another cycle: move it away, or fill that sheet"))
+    if not collected.manifest and not problems:
+        problems.append(CellProblem("--workbook", None, None, None, "no workbook given"))
+    if problems:
+        raise WorkbookImportFailed(sorted(set(problems), key=lambda p: (p.workbook, p.sheet or "", _cell_order(p.cell))),
+                                   notes)
+    written = []
+    if write:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for name, data in files.items():
+            write_atomic(out_dir / name, data)
+            written.append(out_dir / name)
+        if not existing:
+            write_atomic(out_dir / "dataset.yaml", dataset)
+            written.append(out_dir / "dataset.yaml")
+    return written, collected, notes
+
+
+def _cell_order(cell: str | None):
+    if not cell:
+        return (0, 0, "")
+    match = re.match(r"^([A-Z]+)(\d+)$", cell)
+    if match:
+        return (1, int(match.group(2)), f"{len(match.group(1)):02d}{match.group(1)}")
+    return (2, 0, cell)
