@@ -291,7 +291,7 @@ def _label(lists: dict, name: str, code: str) -> str | None:
 
 def _groups_sheet(ref: Reference, country: str, register: pd.DataFrame | None, answers: pd.DataFrame | None,
                   lists: dict, taken: set[str]) -> Sheet:
-    sheet = Sheet(GROUPS, sheet_title(t("Groups"), taken), _group_fields(ref), check=GROUPS,
+    sheet = Sheet(GROUPS, sheet_title(t("Groups and networks"), taken), _group_fields(ref), check=GROUPS,
                   note=t("One row per organised crime group or network. An answer's grade and handling code may be "
                          "left empty: the group's own are used."))
     mine = register[register["country"].eq(country)] if register is not None and not register.empty else None

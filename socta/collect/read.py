@@ -235,8 +235,10 @@ def _status(lists: dict, text: str) -> str:
     """Observation status: a label picked ("E — Estimated value"), a code, or codes joined with |."""
     if not text:
         return ""
-    parts = [p.strip() for p in re.split(r"[|,;]", text) if p.strip()]
-    return "|".join(_code(lists, "status", p).split(" — ")[0].strip() for p in parts)
+    labels = {label: code for code, label in lists["status"]}
+    if text in labels:
+        return labels[text]
+    return "|".join(labels.get(p.strip(), p.strip()).split(" — ")[0].strip() for p in text.split("|"))
 
 
 def _value(reader: _Sheet, row: int) -> str:
@@ -529,9 +531,10 @@ def import_workbooks(paths: list[Path], out_dir: Path, project: Project | None =
     problems = list(collected.problems)
     notes: list[str] = []
     dataset = (out_dir / "dataset.yaml").read_bytes() if existing else _dataset_yaml(collected)
-    if not problems and collected.manifest:
+    if any(name in files for name in INPUT_FILES):  # also beside the workbooks' own problems: all at once
         found, notes = _validation_problems(files, collected, out_dir, dataset)
-        problems += found
+        told = {(p.workbook, p.sheet, p.cell) for p in problems}
+        problems += [p for p in found if (p.workbook, p.sheet, p.cell) not in told or p.cell is None]
     for name in INPUT_FILES:
         if name not in files and (out_dir / name).is_file():
             problems.append(CellProblem(str(out_dir / name), None, None, None,

@@ -46,7 +46,7 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 def check_messages() -> dict[str, str]:
     """What the Check column may say, in the current language (a formula's text, so no quotes in it)."""
     return {
-        "ok": "✓",
+        "ok": "OK",
         "not_number": t("not a number: type digits, <5 or >3300"),
         "statistics": t("needs a grade, a handling code and a source"),
         "groups": t("needs a group id, a grade and a handling code"),
@@ -77,36 +77,47 @@ def _check_formula(sheet: Sheet, row: int, messages: dict[str, str]) -> str:
             f'{col[scores[-1].name]}{row})>0,{_quoted(messages["experts"])},{ok}))')
 
 
+def _text_cell(ws, row: int, column: int, value):
+    """A cell holding ``value`` as data: a text that starts with = stays text, never a formula (a source
+    or a note from a data folder must not run in the unit's spreadsheet)."""
+    cell = ws.cell(row, column, value)
+    if isinstance(value, str) and cell.data_type == "f":
+        cell.data_type = "s"
+    return cell
+
+
 def _instructions(ws, sheet: Sheet) -> None:
     ws.column_dimensions["A"].width = 34
     ws.column_dimensions["B"].width = 90
     for r, row in enumerate(sheet.rows, start=1):
-        cell = ws.cell(r, 1, row["text"])
+        cell = _text_cell(ws, r, 1, row["text"])
         if row["style"] == "title":
             cell.font = Font(bold=True, size=14)
         elif row["style"] == "heading":
             cell.font = Font(bold=True, size=12)
         elif row["style"] == "pair":
-            ws.cell(r, 2, row["second"]).alignment = WRAP
+            _text_cell(ws, r, 2, row["second"]).alignment = WRAP
         if row["style"] == "plain":
             ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=2)
             cell.alignment = WRAP
             ws.row_dimensions[r].height = 15 * (1 + len(row["text"]) // 110)
     ws.protection.sheet = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def _data_sheet(ws, sheet: Sheet, layout: Layout, messages: dict[str, str]) -> None:
     country = i18n.term(layout.country_name, proper=True)
-    ws.cell(TITLE_ROW, 1, f"{sheet.title} — {country}, {layout.years[0]}–{layout.years[1]}").font = Font(bold=True,
+    _text_cell(ws, TITLE_ROW, 1, f"{sheet.title} — {country}, {layout.years[0]}–{layout.years[1]}").font = Font(bold=True,
                                                                                                        size=14)
-    ws.cell(NOTE_ROW, 1, sheet.note).alignment = Alignment(wrap_text=False)
+    _text_cell(ws, NOTE_ROW, 1, sheet.note).alignment = Alignment(wrap_text=False)
     last_row = FIRST_ROW + len(sheet.rows) - 1
     for c, fld in enumerate(sheet.fields, start=1):
         letter = get_column_letter(c)
         ws.column_dimensions[letter].width = fld.width
         if fld.hidden:
             ws.column_dimensions[letter].hidden = True
-        head = ws.cell(HEADER_ROW, c, fld.label)
+        head = _text_cell(ws, HEADER_ROW, c, fld.label)
         head.font, head.fill, head.alignment = Font(bold=True, color="FFFFFF"), HEADER_FILL, WRAP
         if fld.choices and sheet.rows:
             values = layout.lists[fld.choices]
@@ -125,7 +136,7 @@ def _data_sheet(ws, sheet: Sheet, layout: Layout, messages: dict[str, str]) -> N
             if fld.name == "check":
                 cell = ws.cell(r, c, _check_formula(sheet, r, messages))
             else:
-                cell = ws.cell(r, c, row.get(fld.name))
+                cell = _text_cell(ws, r, c, row.get(fld.name))
             number_format = row.get("formats", {}).get(fld.name)
             if number_format:
                 cell.number_format = number_format
@@ -152,7 +163,7 @@ def _lists(ws, layout: Layout) -> None:
     for c, (name, values) in enumerate(layout.lists.items(), start=1):
         ws.cell(1, c, name)
         for r, (_, label) in enumerate(values, start=2):
-            ws.cell(r, c, label)
+            _text_cell(ws, r, c, label)
     ws.sheet_state = "hidden"
     ws.protection.sheet = True
 
@@ -175,7 +186,7 @@ def _meta(ws, layout: Layout) -> None:
     rows = meta_rows(layout)
     for r, row in enumerate(rows + [("meta", "fingerprint", fingerprint(rows), "")], start=1):
         for c, value in enumerate(row, start=1):
-            ws.cell(r, c, value)
+            _text_cell(ws, r, c, value)
     ws.sheet_state = "veryHidden"
     ws.protection.sheet = True
 

@@ -1,0 +1,235 @@
+"""Collection workbooks (socta collect) and reading them back (socta import --workbook): the demo's round
+trip byte for byte, what a unit sees (locked labels, drop-downs, language), and every way a filled
+workbook can be wrong, each with its workbook, sheet and cell."""
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from socta.cli import main
+from socta.collect.layout import FIRST_ROW, build_layout
+from socta.collect.read import WorkbookImportFailed, import_workbooks
+from socta.collect.write import workbook_name, write_workbook
+from socta.core.config import Project
+from socta.core.tableio import read_csv_table
+from socta.ingest.schema import INPUT_FILES
+from tests.conftest import DEMO_DIR
+
+YEARS = (2014, 2024)
+LANGS = {"SRB": "sr", "MNE": "cnr", "MKD": "mk"}
+
+
+def previous(project: Project) -> dict:
+    return {name: read_csv_table(project.input_path(name)).frame for name in INPUT_FILES}
+
+
+@pytest.fixture(scope="module")
+def books(tmp_path_factory) -> dict[str, Path]:
+    """The demo's three workbooks, pre-filled, each in its country's language; and Serbia's in English."""
+    folder = tmp_path_factory.mktemp("workbooks")
+    project = Project()
+    tables = previous(project)
+    made = {country: write_workbook(build_layout(project, country, lang, YEARS, previous=tables),
+                                    folder / workbook_name(country, YEARS, lang)) for country, lang in LANGS.items()}
+    made["SRB-en"] = write_workbook(build_layout(project, "SRB", "en", YEARS, previous=tables),
+                                    folder / workbook_name("SRB", YEARS, "en"))
+    return made
+
+
+@pytest.fixture
+def copy(books, tmp_path):
+    """A copy of one of the workbooks, to fill in or spoil."""
+    def make(which: str = "SRB") -> Path:
+        target = tmp_path / "in" / books[which].name
+        target.parent.mkdir(exist_ok=True)
+        shutil.copy2(books[which], target)
+        return target
+    return make
+
+
+def failure(paths, out: Path, **kwargs) -> list[str]:
+    with pytest.raises(WorkbookImportFailed) as caught:
+        import_workbooks(paths, out, **kwargs)
+    assert not out.exists() or not any(out.glob("*.csv")), "nothing may be written on error"
+    return [str(p) for p in caught.value.problems]
+
+
+def test_demo_round_trip_is_byte_for_byte(books, tmp_path):
+    out = tmp_path / "collected"
+    import_workbooks([books[c] for c in LANGS], out)
+    for name in INPUT_FILES:
+        assert (out / name).read_bytes() == (DEMO_DIR / name).read_bytes(), name
+
+
+def test_english_workbook_gives_the_same_rows(books, tmp_path):
+    out = tmp_path / "en"
+    import_workbooks([books["SRB-en"]], out)
+    serbia = [line for line in (DEMO_DIR / "statistics.csv").read_text().splitlines()[1:] if line.startswith("SRB,")]
+    assert (out / "statistics.csv").read_text().splitlines()[1:] == serbia
+
+
+def test_provenance_names_the_cell_of_every_value(books, tmp_path):
+    out = tmp_path / "collected"
+    import_workbooks([books["SRB"]], out)
+    stats = read_csv_table(out / "statistics.csv").frame
+    # Serbia's cocaine seizures of 2016: the drugs sheet's first series (cocaine, kg) starts in row 5
+    # with 2014, so 2016 is row 7; the value is column F
+    i = stats.index[(stats.year == "2016") & (stats.indicator == "drug_seizures_kg") & (stats.submarket == "cocaine")][0]
+    prov = read_csv_table(out / "provenance.csv").frame
+    cell = prov[(prov.file == "statistics.csv") & (prov.row == str(i + 2)) & (prov.column == "value")].iloc[0]
+    assert (cell.workbook, cell.sheet, cell.cell) == (books["SRB"].name, "Трговина дрогом", "F7")
+    written = load_workbook(books["SRB"])["Трговина дрогом"]["F7"].value
+    assert str(written) == stats.at[i, "value"]
+    covered = prov.groupby(["file", "row"]).size()
+    assert len(covered.loc["statistics.csv"]) == len(stats), "every row has its cells"
+    manifest = read_csv_table(out / "workbooks.csv").frame.iloc[0]
+    assert manifest.sha256 == hashlib.sha256(books["SRB"].read_bytes()).hexdigest()
+
+
+def test_what_a_unit_sees(books):
+    wb = load_workbook(books["SRB"])
+    assert wb.sheetnames[:2] == ["Упутство", "Трговина дрогом"]
+    assert wb["lists"].sheet_state == "hidden" and wb["socta"].sheet_state == "veryHidden"
+    ws = wb["Трговина дрогом"]
+    assert ws.protection.sheet and wb.security.lockStructure
+    header = [c.value for c in ws[4]]
+    assert header[:6] == ["Индикатор", "Подтржиште", "Категорија", "Јединица", "Година", "Вредност"]
+    assert ws["A5"].protection.locked and not ws["F5"].protection.locked, "labels locked, values open"
+    assert ws.column_dimensions["M"].hidden, "the row keys are hidden"
+    lists = {str(v.sqref): v for v in ws.data_validations.dataValidation}
+    grade = lists[f"I{FIRST_ROW}:I{ws.max_row}"]
+    assert grade.type == "list" and grade.formula1 == "='lists'!$A$2:$A$17"
+    assert [wb["lists"].cell(r, 1).value for r in range(2, 18)][:3] == ["A1", "A2", "A3"]
+    assert lists[f"G{FIRST_ROW}:G{ws.max_row}"].errorStyle == "warning", "status: B|P may be typed"
+    assert ws["L5"].value.startswith("=IF(AND(F5=\"\",G5=\"\")"), "a Check formula on every row"
+    english = load_workbook(books["SRB-en"])
+    assert english.sheetnames[:2] == ["Instructions", "Drug trafficking"]
+    assert english["Groups and networks"]["K4"].value == "Corruption"
+
+
+def test_new_cycle_is_filled_and_read(tmp_path):
+    project = Project()
+    path = write_workbook(build_layout(project, "SRB", "en", (2014, 2025), previous=previous(project)),
+                          tmp_path / "SRB-2014-2025-en.xlsx")
+    wb = load_workbook(path)
+    ws = wb["Drug trafficking"]
+    def row_of(key):
+        return next(r for r in range(FIRST_ROW, ws.max_row + 1) if ws.cell(r, 13).value == key)
+    row = row_of("drug_seizures_kg|cocaine||2025")
+    assert ws.cell(row, 6).value is None and ws.cell(row, 9).value == ws.cell(row - 1, 9).value, \
+        "the new year is empty; its grade and source are last year's, offered"
+    ws.cell(row, 6).value = 412.5
+    ws.cell(row_of("drug_seizures_kg|heroin||2025"), 7).value = "L — Missing value; data exist but were not collected"
+    groups = wb["Groups and networks"]
+    new = next(r for r in range(FIRST_ROW, groups.max_row + 1) if groups.cell(r, 1).value is None)
+    for col, value in zip(range(1, 11), ["SRB-OCG-900", 7, "Network", "SRB", "SRB|HUN", "drugs", 2025, "B2", "H1", ""]):
+        groups.cell(new, col).value = value or None
+    groups.cell(new, 11).value = "Present to a high degree"  # corruption; its grade left to the group's
+    wb.save(path)
+    out = tmp_path / "new"
+    (out).mkdir()
+    (out / "dataset.yaml").write_text("name: test\nsynthetic: true\nperiod: [2014, 2025]\n")
+    import_workbooks([path], out)
+    stats = read_csv_table(out / "statistics.csv").frame
+    new_rows = stats[stats.year == "2025"]
+    assert new_rows[["indicator", "submarket", "value", "status"]].values.tolist() == [
+        ["drug_seizures_kg", "cocaine", "412.5", ""], ["drug_seizures_kg", "heroin", "", "L"]]
+    answers = read_csv_table(out / "ocg_answers.csv").frame
+    assert answers[answers.ocg_id == "SRB-OCG-900"].values.tolist() == [["SRB-OCG-900", "corruption", "high", "B2", "H1"]]
+    register = read_csv_table(out / "ocg_register.csv").frame
+    assert register[register.ocg_id == "SRB-OCG-900"].structure.tolist() == ["network"]
+
+
+def test_text_from_data_stays_text(tmp_path, demo_copy):
+    """A source that starts with = is written as text, never run as a formula, and comes back as written."""
+    stats = (demo_copy / "statistics.csv").read_text().replace(
+        '"Ministry of Interior of Serbia, annual crime statistics (synthetic)"', '"=HYPERLINK(""http://x"",""y"")"', 1)
+    (demo_copy / "statistics.csv").write_text(stats)
+    project = Project(data_dir=demo_copy)
+    path = write_workbook(build_layout(project, "SRB", "en", YEARS, previous=previous(project)), tmp_path / "x.xlsx")
+    cells = [c for row in load_workbook(path)["Drug trafficking"].iter_rows(min_col=11, max_col=11) for c in row
+             if str(c.value).startswith("=HYPERLINK")]
+    assert cells and all(c.data_type == "s" for c in cells)
+
+
+@pytest.mark.parametrize("spoil, expected", [
+    (lambda wb: wb["Трговина дрогом"].__setitem__("F7", "abc"),
+     "sheet 'Трговина дрогом', cell F7: 'abc': is not a number; expected a number of 0 or more"),
+    (lambda wb: setattr(wb["Трговина дрогом"], "title", "Дроге"),
+     "sheet 'Трговина дрогом': is missing: the sheet was renamed or deleted"),
+    (lambda wb: wb["Трговина дрогом"].delete_rows(9),
+     "sheet 'Трговина дрогом', cell row 9: rows were moved, inserted, sorted or deleted from here on"),
+    (lambda wb: wb["Трговина дрогом"].insert_cols(3),
+     "sheet 'Трговина дрогом', cell C4: '': the column headed 'Категорија' belongs here: columns were inserted"),
+    (lambda wb: wb["Трговина дрогом"].__setitem__("F8", "=F7*2"),
+     "sheet 'Трговина дрогом', cell F8: '=F7*2': holds a formula: type the value itself"),
+    (lambda wb: wb["Групе и мреже"].merge_cells("B5:C5"), "sheet 'Групе и мреже', cell B5:C5: merged cells"),
+    (lambda wb: wb["Трговина дрогом"].__setitem__("I7", "Z9"), "sheet 'Трговина дрогом', cell I7: 'Z9': "),
+    (lambda wb: wb["socta"].__setitem__("C2", "MNE"), "its hidden sheet 'socta' was changed"),
+    (lambda wb: wb["Трговина дрогом"].__setitem__("F500", 12), "cell F500: '12': is below the workbook's rows"),
+    (lambda wb: wb.create_sheet("Моје белешке"), "sheet 'Моје белешке': is a sheet socta did not make"),
+])
+def test_a_spoiled_workbook_is_refused_by_cell(copy, tmp_path, spoil, expected):
+    path = copy("SRB")
+    wb = load_workbook(path)
+    spoil(wb)
+    wb.save(path)
+    before = path.read_bytes()
+    problems = failure([path], tmp_path / "out")
+    assert any(expected in p and p.startswith(path.name) for p in problems), problems
+    assert path.read_bytes() == before, "the workbook is only read"
+
+
+def test_every_problem_at_once(copy, tmp_path):
+    serbia, montenegro = copy("SRB"), copy("MNE")
+    for path, sheet, cell, value in [(serbia, "Трговина дрогом", "F7", "abc"), (montenegro, "Grupe i mreže", "H5", "Q7")]:
+        wb = load_workbook(path)
+        wb[sheet][cell] = value
+        wb.save(path)
+    problems = failure([serbia, montenegro], tmp_path / "out")
+    assert any("cell F7: 'abc'" in p for p in problems) and any("'Grupe i mreže', cell H5: 'Q7'" in p for p in problems), problems
+
+
+def test_another_country_or_cycle(books, copy, tmp_path):
+    problems = failure([books["SRB"]], tmp_path / "a", countries=["MNE"])
+    assert any("is a workbook of another country (--country MNE)" in p for p in problems)
+    out = tmp_path / "b"
+    out.mkdir()
+    (out / "dataset.yaml").write_text("name: next\nsynthetic: true\nperiod: [2015, 2025]\n")
+    problems = failure([books["SRB"]], out)
+    assert any("'2014-2024': is a workbook of another cycle: the data folder covers 2015-2025" in p for p in problems)
+    problems = failure([books["SRB"], books["SRB-en"]], tmp_path / "c")
+    assert any("is a second workbook of the same country and unit" in p for p in problems)
+
+
+def test_not_a_workbook(tmp_path):
+    fake = tmp_path / "SRB.xlsx"
+    fake.write_text("country,year\nSRB,2020\n")
+    plain = tmp_path / "other.xlsx"
+    from openpyxl import Workbook
+    Workbook().save(plain)
+    problems = failure([fake, plain], tmp_path / "out")
+    assert any(p.startswith("SRB.xlsx: is not an .xlsx workbook") for p in problems)
+    assert any(p.startswith("other.xlsx: is not a socta collection workbook") for p in problems)
+
+
+def test_cli_collect_and_import(tmp_path, capsys):
+    out = tmp_path / "books"
+    assert main(["collect", "--data", str(DEMO_DIR), "--country", "MKD", "--out", str(out)]) == 0
+    made = sorted(p.name for p in out.glob("*.xlsx"))
+    assert made == ["MKD-2014-2024-en.xlsx", "MKD-2014-2024-mk.xlsx"]
+    assert main(["import", "--workbook", str(out / made[1]), "--out", str(tmp_path / "data")]) == 0
+    assert "1 workbook(s) imported" in capsys.readouterr().out
+    assert main(["validate", "--data", str(tmp_path / "data")]) == 0
+    wb = load_workbook(out / made[1])
+    wb["Трговија со дрога"]["F5"] = "abc"
+    wb.save(out / made[1])
+    assert main(["import", "--workbook", str(out / made[1]), "--out", str(tmp_path / "data2")]) == 1
+    printed = capsys.readouterr().out
+    assert "nothing was written" in printed and "cell F5: 'abc'" in printed
+    assert main(["collect", "--country", "XXX", "--out", str(out)]) == 2
+    assert main(["collect", "--years", "2020", "--out", str(out)]) == 2
