@@ -11,7 +11,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 SOCTA_ARGS := --data $(DATA) --audience $(AUDIENCE) --lang $(EDITION_LANG)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup tex browser report editions validate run build test test-fast bench demo-data messages clean
+.PHONY: help setup tex browser office report editions validate run build test test-fast bench demo-data messages clean
 # the Debian packages the PDF needs, one a line; socta's own message (socta/book/build.py) reads the same file
 TEX_PACKAGES := $(shell cat socta/book/tex_packages.txt)
 
@@ -49,6 +49,16 @@ tex: ## install the TeX packages the PDF needs (Debian; as root), or say what to
 		echo "or build the HTML only: make report FORMATS=html"; exit 1; \
 	fi
 
+office: ## install Debian's LibreOffice Calc (headless), in which the tests open, recalculate and save the collection workbooks (as root), or say how
+	@if command -v soffice >/dev/null || command -v libreoffice >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing LibreOffice Calc for the collection-workbook tests (about 150 MB) ..."; \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends libreoffice-calc-nogui; \
+	else \
+		echo "The collection-workbook tests need LibreOffice. Install it with:"; \
+		echo "  sudo apt-get install -y --no-install-recommends libreoffice-calc-nogui"; exit 1; \
+	fi
+
 browser: ## install Debian's chromium, in which the tests run axe-core over the built pages (as root), or say how
 	@if command -v chromium >/dev/null || command -v chromium-browser >/dev/null; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
@@ -84,7 +94,7 @@ run: $(STAMP) ## execute the notebooks only (COUNTRY=SRB AREA=drugs to narrow)
 build: $(STAMP) ## build the book (FORMATS=html,pdf) from the notebooks already executed
 	$(BIN)/socta build $(SOCTA_ARGS) --formats $(FORMATS)
 
-test: $(STAMP) tex browser ## lint (ruff), then the whole test suite: tests/unit, tests/pipeline (changed data processed, templates run in-process), tests/book (notebooks executed, books built, axe-core in chromium)
+test: $(STAMP) tex browser office ## lint (ruff), then the whole test suite: tests/unit, tests/pipeline (changed data processed, templates run in-process), tests/book (notebooks executed, books built, axe-core in chromium)
 	$(BIN)/ruff check socta tests bench data
 	$(BIN)/python -m pytest
 

@@ -4,8 +4,7 @@
     socta run      [--data DIR] [--audience A] [--country ISO3 ...] [--area ID ...] [--jobs N]
     socta build    [--data DIR] [--audience A]
     socta report   [--data DIR] [--audience A]       # all three
-    socta import   --mapping MAPPING.yaml --out DIR/statistics.csv [--data DIR]
-    socta import   --workbook FILE.xlsx ... --out DIR [--country ISO3 ...]
+    socta import   --mapping MAPPING.yaml --out DIR/statistics.csv | --workbook FILE.xlsx ... --out DIR
     socta collect  [--data DIR] [--country ISO3 ...] [--lang L ...] [--years FROM-TO] [--unit NAME] [--out DIR]
 
 Exit status: 0 done, 1 the data have problems (or a notebook failed), 2 a configuration or usage
@@ -423,99 +422,15 @@ def cmd_preview(project: Project, args, console) -> int:
     return 0
 
 
-def cmd_collect(args, console) -> int:
-    """Collection workbooks for the units: one per country, unit and language."""
-    # loaded when the command runs, so `socta --help` starts without pandas
-    from socta.collect.layout import build_layout
-    from socta.collect.write import workbook_name, write_workbook
-    from socta.core.tableio import read_csv_table
-    from socta.i18n import translate as i18n
-    from socta.ingest.reference import Reference
-    from socta.ingest.schema import INPUT_FILES
-
-    project = Project(data_dir=args.data) if args.data else Project()
-    ref = Reference(project)
-    countries = args.country or list(ref.countries.index)
-    unknown = [c for c in countries if c not in ref.countries.index]
-    if unknown:
-        console.print(f"[bold red]Usage error[/]: --country {', '.join(unknown)}: not in countries.csv "
-                      f"({', '.join(ref.countries.index)})", markup=False)
-        return 2
-    years = project.years
-    if args.years:
-        parts = [p for p in args.years.replace("–", "-").split("-") if p.strip()]
-        lo, hi = project.settings.assessment.valid_years
-        if len(parts) != 2 or not all(p.strip().isdigit() for p in parts) or \
-                not lo <= int(parts[0]) < int(parts[1]) <= hi:
-            console.print(f"[bold red]Usage error[/]: --years {args.years}: write the first and last year, e.g. "
-                          f"--years {years[0]}-{years[1] + 1}, within {lo}-{hi} (settings.yaml assessment.valid_years)",
-                          markup=False)
-            return 2
-        years = (int(parts[0]), int(parts[1]))
-    previous = {}
-    if args.data:  # last cycle's values, as written, pre-filled so units revise rather than retype
-        for name in INPUT_FILES:
-            path = project.input_path(name)
-            if path.is_file():
-                previous[name] = read_csv_table(path).frame
-    written = []
-    for country in countries:
-        wanted = args.lang or [ref.countries.at[country, "language"], "en"]
-        langs = [code.strip() for item in wanted for code in item.split(",") if code.strip()]
-        for lang in dict.fromkeys(langs):
-            if lang not in i18n.languages():
-                console.print(f"[bold red]Usage error[/]: --lang {lang}: socta knows {', '.join(i18n.languages())}",
-                              markup=False)
-                return 2
-            layout = build_layout(project, country, lang, years, args.unit or "", previous)
-            path = confined(args.out.resolve(), workbook_name(country, years, lang, args.unit or ""), what="a workbook")
-            written.append(write_workbook(layout, path))
-            console.print(f"  {path}", markup=False)
-    what = "pre-filled from " + str(project.data_dir) if previous else "empty"
-    console.print(f"[green]✓ {len(written)} workbook(s)[/] for {years[0]}-{years[1]}, {escape(what)}. "
-                  "Send each to its unit; read them back with: socta import --workbook FILE.xlsx ... --out DIR")
-    return 0
-
-
-def cmd_import_workbooks(args, console) -> int:
-    """Filled collection workbooks → a data folder (statistics, register, answers, expert assessments)."""
-    from socta.collect.read import WorkbookImportFailed, import_workbooks
-
-    project = Project(data_dir=args.data) if args.data else None
-    try:
-        written, collected, notes = import_workbooks(args.workbook, args.out, project, args.country,
-                                                     write=not args.dry_run)
-    except WorkbookImportFailed as exc:
-        console.print(f"[bold red]{len(exc.problems)} problem(s)[/]; nothing was written:")
-        for problem in exc.problems[:200]:
-            console.print(f"  • {problem}", markup=False)
-        if len(exc.problems) > 200:
-            console.print(f"  … and {len(exc.problems) - 200} more", markup=False)
-        return 1
-    for note in collected.notes:
-        console.print(f"[yellow]note[/] {escape(note)}")
-    _print_warnings(console, notes)
-    rows = {name: len(records) for name, records in collected.rows.items() if records}
-    summary = ", ".join(f"{name} {n}" for name, n in rows.items())
-    if written:
-        console.print(f"[green]✓ {len(collected.manifest)} workbook(s) imported[/] ({escape(summary)} rows) into "
-                      f"{escape(str(args.out))}; provenance.csv names the cell of every value, workbooks.csv their "
-                      "checksums.")
-        console.print(f"Next: socta validate --data {args.out}", markup=False)
-    else:
-        console.print(f"[green]✓ {len(collected.manifest)} workbook(s) would be imported[/] ({escape(summary)} rows; "
-                      "--dry-run: nothing written)")
-    return 0
-
-
 def cmd_import(args, console) -> int:
     """Source tables → statistics.csv (and provenance.csv) through a declared mapping file."""
-    if args.workbook:
-        return cmd_import_workbooks(args, console)
-    # loaded when the command runs, so `socta --help` starts without pandas
+    # loaded when the command runs, so `socta --help` starts without pandas or openpyxl
+    from socta.collect.commands import import_command
     from socta.ingest.importer import ImportFailed, run_import
     from socta.ingest.mapping import MappingError
 
+    if args.workbook:
+        return import_command(args, console)
     try:
         result, written = run_import(args.mapping, args.out, data_dir=args.data, write=not args.dry_run)
     except MappingError as exc:
@@ -700,12 +615,10 @@ def build_parser() -> argparse.ArgumentParser:
                    "workbook of another is refused")
     p.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
     p = sub.add_parser("collect", help="write the collection workbooks (.xlsx) the units fill in",
-                       description="Write, per country and language (and unit, with --unit), an .xlsx workbook made "
-                       "from the reference configuration in force: instructions, a sheet per crime area (one row per "
-                       "indicator, sub-market, category and year), a groups questionnaire and an expert-assessment "
-                       "sheet, with drop-down lists and a Check column. Only the input cells are unlocked. With "
-                       "--data, last cycle's values of that folder are pre-filled. Read the filled workbooks back "
-                       "with socta import --workbook.")
+                       description="Write an .xlsx workbook per country and language (and unit): instructions, a "
+                       "sheet per crime area, a groups questionnaire and an expert-assessment sheet, input cells "
+                       "unlocked, drop-down lists, a Check column; with --data, last cycle's values pre-filled. "
+                       "Read them back with socta import --workbook (README.md, 'Collecting data from the units').")
     p.add_argument("--data", type=Path, default=None, help="data folder whose configuration and period are used and "
                    "whose values are pre-filled (default: no pre-filling, the shipped configuration)")
     p.add_argument("--country", action="append", help="ISO3 code (repeatable; default: every country of countries.csv)")
@@ -782,8 +695,11 @@ def _main(args, console) -> int:
     if args.command == "import":  # writes a data folder's statistics; needs no dataset.yaml yet
         return cmd_import(args, console)
     if args.command == "collect":  # writes workbooks, reads a data folder only to pre-fill them
+        # loaded when the command runs, so `socta --help` starts without openpyxl
+        from socta.collect.commands import collect_command
+
         try:
-            return cmd_collect(args, console)
+            return collect_command(args, console)
         except ConfigError as exc:
             console.print("[bold red]Configuration error[/]:")
             console.print(str(exc), markup=False)

@@ -27,7 +27,6 @@ from openpyxl.utils import get_column_letter
 
 from socta.collect.layout import (
     EXPERTS,
-    FIRST_ROW,
     FORMAT,
     GROUPS,
     HEADER_ROW,
@@ -45,6 +44,7 @@ from socta.core.config import Project
 from socta.core.tableio import cap_bytes, read_input, write_atomic
 from socta.ingest.reference import Reference
 from socta.ingest.schema import CENSORED, INPUT_FILES
+from socta.ingest.validation import validate
 
 COLUMNS = {
     "statistics.csv": ["country", "year", "indicator", "submarket", "category", "value", "unit", "source", "grade",
@@ -493,8 +493,6 @@ def _dataset_yaml(collected: Collected) -> bytes:
 def _validation_problems(files: dict[str, bytes], collected: Collected, out_dir: Path, dataset: bytes) -> tuple[
         list[CellProblem], list[str]]:
     """``socta validate`` on the assembled tables (in a temporary folder), its problems told by cell."""
-    from socta.ingest.validation import validate
-
     with tempfile.TemporaryDirectory(prefix="socta-import-") as tmp:
         folder = Path(tmp)
         if (out_dir / "reference").is_dir():

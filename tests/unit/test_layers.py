@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "socta"
-LAYERS = ["core", "i18n", "ingest", "analysis", "process", "pages", "run", "narrative", "book", "cli"]
+LAYERS = ["core", "i18n", "ingest", "collect", "analysis", "process", "pages", "run", "narrative", "book", "cli"]
 MAX_LINES = 800
 
 

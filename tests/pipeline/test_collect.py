@@ -3,8 +3,10 @@ trip byte for byte, what a unit sees (locked labels, drop-downs, language), and 
 workbook can be wrong, each with its workbook, sheet and cell."""
 from __future__ import annotations
 
+import csv
 import hashlib
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -233,3 +235,48 @@ def test_cli_collect_and_import(tmp_path, capsys):
     assert "nothing was written" in printed and "cell F5: 'abc'" in printed
     assert main(["collect", "--country", "XXX", "--out", str(out)]) == 2
     assert main(["collect", "--years", "2020", "--out", str(out)]) == 2
+
+
+# ---- LibreOffice: the workbooks open, recalculate and save there (make office installs it; make test runs it) ----
+
+def soffice() -> str:
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if found is None:
+        pytest.fail("no LibreOffice on this machine: `make office` installs Debian's libreoffice-calc-nogui "
+                    "(make test does it)")
+    return found
+
+
+def convert(paths: list[Path], to: str, out: Path) -> list[Path]:
+    """Open ``paths`` in headless LibreOffice and save them as ``to``: what a unit's LibreOffice does."""
+    out.mkdir(parents=True, exist_ok=True)
+    profile = out / ".profile"  # its own profile: no clash with another LibreOffice running
+    subprocess.run([soffice(), f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", to,
+                    "--outdir", str(out), *map(str, paths)], check=True, capture_output=True, timeout=300)
+    return sorted(p for p in out.iterdir() if p.is_file())
+
+
+def test_libreoffice_recalculates_the_check_column(copy, tmp_path):
+    path = copy("SRB-en")
+    wb = load_workbook(path)
+    ws = wb["Drug trafficking"]
+    ws["F7"] = "abc"
+    ws["I8"] = None
+    wb.save(path)
+    every_sheet = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
+    sheets = convert([path], every_sheet, tmp_path / "csv")
+    drugs = next(p for p in sheets if p.name.endswith("-Drug trafficking.csv"))
+    rows = list(csv.reader(drugs.open(encoding="utf-8")))
+    header = rows[3]
+    check = {int(i) + 1: row[header.index("Check")] for i, row in enumerate(rows) if i >= 4}
+    assert check[5] == "OK" and check[7] == "not a number: type digits, <5 or >3300"
+    assert check[8] == "needs a grade, a handling code and a source"
+    assert rows[4][header.index("Value")] == "327.2", "values as written"
+
+
+def test_workbooks_saved_by_libreoffice_import_byte_for_byte(books, tmp_path):
+    saved = convert([books[c] for c in LANGS], "xlsx:Calc MS Excel 2007 XML", tmp_path / "saved")
+    out = tmp_path / "collected"
+    import_workbooks(saved, out)
+    for name in INPUT_FILES:
+        assert (out / name).read_bytes() == (DEMO_DIR / name).read_bytes(), name

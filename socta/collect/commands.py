@@ -1,0 +1,90 @@
+"""The two verbs of the collection workbooks, called by socta.cli: ``socta collect`` and ``socta import
+--workbook``. Exit codes as every verb's: 0 done, 1 the workbooks have problems, 2 a usage error."""
+from __future__ import annotations
+
+from rich.markup import escape
+
+from socta.collect.layout import build_layout
+from socta.collect.read import WorkbookImportFailed, import_workbooks
+from socta.collect.write import workbook_name, write_workbook
+from socta.core.config import Project, confined
+from socta.core.tableio import read_csv_table
+from socta.i18n import translate as i18n
+from socta.ingest.reference import Reference
+from socta.ingest.schema import INPUT_FILES
+
+
+def collect_command(args, console) -> int:
+    """Collection workbooks for the units: one per country, unit and language."""
+    project = Project(data_dir=args.data) if args.data else Project()
+    ref = Reference(project)
+    countries = args.country or list(ref.countries.index)
+    unknown = [c for c in countries if c not in ref.countries.index]
+    if unknown:
+        console.print(f"[bold red]Usage error[/]: --country {', '.join(unknown)}: not in countries.csv "
+                      f"({', '.join(ref.countries.index)})", markup=False)
+        return 2
+    years = project.years
+    if args.years:
+        parts = [p for p in args.years.replace("–", "-").split("-") if p.strip()]
+        lo, hi = project.settings.assessment.valid_years
+        if len(parts) != 2 or not all(p.strip().isdigit() for p in parts) or \
+                not lo <= int(parts[0]) < int(parts[1]) <= hi:
+            console.print(f"[bold red]Usage error[/]: --years {args.years}: write the first and last year, e.g. "
+                          f"--years {years[0]}-{years[1] + 1}, within {lo}-{hi} (settings.yaml assessment.valid_years)",
+                          markup=False)
+            return 2
+        years = (int(parts[0]), int(parts[1]))
+    previous = {}
+    if args.data:  # last cycle's values, as written, pre-filled so units revise rather than retype
+        for name in INPUT_FILES:
+            path = project.input_path(name)
+            if path.is_file():
+                previous[name] = read_csv_table(path).frame
+    written = []
+    for country in countries:
+        wanted = args.lang or [ref.countries.at[country, "language"], "en"]
+        langs = [code.strip() for item in wanted for code in item.split(",") if code.strip()]
+        for lang in dict.fromkeys(langs):
+            if lang not in i18n.languages():
+                console.print(f"[bold red]Usage error[/]: --lang {lang}: socta knows {', '.join(i18n.languages())}",
+                              markup=False)
+                return 2
+            layout = build_layout(project, country, lang, years, args.unit or "", previous)
+            path = confined(args.out.resolve(), workbook_name(country, years, lang, args.unit or ""), what="a workbook")
+            written.append(write_workbook(layout, path))
+            console.print(f"  {path}", markup=False)
+    what = "pre-filled from " + str(project.data_dir) if previous else "empty"
+    console.print(f"[green]✓ {len(written)} workbook(s)[/] for {years[0]}-{years[1]}, {escape(what)}. "
+                  "Send each to its unit; read them back with: socta import --workbook FILE.xlsx ... --out DIR")
+    return 0
+
+
+def import_command(args, console) -> int:
+    """Filled collection workbooks → a data folder (statistics, register, answers, expert assessments)."""
+    project = Project(data_dir=args.data) if args.data else None
+    try:
+        written, collected, notes = import_workbooks(args.workbook, args.out, project, args.country,
+                                                     write=not args.dry_run)
+    except WorkbookImportFailed as exc:
+        console.print(f"[bold red]{len(exc.problems)} problem(s)[/]; nothing was written:")
+        for problem in exc.problems[:200]:
+            console.print(f"  • {problem}", markup=False)
+        if len(exc.problems) > 200:
+            console.print(f"  … and {len(exc.problems) - 200} more", markup=False)
+        return 1
+    for note in collected.notes:
+        console.print(f"[yellow]note[/] {escape(note)}")
+    for warning in notes:
+        console.print(("        " if warning.startswith("  ") else "[yellow]warning[/] ") + escape(warning.strip()))
+    rows = {name: len(records) for name, records in collected.rows.items() if records}
+    summary = ", ".join(f"{name} {n}" for name, n in rows.items())
+    if written:
+        console.print(f"[green]✓ {len(collected.manifest)} workbook(s) imported[/] ({escape(summary)} rows) into "
+                      f"{escape(str(args.out))}; provenance.csv names the cell of every value, workbooks.csv their "
+                      "checksums.")
+        console.print(f"Next: socta validate --data {args.out}", markup=False)
+    else:
+        console.print(f"[green]✓ {len(collected.manifest)} workbook(s) would be imported[/] ({escape(summary)} rows; "
+                      "--dry-run: nothing written)")
+    return 0
