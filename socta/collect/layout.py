@@ -126,9 +126,9 @@ def _statistics_fields() -> list[Field]:
         Field("status", t("Status (SDMX)"), 22, input=True, choices="status", strict=False),
         Field("months", t("Months (part-year)"), 10, input=True, choices="months", number=True),
         Field("grade", t("Grade"), 8, input=True, choices="grade"),
-        Field("handling_code", t("Handling code"), 10, input=True, choices="handling"),
-        Field("source", t("Source"), 44, input=True),
-        Field("check", t("Check"), 26),
+        Field("handling_code", t("Handling code"), 12, input=True, choices="handling"),
+        Field("source", t("Source"), 40, input=True),
+        Field("check", t("Check"), 46),
         Field("key", "key", 4, hidden=True),
     ]
 
@@ -142,10 +142,10 @@ def _group_fields(ref: Reference) -> list[Field]:
         Field("crime_areas", t("Crime areas (ids, separated by |)"), 18, input=True),
         Field("first_reported", t("First reported (year)"), 10, input=True, number=True),
         Field("grade", t("Grade"), 8, input=True, choices="grade"),
-        Field("handling_code", t("Handling code"), 10, input=True, choices="handling"),
+        Field("handling_code", t("Handling code"), 12, input=True, choices="handling"),
         Field("notes", t("Notes"), 24, input=True),
     ]
-    check = Field("check", t("Check"), 26)
+    check = Field("check", t("Check"), 46)
     for indicator, row in ref.ocg_indicators.iterrows():
         name = t(row["name_en"])
         fields += [Field(f"answer:{indicator}", name, 16, input=True, choices="answer"),
@@ -164,7 +164,7 @@ def _expert_fields(ref: Reference) -> list[Field]:
                             choices="level", number=True))
     fields += [Field("outlook", t("Outlook (-2 to 2)"), 10, input=True, choices="change", number=True),
                Field("confidence", t("Confidence"), 12, input=True, choices="confidence"),
-               Field("check", t("Check"), 26), Field("key", "key", 4, hidden=True)]
+               Field("check", t("Check"), 46), Field("key", "key", 4, hidden=True)]
     return fields
 
 

@@ -76,7 +76,7 @@ class CellProblem:
         if self.sheet:
             where += f", sheet '{self.sheet}'"
         if self.cell:
-            where += f", cell {self.cell}"
+            where += f", {self.cell}" if self.cell.startswith("row ") else f", cell {self.cell}"
         value = "" if self.value is None else f": {self.value!r}"
         return f"{where}{value}: {self.expected}"
 

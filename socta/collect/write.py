@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.protection import WorkbookProtection
@@ -38,6 +39,7 @@ from socta.i18n import translate as i18n
 from socta.i18n.translate import t
 
 LABEL_FILL = PatternFill("solid", fgColor="E7E6E6")   # grey: a label, locked
+NEEDS_FILL = PatternFill("solid", fgColor="FCE4D6", bgColor="FCE4D6")  # light orange: the Check asks for something
 HEADER_FILL = PatternFill("solid", fgColor="1F3864")  # dark blue with white text: 12.6:1 contrast
 INPUT_BORDER = Border(*(Side(style="thin", color="A6A6A6"),) * 4)
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -130,7 +132,7 @@ def _data_sheet(ws, sheet: Sheet, layout: Layout, messages: dict[str, str]) -> N
                                 t("Not on the list: several codes are written separated by |, e.g. B|P."))
             dv.add(f"{letter}{FIRST_ROW}:{letter}{last_row}")
             ws.add_data_validation(dv)
-    ws.row_dimensions[HEADER_ROW].height = 45
+    ws.row_dimensions[HEADER_ROW].height = 60
     for r, row in enumerate(sheet.rows, start=FIRST_ROW):
         for c, fld in enumerate(sheet.fields, start=1):
             if fld.name == "check":
@@ -145,14 +147,20 @@ def _data_sheet(ws, sheet: Sheet, layout: Layout, messages: dict[str, str]) -> N
                 cell.border = INPUT_BORDER
             elif not fld.hidden:
                 cell.fill = LABEL_FILL
+    if sheet.rows:  # a Check that asks for something stands out
+        check = get_column_letter(sheet.column("check"))
+        ws.conditional_formatting.add(f"{check}{FIRST_ROW}:{check}{last_row}", FormulaRule(
+            formula=[f'AND({check}{FIRST_ROW}<>"",{check}{FIRST_ROW}<>{_quoted(messages["ok"])})'], fill=NEEDS_FILL,
+            font=Font(bold=True)))
     ws.freeze_panes = ws.cell(FIRST_ROW, next(i for i, f in enumerate(sheet.fields, start=1) if f.input))
     ws.protection.sheet = True
     ws.protection.formatColumns = False  # widths may be changed; rows and columns may not be moved
     ws.protection.formatRows = False
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if sheet.role != GROUPS:  # the groups questionnaire is too wide for one page across: printed over several
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def _list_column(layout: Layout, name: str) -> str:

@@ -370,13 +370,20 @@ def plausibility_settings(project: Project) -> dict:
             "confirm_status": cfg.confirm_status}
 
 
-def _imported(project: Project) -> bool:
-    """Whether statistics.csv is written by `socta import` (a mapping.yaml beside it, or dataset.yaml
-    says so): then it is regenerated, and a fix goes into the mapping, not into the file."""
-    return (project.data_dir / "mapping.yaml").is_file() or "socta import" in str(project.dataset.get("generated_by", ""))
+def _imported(project: Project) -> str:
+    """How statistics.csv is written: "mapping" (socta import --mapping: a mapping.yaml beside it, or
+    dataset.yaml says so), "workbook" (socta import --workbook) or "" (by hand). An imported file is
+    regenerated, so a fix goes into the mapping or the workbook, not into the file."""
+    generated = str(project.dataset.get("generated_by", ""))
+    if "--workbook" in generated:
+        return "workbook"
+    return "mapping" if (project.data_dir / "mapping.yaml").is_file() or "socta import" in generated else ""
 
 
-def _confirm_fix(confirm: str, imported: bool) -> str:
+def _confirm_fix(confirm: str, imported: str) -> str:
+    if imported == "workbook":  # the cell's workbook is what the unit and the analyst edit
+        return (f"confirm it by choosing status {confirm} in the row's Status cell of its workbook, then run socta "
+                "import --workbook again; statistics.csv is generated and an edit there is lost")
     if imported:  # an edit to the generated file would be lost at the next import
         return (f"confirm it with a status_overrides item in mapping.yaml (status {confirm}, with the reason), then "
                 "run socta import again; statistics.csv is generated and an edit there is lost")
@@ -384,7 +391,7 @@ def _confirm_fix(confirm: str, imported: bool) -> str:
 
 
 def _plausibility(stats: pd.DataFrame, written: pd.DataFrame, ref: Reference, cfg: dict,
-                  imported: bool = False) -> list[Problem]:
+                  imported: str = "") -> list[Problem]:
     """Values a typing or unit error would give: to confirm (status A) or correct.
 
     - a value ``factor`` times above or below the median of its own series (country × indicator ×

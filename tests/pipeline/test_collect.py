@@ -164,7 +164,7 @@ def test_text_from_data_stays_text(tmp_path, demo_copy):
     (lambda wb: setattr(wb["Трговина дрогом"], "title", "Дроге"),
      "sheet 'Трговина дрогом': is missing: the sheet was renamed or deleted"),
     (lambda wb: wb["Трговина дрогом"].delete_rows(9),
-     "sheet 'Трговина дрогом', cell row 9: rows were moved, inserted, sorted or deleted from here on"),
+     "sheet 'Трговина дрогом', row 9: rows were moved, inserted, sorted or deleted from here on"),
     (lambda wb: wb["Трговина дрогом"].insert_cols(3),
      "sheet 'Трговина дрогом', cell C4: '': the column headed 'Категорија' belongs here: columns were inserted"),
     (lambda wb: wb["Трговина дрогом"].__setitem__("F8", "=F7*2"),
