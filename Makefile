@@ -11,7 +11,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 SOCTA_ARGS := --data $(DATA) --audience $(AUDIENCE) --lang $(EDITION_LANG)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup tex browser office report editions validate run build test test-fast bench demo-data messages clean
+.PHONY: help setup tex browser office collect report editions validate run build test test-fast bench demo-data messages clean
 # the Debian packages the PDF needs, one a line; socta's own message (socta/book/build.py) reads the same file
 TEX_PACKAGES := $(shell cat socta/book/tex_packages.txt)
 
@@ -84,6 +84,9 @@ report: $(STAMP) $(if $(findstring pdf,$(FORMATS)),tex) ## validate, execute eve
 editions: $(STAMP) $(if $(findstring pdf,$(FORMATS)),tex) ## every language of settings.yaml (en, sr, sr-Latn, mk, cnr) for AUDIENCE: data processed once, pages cached per language
 	$(BIN)/socta report --data $(DATA) --audience $(AUDIENCE) --lang all --jobs $(JOBS) --formats $(FORMATS)
 	@echo "Open _build/$(AUDIENCE)-<lang>/html/index.html; every page links to the same page in the other languages"
+
+collect: $(STAMP) ## write the units' collection workbooks (.xlsx), pre-filled from DATA, into _build/collection/ (README: "Collecting data from the units")
+	$(BIN)/socta collect --data $(DATA) --out _build/collection
 
 validate: $(STAMP) ## check the input tables of DATA and write the processed tables
 	$(BIN)/socta validate --data $(DATA)
