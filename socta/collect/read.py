@@ -41,7 +41,7 @@ from socta.collect.layout import (
 )
 from socta.collect.write import fingerprint
 from socta.core.config import Project
-from socta.core.tableio import cap_bytes, read_input, write_atomic
+from socta.core.tableio import TableError, cap_bytes, read_csv_table, read_input, write_atomic
 from socta.ingest.reference import Reference
 from socta.ingest.schema import CENSORED, INPUT_FILES
 from socta.ingest.validation import validate
@@ -132,46 +132,64 @@ def _zip_problem(data: bytes, name: str) -> str | None:
     return None
 
 
-def _meta(wb, name: str) -> tuple[dict, list[tuple[str, str]], dict[str, list[tuple[int, str]]], str | None]:
-    """The hidden sheet: facts, the sheets (role, title) and each sheet's rows (row, key); or why not."""
+@dataclass
+class Written:
+    """What the hidden sheet says socta wrote: the facts, the sheets (role, title), each sheet's columns
+    (name, header) and rows (row, key)."""
+
+    facts: dict = field(default_factory=dict)
+    sheets: list[tuple[str, str]] = field(default_factory=list)
+    columns: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    keys: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+
+
+def _meta(wb, name: str) -> tuple[Written, str | None]:
+    """The hidden sheet, or why it cannot be trusted."""
     if META_SHEET not in wb.sheetnames:
-        return {}, [], {}, ("is not a socta collection workbook (it has no hidden sheet 'socta'): make the "
+        return Written(), ("is not a socta collection workbook (it has no hidden sheet 'socta'): make the "
                             "workbook with socta collect and fill that one in")
     rows = [tuple(_cell_text(c) for c in r[:4]) for r in wb[META_SHEET].iter_rows()]
     rows = [r + ("",) * (4 - len(r)) for r in rows]
     facts = {r[1]: r[2] for r in rows if r[0] == "meta"}
     body = [r for r in rows if not (r[0] == "meta" and r[1] == "fingerprint")]
     if facts.get("format") != FORMAT:
-        return facts, [], {}, (f"was made for a collection format this socta does not read ({facts.get('format')!r}, "
+        return Written(facts), (f"was made for a collection format this socta does not read ({facts.get('format')!r}, "
                                f"this socta reads {FORMAT}): make a new workbook with socta collect")
     if fingerprint(body) != facts.get("fingerprint"):
-        return facts, [], {}, ("its hidden sheet 'socta' was changed, so the workbook's country, cycle and rows "
+        return Written(facts), ("its hidden sheet 'socta' was changed, so the workbook's country, cycle and rows "
                                "can no longer be trusted: copy the values into a new workbook from socta collect")
-    sheets = [(r[1], r[2]) for r in rows if r[0] == "sheet"]
-    keys: dict[str, list[tuple[int, str]]] = {}
-    for kind, role, row, key in rows:
+    written = Written(facts, [(r[1], r[2]) for r in rows if r[0] == "sheet"])
+    for kind, role, first, second in rows:
         if kind == "row":
-            keys.setdefault(role, []).append((int(row), key))
-    return facts, sheets, keys, None
+            written.keys.setdefault(role, []).append((int(first), second))
+        elif kind == "column":
+            written.columns.setdefault(role, []).append((first, second))
+    return written, None
 
 
 def _describe_key(sheet: Sheet, key: str) -> str:
     return key.replace("||", "|").strip("|").replace("|", " · ") or "(empty)"
 
 
-def _check_structure(ws, sheet: Sheet, keys: list[tuple[int, str]], name: str) -> list[CellProblem]:
+def _check_structure(ws, sheet: Sheet, written: Written, name: str) -> list[CellProblem]:
     """Columns and rows where socta put them; no merged cells; nothing typed below the grid."""
     problems = []
+    columns, keys = written.columns.get(sheet.role, []), written.keys.get(sheet.role, [])
+    if [n for n, _ in columns] != [f.name for f in sheet.fields]:
+        return [CellProblem(name, ws.title, None, None, "has other columns than the configuration in force gives this "
+                            "sheet (the workbook was made under another configuration or version of socta): import it "
+                            "with the data folder whose configuration made it (--data), or copy the values into a new "
+                            "workbook from socta collect")]
     for merged in ws.merged_cells.ranges:
         problems.append(CellProblem(name, ws.title, str(merged), None,
                                     "merged cells: unmerge them (Format > Merge cells > Unmerge) so every value "
                                     "has its own cell"))
-    for c, fld in enumerate(sheet.fields, start=1):
+    for c, (_, label) in enumerate(columns, start=1):
         found = _cell_text(ws.cell(HEADER_ROW, c))
-        if found != fld.label:
+        if found != label:
             letter = get_column_letter(c)
             problems.append(CellProblem(name, ws.title, f"{letter}{HEADER_ROW}", found,
-                                        f"the column headed {fld.label!r} belongs here: columns were inserted, "
+                                        f"the column headed {label!r} belongs here: columns were inserted, "
                                         "deleted or moved. Copy the values into a new workbook from socta collect"))
             return problems
     key_column = sheet.column("key")
@@ -336,7 +354,8 @@ def read_workbook(path: Path, project: Project, out: Collected) -> None:
         out.problems.append(CellProblem(name, None, None, None, f"cannot be opened as a workbook ({type(exc).__name__}: "
                                         f"{exc}); open it in Excel or LibreOffice and save it as .xlsx"))
         return
-    facts, sheets, keys, why = _meta(wb, name)
+    written, why = _meta(wb, name)
+    facts = written.facts
     if why:
         out.problems.append(CellProblem(name, None, None, None, why))
         return
@@ -355,13 +374,13 @@ def read_workbook(path: Path, project: Project, out: Collected) -> None:
     out.manifest.append({"workbook": name, "sha256": hashlib.sha256(data).hexdigest(), "country": country,
                          "unit": facts.get("unit", ""), "language": lang, "years": facts["years"],
                          "reference": facts.get("reference", "")})
-    expected_titles = {title for _, title in sheets} | {LISTS_SHEET, META_SHEET}
+    expected_titles = {title for _, title in written.sheets} | {LISTS_SHEET, META_SHEET}
     for title in wb.sheetnames:
         if title not in expected_titles:
             out.problems.append(CellProblem(name, title, None, None,
                                             "is a sheet socta did not make, and it is not read (a sheet was added "
                                             "or renamed): move its values into the workbook's own sheets"))
-    for role, title in sheets:
+    for role, title in written.sheets:
         if role == INSTRUCTIONS:
             continue
         sheet = layout.sheet(role)
@@ -371,11 +390,12 @@ def read_workbook(path: Path, project: Project, out: Collected) -> None:
                                             f"({title!r}) or copy the values into a new workbook from socta collect"))
             continue
         ws = wb[title]
-        found = _check_structure(ws, sheet, keys.get(role, []), name)
+        found = _check_structure(ws, sheet, written, name)
         if found:
             out.problems.extend(found)
             continue
-        READERS[role.split(":")[0]](_Sheet(ws, sheet, name, out.problems), keys.get(role, []), layout, ref, out, name)
+        READERS[role.split(":")[0]](_Sheet(ws, sheet, name, out.problems), written.keys.get(role, []), layout, ref, out,
+                                    name)
 
 
 def _number_order(value: str):
@@ -533,6 +553,7 @@ def import_workbooks(paths: list[Path], out_dir: Path, project: Project | None =
         found, notes = _validation_problems(files, collected, out_dir, dataset)
         told = {(p.workbook, p.sheet, p.cell) for p in problems}
         problems += [p for p in found if (p.workbook, p.sheet, p.cell) not in told or p.cell is None]
+    problems += _would_be_lost(out_dir, collected)
     for name in INPUT_FILES:
         if name not in files and (out_dir / name).is_file():
             problems.append(CellProblem(str(out_dir / name), None, None, None,
@@ -553,6 +574,31 @@ def import_workbooks(paths: list[Path], out_dir: Path, project: Project | None =
             write_atomic(out_dir / "dataset.yaml", dataset)
             written.append(out_dir / "dataset.yaml")
     return written, collected, notes
+
+
+def _would_be_lost(out_dir: Path, collected: Collected) -> list[CellProblem]:
+    """What writing into ``out_dir`` would destroy: a folder whose statistics a mapping makes, or rows of
+    countries these workbooks do not give (a regional folder, when one country's workbooks come in)."""
+    if (out_dir / "mapping.yaml").is_file():
+        return [CellProblem(str(out_dir), None, None, None, "has a mapping.yaml: its statistics.csv is made by socta "
+                            "import --mapping; import the workbooks into a folder of their own")]
+    given = {m["country"] for m in collected.manifest}
+    problems = []
+    for name in ("statistics.csv", "ocg_register.csv", "expert_assessments.csv"):
+        path = out_dir / name
+        if not collected.rows[name] or not path.is_file():
+            continue
+        try:
+            before = read_csv_table(path).frame
+        except (TableError, OSError):
+            continue  # a file that cannot be read holds nothing to keep; validate says why
+        others = sorted(set(before.get("country", [])) - given - {""})
+        if others:
+            problems.append(CellProblem(str(path), None, None, None,
+                                        f"holds rows of {', '.join(others)}, which these workbooks do not give, and "
+                                        "they would be lost: add those countries' workbooks, or import into a new "
+                                        "folder"))
+    return problems
 
 
 def _cell_order(cell: str | None):

@@ -177,11 +177,13 @@ def _lists(ws, layout: Layout) -> None:
 
 
 def meta_rows(layout: Layout) -> list[tuple[str, str, str, str]]:
-    """What the hidden sheet holds: the workbook's facts, then every data row's sheet, row and key."""
+    """What the hidden sheet holds: the workbook's facts, then per sheet its title, its columns (name and
+    header as written) and every data row's number and key."""
     rows = [("meta", key, value, "") for key, value in layout.meta.items()]
     for sheet in layout.sheets:
         rows.append(("sheet", sheet.role, sheet.title, ""))
         if sheet.role != INSTRUCTIONS:
+            rows += [("column", sheet.role, fld.name, fld.label) for fld in sheet.fields]
             rows += [("row", sheet.role, str(r), row["key"]) for r, row in enumerate(sheet.rows, start=FIRST_ROW)]
     return rows
 

@@ -11,7 +11,7 @@ from socta.core.edition import DATA_AUDIENCES
 from socta.ingest.reference import REFERENCE_FILES
 from socta.ingest.schema import INPUT_FILES
 
-PROVENANCE_FILES = ("mapping.yaml", "provenance.csv")  # written or read by `socta import`
+PROVENANCE_FILES = ("mapping.yaml", "provenance.csv", "workbooks.csv")  # written or read by `socta import`
 
 
 def inputs_fingerprint(project: Project) -> str:

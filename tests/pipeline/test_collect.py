@@ -208,6 +208,23 @@ def test_another_country_or_cycle(books, copy, tmp_path):
     assert any("is a second workbook of the same country and unit" in p for p in problems)
 
 
+def test_nothing_is_lost_in_a_folder_of_more(books, tmp_path, demo_copy):
+    """One country's workbook into the regional folder would drop the other countries' rows: refused."""
+    before = {name: (demo_copy / name).read_bytes() for name in INPUT_FILES}
+    with pytest.raises(WorkbookImportFailed) as caught:
+        import_workbooks([books["SRB"]], demo_copy)
+    problems = [str(p) for p in caught.value.problems]
+    assert any(p.endswith("statistics.csv: holds rows of MKD, MNE, which these workbooks do not give, and they would "
+                          "be lost: add those countries' workbooks, or import into a new folder") for p in problems)
+    assert {name: (demo_copy / name).read_bytes() for name in INPUT_FILES} == before
+    (demo_copy / "mapping.yaml").write_text("sources: []\n")
+    with pytest.raises(WorkbookImportFailed, match="1 problem"):
+        import_workbooks([books[c] for c in LANGS], demo_copy)
+    (demo_copy / "mapping.yaml").unlink()
+    import_workbooks([books[c] for c in LANGS], demo_copy)  # all three countries: replaced, same bytes
+    assert {name: (demo_copy / name).read_bytes() for name in INPUT_FILES} == before
+
+
 def test_not_a_workbook(tmp_path):
     fake = tmp_path / "SRB.xlsx"
     fake.write_text("country,year\nSRB,2020\n")
@@ -280,3 +297,13 @@ def test_workbooks_saved_by_libreoffice_import_byte_for_byte(books, tmp_path):
     import_workbooks(saved, out)
     for name in INPUT_FILES:
         assert (out / name).read_bytes() == (DEMO_DIR / name).read_bytes(), name
+
+
+def test_a_workbook_of_another_configuration(books, tmp_path, demo_copy):
+    """A harm dimension added since the workbook was made: its expert sheet's columns differ, said so."""
+    (demo_copy / "reference").mkdir()
+    harm = (Path(DEMO_DIR).parents[0] / "reference" / "harm_dimensions.csv").read_text()
+    (demo_copy / "reference" / "harm_dimensions.csv").write_text(harm + "cultural,Cultural heritage,1,Loss of heritage\n")
+    problems = failure([books["SRB"]], tmp_path / "out", project=Project(data_dir=demo_copy))
+    assert any("sheet 'Стручне процене': has other columns than the configuration in force gives this sheet" in p
+               for p in problems), problems
