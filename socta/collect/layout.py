@@ -45,6 +45,7 @@ class Field:
     strict: bool = True
     hidden: bool = False
     number: bool = False  # written and read as a number
+    whole: tuple[int, int] | None = None  # a whole number in this range, checked by the spreadsheet
 
 
 @dataclass
@@ -133,14 +134,14 @@ def _statistics_fields() -> list[Field]:
     ]
 
 
-def _group_fields(ref: Reference) -> list[Field]:
+def _group_fields(ref: Reference, years: tuple[int, int]) -> list[Field]:
     fields = [
-        Field("ocg_id", t("Group id"), 14, input=True), Field("size", t("Members"), 9, input=True, number=True),
+        Field("ocg_id", t("Group id"), 14, input=True), Field("size", t("Members"), 9, input=True, number=True, whole=(2, 100000)),
         Field("structure", t("Structure"), 14, input=True, choices="structure"),
         Field("nationalities", t("Nationalities (ISO3, separated by |)"), 18, input=True),
         Field("countries_active", t("Countries active (ISO3, separated by |)"), 18, input=True),
         Field("crime_areas", t("Crime areas (ids, separated by |)"), 18, input=True),
-        Field("first_reported", t("First reported (year)"), 10, input=True, number=True),
+        Field("first_reported", t("First reported (year)"), 10, input=True, number=True, whole=years),
         Field("grade", t("Grade"), 8, input=True, choices="grade"),
         Field("handling_code", t("Handling code"), 12, input=True, choices="handling"),
         Field("notes", t("Notes"), 24, input=True),
@@ -291,7 +292,8 @@ def _label(lists: dict, name: str, code: str) -> str | None:
 
 def _groups_sheet(ref: Reference, country: str, register: pd.DataFrame | None, answers: pd.DataFrame | None,
                   lists: dict, taken: set[str]) -> Sheet:
-    sheet = Sheet(GROUPS, sheet_title(t("Groups and networks"), taken), _group_fields(ref), check=GROUPS,
+    valid_years = tuple(int(y) for y in ref.project.settings.assessment.valid_years)
+    sheet = Sheet(GROUPS, sheet_title(t("Groups and networks"), taken), _group_fields(ref, valid_years), check=GROUPS,
                   note=t("One row per organised crime group or network. An answer's grade and handling code may be "
                          "left empty: the group's own are used."))
     mine = register[register["country"].eq(country)] if register is not None and not register.empty else None
@@ -352,6 +354,9 @@ def _instructions(ref: Reference, country: str, years: tuple[int, int], unit: st
         {"style": "plain", "text": t("Every figure needs its source, a grade and a handling code. The grade is the "
                                      "source's reliability (A to C, X: cannot be judged) followed by the "
                                      "information's (1 to 4), for example B2.")},
+        {"style": "plain", "text": t("Countries and nationalities are ISO 3166 three-letter codes (for example "
+                                     "ALB, BIH, HRV, XKX for Kosovo); several are written separated by |, for "
+                                     "example SRB|BIH. Crime areas are written with the codes listed below.")},
         {"style": "plain", "text": t("The column Check says what a row still needs; an empty Check means the row is "
                                      "empty or complete.")},
         {"style": "plain", "text": t("Once filled in, the workbook holds restricted information (the groups sheet): "

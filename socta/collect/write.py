@@ -132,6 +132,14 @@ def _data_sheet(ws, sheet: Sheet, layout: Layout, messages: dict[str, str]) -> N
                                 t("Not on the list: several codes are written separated by |, e.g. B|P."))
             dv.add(f"{letter}{FIRST_ROW}:{letter}{last_row}")
             ws.add_data_validation(dv)
+        elif fld.whole and sheet.rows:
+            dv = DataValidation(type="whole", operator="between", formula1=str(fld.whole[0]),
+                                formula2=str(fld.whole[1]), allow_blank=True, showErrorMessage=True,
+                                errorTitle=t("Not a whole number"),
+                                error=t("A whole number from {low} to {high}.", low=str(fld.whole[0]),
+                                        high=str(fld.whole[1])))
+            dv.add(f"{letter}{FIRST_ROW}:{letter}{last_row}")
+            ws.add_data_validation(dv)
     ws.row_dimensions[HEADER_ROW].height = 60
     for r, row in enumerate(sheet.rows, start=FIRST_ROW):
         for c, fld in enumerate(sheet.fields, start=1):

@@ -110,7 +110,10 @@ def test_what_a_unit_sees(books):
     assert ws["L5"].value.startswith("=IF(AND(F5=\"\",G5=\"\")"), "a Check formula on every row"
     english = load_workbook(books["SRB-en"])
     assert english.sheetnames[:2] == ["Instructions", "Drug trafficking"]
-    assert english["Groups and networks"]["K4"].value == "Corruption"
+    groups = english["Groups and networks"]
+    assert groups["K4"].value == "Corruption"
+    size = next(v for v in groups.data_validations.dataValidation if str(v.sqref).startswith("B5:"))
+    assert (size.type, size.formula1, size.formula2) == ("whole", "2", "100000"), "members: a whole number, 2 or more"
 
 
 def test_new_cycle_is_filled_and_read(tmp_path):
