@@ -7,8 +7,8 @@ from rich.markup import escape
 from socta.collect.layout import build_layout
 from socta.collect.read import WorkbookImportFailed, import_workbooks
 from socta.collect.write import workbook_name, write_workbook
-from socta.core.config import Project, confined
-from socta.core.tableio import read_csv_table
+from socta.core.config import ConfigError, Project, confined
+from socta.core.tableio import TableError, read_csv_table
 from socta.i18n import translate as i18n
 from socta.ingest.reference import Reference
 from socta.ingest.schema import INPUT_FILES
@@ -39,8 +39,14 @@ def collect_command(args, console) -> int:
     if args.data:  # last cycle's values, as written, pre-filled so units revise rather than retype
         for name in INPUT_FILES:
             path = project.input_path(name)
-            if path.is_file():
+            if not path.is_file():
+                continue
+            try:
                 previous[name] = read_csv_table(path).frame
+            except TableError as exc:  # its message names the file, the line and the fix
+                console.print("[bold red]Data error[/]: the values to pre-fill cannot be read:")
+                console.print(f"  {exc}", markup=False)
+                return 1
     written = []
     for country in countries:
         wanted = args.lang or [ref.countries.at[country, "language"], "en"]
@@ -50,8 +56,9 @@ def collect_command(args, console) -> int:
                 console.print(f"[bold red]Usage error[/]: --lang {lang}: socta knows {', '.join(i18n.languages())}",
                               markup=False)
                 return 2
-            layout = build_layout(project, country, lang, years, args.unit or "", previous)
-            path = confined(args.out.resolve(), workbook_name(country, years, lang, args.unit or ""), what="a workbook")
+            unit = (args.unit or "").strip()
+            layout = build_layout(project, country, lang, years, unit, previous)
+            path = confined(args.out.resolve(), workbook_name(country, years, lang, unit), what="a workbook")
             written.append(write_workbook(layout, path))
             console.print(f"  {path}", markup=False)
     what = "pre-filled from " + str(project.data_dir) if previous else "empty"
@@ -62,10 +69,14 @@ def collect_command(args, console) -> int:
 
 def import_command(args, console) -> int:
     """Filled collection workbooks → a data folder (statistics, register, answers, expert assessments)."""
-    project = Project(data_dir=args.data) if args.data else None
     try:
+        project = Project(data_dir=args.data) if args.data else None
         written, collected, notes = import_workbooks(args.workbook, args.out, project, args.country,
                                                      write=not args.dry_run)
+    except ConfigError as exc:  # --data, the folder's dataset.yaml or its configuration: the message says the fix
+        console.print("[bold red]Configuration error[/]:")
+        console.print(str(exc), markup=False)
+        return 2
     except WorkbookImportFailed as exc:
         console.print(f"[bold red]{len(exc.problems)} problem(s)[/]; nothing was written:")
         for problem in exc.problems[:200]:

@@ -85,13 +85,27 @@ class Layout:
         return f"{self.years[0]}-{self.years[1]}"
 
 
+def offered_digest(values: list) -> str:
+    """A digest of a row's input cells: written beside a pre-filled row, compared when the row is read, so
+    a value left as offered is told from one a unit gave (several units' workbooks are merged on it)."""
+    parts = []
+    for value in values:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            parts.append("")
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            parts.append(format(float(value), ".15g"))
+        else:
+            parts.append(str(value).strip())
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+
+
 def series_key(indicator: str, submarket: str, category: str, year: int | str) -> str:
     return f"{indicator}|{submarket}|{category}|{year}"
 
 
 def sheet_title(name: str, taken: set[str]) -> str:
     """A worksheet name: at most 31 characters, none of []:*?/\\, unique in the workbook."""
-    clean = "".join(" " if ch in "[]:*?/\\" else ch for ch in name).strip(" '")[:31] or "sheet"
+    clean = "".join(" " if ch in "[]:*?/\\" else ch for ch in name)[:31].strip(" '") or "sheet"
     title, n = clean, 2
     while title.lower() in {x.lower() for x in taken}:
         title = f"{clean[:28]} {n}"

@@ -24,9 +24,11 @@ from pathlib import Path
 import yaml
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from socta.collect.layout import (
     EXPERTS,
+    FIRST_ROW,
     FORMAT,
     GROUPS,
     HEADER_ROW,
@@ -37,11 +39,12 @@ from socta.collect.layout import (
     Layout,
     Sheet,
     build_layout,
+    offered_digest,
     reference_digest,
 )
 from socta.collect.write import fingerprint
 from socta.core.config import Project
-from socta.core.tableio import TableError, cap_bytes, read_csv_table, read_input, write_atomic
+from socta.core.tableio import TableError, cap_bytes, neutral_records, read_csv_table, read_input, write_atomic
 from socta.ingest.reference import Reference
 from socta.ingest.schema import CENSORED, INPUT_FILES
 from socta.ingest.validation import validate
@@ -58,7 +61,8 @@ SORT = {"statistics.csv": ("country", "year", "indicator", "submarket", "categor
         "ocg_answers.csv": ("ocg_id", "indicator"), "expert_assessments.csv": ("country", "area", "respondent")}
 PROVENANCE_COLUMNS = ["file", "row", "column", "workbook", "sheet", "cell"]
 MANIFEST_COLUMNS = ["workbook", "sha256", "country", "unit", "language", "years", "reference"]
-NUMBER_TEXT = re.compile(r"^-?\d+([.,]\d+)?$")
+NUMBER_TEXT = re.compile(r"^-?\d+(\.\d+)?$")
+DECIMAL_COMMA = re.compile(r"^-?\d+,(\d{1,2}|\d{4,})$")  # 12,5: a decimal comma; 1,234 could be a thousand
 
 
 @dataclass(frozen=True, order=True)
@@ -93,6 +97,8 @@ class Collected:
 
     rows: dict[str, list[dict]] = field(default_factory=lambda: {name: [] for name in INPUT_FILES})
     cells: dict[str, list[dict]] = field(default_factory=lambda: {name: [] for name in INPUT_FILES})
+    # per row: whether it is as pre-filled (left as offered), which gives way to another workbook's answer
+    unchanged: dict[str, list[bool]] = field(default_factory=lambda: {name: [] for name in INPUT_FILES})
     manifest: list[dict] = field(default_factory=list)
     problems: list[CellProblem] = field(default_factory=list)
     synthetic: bool = True
@@ -101,20 +107,31 @@ class Collected:
 
 
 def _cell_text(cell) -> str:
-    """A cell's value as a data folder writes it: numbers without a needless .0, text stripped."""
+    """A cell's value as a data folder writes it: numbers as the unit sees them (15 significant digits:
+    Excel stores 0.1+0.2 as 0.30000000000000004) with the decimals they were written with, text stripped."""
     value = cell.value
     if value is None:
         return ""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
-    if isinstance(value, (int, float)):
-        text = str(int(value)) if float(value).is_integer() else format(Decimal(repr(value)).normalize(), "f")
-        shown = re.fullmatch(r"0\.(0+)", cell.number_format or "")  # the decimals the value was written with
-        if shown:
-            decimals = len(text.split(".", 1)[1]) if "." in text else 0
-            text += ("" if "." in text else ".") + "0" * max(0, len(shown.group(1)) - decimals)
-        return text
-    return str(value).strip()
+    if isinstance(value, int):
+        text = str(value)
+    elif isinstance(value, float):
+        text = format(Decimal(format(value, ".15g")).normalize(), "f")
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+    else:
+        return str(value).strip()
+    shown = re.fullmatch(r"0\.(0+)", cell.number_format or "")  # the decimals the value was written with
+    if shown:
+        decimals = len(text.split(".", 1)[1]) if "." in text else 0
+        text += ("" if "." in text else ".") + "0" * max(0, len(shown.group(1)) - decimals)
+    return text
+
+
+def _meta_text(cell) -> str:
+    """A cell of the hidden sheet, exactly as socta wrote it (no stripping: the fingerprint covers it)."""
+    return "" if cell.value is None else str(cell.value)
 
 
 def _zip_problem(data: bytes, name: str) -> str | None:
@@ -141,6 +158,7 @@ class Written:
     sheets: list[tuple[str, str]] = field(default_factory=list)
     columns: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     keys: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    prefilled: dict[tuple[str, int], str] = field(default_factory=dict)  # (role, row) → digest of what was offered
 
 
 def _meta(wb, name: str) -> tuple[Written, str | None]:
@@ -148,7 +166,10 @@ def _meta(wb, name: str) -> tuple[Written, str | None]:
     if META_SHEET not in wb.sheetnames:
         return Written(), ("is not a socta collection workbook (it has no hidden sheet 'socta'): make the "
                             "workbook with socta collect and fill that one in")
-    rows = [tuple(_cell_text(c) for c in r[:4]) for r in wb[META_SHEET].iter_rows()]
+    sheet = wb[META_SHEET]
+    if not isinstance(sheet, Worksheet):
+        return Written(), "its hidden sheet 'socta' was replaced: make a new workbook with socta collect"
+    rows = [tuple(_meta_text(c) for c in r[:4]) for r in sheet.iter_rows()]
     rows = [r + ("",) * (4 - len(r)) for r in rows]
     facts = {r[1]: r[2] for r in rows if r[0] == "meta"}
     body = [r for r in rows if not (r[0] == "meta" and r[1] == "fingerprint")]
@@ -161,9 +182,15 @@ def _meta(wb, name: str) -> tuple[Written, str | None]:
     written = Written(facts, [(r[1], r[2]) for r in rows if r[0] == "sheet"])
     for kind, role, first, second in rows:
         if kind == "row":
+            if not first.isdigit() or int(first) < FIRST_ROW:
+                return Written(facts), "its hidden sheet 'socta' was changed: make a new workbook with socta collect"
             written.keys.setdefault(role, []).append((int(first), second))
         elif kind == "column":
             written.columns.setdefault(role, []).append((first, second))
+        elif kind == "prefill":
+            written.prefilled[(role, int(first) if first.isdigit() else 0)] = second
+    if not re.fullmatch(r"\d{4}-\d{4}", facts.get("years", "")):
+        return Written(facts), "its hidden sheet 'socta' was changed: make a new workbook with socta collect"
     return written, None
 
 
@@ -203,6 +230,13 @@ def _check_structure(ws, sheet: Sheet, written: Written, name: str) -> list[Cell
                                         + "): undo it, or copy the values into a new workbook from socta collect"))
             return problems
     last = keys[-1][0] if keys else HEADER_ROW
+    for row in ws.iter_rows(min_row=HEADER_ROW, max_row=last, min_col=len(columns) + 1):
+        for cell in row:
+            if cell.value is not None and str(cell.value).strip():
+                problems.append(CellProblem(name, ws.title, cell.coordinate, _cell_text(cell),
+                                            "is right of the workbook's columns, where nothing is read: type it in "
+                                            "the row's own cells"))
+                return problems
     for row in ws.iter_rows(min_row=last + 1):
         for cell in row:
             if cell.value is not None and str(cell.value).strip():
@@ -216,19 +250,34 @@ def _check_structure(ws, sheet: Sheet, written: Written, name: str) -> list[Cell
 class _Sheet:
     """Reading one sheet's input cells, noting the cell of every value and every problem."""
 
-    def __init__(self, ws, sheet: Sheet, name: str, problems: list[CellProblem]):
+    def __init__(self, ws, sheet: Sheet, name: str, problems: list[CellProblem], written: Written):
         self.ws, self.sheet, self.name, self.problems = ws, sheet, name, problems
+        self.offered = {row: digest for (role, row), digest in written.prefilled.items() if role == sheet.role}
+
+    def unchanged(self, row: int) -> bool:
+        """Whether the row's input cells are as socta pre-filled them."""
+        inputs = [self.sheet.column(f.name) for f in self.sheet.fields if f.input]
+        return row in self.offered and offered_digest([self.ws.cell(row, c).value for c in inputs]) == self.offered[row]
 
     def cell(self, row: int, field_name: str):
         return self.ws.cell(row, self.sheet.column(field_name))
 
     def text(self, row: int, field_name: str) -> str:
         cell = self.cell(row, field_name)
-        if cell.data_type == "f" or (isinstance(cell.value, str) and cell.value.startswith("=")) or \
-                type(cell.value).__name__ in ("ArrayFormula", "DataTableFormula"):
+        if cell.data_type == "f" or type(cell.value).__name__ in ("ArrayFormula", "DataTableFormula"):
             self.problems.append(CellProblem(self.name, self.ws.title, cell.coordinate, str(getattr(cell.value, "text",
                                              cell.value)), "holds a formula: type the value itself (copy the "
                                              "cell, then paste it as values only)"))
+            return ""
+        if cell.data_type == "e":
+            self.problems.append(CellProblem(self.name, self.ws.title, cell.coordinate, str(cell.value),
+                                             "holds an error value, not a value: type the value itself"))
+            return ""
+        if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool) and \
+                "%" in (cell.number_format or ""):
+            self.problems.append(CellProblem(self.name, self.ws.title, cell.coordinate, f"{cell.value:.15g}",
+                                             "is formatted as a percentage, so the spreadsheet holds a hundredth of "
+                                             "what was typed: format the cell as a number and type the value again"))
             return ""
         if isinstance(cell.value, (datetime, date, time)):
             self.problems.append(CellProblem(self.name, self.ws.title, cell.coordinate, str(cell.value),
@@ -261,7 +310,15 @@ def _status(lists: dict, text: str) -> str:
 
 def _value(reader: _Sheet, row: int) -> str:
     text = reader.text(row, "value")
+    if re.fullmatch(r"-?\d{1,3}([,.]\d{3})+", text):  # typed as text: 1.234 is a thousand in Serbian, 1,234 in English
+        reader.problems.append(CellProblem(reader.name, reader.ws.title, reader.cell(row, "value").coordinate, text,
+                                           "is text that could be a thousand or a decimal, and number formats are "
+                                           "never guessed: type it into the cell as a number, with no thousands "
+                                           "separator"))
+        return ""
     if NUMBER_TEXT.match(text):
+        return text
+    if DECIMAL_COMMA.match(text):
         return text.replace(",", ".")
     if text and not CENSORED.match(text) and text != ":":
         reader.problems.append(CellProblem(reader.name, reader.ws.title, reader.cell(row, "value").coordinate, text,
@@ -285,7 +342,8 @@ def _read_statistics(reader: _Sheet, keys, layout: Layout, ref: Reference, out: 
         cells = {"value": "value", "source": "source", "grade": "grade", "handling_code": "handling_code",
                  "status": "status", "months": "months", "year": "year", "indicator": "indicator",
                  "submarket": "submarket", "category": "category", "unit": "unit", "country": "key"}
-        _add(out, "statistics.csv", record, {col: reader.where(row, f) for col, f in cells.items()}, workbook)
+        _add(out, "statistics.csv", record, {col: reader.where(row, f) for col, f in cells.items()}, workbook,
+             reader.unchanged(row))
 
 
 def _read_groups(reader: _Sheet, keys, layout: Layout, ref: Reference, out: Collected, workbook: str) -> None:
@@ -298,7 +356,8 @@ def _read_groups(reader: _Sheet, keys, layout: Layout, ref: Reference, out: Coll
                                                  "first_reported", "grade", "handling_code", "notes")}
         record |= {"country": layout.country, "structure": _code(layout.lists, "structure", texts["structure"])}
         where = {name: reader.where(row, name) for name in record if name != "country"}
-        _add(out, "ocg_register.csv", record, where | {"country": reader.where(row, "key")}, workbook)
+        unchanged = reader.unchanged(row)
+        _add(out, "ocg_register.csv", record, where | {"country": reader.where(row, "key")}, workbook, unchanged)
         for indicator in ref.ocg_indicators.index:
             answer = texts.get(f"answer:{indicator}", "")
             if not answer:
@@ -310,7 +369,7 @@ def _read_groups(reader: _Sheet, keys, layout: Layout, ref: Reference, out: Coll
                   "grade": texts[grade_field], "handling_code": texts[handling_field]},
                  {"ocg_id": reader.where(row, "ocg_id"), "indicator": reader.where(row, f"answer:{indicator}"),
                   "answer": reader.where(row, f"answer:{indicator}"), "grade": reader.where(row, grade_field),
-                  "handling_code": reader.where(row, handling_field)}, workbook)
+                  "handling_code": reader.where(row, handling_field)}, workbook, unchanged)
 
 
 def _read_experts(reader: _Sheet, keys, layout: Layout, ref: Reference, out: Collected, workbook: str) -> None:
@@ -324,15 +383,17 @@ def _read_experts(reader: _Sheet, keys, layout: Layout, ref: Reference, out: Col
                   "confidence": _code(layout.lists, "confidence", texts["confidence"])}
         where = {name: reader.where(row, name) for name in inputs}
         _add(out, "expert_assessments.csv", record,
-             where | {"country": reader.where(row, "key"), "area": reader.where(row, "area")}, workbook)
+             where | {"country": reader.where(row, "key"), "area": reader.where(row, "area")}, workbook,
+             reader.unchanged(row))
 
 
 READERS = {STATISTICS: _read_statistics, GROUPS: _read_groups, EXPERTS: _read_experts}
 
 
-def _add(out: Collected, file: str, record: dict, where: dict, workbook: str) -> None:
+def _add(out: Collected, file: str, record: dict, where: dict, workbook: str, unchanged: bool = False) -> None:
     out.rows[file].append(record)
     out.cells[file].append({column: {"workbook": workbook, **cell} for column, cell in where.items()})
+    out.unchanged[file].append(unchanged)
 
 
 def read_workbook(path: Path, project: Project, out: Collected) -> None:
@@ -343,6 +404,9 @@ def read_workbook(path: Path, project: Project, out: Collected) -> None:
         data = read_input(path)
     except OSError as exc:
         out.problems.append(CellProblem(name, None, None, None, f"cannot be read ({exc.strerror or exc})"))
+        return
+    except TableError as exc:  # above the input cap: its message names the file and the fix
+        out.problems.append(CellProblem(name, None, None, None, str(exc).replace(str(path), "").lstrip(": ")))
         return
     why = _zip_problem(data, name)
     if why:
@@ -390,12 +454,16 @@ def read_workbook(path: Path, project: Project, out: Collected) -> None:
                                             f"({title!r}) or copy the values into a new workbook from socta collect"))
             continue
         ws = wb[title]
+        if not isinstance(ws, Worksheet):
+            out.problems.append(CellProblem(name, title, None, None, "is a chart, not the sheet socta made: copy the "
+                                            "values into a new workbook from socta collect"))
+            continue
         found = _check_structure(ws, sheet, written, name)
         if found:
             out.problems.extend(found)
             continue
-        READERS[role.split(":")[0]](_Sheet(ws, sheet, name, out.problems), written.keys.get(role, []), layout, ref, out,
-                                    name)
+        READERS[role.split(":")[0]](_Sheet(ws, sheet, name, out.problems, written), written.keys.get(role, []), layout,
+                                    ref, out, name)
 
 
 def _number_order(value: str):
@@ -411,15 +479,13 @@ def _table_bytes(file: str, records: list[dict]) -> tuple[bytes, list[int]]:
     order = sorted(range(len(records)),
                    key=lambda i: tuple(_number_order(records[i][k]) if k == "year" else records[i][k]
                                        for k in SORT[file]))
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
-    for i in order:
-        writer.writerow([records[i].get(c, "") for c in columns])
-    return buffer.getvalue().encode("utf-8"), order
+    rows = neutral_records([{c: records[i].get(c, "") for c in columns} for i in order], columns)
+    return _csv_bytes(columns, [[row[c] for c in columns] for row in rows]), order
 
 
 def _csv_bytes(columns: list[str], rows: list[list]) -> bytes:
+    """CSV as socta writes it: a text a spreadsheet would run as a formula made inert (a leading ')."""
+    rows = [[row[c] for c in columns] for row in neutral_records([dict(zip(columns, r)) for r in rows], columns)]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
@@ -427,25 +493,46 @@ def _csv_bytes(columns: list[str], rows: list[list]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def _duplicates(collected: Collected) -> list[CellProblem]:
-    """The same statistic, group or respondent from two workbooks (or two rows)."""
-    keys = {"statistics.csv": ("country", "year", "indicator", "submarket", "category"), "ocg_register.csv": ("ocg_id",),
-            "expert_assessments.csv": ("country", "area", "respondent")}
+# what one row of each table is about, the part that must be given, and the cell a problem points at
+KEYS = {"statistics.csv": ("country", "year", "indicator", "submarket", "category"), "ocg_register.csv": ("ocg_id",),
+        "ocg_answers.csv": ("ocg_id", "indicator"), "expert_assessments.csv": ("country", "area", "respondent")}
+GIVEN = {"statistics.csv": ("country", "year", "indicator")}
+POINT_AT = {"statistics.csv": "value", "ocg_register.csv": "ocg_id", "ocg_answers.csv": "answer",
+            "expert_assessments.csv": "respondent"}
+
+
+def _merge(collected: Collected) -> list[CellProblem]:
+    """Several workbooks (units) of one country into one table. A row given the same in two places is
+    kept once; a row left as pre-filled gives way to one a unit changed; two different answers for the
+    same statistic, group or respondent are a problem that names both cells."""
     problems = []
-    for file, key in keys.items():
-        seen: dict[tuple, dict] = {}
-        for record, cells in zip(collected.rows[file], collected.cells[file]):
-            k = tuple(record[c] for c in key)
-            if not all(k):
+    for file, key in KEYS.items():
+        rows, cells, unchanged = collected.rows[file], collected.cells[file], collected.unchanged[file]
+        groups: dict[tuple, list[int]] = {}
+        for i, record in enumerate(rows):
+            if all(record[c] for c in GIVEN.get(file, key)):
+                groups.setdefault(tuple(record[c] for c in key), []).append(i)
+        drop: set[int] = set()
+        for k, members in groups.items():
+            if len(members) < 2:
                 continue
-            first_cell = cells.get("ocg_id") or cells.get("value") or cells.get("respondent")
-            if k in seen:
-                other = seen[k]
-                problems.append(CellProblem(first_cell["workbook"], first_cell["sheet"], first_cell["cell"],
-                                            " · ".join(k), f"is given twice: also in {other['workbook']}, sheet "
-                                            f"'{other['sheet']}', cell {other['cell']}; keep one"))
-            else:
-                seen[k] = first_cell
+            if len({tuple(rows[i].items()) for i in members}) == 1:
+                drop |= set(members[1:])
+                continue
+            changed = [i for i in members if not unchanged[i]]
+            if changed and len({tuple(rows[i].items()) for i in changed}) == 1:
+                drop |= set(members) - {changed[0]}
+                continue
+            shown = changed if len(changed) > 1 else members
+            first, *others = (cells[i][POINT_AT[file]] for i in shown)
+            elsewhere = "; ".join(f"{c['workbook']}, sheet '{c['sheet']}', cell {c['cell']}" for c in others)
+            problems.append(CellProblem(first["workbook"], first["sheet"], first["cell"], " · ".join(x for x in k if x),
+                                        f"is given differently also in {elsewhere}: keep one answer"))
+        if drop:
+            keep = [i for i in range(len(rows)) if i not in drop]
+            collected.rows[file] = [rows[i] for i in keep]
+            collected.cells[file] = [cells[i] for i in keep]
+            collected.unchanged[file] = [unchanged[i] for i in keep]
     return problems
 
 
@@ -481,7 +568,7 @@ def collect_tables(paths: list[Path], project: Project, countries: list[str] | N
     if collected.manifest:
         first, last = (int(y) for y in collected.manifest[0]["years"].split("-"))
         collected.years = (first, last)
-    collected.problems += _duplicates(collected)
+    collected.problems += _merge(collected)
     files: dict[str, bytes] = {}
     provenance = []
     for file in INPUT_FILES:
@@ -510,13 +597,13 @@ def _dataset_yaml(collected: Collected) -> bytes:
     return yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=100).encode("utf-8")
 
 
-def _validation_problems(files: dict[str, bytes], collected: Collected, out_dir: Path, dataset: bytes) -> tuple[
+def _validation_problems(files: dict[str, bytes], collected: Collected, project: Project, dataset: bytes) -> tuple[
         list[CellProblem], list[str]]:
     """``socta validate`` on the assembled tables (in a temporary folder), its problems told by cell."""
     with tempfile.TemporaryDirectory(prefix="socta-import-") as tmp:
         folder = Path(tmp)
-        if (out_dir / "reference").is_dir():
-            shutil.copytree(out_dir / "reference", folder / "reference", symlinks=False)
+        if (project.data_dir / "reference").is_dir():  # the configuration in force, as the workbooks were read
+            shutil.copytree(project.data_dir / "reference", folder / "reference", symlinks=False)
         (folder / "dataset.yaml").write_bytes(dataset)
         for name in INPUT_FILES:
             if name in files:
@@ -527,7 +614,8 @@ def _validation_problems(files: dict[str, bytes], collected: Collected, out_dir:
         where[(row["file"], int(row["row"]), row["column"])] = row
     problems = []
     for problem in result.problems:
-        cell = where.get((problem.file, problem.row, problem.column)) if problem.row else None
+        cell = where.get((problem.file, problem.row, problem.column)) or where.get(
+            (problem.file, problem.row, POINT_AT.get(problem.file, ""))) if problem.row else None
         if cell:
             problems.append(CellProblem(cell["workbook"], cell["sheet"], cell["cell"], problem.value, problem.expected))
         else:
@@ -544,13 +632,13 @@ def import_workbooks(paths: list[Path], out_dir: Path, project: Project | None =
     out_dir = Path(out_dir)
     existing = (out_dir / "dataset.yaml").is_file()
     project = project or Project(data_dir=out_dir if existing else Project().data_dir)
-    years = project.years if existing else None
+    years = Project(data_dir=out_dir).years if existing else None  # the folder's cycle, whatever --data says
     files, collected = collect_tables(paths, project, countries, years)
     problems = list(collected.problems)
     notes: list[str] = []
     dataset = (out_dir / "dataset.yaml").read_bytes() if existing else _dataset_yaml(collected)
     if any(name in files for name in INPUT_FILES):  # also beside the workbooks' own problems: all at once
-        found, notes = _validation_problems(files, collected, out_dir, dataset)
+        found, notes = _validation_problems(files, collected, project, dataset)
         told = {(p.workbook, p.sheet, p.cell) for p in problems}
         problems += [p for p in found if (p.workbook, p.sheet, p.cell) not in told or p.cell is None]
     problems += _would_be_lost(out_dir, collected)

@@ -34,6 +34,7 @@ from socta.collect.layout import (
     TITLE_ROW,
     Layout,
     Sheet,
+    offered_digest,
 )
 from socta.i18n import translate as i18n
 from socta.i18n.translate import t
@@ -193,6 +194,9 @@ def meta_rows(layout: Layout) -> list[tuple[str, str, str, str]]:
         if sheet.role != INSTRUCTIONS:
             rows += [("column", sheet.role, fld.name, fld.label) for fld in sheet.fields]
             rows += [("row", sheet.role, str(r), row["key"]) for r, row in enumerate(sheet.rows, start=FIRST_ROW)]
+            inputs = [f.name for f in sheet.fields if f.input]
+            rows += [("prefill", sheet.role, str(r), offered_digest([row.get(name) for name in inputs]))
+                     for r, row in enumerate(sheet.rows, start=FIRST_ROW) if any(row.get(n) is not None for n in inputs)]
     return rows
 
 

@@ -177,6 +177,7 @@ def test_text_from_data_stays_text(tmp_path, demo_copy):
     (lambda wb: wb["socta"].__setitem__("C2", "MNE"), "its hidden sheet 'socta' was changed"),
     (lambda wb: wb["Трговина дрогом"].__setitem__("F500", 12), "cell F500: '12': is below the workbook's rows"),
     (lambda wb: wb.create_sheet("Моје белешке"), "sheet 'Моје белешке': is a sheet socta did not make"),
+    (lambda wb: wb["Трговина дрогом"].__setitem__("N10", 999), "cell N10: '999': is right of the workbook's columns"),
 ])
 def test_a_spoiled_workbook_is_refused_by_cell(copy, tmp_path, spoil, expected):
     path = copy("SRB")
@@ -310,3 +311,104 @@ def test_a_workbook_of_another_configuration(books, tmp_path, demo_copy):
     problems = failure([books["SRB"]], tmp_path / "out", project=Project(data_dir=demo_copy))
     assert any("sheet 'Стручне процене': has other columns than the configuration in force gives this sheet" in p
                for p in problems), problems
+
+
+def unit_books(tmp_path: Path, *units: str) -> list[Path]:
+    project = Project()
+    tables = previous(project)
+    return [write_workbook(build_layout(project, "SRB", "en", YEARS, unit, previous=tables),
+                           tmp_path / workbook_name("SRB", YEARS, "en", unit)) for unit in units]
+
+
+def set_cells(path: Path, sheet: str, values: dict) -> None:
+    wb = load_workbook(path)
+    for cell, value in values.items():
+        wb[sheet][cell] = value
+    wb.save(path)
+
+
+def test_units_of_one_country_are_merged(tmp_path):
+    """Both units get last cycle's values; what one changes wins over what the other left as offered,
+    and two different answers for one statistic are a problem naming both cells."""
+    border, customs = unit_books(tmp_path, "Border police", "Customs ")
+    assert customs.name == "SRB-customs-2014-2024-en.xlsx"
+    set_cells(border, "Drug trafficking", {"F7": 190.5})
+    out = tmp_path / "merged"
+    import_workbooks([border, customs], out)
+    stats = read_csv_table(out / "statistics.csv").frame
+    cocaine_2016 = stats[(stats.year == "2016") & (stats.indicator == "drug_seizures_kg") & (stats.submarket == "cocaine")]
+    assert cocaine_2016.value.tolist() == ["190.5"]
+    demo_serbia = [line for line in (DEMO_DIR / "statistics.csv").read_text().splitlines()[1:] if line.startswith("SRB,")]
+    assert len(stats) == len(demo_serbia), "each statistic once"
+    prov = read_csv_table(out / "provenance.csv").frame
+    assert prov[(prov.column == "value") & (prov.cell == "F7") & (prov.sheet == "Drug trafficking")].workbook.tolist() \
+        == [border.name]
+    set_cells(customs, "Drug trafficking", {"F7": 191})
+    problems = failure([border, customs], tmp_path / "conflict")
+    assert any(p.startswith(f"{border.name}, sheet 'Drug trafficking', cell F7: 'SRB · 2016 · drug_seizures_kg · "
+                            f"cocaine': is given differently also in {customs.name}, sheet 'Drug trafficking', cell F7")
+               for p in problems), problems
+
+
+def test_typed_values_are_read_as_the_unit_sees_them(copy, books, tmp_path):
+    path = copy("SRB-en")
+    original = load_workbook(books["SRB-en"])["Drug trafficking"]
+    set_cells(path, "Drug trafficking", {"F5": "12,5", "F6": 3 * 110.1, "F8": "1,234", "F9": "1.234"})
+    wb = load_workbook(path)
+    wb["Drug trafficking"]["F11"].number_format = "0%"
+    wb["Drug trafficking"]["F11"] = 0.05
+    wb["Drug trafficking"]["K12"] = "#N/A"
+    wb["Drug trafficking"]["K12"].data_type = "e"
+    wb.save(path)
+    problems = failure([path], tmp_path / "out")
+    expected = {"F8": "'1,234': is text that could be a thousand or a decimal", "F9": "'1.234': is text that could be",
+                "F11": "'0.05': is formatted as a percentage", "K12": "'#N/A': holds an error value"}
+    for cell, words in expected.items():
+        assert any(f"cell {cell}: {words}" in p for p in problems), (cell, problems)
+    wb = load_workbook(path)
+    for cell in ("F8", "F9", "F11", "K12"):
+        wb["Drug trafficking"][cell] = original[cell].value
+        wb["Drug trafficking"][cell].number_format = original[cell].number_format
+    wb.save(path)
+    out = tmp_path / "ok"
+    import_workbooks([path], out)
+    stats = read_csv_table(out / "statistics.csv").frame
+    cocaine = stats[(stats.indicator == "drug_seizures_kg") & (stats.submarket == "cocaine")].set_index("year").value
+    assert 3 * 110.1 == 330.29999999999995
+    assert (cocaine["2014"], cocaine["2015"]) == ("12.5", "330.3"), "a decimal comma; 3 × 110.1 as the unit sees it"
+
+
+def test_a_formula_looking_text_comes_back_inert(tmp_path, demo_copy):
+    stats = (demo_copy / "statistics.csv").read_text().replace(
+        '"Ministry of Interior of Serbia, annual crime statistics (synthetic)"', '"=HYPERLINK(""http://x"",""y"")"', 1)
+    (demo_copy / "statistics.csv").write_text(stats)
+    project = Project(data_dir=demo_copy)
+    path = write_workbook(build_layout(project, "SRB", "en", YEARS, previous=previous(project)), tmp_path / "x.xlsx")
+    out = tmp_path / "out"
+    import_workbooks([path], out)
+    sources = read_csv_table(out / "statistics.csv").frame.source
+    assert sources.str.startswith("=").sum() == 0 and sources.str.startswith("'=HYPERLINK").sum() == 1
+
+
+def test_the_configuration_of_data_is_the_one_in_force(tmp_path, demo_copy):
+    """Workbooks made from a folder with its own harm dimension are read and validated with it (--data)."""
+    (demo_copy / "reference").mkdir()
+    harm = (DEMO_DIR.parent / "reference" / "harm_dimensions.csv").read_text()
+    (demo_copy / "reference" / "harm_dimensions.csv").write_text(harm + "cultural,Cultural heritage,1,Loss of heritage\n")
+    project = Project(data_dir=demo_copy)
+    path = write_workbook(build_layout(project, "MNE", "en", YEARS), tmp_path / "MNE.xlsx")
+    wb = load_workbook(path)
+    ws = wb["Expert assessments"]
+    header = [c.value for c in ws[4]]
+    assert "Harm: Cultural heritage (0 to 4)" in header
+    for column, value in zip(header, ["", "R1", 1, 2, 1, 1, 1, 1, 1, 3, 0, "moderate"]):
+        if value != "":
+            ws.cell(5, header.index(column) + 1).value = value
+    for cell, value in zip(["F5", "I5", "J5", "K5"], [120, "B2", "H0", "Police statistics (synthetic)"]):
+        wb["Drug trafficking"][cell] = value  # a data folder needs statistics
+    wb.save(path)
+    out = tmp_path / "out"
+    import_workbooks([path], out, project=project)
+    experts = read_csv_table(out / "expert_assessments.csv").frame
+    assert experts.columns[-3:].tolist() == ["harm_cultural", "outlook", "confidence"]
+    assert experts.iloc[0][["respondent", "harm_cultural", "confidence"]].tolist() == ["R1", "3", "moderate"]
