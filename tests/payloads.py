@@ -40,6 +40,7 @@ REFERENCE_TEXT = {
     "observation_status.csv": ["name_en", "footnote"],
     "population.csv": ["source"],
     "probability_yardstick.csv": ["term"],
+    "empact_priorities.csv": ["name_en", "cycle", "source"],
 }
 DATASET_TEXT = ["name", "description", "sources"]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from socta.core.config import ConfigError, Project, template_fields
+from socta.core.config import REFERENCE_DIR, ConfigError, Project, template_fields
 from socta.core.markup import inert_frame
 from socta.core.memo import parsed
 from socta.core.tableio import TableError, read_csv_table
@@ -32,6 +32,10 @@ REFERENCE_FILES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # names per language for what a data folder adds (a crime area, an indicator, a category, a unit):
     # a column per catalogue language (sr, mk, cnr); sr-Latn is transliterated from sr
     "names.csv": (("kind", "id"), ()),
+    # the EU's EMPACT priorities (a list with its cycle and whether it was checked) and the crime area each
+    # corresponds to; an area with no row corresponds to none
+    "empact_priorities.csv": (("priority_id", "name_en", "order", "cycle", "status", "source"), ("order",)),
+    "area_empact.csv": (("area_id", "priority_id"), ()),
 }
 
 NAME_KINDS = ("area", "indicator", "submarket", "category", "unit")
@@ -72,6 +76,9 @@ ID_COLUMNS: dict[str, dict[str, tuple[re.Pattern, str, str, bool]]] = {
     "ocg_indicators.csv": {"indicator_id": (ID, "the indicator's answers and labels", _ID_WORDS, False)},
     "area_threat_indicators.csv": {"indicator_id": (ID, "the sub-score's columns", _ID_WORDS, False)},
     "harm_dimensions.csv": {"dimension_id": (ID, "the harm_<dimension_id> columns", _ID_WORDS, False)},
+    "empact_priorities.csv": {"priority_id": (ID, "the EMPACT priority in area_empact.csv", _ID_WORDS, False)},
+    "area_empact.csv": {"area_id": (ID, "the crime area", _ID_WORDS, False),
+                        "priority_id": (ID, "the EMPACT priority (empact_priorities.csv)", _ID_WORDS, False)},
 }
 
 
@@ -84,7 +91,8 @@ TEMPLATE_COLUMNS = {
 # ids that name one file each: a repeat is refused
 UNIQUE_COLUMNS = frozenset({("countries.csv", "iso3"), ("countries.csv", "slug"), ("crime_areas.csv", "area_id"),
                             ("indicators.csv", "indicator_id"), ("ocg_indicators.csv", "indicator_id"),
-                            ("area_threat_indicators.csv", "indicator_id"), ("harm_dimensions.csv", "dimension_id")})
+                            ("area_threat_indicators.csv", "indicator_id"), ("harm_dimensions.csv", "dimension_id"),
+                            ("empact_priorities.csv", "priority_id"), ("area_empact.csv", "area_id")})
 
 
 def check_ids(path, name: str, frame: pd.DataFrame) -> None:
@@ -289,6 +297,34 @@ class Reference:
         for column in ("missing", "breaks_series", "fit", "anchor"):
             frame[column] = frame[column].str.lower().eq("true")
         return frame.set_index("code", drop=False)
+
+    @cached_property
+    def empact(self) -> pd.DataFrame:
+        """The EMPACT priorities in their order (empact_priorities.csv)."""
+        return self.table("empact_priorities.csv").sort_values("order", kind="stable").set_index("priority_id", drop=False)
+
+    @cached_property
+    def area_empact(self) -> dict[str, str]:
+        """Top-level crime area → the EMPACT priority it corresponds to (area_empact.csv). An id that the
+        crime_areas.csv or empact_priorities.csv in force does not list is refused with its file, row and
+        column; a row of the shipped mapping for an area a data folder's own crime_areas.csv left out is
+        skipped (that folder has no such area)."""
+        path = self.project.reference_path("area_empact.csv")
+        mapping = {}
+        shipped = path.parent == REFERENCE_DIR
+        for i, row in self.table("area_empact.csv").iterrows():
+            for column, known, where in (
+                    ("area_id", self.top_areas.index, "a top-level area_id of crime_areas.csv"),
+                    ("priority_id", self.empact.index, "a priority_id of empact_priorities.csv")):
+                if row[column] in known:
+                    continue
+                if shipped:
+                    break  # the shipped mapping, a data folder's own list without that area: nothing to map
+                raise ConfigError(f"{path}, row {i + 2}, column '{column}': {row[column]!r} is not {where} "
+                                  f"({', '.join(known)}): correct it or remove the row")
+            else:
+                mapping[row["area_id"]] = row["priority_id"]
+        return mapping
 
     def country_name(self, iso3: str) -> str:
         return self.countries.at[iso3, "name_en"]

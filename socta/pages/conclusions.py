@@ -186,6 +186,56 @@ class ConclusionsPage(Page):
                         align={c: "r" for c in frame.columns if c not in (t("Crime area"), t("Tier"))},
                         notes=self.score_note(r).strip())
 
+    # ---- the EU's EMPACT priorities -------------------------------------------------------
+    def empact(self, scope: str = REGION) -> None:
+        """The ranked crime areas against the EU's EMPACT priorities (empact_priorities.csv, area_empact.csv):
+        which area corresponds to which priority, which to none, and which priorities no area covers."""
+        priorities, mapping = self.ref.empact, self.ref.area_empact
+        if priorities.empty:
+            return
+        cycle = str(priorities["cycle"].iloc[0])
+        name = {pid: t(row["name_en"]) for pid, row in priorities.iterrows()}
+        ranked = self.ranking(scope)
+        if ranked.empty:
+            self.say(t("The crime areas cannot be set against the EMPACT {cycle} priorities: none of them is ranked "
+                       "(see above).", cycle=cycle))
+            return
+        column = t("EMPACT {cycle} priority", cycle=cycle)
+        frame = pd.DataFrame({
+            t("Rank"): ranked["rank"].astype(int).astype(str),
+            t("Crime area"): [self.area_name(a) for a in ranked["area"]],
+            t("Tier"): ranked["tier"].map(t),
+            column: [name[mapping[a]] if a in mapping else "—" for a in ranked["area"]],
+        })
+        self.show_table(frame, f"empact-{scope.lower()}",
+                        t("Crime areas ranked by priority against the EU's EMPACT {cycle} priorities — {scope}.",
+                          cycle=cycle, scope=t("Region") if scope == REGION else t(self.ref.country_name(scope))),
+                        align={t("Rank"): "r"}, notes=t("—: no EMPACT priority corresponds to the crime area."))
+        self.say(" ".join(self.empact_sentences(ranked, cycle, name, mapping)))
+
+    def empact_sentences(self, ranked: pd.DataFrame, cycle: str, name: dict[str, str], mapping: dict[str, str]) -> list[str]:
+        """What the mapping says, each as a whole sentence that can say the opposite."""
+        first = ranked["area"].iloc[0]
+        out = [t("The highest-priority threat, {area:nom}, corresponds to the EMPACT priority “{priority}”.",
+                 area=self.area_term(first), priority=name[mapping[first]]) if first in mapping else
+               t("The highest-priority threat, {area:nom}, corresponds to none of the EMPACT {cycle} priorities.",
+                 area=self.area_term(first), cycle=cycle)]
+        outside = [a for a in ranked["area"] if a not in mapping]
+        out.append(t("Every ranked crime area corresponds to an EMPACT {cycle} priority.", cycle=cycle) if not outside
+                   else tn("{n} ranked crime area corresponds to no EMPACT {cycle} priority: {areas}.",
+                           "{n} ranked crime areas correspond to no EMPACT {cycle} priority: {areas}.", len(outside),
+                           cycle=cycle, areas=fmt_list([in_sentence(self.area_name(a)) for a in outside])))
+        uncovered = [pid for pid in name if pid not in set(mapping.values())]
+        quoted = fmt_list([t("“{name}”", name=name[p]) for p in uncovered])  # quotation marks of the language
+        out.append(t("Every EMPACT {cycle} priority has a crime area in this assessment.", cycle=cycle) if not uncovered
+                   else tn("{n} EMPACT {cycle} priority has no crime area in this assessment: {priorities}.",
+                           "{n} EMPACT {cycle} priorities have no crime area in this assessment: {priorities}.",
+                           len(uncovered), cycle=cycle, priorities=quoted))
+        if not self.ref.empact["status"].eq("verified").all():
+            out.append(t("The list of EMPACT priorities and the correspondence of the crime areas to them are set in the "
+                         "configuration and not yet checked against the Council's decision: a provisional reading."))
+        return out
+
     # ---- key judgements -------------------------------------------------------------
     def key_judgements(self, n: int = 3) -> None:
         """One box per top-priority area of the region, with how robust its rank is to the weights."""

@@ -92,6 +92,8 @@ def test_main_conclusions_state_the_computed_priority(book):
     name = page.area_name(top["area"]).lower()
     assert f"The highest-priority threat for the region is <strong>{name}</strong>" in text
     assert f"priority score {round(top['priority'])}" in text
+    assert "EMPACT 2026–2029 priorities — Region." in text, "the regional priorities against EMPACT's (a table)"
+    assert f"The highest-priority threat, {name}, corresponds to the EMPACT priority" in text
 
 
 def test_methodology_prints_the_weights_in_force(book):

@@ -63,6 +63,7 @@ def test_open_edition_has_no_priority_ranking_from_statistics_alone(open_book):
     text = page_text(open_book / "public-en" / "html" / "conclusions.html")
     assert "No crime area of the region can be ranked" in text
     assert "Tier 1" not in text
+    assert "The crime areas cannot be set against the EMPACT 2026–2029 priorities: none of them is ranked" in text
 
 
 def test_every_real_number_is_findable_as_text(open_book):

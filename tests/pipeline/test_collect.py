@@ -247,7 +247,7 @@ def test_cli_collect_and_import(tmp_path, capsys):
     assert made == ["MKD-2014-2024-en.xlsx", "MKD-2014-2024-mk.xlsx"]
     assert main(["import", "--workbook", str(out / made[1]), "--out", str(tmp_path / "data")]) == 0
     assert "1 workbook(s) imported" in capsys.readouterr().out
-    assert main(["validate", "--data", str(tmp_path / "data")]) == 0
+    assert main(["validate", "--data", str(tmp_path / "data"), "--build-dir", str(tmp_path / "build")]) == 0
     wb = load_workbook(out / made[1])
     wb["Трговија со дрога"]["F5"] = "abc"
     wb.save(out / made[1])
