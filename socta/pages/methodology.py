@@ -9,7 +9,7 @@ from socta.analysis.backtest import band_table, scores
 from socta.analysis.calibration import shipped_check
 from socta.analysis.scoring import SUBSCORE_MAX
 from socta.analysis.trends import DRAWS
-from socta.i18n.translate import fmt_number, fmt_percent, t, tn
+from socta.i18n.translate import fmt_list, fmt_number, fmt_percent, t, tn
 from socta.pages import figures
 from socta.pages.formatting import fmt_points
 from socta.pages.page import Page
@@ -59,6 +59,23 @@ class MethodologyPage(Page):
         out = pd.DataFrame({label: frame[col].map(lambda v, tr=col not in codes: cell(v, tr))
                             for col, label in columns.items()})
         self.show_table(out, key, caption, source=t("Source: reference configuration in force."))
+
+    def empact_table(self) -> None:
+        """The EMPACT priorities in force, the crime areas that correspond to each, and whether the list was
+        checked (empact_priorities.csv, area_empact.csv): what the conclusions set the priorities against."""
+        priorities, mapping = self.ref.empact, self.ref.area_empact
+        if priorities.empty:
+            return
+        areas = {pid: [self.area_name(a) for a in self.ref.top_areas.index if mapping.get(a) == pid]
+                 for pid in priorities.index}
+        frame = pd.DataFrame({
+            t("EMPACT priority"): [t(name) for name in priorities["name_en"]],
+            t("Crime areas of this assessment"): [fmt_list(areas[pid]) if areas[pid] else "—" for pid in priorities.index],
+            t("Status"): [t(status) for status in priorities["status"]],
+        })
+        self.show_table(frame, "empact", t("The EU's EMPACT {cycle} priorities and the crime areas of this assessment "
+                                           "that correspond to them (—: none).", cycle=str(priorities["cycle"].iloc[0])),
+                        source=t("Source: reference configuration in force."))
 
     @property
     def subscore_max(self) -> str:

@@ -75,3 +75,18 @@ def test_the_shipped_mapping_skips_an_area_a_folder_left_out(tmp_path):
                                                                if not line.startswith("cyber,")) + "\n")
     mapping = Reference(Project(data_dir=folder)).area_empact
     assert "cyber" not in mapping and mapping["drugs"] == "drugs"
+
+
+def test_the_methodology_prints_the_list_in_force(processed, tmp_path, said):
+    from socta.pages.methodology import MethodologyPage
+
+    make(MethodologyPage, processed["public"]).empact_table()
+    text = text_of(said)
+    assert "| Migrant smuggling and trafficking in human beings | Migrant smuggling and Trafficking in human beings | " \
+           "unverified |" in text
+    assert "| Firearms and explosives | — | unverified |" in text
+    said.clear()
+    folder = data_with(tmp_path, area_empact__csv="area_id,priority_id\nproperty,criminal_networks\n",
+                       empact_priorities__csv=priorities("criminal_networks"))
+    make(MethodologyPage, processed["public"], data_dir=folder).empact_table()
+    assert "| Most threatening criminal networks and individuals | Property crime | verified |" in text_of(said)
