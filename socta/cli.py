@@ -720,13 +720,13 @@ def _main(args, console) -> int:
         if args.lang == "all":
             args.lang = "en"
         elif args.lang != "en":
-            console.print(f"[bold red]Usage error[/]: the training edition is in English only (its lessons in training/ "
-                          f"have no translation yet); --lang {args.lang} builds the public or restricted edition.",
-                          markup=False)
+            console.print("[bold red]Usage error[/]: " + escape(
+                f"the training edition is in English only (its lessons in training/ have no translation yet); "
+                f"--lang {args.lang} builds the public or restricted edition."))
             return 2
     editions = edition_languages(getattr(args, "lang", "en"), languages)
     if isinstance(editions, str):
-        console.print("[bold red]Configuration error[/]: " + editions, markup=False)
+        console.print("[bold red]Configuration error[/]: " + escape(editions))
         return EXIT_CONFIG
     if args.command == "validate":
         return cmd_validate(project, console, write=not args.dry_run)

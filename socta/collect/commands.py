@@ -21,8 +21,8 @@ def collect_command(args, console) -> int:
     countries = args.country or list(ref.countries.index)
     unknown = [c for c in countries if c not in ref.countries.index]
     if unknown:
-        console.print(f"[bold red]Usage error[/]: --country {', '.join(unknown)}: not in countries.csv "
-                      f"({', '.join(ref.countries.index)})", markup=False)
+        console.print("[bold red]Usage error[/]: " + escape(f"--country {', '.join(unknown)}: not in countries.csv "
+                                                            f"({', '.join(ref.countries.index)})"))
         return 2
     years = project.years
     if args.years:
@@ -30,9 +30,9 @@ def collect_command(args, console) -> int:
         lo, hi = project.settings.assessment.valid_years
         if len(parts) != 2 or not all(p.strip().isdigit() for p in parts) or \
                 not lo <= int(parts[0]) < int(parts[1]) <= hi:
-            console.print(f"[bold red]Usage error[/]: --years {args.years}: write the first and last year, e.g. "
-                          f"--years {years[0]}-{years[1] + 1}, within {lo}-{hi} (settings.yaml assessment.valid_years)",
-                          markup=False)
+            console.print("[bold red]Usage error[/]: " + escape(
+                f"--years {args.years}: write the first and last year, e.g. --years {years[0]}-{years[1] + 1}, "
+                f"within {lo}-{hi} (settings.yaml assessment.valid_years)"))
             return 2
         years = (int(parts[0]), int(parts[1]))
     previous = {}
@@ -53,8 +53,8 @@ def collect_command(args, console) -> int:
         langs = [code.strip() for item in wanted for code in item.split(",") if code.strip()]
         for lang in dict.fromkeys(langs):
             if lang not in i18n.languages():
-                console.print(f"[bold red]Usage error[/]: --lang {lang}: socta knows {', '.join(i18n.languages())}",
-                              markup=False)
+                console.print("[bold red]Usage error[/]: " + escape(f"--lang {lang}: socta knows "
+                                                                    f"{', '.join(i18n.languages())}"))
                 return 2
             unit = (args.unit or "").strip()
             layout = build_layout(project, country, lang, years, unit, previous)

@@ -412,3 +412,9 @@ def test_the_configuration_of_data_is_the_one_in_force(tmp_path, demo_copy):
     experts = read_csv_table(out / "expert_assessments.csv").frame
     assert experts.columns[-3:].tolist() == ["harm_cultural", "outlook", "confidence"]
     assert experts.iloc[0][["respondent", "harm_cultural", "confidence"]].tolist() == ["R1", "3", "moderate"]
+
+
+def test_a_usage_error_prints_words_not_markup(tmp_path, capsys):
+    assert main(["collect", "--country", "XXX", "--out", str(tmp_path)]) == 2
+    printed = capsys.readouterr().out
+    assert "Usage error: --country XXX: not in countries.csv (SRB, MNE, MKD)" in printed and "[bold" not in printed
