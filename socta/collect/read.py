@@ -230,20 +230,15 @@ def _check_structure(ws, sheet: Sheet, written: Written, name: str) -> list[Cell
                                         + "): undo it, or copy the values into a new workbook from socta collect"))
             return problems
     last = keys[-1][0] if keys else HEADER_ROW
-    for row in ws.iter_rows(min_row=HEADER_ROW, max_row=last, min_col=len(columns) + 1):
-        for cell in row:
-            if cell.value is not None and str(cell.value).strip():
-                problems.append(CellProblem(name, ws.title, cell.coordinate, _cell_text(cell),
-                                            "is right of the workbook's columns, where nothing is read: type it in "
-                                            "the row's own cells"))
-                return problems
-    for row in ws.iter_rows(min_row=last + 1):
-        for cell in row:
-            if cell.value is not None and str(cell.value).strip():
-                problems.append(CellProblem(name, ws.title, cell.coordinate, _cell_text(cell),
-                                            "is below the workbook's rows, where nothing is read: use an empty "
-                                            "row of the sheet (a new group or respondent) or ask for a new workbook"))
-                return problems
+    outside = (  # where nothing is read: right of the columns, below the rows
+        (ws.iter_rows(min_row=HEADER_ROW, max_row=last, min_col=len(columns) + 1),
+         "is right of the workbook's columns, where nothing is read: type it in the row's own cells"),
+        (ws.iter_rows(min_row=last + 1), "is below the workbook's rows, where nothing is read: use an empty row of the "
+                                         "sheet (a new group or respondent) or ask for a new workbook"))
+    for rows, why in outside:
+        stray = next((cell for row in rows for cell in row if cell.value is not None and str(cell.value).strip()), None)
+        if stray is not None:
+            return [CellProblem(name, ws.title, stray.coordinate, _cell_text(stray), why)]
     return problems
 
 
