@@ -6,7 +6,8 @@ notebooks and the book can be built and tested without real (restricted) police 
 not, and must never be presented as, statistics of any country.
 
 Output (the table contract is data/README.md):
-    dataset.yaml, statistics.csv, ocg_register.csv, ocg_answers.csv, expert_assessments.csv
+    dataset.yaml, statistics.csv, ocg_register.csv, ocg_answers.csv, expert_assessments.csv,
+    ocg_places.csv
 
 Everything is driven by the reference configuration, looked up in ``<out>/reference/<file>``
 first and then in the repository's ``data/reference/<file>``: countries, years, indicators with
@@ -47,7 +48,7 @@ DESCRIPTION = (
 )
 
 # Random streams: one per (seed, country, table), so tables and countries are independent.
-STREAM = {"statistics": 1, "ocg": 2, "experts": 3, "global": 4}
+STREAM = {"statistics": 1, "ocg": 2, "experts": 3, "global": 4, "places": 5}
 
 # ---------------------------------------------------------------------------------------------
 # Demonstration profiles. Indicators/areas/categories not listed here still get data (generic
@@ -281,6 +282,7 @@ class Reference:
         self.ocg_indicators = [r["indicator_id"] for r in
                                read_csv(reference_path(out, "ocg_indicators.csv"))]
         self.answers = [r["answer"] for r in read_csv(reference_path(out, "answer_scale.csv"))]
+        self.places = read_csv(reference_path(out, "places.csv"))
         self.harm_dims = [r["dimension_id"] for r in
                           read_csv(reference_path(out, "harm_dimensions.csv"))]
         self.population: dict[str, dict[int, float]] = {}
@@ -617,6 +619,31 @@ def gen_experts(seed: int, ref: Reference, stats: list[dict]) -> list[dict]:
     return rows
 
 
+def gen_places(seed: int, ref: Reference, register: list[dict]) -> list[dict]:
+    """Where each group is based and operates (ocg_places.csv), from places.csv: a base in the reporting
+    country for most groups (the first place listed, the capital, most often; then the second), none for some (not
+    known), and a place of activity in some of the other countries it is active in that places.csv
+    lists. Its own random stream, so the other tables do not change with it."""
+    by_country: dict[str, list[str]] = {}
+    for place in ref.places:
+        by_country.setdefault(place["country"], []).append(place["place_id"])
+    rows = []
+    for group in register:
+        rng = np.random.default_rng([seed, STREAM["places"], zlib.crc32(group["ocg_id"].encode("ascii"))])
+        home = by_country.get(group["country"], [])
+        grade, handling = group["grade"], group["handling_code"]
+        if home and rng.random() < 0.85:
+            weights = [8.0, 2.0][:len(home)] + [1.0] * max(0, len(home) - 2)   # the capital, then the second city
+            rows.append({"ocg_id": group["ocg_id"], "place": draw(rng, home, weights), "role": "base",
+                         "grade": grade, "handling_code": handling})
+        for country in split_list(group["countries_active"])[1:]:
+            if by_country.get(country) and rng.random() < 0.6:
+                rows.append({"ocg_id": group["ocg_id"], "place": by_country[country][0], "role": "activity",
+                             "grade": grade, "handling_code": handling})
+    rows.sort(key=lambda r: (r["ocg_id"], r["role"] != "base", r["place"]))
+    return rows
+
+
 # ---------------------------------------------------------------------------------------------
 
 STAT_COLUMNS = ["country", "year", "indicator", "submarket", "category", "value", "unit",
@@ -625,6 +652,7 @@ REGISTER_COLUMNS = ["ocg_id", "country", "size", "structure", "nationalities",
                     "countries_active", "crime_areas", "first_reported", "grade",
                     "handling_code"]
 ANSWER_COLUMNS = ["ocg_id", "indicator", "answer", "grade", "handling_code"]
+PLACE_COLUMNS = ["ocg_id", "place", "role", "grade", "handling_code"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -640,6 +668,7 @@ def main(argv: list[str] | None = None) -> int:
     stats = gen_statistics(args.seed, ref)
     register, answers = gen_ocgs(args.seed, ref)
     experts = gen_experts(args.seed, ref, stats)
+    places = gen_places(args.seed, ref, register)
 
     meta = {
         "name": DATASET_NAME,
@@ -658,8 +687,9 @@ def main(argv: list[str] | None = None) -> int:
     expert_columns = (["country", "area", "respondent", "trend", "scale"]
                       + [f"harm_{d}" for d in ref.harm_dims] + ["outlook", "confidence"])
     write_csv(out / "expert_assessments.csv", expert_columns, experts)
+    write_csv(out / "ocg_places.csv", PLACE_COLUMNS, places)
     print(f"wrote {out}: statistics {len(stats)}, ocg_register {len(register)}, "
-          f"ocg_answers {len(answers)}, expert_assessments {len(experts)} rows "
+          f"ocg_answers {len(answers)}, expert_assessments {len(experts)}, ocg_places {len(places)} rows "
           f"(seed {args.seed})")
     return 0
 

@@ -239,12 +239,37 @@ def change_between_periods(series: pd.DataFrame, last_year: int, window: int) ->
     return float(100 * (recent.mean() / earlier.mean() - 1))
 
 
-def ocg_scope_summary(register: pd.DataFrame, ref: Reference, bands: dict[str, float]) -> pd.DataFrame:
-    """Counts of OCGs per scope by band, structure and reach (long: scope, measure, category, count).
+def longevity_bands(edges: list[int]) -> list[str]:
+    """The codes of the longevity bands that ``edges`` (years, rising) make: under the first, from one
+    edge to the next, over the last; e.g. [5, 10] gives under_5, 5_to_10, over_10."""
+    return [f"under_{edges[0]}", *(f"{a}_to_{b}" for a, b in zip(edges, edges[1:])), f"over_{edges[-1]}"]
+
+
+def longevity_band(years: float, edges: list[int]) -> str:
+    """The band of a group first reported ``years`` before the assessment's last year ("unknown" for
+    NaN): under the first edge, up to and including the next edges, more than the last."""
+    if pd.isna(years):
+        return "unknown"
+    codes = longevity_bands(edges)
+    if years < edges[0]:
+        return codes[0]
+    for code, upper in zip(codes[1:], edges[1:]):
+        if years <= upper:
+            return code
+    return codes[-1]
+
+
+def ocg_scope_summary(register: pd.DataFrame, ref: Reference, bands: dict[str, float], last_year: int | None = None,
+                      longevity_years: list[int] | None = None) -> pd.DataFrame:
+    """Counts of OCGs per scope by band, structure, reach and, given the assessment's last year and the
+    longevity edges, longevity: years since first reported (long: scope, measure, category, count).
 
     ``register`` carries each group's ``score`` and ``band``. Counts only: safe for a public edition.
     """
     frame = register.assign(international=register["countries_active"].str.split("|").map(len) > 1)
+    if last_year is not None and longevity_years:
+        years = last_year - pd.to_numeric(frame["first_reported"], errors="coerce")
+        frame["longevity"] = years.map(lambda y: longevity_band(y, longevity_years))
     rows = []
     scopes = [(iso3, frame[frame["country"].eq(iso3)]) for iso3 in ref.countries.index] + [(REGION, frame)]
     for scope, groups in scopes:
@@ -254,7 +279,30 @@ def ocg_scope_summary(register: pd.DataFrame, ref: Reference, bands: dict[str, f
             rows.append((scope, "structure", structure, int(n)))
         rows.append((scope, "reach", "international", int(groups["international"].sum())))
         rows.append((scope, "reach", "domestic", int((~groups["international"]).sum())))
+        if "longevity" in frame:   # every band, and "unknown" only where a group has no year
+            for band in longevity_bands(longevity_years):
+                rows.append((scope, "longevity", band, int(groups["longevity"].eq(band).sum())))
+            if frame["longevity"].eq("unknown").any():
+                rows.append((scope, "longevity", "unknown", int(groups["longevity"].eq("unknown").sum())))
     return pd.DataFrame(rows, columns=["scope", "measure", "category", "count"])
+
+
+def ocg_places(register: pd.DataFrame, places: pd.DataFrame, ref: Reference) -> pd.DataFrame:
+    """Per scope (the reporting country, and the region), role and place: the groups based there (role
+    "base") or operating there (role "activity"); and, as place "", the groups with no known base.
+    Long: scope, role, place, groups. Every place of places.csv in every scope, so that the public
+    edition's disclosure control sees the zeros too. Counts only, never identities."""
+    frame = places.merge(register[["ocg_id", "country"]], on="ocg_id")
+    based = set(frame.loc[frame["role"].eq("base"), "ocg_id"])
+    rows = []
+    scopes = [(c, frame[frame["country"].eq(c)], register[register["country"].eq(c)]) for c in ref.countries.index]
+    scopes.append((REGION, frame, register))
+    for scope, rows_here, groups in scopes:
+        for role in ("base", "activity"):
+            counts = rows_here[rows_here["role"].eq(role)].groupby("place")["ocg_id"].nunique()
+            rows += [(scope, role, place, int(counts.get(place, 0))) for place in ref.places.index]
+        rows.append((scope, "base", "", int((~groups["ocg_id"].isin(based)).sum())))
+    return pd.DataFrame(rows, columns=["scope", "role", "place", "groups"])
 
 
 def stat_trend_subscores(trends: pd.DataFrame, settings: dict) -> pd.DataFrame:

@@ -175,6 +175,23 @@ class OcgScoring(Section):
 
 
 @dataclass(frozen=True)
+class Networks(Section):
+    # years since a group was first reported that split its longevity into bands (Europol's 2024 report
+    # counts networks active for more than 10 years)
+    longevity_years: list = field(default_factory=lambda: [5, 10])
+
+    @classmethod
+    def parse(cls, raw, path, where=""):
+        section = super().parse(raw, path, where)
+        edges = section.longevity_years
+        if not edges or not all(isinstance(e, int) and not isinstance(e, bool) and e > 0 for e in edges) \
+                or list(edges) != sorted(set(edges)):
+            raise ConfigError(f"{path}: {where}longevity_years is {edges!r}; it must be whole numbers of years, above "
+                              "0 and rising, e.g. [5, 10]")
+        return section
+
+
+@dataclass(frozen=True)
 class Priority(Section):
     weights: dict = field(default_factory=lambda: {"threat": 0.5, "harm": 0.5})
     min_known_share: float = 0.0        # settings that predate the key rank on any share of known sub-scores
@@ -327,6 +344,7 @@ class Settings(Section):
     ocg_structures: list = field(default_factory=lambda: ["hierarchical", "cell", "network", "loose"])
     sleipnir: Sleipnir = Sleipnir()
     ocg_scoring: OcgScoring = OcgScoring()
+    networks: Networks = Networks()
     priority: Priority = Priority()
     public: Public = Public()
     trends: Trends = Trends()

@@ -36,9 +36,16 @@ REFERENCE_FILES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # corresponds to; an area with no row corresponds to none
     "empact_priorities.csv": (("priority_id", "name_en", "order", "cycle", "status", "source"), ("order",)),
     "area_empact.csv": (("area_id", "priority_id"), ()),
+    # the places a group is based or operates in (ocg_places.csv), with their coordinates for the map
+    "places.csv": (("place_id", "country", "name_en", "latitude", "longitude", "source"), ("latitude", "longitude")),
 }
 
-NAME_KINDS = ("area", "indicator", "submarket", "category", "unit")
+# the map's country shapes (GeoJSON, made by data/reference/derive_map_layers.py): read as data, never
+# fetched; a data folder's own reference/boundaries.geojson replaces it
+BOUNDARIES = "boundaries.geojson"
+MAX_BOUNDARY_BYTES = 20_000_000
+
+NAME_KINDS = ("area", "indicator", "submarket", "category", "unit", "place")
 
 MAY_BE_EMPTY = {"names.csv"}  # the default has no rows: every name of the default configuration is in the catalogues
 
@@ -79,6 +86,9 @@ ID_COLUMNS: dict[str, dict[str, tuple[re.Pattern, str, str, bool]]] = {
     "empact_priorities.csv": {"priority_id": (ID, "the EMPACT priority in area_empact.csv", _ID_WORDS, False)},
     "area_empact.csv": {"area_id": (ID, "the crime area", _ID_WORDS, False),
                         "priority_id": (ID, "the EMPACT priority (empact_priorities.csv)", _ID_WORDS, False)},
+    "places.csv": {"place_id": (ID, "the place in ocg_places.csv", _ID_WORDS, False),
+                   "country": (ISO3, "the country the place is in", "three capital letters A-Z (ISO 3166 alpha-3, "
+                               "e.g. SRB)", False)},
 }
 
 
@@ -92,7 +102,8 @@ TEMPLATE_COLUMNS = {
 UNIQUE_COLUMNS = frozenset({("countries.csv", "iso3"), ("countries.csv", "slug"), ("crime_areas.csv", "area_id"),
                             ("indicators.csv", "indicator_id"), ("ocg_indicators.csv", "indicator_id"),
                             ("area_threat_indicators.csv", "indicator_id"), ("harm_dimensions.csv", "dimension_id"),
-                            ("empact_priorities.csv", "priority_id"), ("area_empact.csv", "area_id")})
+                            ("empact_priorities.csv", "priority_id"), ("area_empact.csv", "area_id"),
+                            ("places.csv", "place_id")})
 
 
 def check_ids(path, name: str, frame: pd.DataFrame) -> None:
@@ -127,6 +138,32 @@ def check_templates(path, name: str, frame: pd.DataFrame) -> None:
         for index, text in frame[column].items():
             if text:  # empty: the sentence's default opening
                 template_fields(text, allowed, f"{path}, row {int(index) + 2}, column '{column}'", example, required)
+
+
+def _boundary_shapes(path: Path) -> list[tuple[str, list[list[tuple[float, float]]]]]:
+    import json
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not a GeoJSON file ({exc}); replace it with one made by "
+                          "data/reference/derive_map_layers.py") from exc
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection" or not isinstance(data.get("features"), list):
+        raise ConfigError(f"{path}: a GeoJSON FeatureCollection is expected")
+    shapes = []
+    for n, feature in enumerate(data["features"], start=1):
+        try:
+            code = feature["properties"]["ADM0_A3"]
+            kind, coordinates = feature["geometry"]["type"], feature["geometry"]["coordinates"]
+            polygons = {"Polygon": [coordinates], "MultiPolygon": coordinates}[kind]
+            rings = [[(float(x), float(y)) for x, y, *_ in ring] for polygon in polygons for ring in polygon]
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ConfigError(f"{path}, feature {n}: a Polygon or MultiPolygon with the property ADM0_A3 is "
+                              f"expected ({type(exc).__name__}: {exc})") from exc
+        if not (isinstance(code, str) and ISO3.fullmatch(code)):
+            raise ConfigError(f"{path}, feature {n}, property ADM0_A3: {code!r} is not three capital letters")
+        shapes.append((code, rings))
+    return shapes
 
 
 def _split(cell: str) -> list[str]:
@@ -176,6 +213,7 @@ class Reference:
         category and unit of the configuration (the names a language edition must translate)."""
         names = {("area", a): row["name_en"] for a, row in self.top_areas.iterrows()}
         names |= {("indicator", i): row["name_en"] for i, row in self.indicators.iterrows()}
+        names |= {("place", p): row["name_en"] for p, row in self.places.iterrows()}
         for _, row in self.indicators.iterrows():
             names |= {("submarket", s): self.areas.at[s, "name_en"] for s in row["submarket_list"] if s in self.areas.index}
             names |= {("category", c): code_label(c) for c in row["category_list"]}
@@ -325,6 +363,34 @@ class Reference:
             else:
                 mapping[row["area_id"]] = row["priority_id"]
         return mapping
+
+    @cached_property
+    def places(self) -> pd.DataFrame:
+        """The places of places.csv by place_id, with their latitude and longitude in degrees (WGS 84). A
+        coordinate off the globe is refused with its file, row and column."""
+        frame = self.table("places.csv")
+        path = self.project.reference_path("places.csv")
+        for column, bound in (("latitude", 90), ("longitude", 180)):
+            bad = frame[column].isna() | frame[column].abs().gt(bound)
+            if bad.any():
+                i = int(bad.idxmax())
+                raise ConfigError(f"{path}, row {i + 2}, column '{column}': {frame.at[i, column]!r} is not a {column} "
+                                  f"in degrees (from -{bound} to {bound}, e.g. 44.819 for Belgrade): correct it")
+        return frame.set_index("place_id", drop=False)
+
+    @cached_property
+    def boundaries(self) -> list[tuple[str, list[list[tuple[float, float]]]]]:
+        """The map's country shapes: (ADM0_A3 code, its rings as lists of (longitude, latitude)) per
+        feature of boundaries.geojson. Anything but a FeatureCollection of Polygons and MultiPolygons
+        with an ADM0_A3 property is refused, naming the file and the feature."""
+        path = self.project.reference_path(BOUNDARIES)
+        if not path.is_file():
+            raise ConfigError(f"{path}: the map's boundary file is missing; copy data/reference/{BOUNDARIES} there "
+                              "or make one with data/reference/derive_map_layers.py")
+        if path.stat().st_size > MAX_BOUNDARY_BYTES:
+            raise ConfigError(f"{path}: {path.stat().st_size:,} bytes is more than a map of the region needs "
+                              f"({MAX_BOUNDARY_BYTES:,} at most); simplify it (1:50m is enough)")
+        return parsed(path, "reference:boundaries", _boundary_shapes)
 
     def country_name(self, iso3: str) -> str:
         return self.countries.at[iso3, "name_en"]

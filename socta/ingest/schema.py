@@ -17,11 +17,14 @@ OCG_ID = r"^[A-Z]{3}-OCG-[0-9]{3}$"
 
 CONFIDENCE = ["low", "moderate", "high"]
 
-INPUT_FILES = ["statistics.csv", "ocg_register.csv", "ocg_answers.csv", "expert_assessments.csv"]
+INPUT_FILES = ["statistics.csv", "ocg_register.csv", "ocg_answers.csv", "expert_assessments.csv", "ocg_places.csv"]
 
 
 # an assessment can rest on statistics alone; without these the pages say what is missing
-OPTIONAL_FILES = ("ocg_register.csv", "ocg_answers.csv", "expert_assessments.csv")
+OPTIONAL_FILES = ("ocg_register.csv", "ocg_answers.csv", "expert_assessments.csv", "ocg_places.csv")
+
+# where a group is based and where it operates (ocg_places.csv): one base at most, any number of activities
+PLACE_ROLES = ("base", "activity")
 
 
 # "<5" (published as below 5), ">3300" (more than 3,300), ":" (not available)
@@ -196,6 +199,19 @@ def table_specs(project: Project, ref: Reference) -> list[TableSpec]:
             },
             key=["country", "area", "respondent"],
         ),
+        TableSpec(
+            "ocg_places.csv",
+            {
+                "ocg_id": col("str", words="an ocg_id in ocg_register.csv"),
+                "place": col("str", ref.places.index, "a place_id in places.csv"),
+                "role": col("str", PLACE_ROLES, "base (where the group is based: one per group) or activity "
+                                                "(a place where it operates)"),
+                "grade": grade_col,
+                "handling_code": handling_col,
+            },
+            key=["ocg_id", "place", "role"],
+            restricted=True,
+        ),
     ]
 
 
@@ -203,6 +219,7 @@ MISSING_FILE_EFFECT = {
     "ocg_register.csv": "no OCG chapter figures, no OCG sub-scores in the threat score",
     "ocg_answers.csv": "no OCG threat scores",
     "expert_assessments.csv": "no harm score, no expert trend or outlook; priorities rest on threat alone",
+    "ocg_places.csv": "no map of where the groups are based and operate",
 }
 
 

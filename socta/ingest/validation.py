@@ -328,6 +328,41 @@ def _cross_checks(tables: dict[str, pd.DataFrame], raw: dict[str, pd.DataFrame],
                 problems.append(Problem("ocg_answers.csv", i + 2, "ocg_id", value,
                                         f"no OCG with this id in ocg_register.csv{did_you_mean(value, known, 0.8)}",
                                         kind="unknown ocg"))
+        places = tables.get("ocg_places.csv")
+        if places is not None and not {"ocg_id", "place", "role"} & absent.get("ocg_places.csv", frozenset()) \
+                and "ocg_id" not in missing:
+            problems.extend(_place_problems(places, register, ref, missing))
+    return problems
+
+
+def _place_problems(places: pd.DataFrame, register: pd.DataFrame, ref: Reference, missing: frozenset) -> list[Problem]:
+    """Every place row names a registered group; a group has one base at most; a place lies in a country
+    where its group is active (countries_active), or the two files disagree."""
+    problems = []
+    known = list(register["ocg_id"])
+    active = dict(zip(register["ocg_id"], register["countries_active"].astype(str).str.split("|"))) \
+        if "countries_active" not in missing else {}
+    for i in places.index[~places["ocg_id"].isin(known)]:
+        value = places.at[i, "ocg_id"]
+        problems.append(Problem("ocg_places.csv", i + 2, "ocg_id", value,
+                                f"no OCG with this id in ocg_register.csv{did_you_mean(value, known, 0.8)}",
+                                kind="unknown ocg"))
+    bases = places[places["role"].eq("base")]
+    for ocg, rows in bases.groupby("ocg_id").groups.items():
+        for i in list(rows)[1:]:
+            first = int(list(rows)[0]) + 2
+            problems.append(Problem("ocg_places.csv", i + 2, "role", "base",
+                                    f"{ocg} already has a base on row {first}: a group has one base; make this "
+                                    "place an 'activity', or remove one of the two rows", kind="second base"))
+    for i, row in zip(places.index, places.to_dict("records")):
+        if row["place"] not in ref.places.index or row["ocg_id"] not in active:
+            continue
+        country = ref.places.at[row["place"], "country"]
+        if country not in active[row["ocg_id"]]:
+            problems.append(Problem("ocg_places.csv", i + 2, "place", row["place"],
+                                    f"is in {country}, where {row['ocg_id']} is not active (countries_active: "
+                                    f"{'|'.join(active[row['ocg_id']])} in ocg_register.csv): add {country} there, or "
+                                    "correct the place", kind="place outside the group's countries"))
     return problems
 
 
@@ -598,6 +633,10 @@ def validate(project: Project) -> ValidationResult:
             and len(checked["ocg_answers.csv"]):
         problems.append(Problem("ocg_answers.csv", None, None, None,
                                 "answers without ocg_register.csv: add the register, or remove ocg_answers.csv"))
+    if "ocg_places.csv" in raw and not project.input_path("ocg_register.csv").exists() \
+            and len(checked["ocg_places.csv"]):
+        problems.append(Problem("ocg_places.csv", None, None, None,
+                                "places without ocg_register.csv: add the register, or remove ocg_places.csv"))
     problems.extend(_demo_copy(project))
     if not ({"ocg_id", "indicator"} & (absent.get("ocg_answers.csv", frozenset()) | absent.get("ocg_register.csv",
                                                                                                  frozenset()))):

@@ -115,6 +115,8 @@ TABLES: tuple[Expect, ...] = (
            reference="countries.csv", grid=(("scope", "scopes"), ("profile", "profiles"))),
     Expect("ocg_geography", ("scope", "measure", "code"), ("groups", "suppressed"), ranges={"groups": COUNT},
            may_be_empty_when=("ocg_register.csv", PUBLIC_HIDES_ALL)),
+    Expect("ocg_places", ("scope", "role", "place"), ("groups", "suppressed"), ranges={"groups": COUNT},
+           may_be_empty_when=("ocg_register.csv", PUBLIC_HIDES_ALL), reference="countries.csv, places.csv"),
     Expect("ocg_enablers", ("scope", "indicator"),
            ("groups", "share_medium_high", "share_unknown", "suppressed", "share_medium_high_band",
             "share_medium_high_bound", "share_unknown_band", "share_unknown_bound"),

@@ -93,7 +93,7 @@ def count_model(tables: dict[str, pd.DataFrame], bands: dict[str, float], countr
     for scope in scopes:
         part = summary[summary["scope"].eq(scope)]
         everyone = ("ocg_summary", scope, "groups", "all")
-        for measure in ("band", "structure", "reach"):
+        for measure in ("band", "structure", "reach", "longevity"):
             cats = part[part["measure"].eq(measure)]
             if cats["count"].sum() == part.loc[part["measure"].eq("groups"), "count"].sum():
                 model.total(everyone, [("ocg_summary", scope, measure, c) for c in cats["category"]])
@@ -139,6 +139,19 @@ def count_model(tables: dict[str, pd.DataFrame], bands: dict[str, float], countr
         model.linear_at_most({(*key, "medium_high"): 1, (*key, "unknown"): 1, (*key, "groups"): -1}, 0)
         model.at_most((*key, "groups"), ("ocg_summary", row.scope, "groups", "all"))
     by_region("ocg_enablers", [(i,) for i in enablers["indicator"].unique()], ("groups", "medium_high", "unknown"))
+
+    # where the groups are based and operate: a group has one base at most, so a scope's bases, with its
+    # groups of no known base (place ""), add up to its groups; a place's groups are among the scope's
+    places = tables.get("ocg_places", pd.DataFrame(columns=["scope", "role", "place", "groups"]))
+    for row in places.itertuples(index=False):
+        model.at_most(model.cell(("ocg_places", row.scope, row.role, row.place), row.groups),
+                      ("ocg_summary", row.scope, "groups", "all"))
+    for scope in scopes:
+        bases = places.loc[places["scope"].eq(scope) & places["role"].eq("base"), "place"]
+        if len(bases):
+            model.total(("ocg_summary", scope, "groups", "all"), [("ocg_places", scope, "base", p) for p in bases])
+    for role, place in places.loc[places["scope"].ne(REGION), ["role", "place"]].drop_duplicates().itertuples(index=False):
+        model.total(("ocg_places", REGION, role, place), [("ocg_places", c, role, place) for c in countries])
 
     # groups linking places and markets (a group counts in every country it is active in: no sums)
     for row in tables["ocg_links"].itertuples(index=False):
@@ -212,6 +225,15 @@ def publish_ocg_tables(tables: dict[str, pd.DataFrame], hidden: set, threshold: 
     geo["suppressed"] = np.array([("ocg_geography", *k) in hidden
                                   for k in geo[["scope", "measure", "code"]].itertuples(index=False)], bool)
     out["ocg_geography"] = geo[~geo["suppressed"]].reset_index(drop=True)  # the place name alone would tell
+    if "ocg_places" in tables:
+        places = tables["ocg_places"].copy()
+        places["suppressed"] = np.array([("ocg_places", *k) in hidden
+                                         for k in places[["scope", "role", "place"]].itertuples(index=False)], bool)
+        places["groups"] = places["groups"].astype("Float64").mask(places["suppressed"])
+        # a public row names a place only with a count it may print: a hidden row, or a zero beside
+        # hidden ones, would tell that a group is based or operates in that town
+        out["ocg_places"] = (places[~places["suppressed"] & places["groups"].gt(0).fillna(False)].reset_index(drop=True)
+                             if threshold else places)
     links = tables["ocg_links"].copy()
     links["suppressed"] = [("ocg_links", *k) in hidden for k in links[["kind", "a", "b"]].itertuples(index=False)]
     links["groups"] = links["groups"].astype("Float64").mask(links["suppressed"])

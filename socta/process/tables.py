@@ -53,7 +53,9 @@ def processed_tables(project: Project, result: ValidationResult) -> dict[str, di
     register = inputs["ocg_register.csv"].merge(scores, on="ocg_id", how="left")
     ocg_tables = {
         "ocg_aggregates": aggregates,
-        "ocg_summary": scoring.ocg_scope_summary(register, ref, bands),
+        "ocg_summary": scoring.ocg_scope_summary(register, ref, bands, project.years[1],
+                                                 settings.networks.longevity_years),
+        "ocg_places": scoring.ocg_places(register, inputs["ocg_places.csv"], ref),
         "ocg_links": scoring.ocg_links(register, ref),
         "ocg_profiles": scoring.profile_comparison(register, ref, project.settings),
         "ocg_geography": scoring.ocg_geography(register, ref),
