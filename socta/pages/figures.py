@@ -312,3 +312,62 @@ def tier_bands(ax, weights: tuple[float, float], tiers: dict[str, float]) -> Non
             ax.text(98, at_right + 1.5, name, fontsize=7.5, color=MUTED, ha="right", va="bottom", zorder=1)
         elif 2 <= at_bottom <= 90:
             ax.text(at_bottom + 1.5, 2, name, fontsize=7.5, color=MUTED, ha="left", va="bottom", zorder=1)
+
+
+LAND, REGION_LAND, BORDER, SEA = "#E6E6E6", "#D3E2F0", "#FFFFFF", "#F6F9FC"
+
+
+def country_shapes(ax, shapes, highlight: list[str], frame: tuple[float, float, float, float]) -> None:
+    """Draw the countries of ``shapes`` (code, rings of (lon, lat)) that reach into ``frame`` (west,
+    south, east, north): those of ``highlight`` tinted, the others grey, white borders between them;
+    equal distances east and north at the frame's middle latitude."""
+    import numpy as np
+    from matplotlib.collections import PolyCollection
+
+    west, south, east, north = frame
+    rings, colours = [], []
+    for code, parts in shapes:
+        for ring in parts:
+            xs, ys = zip(*ring)
+            if max(xs) < west or min(xs) > east or max(ys) < south or min(ys) > north:
+                continue
+            rings.append(ring)
+            colours.append(REGION_LAND if code in highlight else LAND)
+    ax.add_collection(PolyCollection(rings, facecolors=colours, edgecolors=BORDER, linewidths=0.8, zorder=1))
+    ax.set(xlim=(west, east), ylim=(south, north), xticks=[], yticks=[])
+    ax.set_aspect(1 / np.cos(np.radians((south + north) / 2)))
+    ax.set_facecolor(SEA)
+    ax.grid(False)
+    for side in ax.spines.values():
+        side.set_visible(True)
+        side.set_color("#BBBBBB")
+
+
+def shape_centre(shapes, code: str) -> tuple[float, float] | None:
+    """The middle of the bounding box of a country's largest ring (where its name goes), or None."""
+    rings = [ring for c, parts in shapes if c == code for ring in parts]
+    if not rings:
+        return None
+    xs, ys = zip(*max(rings, key=len))
+    return (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+
+
+def place_labels(ax, xs: list[float], ys: list[float], labels: list[str]) -> None:
+    """Label points on a map, each where it overlaps no label placed before it: right of its point,
+    else left, else below or above (the last tried if every side is taken)."""
+    fig = ax.figure
+    fig.canvas.draw()   # the labels' sizes need a renderer
+    renderer = fig.canvas.get_renderer()
+    taken = []
+    sides = [((7, 4), "left", "bottom"), ((-7, 4), "right", "bottom"), ((7, -4), "left", "top"),
+             ((-7, -4), "right", "top"), ((0, 9), "center", "bottom"), ((0, -9), "center", "top")]
+    for x, y, label in sorted(zip(xs, ys, labels), key=lambda p: -p[1]):   # north to south
+        for offset, ha, va in sides:
+            text = ax.annotate(label, (x, y), xytext=offset, textcoords="offset points", ha=ha, va=va, fontsize=8,
+                               color=INK, zorder=5, bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
+                                                          "alpha": 0.85})
+            box = text.get_window_extent(renderer).expanded(1.02, 1.1)
+            if not any(box.overlaps(other) for other in taken) or offset == sides[-1][0]:
+                taken.append(box)
+                break
+            text.remove()

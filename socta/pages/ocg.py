@@ -146,14 +146,59 @@ class OcgPage(Page):
     @needs_input("ocg_register.csv")
     def structure_table(self) -> None:
         s = self.summary()
-        s = s[s["measure"].isin(["structure", "reach"])]
+        s = s[s["measure"].isin(["structure", "reach", "longevity"])]
         words = {"structure": t("Structure"), "reach": t("Reach"), "international": t("Active in more than one country"),
-                 "domestic": t("Active in one country only")}
+                 "domestic": t("Active in one country only"), "longevity": t("Years since first reported")}
+
+        def category(measure: str, code: str) -> str:
+            if measure == "longevity":
+                return self.longevity_label(code)
+            return words[code] if code in words else t(code_label(code))
         frame = pd.DataFrame({t("Characteristic"): [words.get(m, m) for m in s["measure"]],
-                              t("Category"): [words[c] if c in words else t(code_label(c)) for c in s["category"]],
+                              t("Category"): [category(m, c) for m, c in zip(s["measure"], s["category"])],
                               t("Groups"): [self.count(v, h) for v, h in zip(s["count"], s["suppressed"])]})
         self.show_table(frame, "structure", t("Structure and reach of the groups, {scope}.", scope=self.scope_name),
                         align={t("Groups"): "r"})
+
+    def longevity_label(self, code: str) -> str:
+        """A longevity band's words from its code (socta.analysis.scoring.longevity_bands): "under 5 years",
+        "5 to 10 years", "more than 10 years", "not known"."""
+        if code == "unknown":
+            return t("not known")
+        low, _, high = code.partition("_to_")
+        if code.startswith("under_"):
+            n = int(code.removeprefix("under_"))
+            return tn("under {n} year", "under {n} years", n)
+        if code.startswith("over_"):
+            n = int(code.removeprefix("over_"))
+            return tn("more than {n} year", "more than {n} years", n)
+        return tn("{a} to {n} year", "{a} to {n} years", int(high), a=low)
+
+    def longevity_text(self) -> str:
+        """How many of the scope's groups were first reported longer ago than the last longevity edge, as
+        published; empty when the count is not published or the register has no years."""
+        s = self.summary()
+        rows = s[s["measure"].eq("longevity")]
+        groups = s[s["measure"].eq("groups")]
+        if rows.empty or groups.empty:
+            return ""
+        oldest = rows[rows["category"].str.startswith("over_")]
+        if oldest.empty or bool(oldest["suppressed"].iloc[0]) or bool(groups["suppressed"].iloc[0]):
+            return t("How long the groups of {scope} have been active is confidential in this edition.",
+                     scope=self.scope_name) if self.threshold else ""
+        n, total = int(oldest["count"].iloc[0]), int(groups["count"].iloc[0])
+        years = int(oldest["category"].iloc[0].removeprefix("over_"))
+        if not total:
+            return ""
+        values = dict(total=total, years=years, year=str(self.last_year), share=fmt_number(100 * n / total, 0))
+        if n == 0:
+            return tn("None of the {total} group was first reported more than {years} years before {year}.",
+                      "None of the {total} groups was first reported more than {years} years before {year}.",
+                      total, **values)
+        return tn("{n} of the {total} groups ({share}%) was first reported more than {years} years before {year}: "
+                  "it has been known for a long time.",
+                  "{n} of the {total} groups ({share}%) were first reported more than {years} years before {year}: "
+                  "they have been known for a long time.", n, n=n, **values)
 
     @needs_input("ocg_register.csv")
     def profiles_table(self) -> None:
@@ -398,3 +443,145 @@ class OcgPage(Page):
             t("Grade"): reg["grade"], t("Handling"): reg["handling_code"]})
         self.show_table(frame, "register", t("Organised crime groups ranked by threat score, {scope} (RESTRICTED).",
                                              scope=self.scope_name), align={t("Score"): "r"})
+
+    # ---- where the groups are based and operate: the template draws the map ----
+    def place_counts(self) -> pd.DataFrame:
+        """The places of this scope's groups as this edition publishes them: one row per place with a
+        count to show, with place, name, country, latitude, longitude, based (groups based there) and
+        operating (groups operating there; NaN where that count is not published, or nil). The public
+        edition names a place only with a count it may print (socta.process.disclosure_policy). Empty
+        without ocg_places.csv."""
+        columns = ["place", "name", "country", "latitude", "longitude", "based", "operating"]
+        if not self.has_input("ocg_places.csv") or not self.has_input("ocg_register.csv"):
+            return pd.DataFrame(columns=columns)
+        rows = self.table("ocg_places")
+        rows = rows[rows["scope"].eq(self.scope) & rows["place"].ne("") & ~rows["suppressed"].astype(bool)]
+        rows = rows[rows["groups"].astype(float).gt(0)]
+        wide = rows.pivot(index="place", columns="role", values="groups").reindex(columns=["base", "activity"])
+        known = [p for p in self.ref.places.index if p in wide.index]   # places.csv order
+        places = self.ref.places.loc[known]
+        return pd.DataFrame({"place": known, "name": [t(n) for n in places["name_en"]], "country": places["country"].to_numpy(),
+                             "latitude": places["latitude"].astype(float).to_numpy(),
+                             "longitude": places["longitude"].astype(float).to_numpy(),
+                             "based": wide.loc[known, "base"].astype(float).to_numpy(),
+                             "operating": wide.loc[known, "activity"].astype(float).to_numpy()})[columns]
+
+    def unplaced(self) -> float:
+        """The groups of this scope with no known base, as published (NaN: not published)."""
+        rows = self.table("ocg_places")
+        row = rows[rows["scope"].eq(self.scope) & rows["role"].eq("base") & rows["place"].eq("")]
+        if row.empty or bool(row["suppressed"].iloc[0]):
+            return np.nan
+        return float(row["groups"].iloc[0])
+
+    def map_frame(self, places: pd.DataFrame) -> tuple[float, float, float, float]:
+        """West, south, east, north: the region's countries, and every place shown, with a margin."""
+        rings = [ring for code, parts in self.ref.boundaries if code in self.countries for ring in parts]
+        xs = [x for ring in rings for x, _ in ring] + list(places["longitude"])
+        ys = [y for ring in rings for _, y in ring] + list(places["latitude"])
+        if not xs:   # a boundary file without the region's countries: the places alone
+            xs, ys = [18.0, 23.0], [41.0, 46.0]
+        return min(xs) - 0.6, min(ys) - 0.4, max(xs) + 0.6, max(ys) + 0.4
+
+    def map_figure(self, places: pd.DataFrame):
+        """The region's countries (tinted) among their neighbours; a filled circle at each place where
+        groups are based, its area proportional to their number, and a ring where groups operate."""
+        frame = self.map_frame(places)
+        fig, ax = figures.new_figure("tall")
+        shapes = self.ref.boundaries
+        figures.country_shapes(ax, shapes, self.countries, frame)
+        for code in self.countries:   # the region's countries are named; the others are context
+            centre = figures.shape_centre(shapes, code)
+            if centre:
+                ax.text(*centre, t(self.ref.country_name(code)).upper(), ha="center", va="center", fontsize=8,
+                        color=figures.MUTED, style="italic", zorder=2)
+        largest = np.nanmax([places["based"].max(), places["operating"].max(), 1.0])
+        area = lambda n: 40 + 900 * n / largest   # noqa: E731 - a marker's area grows with its count
+        based = places.dropna(subset=["based"])
+        ax.scatter(based["longitude"], based["latitude"], s=area(based["based"]), color=figures.PALETTE[3],
+                   alpha=0.85, edgecolors="white", linewidths=0.8, zorder=3, label=t("Groups are based there"))
+        operating = places.dropna(subset=["operating"])   # rings over the circles: both stay visible
+        ax.scatter(operating["longitude"], operating["latitude"], s=area(operating["operating"]),
+                   facecolors="none", edgecolors=figures.PALETTE[0], linewidths=1.8, zorder=4,
+                   label=t("Groups operate there"))
+        ax.legend(loc="lower left", frameon=True, framealpha=0.9, markerscale=0.5)
+        labels = [f"{p.name} ({' / '.join(self.num(v) if pd.notna(v) else '–' for v in (p.based, p.operating))})"
+                  for p in places.itertuples()]
+        figures.place_labels(ax, list(places["longitude"]), list(places["latitude"]), labels)
+        ax.set_title(t("Where the groups are based and operate — {scope}", scope=self.scope_title))
+        return fig
+
+    def map_source(self) -> str:
+        return (self.source_statistics + " " + t("Boundaries: Natural Earth (public domain), as drawn there; they imply "
+                                                 "no position on the status of any territory."))
+
+    def map_caption(self, places: pd.DataFrame) -> str:
+        text = t("Places where the groups reported in {scope:loc} are based (filled circles, their area proportional "
+                 "to the number of groups) and where they operate (rings); in brackets, the groups based there, then "
+                 "those operating there (–: none shown).", scope=self.scope_term())
+        if self.threshold:
+            text += " " + t("This public edition shows no place where fewer than {k} groups are based or operate, nor "
+                            "a count that would give a small one away.", k=str(self.threshold))
+        return text
+
+    def map_alt(self, places: pd.DataFrame) -> str:
+        parts = [t("Map of the region with its neighbours")]
+        for column, one, many in (
+                ("based", "most groups are based in {places} ({n})", "most groups are based in {places} ({n} each)"),
+                ("operating", "most groups operate in {places} ({n})", "most groups operate in {places} ({n} each)")):
+            shown = places.dropna(subset=[column])
+            if shown.empty:
+                continue
+            top = shown[shown[column].eq(shown[column].max())]
+            values = dict(places=fmt_list(list(top["name"])), n=self.num(top[column].iloc[0]))
+            parts.append(t(one, **values) if len(top) == 1 else t(many, **values))
+        return "; ".join(parts) + "."
+
+    def no_map(self) -> None:
+        """What the page says instead of a map with nothing on it."""
+        if not self.has_input("ocg_register.csv"):
+            self.say_missing("ocg_register.csv")
+        elif not self.has_input("ocg_places.csv"):
+            self.say_missing("ocg_places.csv")
+        elif self.threshold:
+            self.no_data(t("Where the groups of {scope} are based and operate is confidential in this public edition: "
+                           "every count per place is small, or would give a small one away; the restricted edition "
+                           "shows them.", scope=self.scope_name))
+        else:
+            self.no_data(t("No place where a group of {scope} is based or operates is recorded.", scope=self.scope_name))
+
+    def places_text(self, places: pd.DataFrame) -> str:
+        """The place where most groups are based, and how many groups have no known base, as published."""
+        parts = []
+        based = places.dropna(subset=["based"])
+        if not based.empty:
+            top = based[based["based"].eq(based["based"].max())]
+            n = int(top["based"].iloc[0])
+            names = fmt_list(list(top["name"]))
+            parts.append(tn("Of the places shown, most groups of {scope} are based in {places}: {n} group.",
+                            "Of the places shown, most groups of {scope} are based in {places}: {n} groups.", n,
+                            scope=self.scope_name, places=names) if self.threshold else
+                         tn("Most groups of {scope} are based in {places}: {n} group.",
+                            "Most groups of {scope} are based in {places}: {n} groups.", n,
+                            scope=self.scope_name, places=names))
+        unplaced = self.unplaced()
+        if pd.notna(unplaced) and unplaced > 0:
+            parts.append(tn("{n} group has no known base.", "{n} groups have no known base.", int(unplaced)))
+        elif pd.notna(unplaced):
+            parts.append(t("Every group has a known base."))
+        return " ".join(parts)
+
+    @needs_input("ocg_places.csv")
+    def places_table(self, places: pd.DataFrame) -> None:
+        if places.empty:
+            return
+        frame = pd.DataFrame({t("Place"): places["name"], t("Country"): [t(self.ref.country_name(c))
+                                                                       if c in self.ref.countries.index else c
+                                                                       for c in places["country"]],
+                              t("Groups based there"): [self.num(v) if pd.notna(v) else "–" for v in places["based"]],
+                              t("Groups operating there"): [self.num(v) if pd.notna(v) else "–"
+                                                            for v in places["operating"]]})
+        notes = t("–: none, or not published in this edition.") if self.threshold else t("–: none.")
+        self.show_table(frame, "places", t("Groups by place where they are based and operate, {scope}.",
+                                           scope=self.scope_name),
+                        align={t("Groups based there"): "r", t("Groups operating there"): "r"}, notes=notes)

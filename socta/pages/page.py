@@ -77,6 +77,8 @@ class Page(Judgements, Rendering, EditionData):
                                      "corruption, legal business structures and money laundering cannot be described "
                                      "here."),
                 "expert_assessments.csv": t("No expert assessments are part of this dataset, so harm is not scored."),
+                "ocg_places.csv": t("No places of the groups (ocg_places.csv) are part of this dataset, so no map shows "
+                                    "where they are based and operate."),
             }[name]
             self.say(f"*{text}*")
 
