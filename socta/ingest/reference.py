@@ -374,7 +374,9 @@ class Reference:
             bad = frame[column].isna() | frame[column].abs().gt(bound)
             if bad.any():
                 i = int(bad.idxmax())
-                raise ConfigError(f"{path}, row {i + 2}, column '{column}': {frame.at[i, column]!r} is not a {column} "
+                value = frame.at[i, column]
+                written = "empty" if pd.isna(value) else f"{float(value):g}"
+                raise ConfigError(f"{path}, row {i + 2}, column '{column}': {written} is not a {column} "
                                   f"in degrees (from -{bound} to {bound}, e.g. 44.819 for Belgrade): correct it")
         return frame.set_index("place_id", drop=False)
 

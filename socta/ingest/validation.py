@@ -331,7 +331,9 @@ def _cross_checks(tables: dict[str, pd.DataFrame], raw: dict[str, pd.DataFrame],
         places = tables.get("ocg_places.csv")
         if places is not None and not {"ocg_id", "place", "role"} & absent.get("ocg_places.csv", frozenset()) \
                 and "ocg_id" not in missing:
-            problems.extend(_place_problems(places, register, ref, missing))
+            # ids on register lines that could not be read are not unknown: those lines are reported already
+            unread = {i for line in (skipped or {}).get("ocg_register.csv", []) for i in re.findall(r"[A-Z]{3}-OCG-[0-9]{3}", line)}
+            problems.extend(_place_problems(places[~places["ocg_id"].isin(unread)], register, ref, missing))
     return problems
 
 

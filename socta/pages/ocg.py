@@ -185,7 +185,7 @@ class OcgPage(Page):
         oldest = rows[rows["category"].str.startswith("over_")]
         if oldest.empty or bool(oldest["suppressed"].iloc[0]) or bool(groups["suppressed"].iloc[0]):
             return t("How long the groups of {scope} have been active is confidential in this edition.",
-                     scope=self.scope_name) if self.threshold else ""
+                     scope=self.scope_term()) if self.threshold else ""
         n, total = int(oldest["count"].iloc[0]), int(groups["count"].iloc[0])
         years = int(oldest["category"].iloc[0].removeprefix("over_"))
         if not total:
@@ -546,9 +546,9 @@ class OcgPage(Page):
         elif self.threshold:
             self.no_data(t("Where the groups of {scope} are based and operate is confidential in this public edition: "
                            "every count per place is small, or would give a small one away; the restricted edition "
-                           "shows them.", scope=self.scope_name))
+                           "shows them.", scope=self.scope_term()))
         else:
-            self.no_data(t("No place where a group of {scope} is based or operates is recorded.", scope=self.scope_name))
+            self.no_data(t("No place where a group of {scope} is based or operates is recorded.", scope=self.scope_term()))
 
     def places_text(self, places: pd.DataFrame) -> str:
         """The place where most groups are based, and how many groups have no known base, as published."""
@@ -560,10 +560,10 @@ class OcgPage(Page):
             names = fmt_list(list(top["name"]))
             parts.append(tn("Of the places shown, most groups of {scope} are based in {places}: {n} group.",
                             "Of the places shown, most groups of {scope} are based in {places}: {n} groups.", n,
-                            scope=self.scope_name, places=names) if self.threshold else
+                            scope=self.scope_term(), places=names) if self.threshold else
                          tn("Most groups of {scope} are based in {places}: {n} group.",
                             "Most groups of {scope} are based in {places}: {n} groups.", n,
-                            scope=self.scope_name, places=names))
+                            scope=self.scope_term(), places=names))
         unplaced = self.unplaced()
         if pd.notna(unplaced) and unplaced > 0:
             parts.append(tn("{n} group has no known base.", "{n} groups have no known base.", int(unplaced)))

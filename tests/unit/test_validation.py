@@ -23,7 +23,8 @@ STATS = "statistics.csv"
 REGISTER = "ocg_register.csv"
 ANSWERS = "ocg_answers.csv"
 EXPERT = "expert_assessments.csv"
-INPUT_FILES = (STATS, REGISTER, ANSWERS, EXPERT)
+PLACES = "ocg_places.csv"
+INPUT_FILES = (STATS, REGISTER, ANSWERS, EXPERT, PLACES)
 
 
 # --------------------------------------------------------------------------------------------
