@@ -60,6 +60,8 @@ OPTIONAL_COLUMNS = {"statistics.csv": ["status", "months"], "ocg_register.csv": 
 SORT = {"statistics.csv": ("country", "year", "indicator", "submarket", "category"), "ocg_register.csv": ("ocg_id",),
         "ocg_answers.csv": ("ocg_id", "indicator"), "expert_assessments.csv": ("country", "area", "respondent")}
 PROVENANCE_COLUMNS = ["file", "row", "column", "workbook", "sheet", "cell"]
+# the input files a workbook collects (not yet ocg_places.csv: where the groups are based and operate)
+COLLECTED_FILES = tuple(SORT)
 MANIFEST_COLUMNS = ["workbook", "sha256", "country", "unit", "language", "years", "reference"]
 NUMBER_TEXT = re.compile(r"^-?\d+(\.\d+)?$")
 DECIMAL_COMMA = re.compile(r"^-?\d+,(\d{1,2}|\d{4,})$")  # 12,5: a decimal comma; 1,234 could be a thousand
@@ -592,17 +594,18 @@ def _dataset_yaml(collected: Collected) -> bytes:
     return yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=100).encode("utf-8")
 
 
-def _validation_problems(files: dict[str, bytes], collected: Collected, project: Project, dataset: bytes) -> tuple[
-        list[CellProblem], list[str]]:
-    """``socta validate`` on the assembled tables (in a temporary folder), its problems told by cell."""
+def _validation_problems(files: dict[str, bytes], collected: Collected, project: Project, dataset: bytes,
+                         kept: dict[str, bytes] | None = None) -> tuple[list[CellProblem], list[str]]:
+    """``socta validate`` on the assembled tables (in a temporary folder), with the folder's ``kept`` files
+    that no workbook collects (ocg_places.csv), its problems told by cell."""
     with tempfile.TemporaryDirectory(prefix="socta-import-") as tmp:
         folder = Path(tmp)
         if (project.data_dir / "reference").is_dir():  # the configuration in force, as the workbooks were read
             shutil.copytree(project.data_dir / "reference", folder / "reference", symlinks=False)
         (folder / "dataset.yaml").write_bytes(dataset)
         for name in INPUT_FILES:
-            if name in files:
-                (folder / name).write_bytes(files[name])
+            if name in files or name in (kept or {}):
+                (folder / name).write_bytes(files[name] if name in files else kept[name])
         result = validate(Project(data_dir=folder, build_dir=folder / "_build"))
     where: dict[tuple, dict] = {}
     for row in csv.DictReader(io.StringIO(files["provenance.csv"].decode("utf-8"))):
@@ -632,12 +635,15 @@ def import_workbooks(paths: list[Path], out_dir: Path, project: Project | None =
     problems = list(collected.problems)
     notes: list[str] = []
     dataset = (out_dir / "dataset.yaml").read_bytes() if existing else _dataset_yaml(collected)
+    # the folder's files no workbook collects stay, and are checked against what comes in
+    kept = {name: (out_dir / name).read_bytes() for name in INPUT_FILES
+            if name not in COLLECTED_FILES and (out_dir / name).is_file()}
     if any(name in files for name in INPUT_FILES):  # also beside the workbooks' own problems: all at once
-        found, notes = _validation_problems(files, collected, project, dataset)
+        found, notes = _validation_problems(files, collected, project, dataset, kept)
         told = {(p.workbook, p.sheet, p.cell) for p in problems}
         problems += [p for p in found if (p.workbook, p.sheet, p.cell) not in told or p.cell is None]
     problems += _would_be_lost(out_dir, collected)
-    for name in INPUT_FILES:
+    for name in COLLECTED_FILES:
         if name not in files and (out_dir / name).is_file():
             problems.append(CellProblem(str(out_dir / name), None, None, None,
                                         "is from before, and the workbooks have no rows for it, so it would be kept "

@@ -520,8 +520,10 @@ class OcgPage(Page):
                  "to the number of groups) and where they operate (rings); in brackets, the groups based there, then "
                  "those operating there (–: none shown).", scope=self.scope_term())
         if self.threshold:
-            text += " " + t("This public edition shows no place where fewer than {k} groups are based or operate, nor "
-                            "a count that would give a small one away.", k=str(self.threshold))
+            text += " " + tn("This public edition shows no place where fewer than {n} group is based or operates, nor "
+                             "a count that would give a small one away.", "This public edition shows no place where "
+                             "fewer than {n} groups are based or operate, nor a count that would give a small one away.",
+                             int(self.threshold))
         return text
 
     def map_alt(self, places: pd.DataFrame) -> str:

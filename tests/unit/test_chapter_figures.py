@@ -324,7 +324,7 @@ def run_template(template: str, processed_dir: Path, monkeypatch, **parameters) 
 @pytest.mark.parametrize("template, parameters, expected", [
     ("ocg.md", {"scope": "region"}, ["fig-ocg-region-map", "fig-ocg-region-network"]),   # the public region's bars: five of six confidential, a sentence
     ("ocg.md", {"scope": "region", "audience": "restricted"},
-     ["fig-ocg-region-areas", "fig-ocg-region-contributions", "fig-ocg-region-map", "fig-ocg-region-network"]),
+     ["fig-ocg-region-areas", "fig-ocg-region-map", "fig-ocg-region-contributions", "fig-ocg-region-network"]),
     ("ocg.md", {"scope": "MNE"}, []),
     ("conclusions.md", {}, ["fig-conclusions-matrix-region", "fig-conclusions-sensitivity-region",
                             "fig-conclusions-matrix-srb", "fig-conclusions-matrix-mne", "fig-conclusions-matrix-mkd"]),
