@@ -409,3 +409,23 @@ def ocg_geography(register: pd.DataFrame, ref: Reference) -> pd.DataFrame:
             for code, n in codes.value_counts().sort_index().items():
                 rows.append({"scope": scope, "measure": measure, "code": code, "groups": int(n)})
     return pd.DataFrame(rows, columns=["scope", "measure", "code", "groups"])
+
+
+def ocg_tactics(answers: pd.DataFrame, register: pd.DataFrame, ref: Reference) -> pd.DataFrame:
+    """How the region's groups operate across crime areas: per top-level area and tactic measured by an
+    OCG indicator (tactics.csv), the groups active in the area with an answer to it (groups), those
+    answering medium or high (using) and unknown (unknown), and the share using. A group active in
+    several areas counts in each. Region only: the chapter is regional. Counts only."""
+    measured = ref.tactics[ref.tactics["indicator_id"].ne("")]
+    areas = register[["ocg_id", "crime_areas"]].assign(
+        area=register["crime_areas"].str.split("|").map(lambda codes: sorted({ref.top_area_of(c) for c in codes if c})))
+    areas = areas.explode("area").dropna(subset=["area"])[["ocg_id", "area"]]
+    rows = []
+    for area in ref.top_areas.index:
+        groups = set(areas.loc[areas["area"].eq(area), "ocg_id"])
+        for tactic, indicator in zip(measured.index, measured["indicator_id"]):
+            a = answers.loc[answers["ocg_id"].isin(groups) & answers["indicator"].eq(indicator), "answer"]
+            using, unknown = int(a.isin(["medium", "high"]).sum()), int(a.eq("unknown").sum())
+            rows.append({"scope": REGION, "area": area, "tactic": tactic, "indicator": indicator, "groups": len(a),
+                         "using": using, "unknown": unknown, "share_using": using / len(a) if len(a) else np.nan})
+    return pd.DataFrame(rows, columns=["scope", "area", "tactic", "indicator", "groups", "using", "unknown", "share_using"])

@@ -36,6 +36,8 @@ REFERENCE_FILES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # corresponds to; an area with no row corresponds to none
     "empact_priorities.csv": (("priority_id", "name_en", "order", "cycle", "status", "source"), ("order",)),
     "area_empact.csv": (("area_id", "priority_id"), ()),
+    # the networks' tactics (EU-SOCTA 2025) and the OCG indicator that measures each (empty: none yet)
+    "tactics.csv": (("tactic_id", "name_en", "indicator_id", "order", "source"), ("order",)),
     # the places a group is based or operates in (ocg_places.csv), with their coordinates for the map
     "places.csv": (("place_id", "country", "name_en", "latitude", "longitude", "source"), ("latitude", "longitude")),
 }
@@ -86,6 +88,8 @@ ID_COLUMNS: dict[str, dict[str, tuple[re.Pattern, str, str, bool]]] = {
     "empact_priorities.csv": {"priority_id": (ID, "the EMPACT priority in area_empact.csv", _ID_WORDS, False)},
     "area_empact.csv": {"area_id": (ID, "the crime area", _ID_WORDS, False),
                         "priority_id": (ID, "the EMPACT priority (empact_priorities.csv)", _ID_WORDS, False)},
+    "tactics.csv": {"tactic_id": (ID, "the tactic's rows and labels", _ID_WORDS, False),
+                    "indicator_id": (ID, "the OCG indicator that measures the tactic", _ID_WORDS + ", or empty", True)},
     "places.csv": {"place_id": (ID, "the place in ocg_places.csv", _ID_WORDS, False),
                    "country": (ISO3, "the country the place is in", "three capital letters A-Z (ISO 3166 alpha-3, "
                                "e.g. SRB)", False)},
@@ -103,7 +107,7 @@ UNIQUE_COLUMNS = frozenset({("countries.csv", "iso3"), ("countries.csv", "slug")
                             ("indicators.csv", "indicator_id"), ("ocg_indicators.csv", "indicator_id"),
                             ("area_threat_indicators.csv", "indicator_id"), ("harm_dimensions.csv", "dimension_id"),
                             ("empact_priorities.csv", "priority_id"), ("area_empact.csv", "area_id"),
-                            ("places.csv", "place_id")})
+                            ("places.csv", "place_id"), ("tactics.csv", "tactic_id")})
 
 
 def check_ids(path, name: str, frame: pd.DataFrame) -> None:
@@ -363,6 +367,20 @@ class Reference:
             else:
                 mapping[row["area_id"]] = row["priority_id"]
         return mapping
+
+    @cached_property
+    def tactics(self) -> pd.DataFrame:
+        """The networks' tactics in their order (tactics.csv), each with the OCG indicator that measures it
+        ("" where none does). An indicator that ocg_indicators.csv does not list is refused with its file,
+        row and column."""
+        frame = self.table("tactics.csv")
+        path = self.project.reference_path("tactics.csv")
+        for i, indicator in frame["indicator_id"].items():
+            if indicator and indicator not in self.ocg_indicators.index:
+                raise ConfigError(f"{path}, row {int(i) + 2}, column 'indicator_id': {indicator!r} is not an indicator_id "
+                                  f"of ocg_indicators.csv ({', '.join(self.ocg_indicators.index)}); correct it, or leave "
+                                  "it empty if no indicator measures the tactic")
+        return frame.sort_values("order", kind="stable").set_index("tactic_id", drop=False)
 
     @cached_property
     def places(self) -> pd.DataFrame:

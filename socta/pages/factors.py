@@ -1,6 +1,8 @@
 """The crime-relevant factors chapter: the enablers and geography of the groups, as the data support them."""
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 
 from socta.analysis.disclosure import MARK
@@ -172,3 +174,134 @@ class FactorsPage(Page):
         if self.threshold:
             return t("Bar chart; of the countries shown, most groups active abroad operate in {code} ({n}).", **values)
         return t("Bar chart; most groups active abroad operate in {code} ({n}).", **values)
+
+    # ---- tactics across crime areas (EU-SOCTA 2025): the template draws them ----
+    def tactic_shares(self) -> pd.DataFrame:
+        """The share (0-1) of the region's groups active in each crime area that use each measured tactic to
+        a medium or high degree, as this edition publishes it: one row per area and tactic, with area and
+        tactic (their names; configuration order, ordered categoricals), share (NaN: not shown), label (the
+        share as printed: "38%", "less than 10%", or c where it is confidential or rests on too few groups)
+        and groups (the groups answering). Empty without OCG indicator answers or a measured tactic."""
+        columns = ["area", "tactic", "share", "label", "groups"]
+        if not self.has_input("ocg_answers.csv") or not self.has_input("ocg_register.csv"):
+            return pd.DataFrame(columns=columns)
+        table = self.table("ocg_tactics")
+        table = table[table["scope"].eq(REGION)]
+        tactics = self.measured_tactics()
+        areas = [a for a in self.ref.top_areas.index if a in set(table["area"])]
+        if table.empty or not tactics:
+            return pd.DataFrame(columns=columns)
+        names = {k: t(self.ref.tactics.at[k, "name_en"]) for k in tactics}
+        area_names = [self.area_name(a) for a in areas]
+        table = table[table["tactic"].isin(tactics)]
+        out = pd.DataFrame({
+            "area": pd.Categorical(table["area"].map(self.area_name), categories=area_names, ordered=True),
+            "tactic": pd.Categorical(table["tactic"].map(names), categories=list(names.values()), ordered=True),
+            "share": table["share_using"].astype(float).to_numpy(),
+            "label": [self.share_of(r, "share_using") for _, r in table.iterrows()],
+            "groups": table["groups"].astype(float).to_numpy()})
+        return out.sort_values(["area", "tactic"]).reset_index(drop=True)
+
+    def measured_tactics(self) -> list[str]:
+        """The tactics of tactics.csv that an OCG indicator in force measures, in their order."""
+        tactics = self.ref.tactics
+        return [k for k, i in zip(tactics.index, tactics["indicator_id"]) if i and i in self.ref.ocg_indicators.index]
+
+    def unmeasured_tactics_text(self) -> str:
+        """The tactics no OCG indicator measures: named, so that the reader knows they are not assessed."""
+        missing = [in_sentence(t(n)) for k, n in zip(self.ref.tactics.index, self.ref.tactics["name_en"])
+                   if k not in self.measured_tactics()]
+        if not missing:
+            return t("Every tactic of the method in force is measured by an OCG indicator.")
+        return tn("No OCG indicator of this assessment measures {tactics}, so this tactic is not assessed here; "
+                  "tactics.csv names the indicator that measures each tactic.",
+                  "No OCG indicator of this assessment measures {tactics}, so these tactics are not assessed here; "
+                  "tactics.csv names the indicator that measures each tactic.", len(missing), tactics=fmt_list(missing))
+
+    def no_tactic_shares(self, shares: pd.DataFrame) -> None:
+        if not self.has_input("ocg_answers.csv"):
+            self.say_missing("ocg_answers.csv")
+        elif not self.has_input("ocg_register.csv"):
+            self.say_missing("ocg_register.csv")
+        elif not self.measured_tactics():
+            self.no_data(t("No tactic of tactics.csv is measured by an OCG indicator in force, so no figure is drawn."))
+        else:
+            self.no_data(t("Every share of the groups using a tactic in a crime area is confidential in this public "
+                           "edition, or rests on too few groups, so no figure is drawn."))
+
+    def tactics_figure(self, shares: pd.DataFrame):
+        """A grid of crime areas (rows) by tactics (columns): each cell's colour and words give the share of
+        the area's groups using the tactic; a share not shown is a hatched grey cell marked as printed."""
+        import numpy as np
+        from matplotlib.colors import LinearSegmentedColormap
+        from matplotlib.patches import Rectangle
+
+        grid = shares.pivot(index="area", columns="tactic", values="share")
+        labels = shares.pivot(index="area", columns="tactic", values="label")
+        fig, ax = figures.new_figure("panel")
+        # light to mid blue: dark words stay readable on every cell (WCAG contrast)
+        cmap = LinearSegmentedColormap.from_list("share", ["#F4F8FB", "#7FB3D9"])
+        ax.imshow(np.ma.masked_invalid(grid.to_numpy(float)), cmap=cmap, vmin=0, vmax=1, aspect="auto")
+        for (i, j), value in np.ndenumerate(grid.to_numpy(float)):
+            if np.isnan(value):   # not shown: hatched, never coloured as 0
+                ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor="#EEEEEE", edgecolor="#AAAAAA",
+                                       hatch="///", lw=0))
+            ax.text(j, i, labels.iat[i, j], ha="center", va="center", fontsize=9, color=figures.INK,
+                    bbox=None if not np.isnan(value) else {"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none"})
+        ax.set_xticks(range(grid.shape[1]), [textwrap.fill(str(c), 16) for c in grid.columns], fontsize=8.5)
+        ax.set_yticks(range(grid.shape[0]), list(grid.index))
+        ax.tick_params(length=0)
+        ax.grid(False)
+        ax.set_title(t("Tactics of the groups by crime area"))
+        return fig
+
+    def tactics_caption(self, shares: pd.DataFrame) -> str:
+        text = t("Share of the region's organised crime groups active in each crime area assessed as using each tactic "
+                 "to a medium or high degree (a group active in several areas counts in each).")
+        if shares["share"].isna().any():
+            text += " " + (t("Hatched cells (c) are confidential in this public edition, rest on too few groups, or "
+                             "are close to none or all of them (shown as a range).") if self.threshold else
+                           t("Hatched cells have no group with an answer."))
+        return text
+
+    def tactics_alt(self, shares: pd.DataFrame) -> str:
+        shown = shares.dropna(subset=["share"])
+        if shown.empty:
+            return t("Grid of crime areas by tactics; no share is shown.")
+        top = shown[shown["share"].eq(shown["share"].max())]
+        pairs = fmt_list([t("{tactic} in {area}", tactic=in_sentence(str(r.tactic)), area=in_sentence(str(r.area)))
+                          for r in top.itertuples()])
+        return t("Grid of crime areas by tactics; of the shares shown, the highest is {pairs}: {share} of the groups.",
+                 pairs=pairs, share=fmt_percent(top["share"].iloc[0]))
+
+    def tactics_text(self, shares: pd.DataFrame) -> str:
+        """Per tactic, the crime area where the most groups use it (among the shares shown), and whether one
+        area leads in most tactics or none does."""
+        lines, leaders = [], []
+        for tactic, rows in shares.groupby("tactic", observed=True):
+            shown = rows.dropna(subset=["share"])
+            if shown.empty:
+                lines.append("- " + t("{tactic}: no share can be shown.", tactic=str(tactic)))
+                continue
+            top = shown[shown["share"].eq(shown["share"].max())]
+            leaders += list(top["area"].astype(str))
+            values = dict(tactic=str(tactic), areas=fmt_list([in_sentence(a) for a in top["area"].astype(str)]),
+                          share=fmt_percent(top["share"].iloc[0]))
+            if len(top) == 1:
+                lines.append("- " + tn("{tactic}: most common among the groups active in {areas}, {share} of its {n} group.",
+                                       "{tactic}: most common among the groups active in {areas}, {share} of its {n} groups.",
+                                       int(top["groups"].iloc[0]), **values))
+            else:
+                lines.append("- " + t("{tactic}: equally common among the groups active in {areas}, {share} of each.",
+                                      **values))
+        text = "\n".join(lines)
+        counts = pd.Series(leaders, dtype=str).value_counts()
+        if shares["share"].isna().any():   # a hidden share may be the highest: neither leads nor spread is known
+            return t("Of the shares this edition shows:") + "\n\n" + text + "\n\n" + t(
+                "Whether one crime area leads in most tactics cannot be said: some shares are not shown.")
+        if len(counts) and counts.iloc[0] > shares["tactic"].nunique() / 2 and (len(counts) == 1 or counts.iloc[0] > counts.iloc[1]):
+            text += "\n\n" + t("The groups active in {area} lead in most tactics: they combine the most ways of operating.",
+                                area=in_sentence(counts.index[0]))
+        elif len(counts):
+            text += "\n\n" + t("No crime area leads in most tactics: the ways of operating are spread across the areas.")
+        return text

@@ -153,6 +153,21 @@ def count_model(tables: dict[str, pd.DataFrame], bands: dict[str, float], countr
     for role, place in places.loc[places["scope"].ne(REGION), ["role", "place"]].drop_duplicates().itertuples(index=False):
         model.total(("ocg_places", REGION, role, place), [("ocg_places", c, role, place) for c in countries])
 
+    # the tactics per crime area (the region): groups answering, using and unknown; those active in an area
+    # are among its groups, and those using a tactic there among those using it at all (the enablers); a
+    # group is active in one area at least, so the areas' users together are at least all its users
+    tactics = tables.get("ocg_tactics", pd.DataFrame(columns=["scope", "area", "tactic", "indicator"]))
+    for row in tactics.itertuples(index=False):
+        key = ("ocg_tactics", row.scope, row.area, row.tactic)
+        for column in ("groups", "using", "unknown"):
+            model.cell((*key, column), getattr(row, column))
+        model.linear_at_most({(*key, "using"): 1, (*key, "unknown"): 1, (*key, "groups"): -1}, 0)
+        model.at_most((*key, "groups"), ("ocg_aggregates", row.scope, row.area, "ocgs"))
+        model.at_most((*key, "using"), ("ocg_enablers", row.scope, row.indicator, "medium_high"))
+    for (scope, tactic, indicator), part in tactics.groupby(["scope", "tactic", "indicator"]):
+        model.linear_at_most({("ocg_enablers", scope, indicator, "medium_high"): 1,
+                              **{("ocg_tactics", scope, a, tactic, "using"): -1 for a in part["area"]}}, 0)
+
     # groups linking places and markets (a group counts in every country it is active in: no sums)
     for row in tables["ocg_links"].itertuples(index=False):
         model.cell(("ocg_links", row.kind, row.a, row.b), row.groups)
@@ -225,6 +240,15 @@ def publish_ocg_tables(tables: dict[str, pd.DataFrame], hidden: set, threshold: 
     geo["suppressed"] = np.array([("ocg_geography", *k) in hidden
                                   for k in geo[["scope", "measure", "code"]].itertuples(index=False)], bool)
     out["ocg_geography"] = geo[~geo["suppressed"]].reset_index(drop=True)  # the place name alone would tell
+    if "ocg_tactics" in tables:
+        tactics = tables["ocg_tactics"].copy()
+        key = list(tactics[["scope", "area", "tactic"]].itertuples(index=False))
+        hidden_of = {c: np.array([("ocg_tactics", *k, c) in hidden for k in key], bool) for c in ("groups", "using", "unknown")}
+        tactics["groups"] = tactics["groups"].astype("Float64").mask(hidden_of["groups"])
+        tactics["share_using"] = tactics["share_using"].mask(hidden_of["groups"] | hidden_of["using"])
+        tactics["suppressed"] = hidden_of["groups"] | hidden_of["using"] | hidden_of["unknown"]
+        banded(tactics, "share_using", tables["ocg_tactics"]["groups"], shares or ShareRule(0, 0.0))
+        out["ocg_tactics"] = tactics.drop(columns=["using", "unknown"]) if threshold else tactics
     if "ocg_places" in tables:
         places = tables["ocg_places"].copy()
         places["suppressed"] = np.array([("ocg_places", *k) in hidden

@@ -56,6 +56,7 @@ def processed_tables(project: Project, result: ValidationResult) -> dict[str, di
         "ocg_summary": scoring.ocg_scope_summary(register, ref, bands, project.years[1],
                                                  settings.networks.longevity_years),
         "ocg_places": scoring.ocg_places(register, inputs["ocg_places.csv"], ref),
+        "ocg_tactics": scoring.ocg_tactics(inputs["ocg_answers.csv"], register, ref),
         "ocg_links": scoring.ocg_links(register, ref),
         "ocg_profiles": scoring.profile_comparison(register, ref, project.settings),
         "ocg_geography": scoring.ocg_geography(register, ref),

@@ -328,7 +328,7 @@ def run_template(template: str, processed_dir: Path, monkeypatch, **parameters) 
     ("ocg.md", {"scope": "MNE"}, []),
     ("conclusions.md", {}, ["fig-conclusions-matrix-region", "fig-conclusions-sensitivity-region",
                             "fig-conclusions-matrix-srb", "fig-conclusions-matrix-mne", "fig-conclusions-matrix-mkd"]),
-    ("factors.md", {}, ["fig-factors-enablers", "fig-factors-document_fraud_cases", "fig-factors-abroad"]),
+    ("factors.md", {}, ["fig-factors-enablers", "fig-factors-tactics", "fig-factors-document_fraud_cases", "fig-factors-abroad"]),
 ])
 def test_template_figure_cells_run_and_keep_their_names(processed, monkeypatch, template, parameters, expected):
     audience = parameters.get("audience", "public")

@@ -1,0 +1,120 @@
+"""How the groups operate across crime areas (tactics.csv, EU-SOCTA 2025's tactics): counts by hand from the
+demo's CSV files, the public edition's disclosure control, the sentences and their opposites, and a wrong
+configuration refused by file, row and column."""
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from socta.core.config import ConfigError, Project
+from socta.ingest.reference import Reference
+from socta.pages.factors import FactorsPage
+
+from ..conftest import DEMO_DIR
+from .test_findings import REFERENCE, data_with, make
+
+TACTICS = (REFERENCE / "tactics.csv").read_text(encoding="utf-8")
+
+
+def rows_of(name: str) -> list[dict]:
+    with open(DEMO_DIR / name, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def top_area(area: str) -> str:
+    parents = {r["area_id"]: r["parent_id"] for r in csv.DictReader(open(REFERENCE / "crime_areas.csv", encoding="utf-8"))}
+    return parents[area] or area
+
+
+def test_the_demo_tactics_counted_by_hand(demo_processing):
+    register = rows_of("ocg_register.csv")
+    answers = {(r["ocg_id"], r["indicator"]): r["answer"] for r in rows_of("ocg_answers.csv")}
+    table = demo_processing.tables["restricted"]["ocg_tactics"].set_index(["area", "tactic"])
+    for area, tactic, indicator in (("drugs", "lbs", "lbs"), ("property", "violence", "violence"),
+                                    ("cyber", "finance", "money_laundering")):
+        groups = [g["ocg_id"] for g in register if area in {top_area(a) for a in g["crime_areas"].split("|")}]
+        given = [answers[(g, indicator)] for g in groups if (g, indicator) in answers]
+        using = sum(a in ("medium", "high") for a in given)
+        row = table.loc[(area, tactic)]
+        assert (row["groups"], row["using"], row["unknown"]) == (len(given), using, given.count("unknown")), (area, tactic)
+        assert row["share_using"] == pytest.approx(using / len(given))
+    assert (table.loc[("drugs", "lbs"), ["groups", "using"]].tolist()) == [47, 28]
+    assert set(table.index.get_level_values("tactic")) == {"finance", "lbs", "corruption", "violence"}  # measured only
+
+
+def test_the_public_tactics_publish_shares_only_and_the_audit_covers_them(demo_processing):
+    from socta.process.disclosure_policy import count_model
+
+    project, tables = demo_processing.project, demo_processing.tables
+    public = tables["public"]["ocg_tactics"]
+    assert not {"using", "unknown"} & set(public.columns)    # the counts behind the shares stay restricted
+    model = count_model({k: v for k, v in tables["restricted"].items() if k.startswith("ocg_")},
+                        project.settings["ocg_scoring"]["bands"], ["SRB", "MNE", "MKD"])
+    hidden = model.suppress(5)
+    tactic_cells = {k for k in hidden if k[0] == "ocg_tactics"}
+    assert any(0 < model.values[k] < 5 for k in tactic_cells)
+    assert model.audit(hidden, 5) == []
+    for row in public.itertuples():
+        key = ("ocg_tactics", row.scope, row.area, row.tactic)
+        if (*key, "groups") in hidden or (*key, "using") in hidden:
+            assert row.share_using != row.share_using   # NaN: a share resting on a hidden count is not shown
+    cyber = public[public["area"].eq("cyber")]
+    assert cyber["groups"].isna().all() and cyber["share_using"].isna().all()   # 4 groups: hidden
+
+
+def test_the_restricted_tactics_sentences(processed):
+    page = make(FactorsPage, processed["restricted"], audience="restricted")
+    shares = page.tactic_shares()
+    assert list(shares["area"].cat.categories)[:2] == ["Drug trafficking", "Migrant smuggling"]
+    assert shares.set_index(["area", "tactic"]).at[("Drug trafficking", "Abuse of legal business structures"), "label"] == "60%"
+    text = page.tactics_text(shares)
+    assert ("- Criminal finances and money laundering: most common among the groups active in property crime, 62% of "
+            "its 16 groups.") in text
+    assert "- Abuse of legal business structures: most common among the groups active in cybercrime, 75% of its 4 groups." in text
+    assert text.endswith("No crime area leads in most tactics: the ways of operating are spread across the areas.")
+    assert page.tactics_alt(shares) == ("Grid of crime areas by tactics; of the shares shown, the highest is abuse of legal "
+                                        "business structures in cybercrime: 75% of the groups.")
+    fig = page.tactics_figure(shares)
+    assert {t.get_text() for t in fig.axes[0].texts} >= {"38%", "60%", "75%"}
+
+
+def test_the_public_tactics_make_no_judgement_the_hidden_shares_could_change(processed):
+    page = make(FactorsPage, processed["public"])
+    shares = page.tactic_shares()
+    assert set(shares.loc[shares["share"].isna(), "label"]) == {"c"}
+    text = page.tactics_text(shares)
+    assert text.startswith("Of the shares this edition shows:")
+    assert text.endswith("Whether one crime area leads in most tactics cannot be said: some shares are not shown.")
+    assert "lead in most tactics:" not in text
+    fig = page.tactics_figure(shares)
+    assert sum(t.get_text() == "c" for t in fig.axes[0].texts) == shares["share"].isna().sum() == 12
+
+
+def test_a_tactic_no_indicator_measures_is_named(processed, tmp_path):
+    page = make(FactorsPage, processed["restricted"], audience="restricted")
+    assert page.unmeasured_tactics_text() == (
+        "No OCG indicator of this assessment measures exploitation of young people recruited online, so this tactic is "
+        "not assessed here; tactics.csv names the indicator that measures each tactic.")
+    measured = TACTICS.replace("online_recruitment,Exploitation of young people recruited online,,",
+                               "online_recruitment,Exploitation of young people recruited online,expertise,")
+    folder = data_with(tmp_path, tactics__csv=measured)
+    assert make(FactorsPage, processed["restricted"], audience="restricted", data_dir=folder).unmeasured_tactics_text() == (
+        "Every tactic of the method in force is measured by an OCG indicator.")
+
+
+def test_a_wrong_indicator_is_refused_by_file_row_and_column(tmp_path):
+    folder = data_with(tmp_path, tactics__csv=TACTICS.replace(",lbs,2,", ",legal_business,2,"))
+    with pytest.raises(ConfigError) as caught:
+        _ = Reference(Project(data_dir=folder)).tactics
+    assert "tactics.csv, row 3, column 'indicator_id': 'legal_business' is not an indicator_id of ocg_indicators.csv" \
+        in str(caught.value)
+
+
+def test_no_measured_tactic_says_so(processed, tmp_path, said):
+    folder = data_with(tmp_path, tactics__csv="tactic_id,name_en,indicator_id,order,source\nx,Something,,1,s\n")
+    page = make(FactorsPage, processed["restricted"], audience="restricted", data_dir=folder)
+    shares = page.tactic_shares()
+    assert shares.empty
+    page.no_tactic_shares(shares)
+    assert "No tactic of tactics.csv is measured by an OCG indicator in force" in said[-1]
