@@ -19,7 +19,7 @@ random stream, so adding a country does not change the other countries' statisti
 then also be active in the new country, and expert scales are relative to the regional mean).
 
 Usage:
-    python data/demo/generate.py [--seed N] [--out DIR]
+    python data/demo/generate.py [--seed N] [--out DIR] [--method PROFILE]
 """
 from __future__ import annotations
 
@@ -227,9 +227,14 @@ def split_list(cell: str | None) -> list[str]:
     return [x.strip() for x in str(cell).split("|") if x.strip()]
 
 
+METHOD: str | None = None   # --method: a method profile of data/reference/methods/ (None: the shipped files)
+
+
 def reference_path(out: Path, name: str) -> Path:
-    """`<data dir>/reference/<file>` first, then the repository's data/reference/<file>."""
-    for folder in (out / "reference", REPO_REFERENCE):
+    """`<data dir>/reference/<file>` first, then the method profile's (--method), then the repository's
+    data/reference/<file>, as socta reads them."""
+    profile = [REPO_REFERENCE / "methods" / METHOD] if METHOD else []
+    for folder in (out / "reference", *profile, REPO_REFERENCE):
         if (folder / name).is_file():
             return folder / name
     sys.exit(f"generate.py: reference file {name} not found in {out / 'reference'} "
@@ -660,7 +665,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=SEED, help=f"random seed (default {SEED})")
     parser.add_argument("--out", type=Path, default=HERE,
                         help="output folder (default: the folder this script is in)")
+    parser.add_argument("--method", default=None,
+                        help="a method profile of data/reference/methods/ (default: the shipped reference files)")
     args = parser.parse_args(argv)
+    global METHOD
+    METHOD = args.method
+    if METHOD and not (REPO_REFERENCE / "methods" / METHOD).is_dir():
+        sys.exit(f"generate.py: no method profile {METHOD!r} in {REPO_REFERENCE / 'methods'}")
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     ref = Reference(out)
@@ -677,6 +688,7 @@ def main(argv: list[str] | None = None) -> int:
         "generated_by": "data/demo/generate.py",
         "seed": args.seed,
         "period": [ref.years[0], ref.years[-1]],
+        **({"method": METHOD} if METHOD else {}),
     }
     with open(out / "dataset.yaml", "w", encoding="utf-8", newline="\n") as fh:
         yaml.safe_dump(meta, fh, sort_keys=False, allow_unicode=True, width=100,

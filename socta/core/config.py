@@ -25,6 +25,12 @@ DEFAULT_DATA_DIR = REPO_ROOT / "data" / "demo"
 
 REFERENCE_DIR = REPO_ROOT / "data" / "reference"
 
+# method profiles: a folder of reference files each that replace the shipped ones (data/reference/methods/
+# <id>/), chosen by a data folder's dataset.yaml ``method``; without it, the shipped files alone (the 2016
+# regional report's method)
+METHODS_DIR = REFERENCE_DIR / "methods"
+METHOD_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+
 OPEN_SOURCES_DIR = REPO_ROOT / "data" / "open_sources"
 
 NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
@@ -231,9 +237,33 @@ class Project:
                 "to another file inside the folder is fine)")
 
     def reference_path(self, name: str) -> Path:
-        """The reference file in force: the data folder's own copy wins over the repository's."""
+        """The reference file in force: the data folder's own copy wins over its method profile's, which wins
+        over the repository's."""
         own = self.data_dir / "reference" / name
-        return own if own.is_file() else REFERENCE_DIR / name
+        if own.is_file():
+            return own
+        if self.method and (METHODS_DIR / self.method / name).is_file():
+            return METHODS_DIR / self.method / name
+        return REFERENCE_DIR / name
+
+    @cached_property
+    def method(self) -> str | None:
+        """The method profile the data folder's dataset.yaml names (``method: eu-socta-2025``, a folder of
+        data/reference/methods/), or None: the shipped reference files (the 2016 regional report's method).
+        A name that is not a profile is refused, naming the profiles there are."""
+        path = self.data_dir / "dataset.yaml"
+        try:
+            value = (read_yaml(path, "the dataset description") or {}).get("method") if path.is_file() else None
+        except (ConfigError, AttributeError):
+            return None   # the dataset description's own problem is told where it is read
+        if value is None:
+            return None
+        known = sorted(p.name for p in METHODS_DIR.iterdir() if p.is_dir()) if METHODS_DIR.is_dir() else []
+        if not isinstance(value, str) or not METHOD_ID.fullmatch(value) or value not in known:
+            raise ConfigError(f"{path}: method {value!r} is not a method profile of data/reference/methods/ "
+                              f"({', '.join(known) or 'none'}); write one of them, or leave 'method' out for the "
+                              "2016 regional method")
+        return value
 
     def input_path(self, name: str) -> Path:
         return self.data_dir / name

@@ -92,18 +92,27 @@ def reference_messages(reference_dir: Path, open_sources_dir: Path | None = None
     import csv
 
     found: dict[str, list[str]] = {}
-    files = sorted(Path(reference_dir).glob("*.csv"))
+    # the shipped files, and those of every method profile (data/reference/methods/<id>/)
+    files = sorted(Path(reference_dir).glob("*.csv")) + sorted(Path(reference_dir).glob("methods/*/*.csv"))
     if open_sources_dir is not None:  # sources.csv is bibliography: titles stay as published
         files += [p for p in sorted(Path(open_sources_dir).glob("*.csv")) if p.name != "sources.csv"]
     for path in files:
         with open(path, encoding="utf-8", newline="") as fh:
             for row in csv.DictReader(fh):
-                columns = REFERENCE_TEXT if path.parent == Path(reference_dir) else ("measure", "unit", "coverage")
+                columns = REFERENCE_TEXT if Path(reference_dir) in (path.parent, path.parent.parent.parent) \
+                    else ("measure", "unit", "coverage")
                 texts = [row[c] for c in columns if row.get(c)]
                 for column in LABEL_CODES:
                     texts += [code_label(code) for code in (row.get(column) or "").split("|") if code]
+                where = str(path.relative_to(Path(reference_dir).parent)) if path.parent.parent.name == "methods" \
+                    else f"{path.parent.name}/{path.name}"
                 for text in texts:
-                    found.setdefault(text.strip(), []).append(f"{path.parent.name}/{path.name}")
+                    found.setdefault(text.strip(), []).append(where)
+    for path in sorted(Path(reference_dir).glob("methods/*/method.yaml")):   # what the methodology prints of a profile
+        about = read_yaml(path, "the method profile") or {}
+        for key in ("name_en", "description", "source"):
+            if about.get(key):
+                found.setdefault(str(about[key]).strip(), []).append(str(path.relative_to(Path(reference_dir).parent)))
     path = Path(reference_dir) / "settings.yaml"
     settings = Settings.parse(read_yaml(path, "the settings"), path)
 

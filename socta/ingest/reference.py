@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from socta.core.config import REFERENCE_DIR, ConfigError, Project, template_fields
+from socta.core.config import METHODS_DIR, REFERENCE_DIR, ConfigError, Project, template_fields
 from socta.core.markup import inert_frame
 from socta.core.memo import parsed
 from socta.core.tableio import TableError, read_csv_table
@@ -353,7 +353,7 @@ class Reference:
         skipped (that folder has no such area)."""
         path = self.project.reference_path("area_empact.csv")
         mapping = {}
-        shipped = path.parent == REFERENCE_DIR
+        shipped = path.parent == REFERENCE_DIR or path.parent.parent == METHODS_DIR
         for i, row in self.table("area_empact.csv").iterrows():
             for column, known, where in (
                     ("area_id", self.top_areas.index, "a top-level area_id of crime_areas.csv"),

@@ -540,7 +540,7 @@ def _answer_warnings(tables: dict[str, pd.DataFrame], ref: Reference, present: s
 
 def _dataset_warnings(project: Project) -> list[str]:
     """Keys of dataset.yaml the data dictionary does not know, or lacks."""
-    known = {"name", "synthetic", "description", "generated_by", "seed", "period", "sources"}
+    known = {"name", "synthetic", "description", "generated_by", "seed", "period", "sources", "method"}
     meta = project.dataset
     out = []
     for key in meta:

@@ -9,6 +9,8 @@ from socta.analysis.backtest import band_table, scores
 from socta.analysis.calibration import shipped_check
 from socta.analysis.scoring import SUBSCORE_MAX
 from socta.analysis.trends import DRAWS
+from socta.core.config import METHODS_DIR, read_yaml
+from socta.core.markup import inert_tree
 from socta.i18n.translate import fmt_list, fmt_number, fmt_percent, t, tn
 from socta.pages import figures
 from socta.pages.formatting import fmt_points
@@ -59,6 +61,22 @@ class MethodologyPage(Page):
         out = pd.DataFrame({label: frame[col].map(lambda v, tr=col not in codes: cell(v, tr))
                             for col, label in columns.items()})
         self.show_table(out, key, caption, source=t("Source: reference configuration in force."))
+
+    def method_text(self) -> None:
+        """The method profile in force (dataset.yaml ``method``): its name, what it changes and its source;
+        or that the edition follows the 2016 regional method (the shipped reference files)."""
+        method = self.project.method
+        if not method:
+            self.say(t("This edition follows the method of the 2016 regional SOCTA: its crime areas and OCG indicators "
+                       "are the shipped reference files. A data folder chooses another method profile with 'method' "
+                       "in its dataset.yaml."))
+            return
+        about = inert_tree(read_yaml(METHODS_DIR / method / "method.yaml", "the method profile") or {})
+        self.say(t("This edition follows the method profile “{name}” ({folder}): {description}",
+                   name=t(str(about.get("name_en", method))), folder=f"`data/reference/methods/{method}/`",
+                   description=t(str(about.get("description", "")).strip())))
+        if about.get("source"):
+            self.say(t("Source of the profile: {source}", source=t(str(about["source"]).strip())))
 
     def empact_table(self) -> None:
         """The EMPACT priorities in force, the crime areas that correspond to each, and whether the list was

@@ -8,6 +8,7 @@
 - ``language_editions``: the demo in sr, sr-Latn, mk and cnr, HTML, and the two Cyrillic PDFs;
 - ``hostile``: the demo with every payload in every text field (tests/payloads.py), public HTML and PDF
   and restricted HTML, two crime areas;
+- ``method_2025``: the demo on the EU-SOCTA 2025 method profile (data/demo-2025), public and restricted, HTML;
 - ``training_book``: the training edition, HTML.
 
 Each is built by the real command line (`socta report`) in its own temporary build folder. The books
@@ -41,6 +42,7 @@ from ..helpers import REPO, socta
 from ..payloads import plant as plant_payloads
 
 OPEN = REPO / "data" / "open"
+DEMO_2025 = REPO / "data" / "demo-2025"
 # the holes are punched at random from this seed, the same every run; set SOCTA_HOLES_SEED to try others
 HOLES_SEED = int(os.environ.get("SOCTA_HOLES_SEED", "2026"))
 # the four languages besides English, and the two Cyrillic PDFs, each with its own LaTeX language setting;
@@ -158,6 +160,18 @@ def hostile(root: Path):
     return run
 
 
+def method_2025(root: Path):
+    """The demo on the EU-SOCTA 2025 method profile (data/demo-2025: ten crime areas, network indicators,
+    tactics, the EMPACT mapping), public and restricted, HTML."""
+    build = root / "build"
+
+    def run():
+        for audience in ("public", "restricted"):
+            report(DEMO_2025, build, "--audience", audience, "--formats", "html")
+        return build
+    return run
+
+
 def training_book(root: Path):
     build = root / "build"
     return lambda: (report(None, build, "--audience", "training", "--formats", "html", timeout=900),
@@ -168,7 +182,7 @@ def training_book(root: Path):
 # test (warm against fresh kernels, tests/book/test_runner.py) runs its grid again once it is there; then the
 # longest builds first. The book tier's tests run in this order too, those that read no book first
 # (tests/conftest.py, ``pytest_collection_modifyitems``).
-BOOKS = (edition, language_editions, hostile, open_book, holes, training_book)
+BOOKS = (edition, language_editions, hostile, open_book, holes, method_2025, training_book)
 BY_NAME = {book.__name__: book for book in BOOKS}
 ORDER = list(BY_NAME)
 

@@ -47,3 +47,9 @@ def hostile(tmp_path_factory) -> dict:
 @pytest.fixture(scope="session")
 def training_book(tmp_path_factory) -> Path:
     return BUILDS.result("training_book", tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def method_2025(tmp_path_factory) -> Path:
+    """The build folder of the demo on the EU-SOCTA 2025 method profile (public-en, restricted-en)."""
+    return BUILDS.result("method_2025", tmp_path_factory)
