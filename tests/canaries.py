@@ -46,8 +46,11 @@ def plant(target: Path) -> Path:
     register.at[victim, "notes"] = f"{NOTE}: informant reports a meeting"
     register.loc[victim, ["grade", "handling_code"]] = [GRADE, HANDLING]
     answers.loc[answers["ocg_id"].eq(old), "ocg_id"] = GROUP
+    places = pd.read_csv(target / "ocg_places.csv", dtype=str, keep_default_na=False)
+    places.loc[places["ocg_id"].eq(old), "ocg_id"] = GROUP   # where it is based: restricted like the rest
     register.to_csv(target / "ocg_register.csv", index=False)
     answers.to_csv(target / "ocg_answers.csv", index=False)
+    places.to_csv(target / "ocg_places.csv", index=False)
     for lang in ("en", "sr"):  # a restricted passage of the narrative, in the page's analysis section
         narrative = target / "narrative" / lang / "areas" / "drugs" / "index.md"
         narrative.write_text(narrative.read_text(encoding="utf-8") + f"\n```{{restricted}} H3\n{PASSAGE}\n```\n",

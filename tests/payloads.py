@@ -41,6 +41,8 @@ REFERENCE_TEXT = {
     "population.csv": ["source"],
     "probability_yardstick.csv": ["term"],
     "empact_priorities.csv": ["name_en", "cycle", "source"],
+    "places.csv": ["name_en", "source"],
+    "tactics.csv": ["name_en", "source"],
 }
 DATASET_TEXT = ["name", "description", "sources"]
 
@@ -94,8 +96,9 @@ def keep_areas(folder: Path, areas: tuple[str, ...]) -> None:
                                for cell in register["crime_areas"]]
     register = register[register["crime_areas"].ne("")]
     register.to_csv(folder / "ocg_register.csv", index=False)
-    answers = read(folder / "ocg_answers.csv")
-    answers[answers["ocg_id"].isin(register["ocg_id"])].to_csv(folder / "ocg_answers.csv", index=False)
+    for name in ("ocg_answers.csv", "ocg_places.csv"):   # the rows of the groups kept
+        rows = read(folder / name)
+        rows[rows["ocg_id"].isin(register["ocg_id"])].to_csv(folder / name, index=False)
 
 
 def plant(target: Path, secret_dir: Path, areas: tuple[str, ...] = ()) -> tuple[Path, Path, Path]:

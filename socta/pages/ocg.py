@@ -528,15 +528,18 @@ class OcgPage(Page):
 
     def map_alt(self, places: pd.DataFrame) -> str:
         parts = [t("Map of the region with its neighbours")]
-        for column, one, many in (
-                ("based", "most groups are based in {places} ({n})", "most groups are based in {places} ({n} each)"),
-                ("operating", "most groups operate in {places} ({n})", "most groups operate in {places} ({n} each)")):
+        for column in ("based", "operating"):
             shown = places.dropna(subset=[column])
             if shown.empty:
                 continue
             top = shown[shown[column].eq(shown[column].max())]
             values = dict(places=fmt_list(list(top["name"])), n=self.num(top[column].iloc[0]))
-            parts.append(t(one, **values) if len(top) == 1 else t(many, **values))
+            if column == "based":   # literal messages, so that make messages finds them
+                parts.append(t("most groups are based in {places} ({n})", **values) if len(top) == 1 else
+                             t("most groups are based in {places} ({n} each)", **values))
+            else:
+                parts.append(t("most groups operate in {places} ({n})", **values) if len(top) == 1 else
+                             t("most groups operate in {places} ({n} each)", **values))
         return "; ".join(parts) + "."
 
     def no_map(self) -> None:
