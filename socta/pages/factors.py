@@ -248,8 +248,9 @@ class FactorsPage(Page):
                                        hatch="///", lw=0))
             ax.text(j, i, labels.iat[i, j], ha="center", va="center", fontsize=9, color=figures.INK,
                     bbox=None if not np.isnan(value) else {"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none"})
-        ax.set_xticks(range(grid.shape[1]), [textwrap.fill(str(c), 16) for c in grid.columns], fontsize=8.5)
-        ax.set_yticks(range(grid.shape[0]), list(grid.index))
+        ax.set_xticks(range(grid.shape[1]), [textwrap.fill(figures.fitted(str(c), 48), 16) for c in grid.columns],
+                      fontsize=8.5)
+        ax.set_yticks(range(grid.shape[0]), [figures.fitted(str(a), figures.TICK_CHARACTERS) for a in grid.index])
         ax.tick_params(length=0)
         ax.grid(False)
         ax.set_title(t("Tactics of the groups by crime area"))

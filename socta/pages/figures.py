@@ -363,9 +363,11 @@ def place_labels(ax, xs: list[float], ys: list[float], labels: list[str]) -> Non
              ((-7, -4), "right", "top"), ((0, 9), "center", "bottom"), ((0, -9), "center", "top")]
     for x, y, label in sorted(zip(xs, ys, labels), key=lambda p: -p[1]):   # north to south
         for offset, ha, va in sides:
-            text = ax.annotate(label, (x, y), xytext=offset, textcoords="offset points", ha=ha, va=va, fontsize=8,
-                               color=INK, zorder=5, bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
-                                                          "alpha": 0.85})
+            # a name from data is fitted, and a label inside the map never resizes the figure's layout
+            text = ax.annotate(fitted(label, TICK_CHARACTERS), (x, y), xytext=offset, textcoords="offset points",
+                               ha=ha, va=va, fontsize=8, color=INK, zorder=5, annotation_clip=True,
+                               bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85})
+            text.set_in_layout(False)
             box = text.get_window_extent(renderer).expanded(1.02, 1.1)
             if not any(box.overlaps(other) for other in taken) or offset == sides[-1][0]:
                 taken.append(box)

@@ -493,8 +493,9 @@ class OcgPage(Page):
         for code in self.countries:   # the region's countries are named; the others are context
             centre = figures.shape_centre(shapes, code)
             if centre:
-                ax.text(*centre, t(self.ref.country_name(code)).upper(), ha="center", va="center", fontsize=8,
-                        color=figures.MUTED, style="italic", zorder=2)
+                name = ax.text(*centre, figures.fitted(t(self.ref.country_name(code)).upper(), figures.TICK_CHARACTERS),
+                               ha="center", va="center", fontsize=8, color=figures.MUTED, style="italic", zorder=2)
+                name.set_in_layout(False)
         largest = np.nanmax([places["based"].max(), places["operating"].max(), 1.0])
         area = lambda n: 40 + 900 * n / largest   # noqa: E731 - a marker's area grows with its count
         based = places.dropna(subset=["based"])
@@ -536,10 +537,14 @@ class OcgPage(Page):
             values = dict(places=fmt_list(list(top["name"])), n=self.num(top[column].iloc[0]))
             if column == "based":   # literal messages, so that make messages finds them
                 parts.append(t("most groups are based in {places} ({n})", **values) if len(top) == 1 else
-                             t("most groups are based in {places} ({n} each)", **values))
+                             tn("most groups are based in {places} ({n} group each)",
+                                "most groups are based in {places} ({n} groups each)", int(top[column].iloc[0]),
+                                places=values["places"]))
             else:
                 parts.append(t("most groups operate in {places} ({n})", **values) if len(top) == 1 else
-                             t("most groups operate in {places} ({n} each)", **values))
+                             tn("most groups operate in {places} ({n} group each)",
+                                "most groups operate in {places} ({n} groups each)", int(top[column].iloc[0]),
+                                places=values["places"]))
         return "; ".join(parts) + "."
 
     def no_map(self) -> None:

@@ -218,7 +218,7 @@ def test_the_restricted_map_and_its_words(processed, said):
     assert places.set_index("place").at["skopje", "based"] == skopje == 22 and len(register) == 70
     assert page.places_text(places) == "Most groups of the region are based in Skopje: 22 groups. 13 groups have no known base."
     assert page.map_alt(places) == ("Map of the region with its neighbours; most groups are based in Skopje (22); most "
-                                    "groups operate in Podgorica and Skopje (9 each).")
+                                    "groups operate in Podgorica and Skopje (9 groups each).")
     fig = page.map_figure(places)
     ax = fig.axes[0]
     labels = {t.get_text() for t in ax.texts}
