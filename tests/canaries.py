@@ -48,6 +48,9 @@ def plant(target: Path) -> Path:
     answers.loc[answers["ocg_id"].eq(old), "ocg_id"] = GROUP
     places = pd.read_csv(target / "ocg_places.csv", dtype=str, keep_default_na=False)
     places.loc[places["ocg_id"].eq(old), "ocg_id"] = GROUP   # where it is based: restricted like the rest
+    relations = pd.read_csv(target / "ocg_relations.csv", dtype=str, keep_default_na=False)
+    relations = relations.replace({"ocg_id": {old: GROUP}, "other_ocg_id": {old: GROUP}})
+    relations.to_csv(target / "ocg_relations.csv", index=False)
     register.to_csv(target / "ocg_register.csv", index=False)
     answers.to_csv(target / "ocg_answers.csv", index=False)
     places.to_csv(target / "ocg_places.csv", index=False)

@@ -96,9 +96,12 @@ def keep_areas(folder: Path, areas: tuple[str, ...]) -> None:
                                for cell in register["crime_areas"]]
     register = register[register["crime_areas"].ne("")]
     register.to_csv(folder / "ocg_register.csv", index=False)
-    for name in ("ocg_answers.csv", "ocg_places.csv"):   # the rows of the groups kept
+    for name in ("ocg_answers.csv", "ocg_places.csv", "ocg_relations.csv"):   # the rows of the groups kept
         rows = read(folder / name)
-        rows[rows["ocg_id"].isin(register["ocg_id"])].to_csv(folder / name, index=False)
+        kept_rows = rows["ocg_id"].isin(register["ocg_id"])
+        if "other_ocg_id" in rows:
+            kept_rows &= rows["other_ocg_id"].isin(register["ocg_id"])
+        rows[kept_rows].to_csv(folder / name, index=False)
 
 
 def plant(target: Path, secret_dir: Path, areas: tuple[str, ...] = ()) -> tuple[Path, Path, Path]:

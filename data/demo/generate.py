@@ -7,7 +7,7 @@ not, and must never be presented as, statistics of any country.
 
 Output (the table contract is data/README.md):
     dataset.yaml, statistics.csv, ocg_register.csv, ocg_answers.csv, expert_assessments.csv,
-    ocg_places.csv
+    ocg_places.csv, ocg_relations.csv
 
 Everything is driven by the reference configuration, looked up in ``<out>/reference/<file>``
 first and then in the repository's ``data/reference/<file>``: countries, years, indicators with
@@ -48,7 +48,7 @@ DESCRIPTION = (
 )
 
 # Random streams: one per (seed, country, table), so tables and countries are independent.
-STREAM = {"statistics": 1, "ocg": 2, "experts": 3, "global": 4, "places": 5}
+STREAM = {"statistics": 1, "ocg": 2, "experts": 3, "global": 4, "places": 5, "relations": 6}
 
 # ---------------------------------------------------------------------------------------------
 # Demonstration profiles. Indicators/areas/categories not listed here still get data (generic
@@ -649,6 +649,32 @@ def gen_places(seed: int, ref: Reference, register: list[dict]) -> list[dict]:
     return rows
 
 
+def gen_relations(seed: int, register: list[dict]) -> list[dict]:
+    """How the groups are linked (ocg_relations.csv): about a third of them name one or two others, most
+    often of their own country, as partners (cooperation), suppliers or sellers of a crime service, and a
+    few as rivals (conflict); networks and groups active abroad more often. Its own random stream."""
+    rng = np.random.default_rng([seed, STREAM["relations"]])
+    ids = [g["ocg_id"] for g in register]
+    rows, seen = [], set()
+    for group in register:
+        p = 0.25 + 0.15 * (group["structure"] == "network") + 0.1 * ("|" in group["countries_active"])
+        if rng.random() >= p:
+            continue
+        for _ in range(1 + int(rng.random() < 0.3)):
+            home = [i for i in ids if i[:3] == group["country"] and i != group["ocg_id"]]
+            away = [i for i in ids if i[:3] != group["country"]]
+            pool = home if (rng.random() < 0.6 and home) or not away else away
+            other = pool[int(rng.integers(len(pool)))]
+            kind = draw(rng, ["cooperation", "supply", "service", "conflict"], [0.5, 0.3, 0.15, 0.05])
+            if (group["ocg_id"], other) in seen or (other, group["ocg_id"]) in seen:
+                continue
+            seen.add((group["ocg_id"], other))
+            rows.append({"ocg_id": group["ocg_id"], "other_ocg_id": other, "kind": kind, "grade": group["grade"],
+                         "handling_code": group["handling_code"]})
+    rows.sort(key=lambda r: (r["ocg_id"], r["other_ocg_id"], r["kind"]))
+    return rows
+
+
 # ---------------------------------------------------------------------------------------------
 
 STAT_COLUMNS = ["country", "year", "indicator", "submarket", "category", "value", "unit",
@@ -658,6 +684,7 @@ REGISTER_COLUMNS = ["ocg_id", "country", "size", "structure", "nationalities",
                     "handling_code"]
 ANSWER_COLUMNS = ["ocg_id", "indicator", "answer", "grade", "handling_code"]
 PLACE_COLUMNS = ["ocg_id", "place", "role", "grade", "handling_code"]
+RELATION_COLUMNS = ["ocg_id", "other_ocg_id", "kind", "grade", "handling_code"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -680,6 +707,7 @@ def main(argv: list[str] | None = None) -> int:
     register, answers = gen_ocgs(args.seed, ref)
     experts = gen_experts(args.seed, ref, stats)
     places = gen_places(args.seed, ref, register)
+    relations = gen_relations(args.seed, register)
 
     meta = {
         "name": DATASET_NAME,
@@ -700,8 +728,10 @@ def main(argv: list[str] | None = None) -> int:
                       + [f"harm_{d}" for d in ref.harm_dims] + ["outlook", "confidence"])
     write_csv(out / "expert_assessments.csv", expert_columns, experts)
     write_csv(out / "ocg_places.csv", PLACE_COLUMNS, places)
+    write_csv(out / "ocg_relations.csv", RELATION_COLUMNS, relations)
     print(f"wrote {out}: statistics {len(stats)}, ocg_register {len(register)}, "
-          f"ocg_answers {len(answers)}, expert_assessments {len(experts)}, ocg_places {len(places)} rows "
+          f"ocg_answers {len(answers)}, expert_assessments {len(experts)}, ocg_places {len(places)}, "
+          f"ocg_relations {len(relations)} rows "
           f"(seed {args.seed})")
     return 0
 

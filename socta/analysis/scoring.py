@@ -259,14 +259,36 @@ def longevity_band(years: float, edges: list[int]) -> str:
     return codes[-1]
 
 
+# the relations that link two groups as partners (ocg_relations.csv kind); a conflict is no link
+WORKING_RELATIONS = ("cooperation", "supply", "service")
+
+
+def linked_groups(register: pd.DataFrame, relations: pd.DataFrame) -> tuple[set[str], set[str]]:
+    """The groups with a working relation (WORKING_RELATIONS) to another group, and those among them with
+    one to a group another country reported."""
+    working = relations[relations["kind"].isin(WORKING_RELATIONS)]
+    country = dict(zip(register["ocg_id"], register["country"]))
+    linked, abroad = set(), set()
+    for a, b in zip(working["ocg_id"], working["other_ocg_id"]):
+        linked |= {a, b}
+        if a in country and b in country and country[a] != country[b]:
+            abroad |= {a, b}
+    return linked, abroad
+
+
 def ocg_scope_summary(register: pd.DataFrame, ref: Reference, bands: dict[str, float], last_year: int | None = None,
-                      longevity_years: list[int] | None = None) -> pd.DataFrame:
+                      longevity_years: list[int] | None = None, relations: pd.DataFrame | None = None) -> pd.DataFrame:
     """Counts of OCGs per scope by band, structure, reach and, given the assessment's last year and the
-    longevity edges, longevity: years since first reported (long: scope, measure, category, count).
+    longevity edges, longevity: years since first reported; given the relations (ocg_relations.csv), whether
+    a group is linked to another (measure "linked", yes or no) and to one of another country ("linked_abroad").
+    Long: scope, measure, category, count.
 
     ``register`` carries each group's ``score`` and ``band``. Counts only: safe for a public edition.
     """
     frame = register.assign(international=register["countries_active"].str.split("|").map(len) > 1)
+    if relations is not None:
+        linked, abroad = linked_groups(register, relations)
+        frame["linked"], frame["linked_abroad"] = frame["ocg_id"].isin(linked), frame["ocg_id"].isin(abroad)
     if last_year is not None and longevity_years:
         years = last_year - pd.to_numeric(frame["first_reported"], errors="coerce")
         frame["longevity"] = years.map(lambda y: longevity_band(y, longevity_years))
@@ -284,6 +306,9 @@ def ocg_scope_summary(register: pd.DataFrame, ref: Reference, bands: dict[str, f
                 rows.append((scope, "longevity", band, int(groups["longevity"].eq(band).sum())))
             if frame["longevity"].eq("unknown").any():
                 rows.append((scope, "longevity", "unknown", int(groups["longevity"].eq("unknown").sum())))
+        for measure in ("linked", "linked_abroad"):
+            if measure in frame:
+                rows += [(scope, measure, "yes", int(groups[measure].sum())), (scope, measure, "no", int((~groups[measure]).sum()))]
     return pd.DataFrame(rows, columns=["scope", "measure", "category", "count"])
 
 

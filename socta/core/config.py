@@ -44,7 +44,7 @@ REGION = "region"
 
 # the input tables that only the restricted edition may read (validation's TableSpec.restricted):
 # never a source of anything else, such as a statistic imported from them (socta.ingest.importer)
-RESTRICTED_INPUTS = ("ocg_register.csv", "ocg_answers.csv", "ocg_places.csv")
+RESTRICTED_INPUTS = ("ocg_register.csv", "ocg_answers.csv", "ocg_places.csv", "ocg_relations.csv")
 
 
 # YAML input files (dataset.yaml, settings.yaml, mapping.yaml, languages.yaml) are a few kilobytes; a

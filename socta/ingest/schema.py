@@ -17,11 +17,15 @@ OCG_ID = r"^[A-Z]{3}-OCG-[0-9]{3}$"
 
 CONFIDENCE = ["low", "moderate", "high"]
 
-INPUT_FILES = ["statistics.csv", "ocg_register.csv", "ocg_answers.csv", "expert_assessments.csv", "ocg_places.csv"]
+INPUT_FILES = ["statistics.csv", "ocg_register.csv", "ocg_answers.csv", "expert_assessments.csv", "ocg_places.csv",
+               "ocg_relations.csv"]
 
 
 # an assessment can rest on statistics alone; without these the pages say what is missing
-OPTIONAL_FILES = ("ocg_register.csv", "ocg_answers.csv", "expert_assessments.csv", "ocg_places.csv")
+OPTIONAL_FILES = ("ocg_register.csv", "ocg_answers.csv", "expert_assessments.csv", "ocg_places.csv", "ocg_relations.csv")
+
+# how one group is linked to another (ocg_relations.csv)
+RELATION_KINDS = ("cooperation", "supply", "service", "conflict")
 
 # where a group is based and where it operates (ocg_places.csv): one base at most, any number of activities
 PLACE_ROLES = ("base", "activity")
@@ -212,6 +216,20 @@ def table_specs(project: Project, ref: Reference) -> list[TableSpec]:
             key=["ocg_id", "place", "role"],
             restricted=True,
         ),
+        TableSpec(
+            "ocg_relations.csv",
+            {
+                "ocg_id": col("str", words="an ocg_id in ocg_register.csv"),
+                "other_ocg_id": col("str", words="the ocg_id of another group in ocg_register.csv"),
+                "kind": col("str", RELATION_KINDS, "cooperation, supply (one supplies the other), service (one "
+                                                   "sells the other a crime service: violence, laundering, "
+                                                   "documents) or conflict"),
+                "grade": grade_col,
+                "handling_code": handling_col,
+            },
+            key=["ocg_id", "other_ocg_id", "kind"],
+            restricted=True,
+        ),
     ]
 
 
@@ -220,6 +238,7 @@ MISSING_FILE_EFFECT = {
     "ocg_answers.csv": "no OCG threat scores",
     "expert_assessments.csv": "no harm score, no expert trend or outlook; priorities rest on threat alone",
     "ocg_places.csv": "no map of where the groups are based and operate",
+    "ocg_relations.csv": "nothing on how the groups are linked to one another",
 }
 
 

@@ -334,6 +334,21 @@ def _cross_checks(tables: dict[str, pd.DataFrame], raw: dict[str, pd.DataFrame],
             # ids on register lines that could not be read are not unknown: those lines are reported already
             unread = {i for line in (skipped or {}).get("ocg_register.csv", []) for i in re.findall(r"[A-Z]{3}-OCG-[0-9]{3}", line)}
             problems.extend(_place_problems(places[~places["ocg_id"].isin(unread)], register, ref, missing))
+        relations = tables.get("ocg_relations.csv")
+        if relations is not None and not {"ocg_id", "other_ocg_id"} & absent.get("ocg_relations.csv", frozenset()) \
+                and "ocg_id" not in missing:
+            unread = {i for line in (skipped or {}).get("ocg_register.csv", []) for i in re.findall(r"[A-Z]{3}-OCG-[0-9]{3}", line)}
+            known = list(register["ocg_id"])
+            for i, row in zip(relations.index, relations.to_dict("records")):
+                for column in ("ocg_id", "other_ocg_id"):
+                    value = row[column]
+                    if value not in known and value not in unread:
+                        problems.append(Problem("ocg_relations.csv", i + 2, column, value,
+                                                f"no OCG with this id in ocg_register.csv{did_you_mean(value, known, 0.8)}",
+                                                kind="unknown ocg"))
+                if row["ocg_id"] and row["ocg_id"] == row["other_ocg_id"]:
+                    problems.append(Problem("ocg_relations.csv", i + 2, "other_ocg_id", row["other_ocg_id"],
+                                            "is the group itself: a relation links two groups", kind="self relation"))
     return problems
 
 
@@ -635,10 +650,10 @@ def validate(project: Project) -> ValidationResult:
             and len(checked["ocg_answers.csv"]):
         problems.append(Problem("ocg_answers.csv", None, None, None,
                                 "answers without ocg_register.csv: add the register, or remove ocg_answers.csv"))
-    if "ocg_places.csv" in raw and not project.input_path("ocg_register.csv").exists() \
-            and len(checked["ocg_places.csv"]):
-        problems.append(Problem("ocg_places.csv", None, None, None,
-                                "places without ocg_register.csv: add the register, or remove ocg_places.csv"))
+    for name, what in (("ocg_places.csv", "places"), ("ocg_relations.csv", "relations")):
+        if name in raw and not project.input_path("ocg_register.csv").exists() and len(checked[name]):
+            problems.append(Problem(name, None, None, None,
+                                    f"{what} without ocg_register.csv: add the register, or remove {name}"))
     problems.extend(_demo_copy(project))
     if not ({"ocg_id", "indicator"} & (absent.get("ocg_answers.csv", frozenset()) | absent.get("ocg_register.csv",
                                                                                                  frozenset()))):

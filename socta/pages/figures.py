@@ -353,11 +353,12 @@ def shape_centre(shapes, code: str) -> tuple[float, float] | None:
 
 
 def place_labels(ax, xs: list[float], ys: list[float], labels: list[str]) -> None:
-    """Label points on a map, each where it overlaps no label placed before it: right of its point,
-    else left, else below or above (the last tried if every side is taken)."""
+    """Label points on a map, each inside the map where it overlaps no label placed before it: right of its
+    point, else left, else below or above (the last tried if every side is taken)."""
     fig = ax.figure
     fig.canvas.draw()   # the labels' sizes need a renderer
     renderer = fig.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)   # a label stays inside the map
     taken = []
     sides = [((7, 4), "left", "bottom"), ((-7, 4), "right", "bottom"), ((7, -4), "left", "top"),
              ((-7, -4), "right", "top"), ((0, 9), "center", "bottom"), ((0, -9), "center", "top")]
@@ -369,7 +370,8 @@ def place_labels(ax, xs: list[float], ys: list[float], labels: list[str]) -> Non
                                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85})
             text.set_in_layout(False)
             box = text.get_window_extent(renderer).expanded(1.02, 1.1)
-            if not any(box.overlaps(other) for other in taken) or offset == sides[-1][0]:
+            inside = frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
+            if (inside and not any(box.overlaps(other) for other in taken)) or offset == sides[-1][0]:
                 taken.append(box)
                 break
             text.remove()

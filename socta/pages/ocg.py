@@ -146,13 +146,16 @@ class OcgPage(Page):
     @needs_input("ocg_register.csv")
     def structure_table(self) -> None:
         s = self.summary()
-        s = s[s["measure"].isin(["structure", "reach", "longevity"])]
+        s = s[s["measure"].isin(["structure", "reach", "longevity", "linked", "linked_abroad"])]
         words = {"structure": t("Structure"), "reach": t("Reach"), "international": t("Active in more than one country"),
-                 "domestic": t("Active in one country only"), "longevity": t("Years since first reported")}
+                 "domestic": t("Active in one country only"), "longevity": t("Years since first reported"),
+                 "linked": t("Linked to another group"), "linked_abroad": t("Linked to a group of another country")}
 
         def category(measure: str, code: str) -> str:
             if measure == "longevity":
                 return self.longevity_label(code)
+            if measure.startswith("linked"):
+                return t("yes") if code == "yes" else t("no")
             return words[code] if code in words else t(code_label(code))
         frame = pd.DataFrame({t("Characteristic"): [words.get(m, m) for m in s["measure"]],
                               t("Category"): [category(m, c) for m, c in zip(s["measure"], s["category"])],
@@ -199,6 +202,32 @@ class OcgPage(Page):
                   "it has been known for a long time.",
                   "{n} of the {total} groups ({share}%) were first reported more than {years} years before {year}: "
                   "they have been known for a long time.", n, n=n, **values)
+
+    def links_text(self) -> str:
+        """How many of the scope's groups work with another group (cooperation, supply or a crime service:
+        ocg_relations.csv), and how many with one another country reported, as published."""
+        if not self.has_input("ocg_register.csv"):
+            return ""   # the page says once that the register is missing
+        if not self.has_input("ocg_relations.csv"):
+            return t("No relations between the groups (ocg_relations.csv) are part of this dataset, so how they are "
+                     "linked to one another is not described.")
+        s = self.summary().set_index(["measure", "category"])
+        keys = [("groups", "all"), ("linked", "yes"), ("linked_abroad", "yes")]
+        if not all(k in s.index for k in keys):
+            return ""
+        if any(bool(s.at[k, "suppressed"]) for k in keys):
+            return t("How many of the groups of {scope} work with other groups is confidential in this edition.",
+                     scope=self.scope_term())
+        total, linked, abroad = (int(s.at[k, "count"]) for k in keys)
+        if not linked:
+            return tn("None of the {total} group works with another group as a partner, supplier or provider of a "
+                      "crime service.", "None of the {total} groups works with another group as a partner, supplier "
+                      "or provider of a crime service.", total, total=total)
+        return tn("{n} of the {total} groups works with another group as a partner, supplier or provider of a crime "
+                  "service; {abroad} of them with a group that another country reported.",
+                  "{n} of the {total} groups work with other groups as partners, suppliers or providers of crime "
+                  "services; {abroad} of them with a group that another country reported.", linked, n=linked,
+                  total=total, abroad=abroad)
 
     @needs_input("ocg_register.csv")
     def profiles_table(self) -> None:

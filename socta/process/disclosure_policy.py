@@ -93,7 +93,7 @@ def count_model(tables: dict[str, pd.DataFrame], bands: dict[str, float], countr
     for scope in scopes:
         part = summary[summary["scope"].eq(scope)]
         everyone = ("ocg_summary", scope, "groups", "all")
-        for measure in ("band", "structure", "reach", "longevity"):
+        for measure in ("band", "structure", "reach", "longevity", "linked", "linked_abroad"):
             cats = part[part["measure"].eq(measure)]
             if cats["count"].sum() == part.loc[part["measure"].eq("groups"), "count"].sum():
                 model.total(everyone, [("ocg_summary", scope, measure, c) for c in cats["category"]])
@@ -102,6 +102,8 @@ def count_model(tables: dict[str, pd.DataFrame], bands: dict[str, float], countr
             model.at_most(("ocg_aggregates", scope, area, "international"), ("ocg_summary", scope, "reach", "international"))
             for b in band_cols:
                 model.at_most(("ocg_aggregates", scope, area, b), ("ocg_summary", scope, "band", b.removeprefix("band_")))
+        if ("ocg_summary", scope, "linked_abroad", "yes") in model.values:   # linked abroad are among the linked
+            model.at_most(("ocg_summary", scope, "linked_abroad", "yes"), ("ocg_summary", scope, "linked", "yes"))
     model_keys = summary.loc[summary["scope"].ne(REGION), ["measure", "category"]].drop_duplicates()
     for measure, category in model_keys.itertuples(index=False):
         model.total(("ocg_summary", REGION, measure, category),

@@ -54,7 +54,9 @@ def processed_tables(project: Project, result: ValidationResult) -> dict[str, di
     ocg_tables = {
         "ocg_aggregates": aggregates,
         "ocg_summary": scoring.ocg_scope_summary(register, ref, bands, project.years[1],
-                                                 settings.networks.longevity_years),
+                                                 settings.networks.longevity_years,
+                                                 inputs["ocg_relations.csv"] if present(project, "ocg_relations.csv")
+                                                 else None),
         "ocg_places": scoring.ocg_places(register, inputs["ocg_places.csv"], ref),
         "ocg_tactics": scoring.ocg_tactics(inputs["ocg_answers.csv"], register, ref),
         "ocg_links": scoring.ocg_links(register, ref),

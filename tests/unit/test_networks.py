@@ -162,9 +162,10 @@ def test_places_without_a_register_are_refused(tmp_path):
     assert any("places without ocg_register.csv" in p for p in problems_of(folder))
 
 
-def test_a_folder_without_places_is_valid_and_the_page_says_so(tmp_path, demo_processing, said):
+def test_a_folder_without_places_or_relations_is_valid_and_the_page_says_so(tmp_path, demo_processing, said):
     folder = copy_demo(tmp_path / "data")
     (folder / "ocg_places.csv").unlink()
+    (folder / "ocg_relations.csv").unlink()
     project = Project(data_dir=folder, build_dir=tmp_path / "build")
     result = validate(project)
     assert result.ok
@@ -175,6 +176,9 @@ def test_a_folder_without_places_is_valid_and_the_page_says_so(tmp_path, demo_pr
     assert page.place_counts().empty
     page.no_map()
     assert "No places of the groups (ocg_places.csv) are part of this dataset" in text_of(said)
+    assert page.links_text().startswith("No relations between the groups (ocg_relations.csv) are part of this dataset")
+    summary = pd.read_parquet(folders["restricted"] / "ocg_summary.parquet")
+    assert not summary["measure"].str.startswith("linked").any()   # not known is not "no"
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -257,3 +261,54 @@ def test_the_longevity_sentence_and_its_opposite(processed, tmp_path):
         "How long the groups of Serbia have been active is confidential in this edition.")
     assert [page.longevity_label(c) for c in ("under_5", "5_to_10", "over_10", "unknown")] == [
         "under 5 years", "5 to 10 years", "more than 10 years", "not known"]
+
+
+# ---- relations between the groups (ocg_relations.csv) -------------------------------------------
+
+RELATIONS_HEAD = "ocg_id,other_ocg_id,kind,grade,handling_code\n"
+
+
+def test_the_demo_links_counted_by_hand(demo_processing):
+    """A group is linked when a cooperation, supply or service row names it on either side; linked abroad
+    when the other group was reported by another country. Conflicts link nobody."""
+    country = {r["ocg_id"]: r["country"] for r in rows_of("ocg_register.csv")}
+    linked, abroad = set(), set()
+    for r in rows_of("ocg_relations.csv"):
+        if r["kind"] == "conflict":
+            continue
+        linked |= {r["ocg_id"], r["other_ocg_id"]}
+        if country[r["ocg_id"]] != country[r["other_ocg_id"]]:
+            abroad |= {r["ocg_id"], r["other_ocg_id"]}
+    summary = demo_processing.tables["restricted"]["ocg_summary"].set_index(["scope", "measure", "category"])["count"]
+    for scope in ("SRB", "MNE", "MKD", REGION):
+        mine = {g for g, c in country.items() if scope == REGION or c == scope}
+        assert summary[(scope, "linked", "yes")] == len(mine & linked), scope
+        assert summary[(scope, "linked", "no")] == len(mine - linked), scope
+        assert summary[(scope, "linked_abroad", "yes")] == len(mine & abroad), scope
+    assert summary[(REGION, "linked", "yes")] == 42 and summary[(REGION, "linked_abroad", "yes")] == 26
+
+
+def test_the_links_sentence_and_its_opposites(processed, tmp_path):
+    page = make(OcgPage, processed["restricted"], audience="restricted")
+    assert page.links_text() == ("42 of the 83 groups work with other groups as partners, suppliers or providers of "
+                                 "crime services; 26 of them with a group that another country reported.")
+    from .test_findings import flipped
+
+    def nobody(frame):
+        frame.loc[frame["measure"].str.startswith("linked") & frame["category"].eq("yes"), "count"] = 0
+    folder = flipped(processed["restricted"], tmp_path / "p", "ocg_summary", nobody)
+    assert make(OcgPage, folder, audience="restricted").links_text() == (
+        "None of the 83 groups works with another group as a partner, supplier or provider of a crime service.")
+
+
+@pytest.mark.parametrize("row, expected", [
+    ("SRB-OCG-001,SRB-OCG-999,supply,B2,H0", "ocg_relations.csv, row 2, column 'other_ocg_id': 'SRB-OCG-999': no OCG"),
+    ("SRB-OCG-001,SRB-OCG-001,supply,B2,H0", "ocg_relations.csv, row 2, column 'other_ocg_id': 'SRB-OCG-001': is the "
+                                             "group itself"),
+    ("SRB-OCG-001,SRB-OCG-002,friendship,B2,H0", "ocg_relations.csv, row 2, column 'kind': 'friendship'"),
+])
+def test_a_bad_relation_is_named(tmp_path, row, expected):
+    folder = copy_demo(tmp_path / "data")
+    (folder / "ocg_relations.csv").write_text(RELATIONS_HEAD + row + "\n", encoding="utf-8")
+    problems = problems_of(folder)
+    assert any(expected in p for p in problems), problems

@@ -95,7 +95,7 @@ def test_a_colon_says_not_available_by_itself(demo_copy: Path):
 # ---- optional inputs, period, demo copies -------------------------------------------------------
 
 def test_statistics_alone_are_a_valid_dataset_with_warnings(demo_copy: Path):
-    for name in ("ocg_register.csv", "ocg_answers.csv", "expert_assessments.csv", "ocg_places.csv"):
+    for name in ("ocg_register.csv", "ocg_answers.csv", "expert_assessments.csv", "ocg_places.csv", "ocg_relations.csv"):
         (demo_copy / name).unlink()
     result = validate(Project(data_dir=demo_copy))
     assert result.ok, messages(result)

@@ -24,7 +24,8 @@ REGISTER = "ocg_register.csv"
 ANSWERS = "ocg_answers.csv"
 EXPERT = "expert_assessments.csv"
 PLACES = "ocg_places.csv"
-INPUT_FILES = (STATS, REGISTER, ANSWERS, EXPERT, PLACES)
+RELATIONS = "ocg_relations.csv"
+INPUT_FILES = (STATS, REGISTER, ANSWERS, EXPERT, PLACES, RELATIONS)
 
 
 # --------------------------------------------------------------------------------------------
