@@ -83,3 +83,44 @@ def test_the_methodology_says_which_method_it_follows(processed, said):
     assert "This edition follows the method profile “After EU-SOCTA 2025” (`data/reference/methods/eu-socta-2025/`)" \
         in text_of(said)
     assert "Source of the profile: Europol, EU Serious and Organised Crime Threat Assessment 2025" in text_of(said)
+
+
+@pytest.fixture(scope="module")
+def processed_2025(tmp_path_factory):
+    """The 2025 demo validated and processed once for this module: {"public": tables, "restricted": tables}."""
+    from socta.process import tables
+
+    project = Project(data_dir=DEMO_2025, build_dir=tmp_path_factory.mktemp("processed-2025"))
+    result = validate(project)
+    assert result.ok
+    return tables.processed_tables(project, result)
+
+
+def test_a_network_score_under_the_2025_indicators_by_hand(processed_2025):
+    """score = 100 × Σ(weight × value) / Σ(weight × 3) over the answered indicators, the two network indicators
+    (weight 1 each) among them; worked here from the CSV files for the first group of each country."""
+    import csv
+
+    weights = {r["indicator_id"]: float(r["weight"]) for r in
+               csv.DictReader(open(METHODS_DIR / "eu-socta-2025" / "ocg_indicators.csv", encoding="utf-8"))}
+    assert weights["online_recruitment"] == weights["digital"] == 1.0 and len(weights) == 14
+    value = {"none": 0, "low": 1, "medium": 2, "high": 3}
+    answers = list(csv.DictReader(open(DEMO_2025 / "ocg_answers.csv", encoding="utf-8")))
+    register = processed_2025["restricted"]["ocg_register"].set_index("ocg_id")
+    for group in ("MKD-OCG-001", "MNE-OCG-001", "SRB-OCG-001"):
+        known = [(weights[a["indicator"]], value[a["answer"]]) for a in answers
+                 if a["ocg_id"] == group and a["answer"] in value]
+        expected = 100 * sum(w * v for w, v in known) / sum(w * 3 for w, _ in known)
+        assert register.at[group, "europol_score"] == pytest.approx(expected), group
+    assert {a["indicator"] for a in answers} >= {"online_recruitment", "digital"}
+
+
+def test_the_2025_public_tables_hide_what_the_audit_hides(processed_2025):
+    """The ten areas' tactics and places pass the public edition's disclosure control: no public count of a
+    tactic's groups or a place below the threshold."""
+    public = processed_2025["public"]
+    assert set(public["ocg_tactics"]["area"]) == set(Reference(Project(data_dir=DEMO_2025)).top_areas.index)
+    assert public["ocg_places"]["groups"].astype(float).ge(5).all()   # no zero either: a place is named only with a count
+    groups = public["ocg_tactics"]["groups"].astype(float)
+    shown = groups[groups.notna()]
+    assert (shown.eq(0) | shown.ge(5)).all() and groups.isna().any()   # 1 to 4 never shown; some hidden
