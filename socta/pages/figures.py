@@ -354,7 +354,8 @@ def shape_centre(shapes, code: str) -> tuple[float, float] | None:
 
 def place_labels(ax, xs: list[float], ys: list[float], labels: list[str]) -> None:
     """Label points on a map, each inside the map where it overlaps no label placed before it: right of its
-    point, else left, else below or above (the last tried if every side is taken)."""
+    point, else left, below or above; where every side overlaps, the first side inside the map; never
+    outside it unless no side fits at all."""
     fig = ax.figure
     fig.canvas.draw()   # the labels' sizes need a renderer
     renderer = fig.canvas.get_renderer()
@@ -363,6 +364,7 @@ def place_labels(ax, xs: list[float], ys: list[float], labels: list[str]) -> Non
     sides = [((7, 4), "left", "bottom"), ((-7, 4), "right", "bottom"), ((7, -4), "left", "top"),
              ((-7, -4), "right", "top"), ((0, 9), "center", "bottom"), ((0, -9), "center", "top")]
     for x, y, label in sorted(zip(xs, ys, labels), key=lambda p: -p[1]):   # north to south
+        boxes = {}
         for offset, ha, va in sides:
             # a name from data is fitted, and a label inside the map never resizes the figure's layout
             text = ax.annotate(fitted(label, TICK_CHARACTERS), (x, y), xytext=offset, textcoords="offset points",
@@ -370,8 +372,16 @@ def place_labels(ax, xs: list[float], ys: list[float], labels: list[str]) -> Non
                                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85})
             text.set_in_layout(False)
             box = text.get_window_extent(renderer).expanded(1.02, 1.1)
-            inside = frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
-            if (inside and not any(box.overlaps(other) for other in taken)) or offset == sides[-1][0]:
-                taken.append(box)
-                break
             text.remove()
+            boxes[offset] = (box, ha, va)
+        inside = [o for o, (b, _, _) in boxes.items()
+                  if frame.x0 <= b.x0 and b.x1 <= frame.x1 and frame.y0 <= b.y0 and b.y1 <= frame.y1]
+        free = [o for o in inside if not any(boxes[o][0].overlaps(other) for other in taken)]
+        offset = (free or inside or [sides[0][0]])[0]
+        box, ha, va = boxes[offset]
+        text = ax.annotate(fitted(label, TICK_CHARACTERS), (x, y), xytext=offset, textcoords="offset points", ha=ha,
+                           va=va, fontsize=8, color=INK, zorder=5, annotation_clip=True,
+                           bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85})
+        text.set_in_layout(False)
+        text.set_clip_on(True)   # a label wider than the map is cut at its edge, never drawn past the page
+        taken.append(box)

@@ -525,6 +525,7 @@ class OcgPage(Page):
                 name = ax.text(*centre, figures.fitted(t(self.ref.country_name(code)).upper(), figures.TICK_CHARACTERS),
                                ha="center", va="center", fontsize=8, color=figures.MUTED, style="italic", zorder=2)
                 name.set_in_layout(False)
+                name.set_clip_on(True)
         largest = np.nanmax([places["based"].max(), places["operating"].max(), 1.0])
         area = lambda n: 40 + 900 * n / largest   # noqa: E731 - a marker's area grows with its count
         based = places.dropna(subset=["based"])
