@@ -124,3 +124,15 @@ def test_the_2025_public_tables_hide_what_the_audit_hides(processed_2025):
     groups = public["ocg_tactics"]["groups"].astype(float)
     shown = groups[groups.notna()]
     assert (shown.eq(0) | shown.ge(5)).all() and groups.isna().any()   # 1 to 4 never shown; some hidden
+
+
+def test_the_open_edition_has_environmental_crime_from_the_unodc_categories():
+    """Serbia 2019 in data/open/raw/indicator_values.csv (UNODC CTS): waste 21, pollution 2, natural resources
+    700, wildlife 9, each imported as its category, never summed."""
+    import csv
+
+    rows = [r for r in csv.DictReader(open(REPO / "data/open/statistics.csv", encoding="utf-8"))
+            if r["indicator"] == "environmental_offences" and r["country"] == "SRB" and r["year"] == "2019"]
+    assert {r["category"]: r["value"] for r in rows} == {"waste": "21", "pollution": "2", "natural_resources": "700",
+                                                        "wildlife": "9"}
+    assert Reference(Project(data_dir=REPO / "data/open")).area_empact["environmental"] == "environmental_crime"
