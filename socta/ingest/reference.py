@@ -161,6 +161,8 @@ def _boundary_shapes(path: Path) -> list[tuple[str, list[list[tuple[float, float
             kind, coordinates = feature["geometry"]["type"], feature["geometry"]["coordinates"]
             polygons = {"Polygon": [coordinates], "MultiPolygon": coordinates}[kind]
             rings = [[(float(x), float(y)) for x, y, *_ in ring] for polygon in polygons for ring in polygon]
+            if not all(-180 <= x <= 180 and -90 <= y <= 90 for ring in rings for x, y in ring):
+                raise ValueError("a coordinate is not a longitude and latitude in degrees")
         except (KeyError, TypeError, ValueError) as exc:
             raise ConfigError(f"{path}, feature {n}: a Polygon or MultiPolygon with the property ADM0_A3 is "
                               f"expected ({type(exc).__name__}: {exc})") from exc
@@ -375,8 +377,15 @@ class Reference:
         row and column."""
         frame = self.table("tactics.csv")
         path = self.project.reference_path("tactics.csv")
+        shipped = path.parent == REFERENCE_DIR or path.parent.parent == METHODS_DIR
+        names = frame["name_en"][frame["name_en"].duplicated(keep=False)]
+        if not names.empty:
+            raise ConfigError(f"{path}, rows {', '.join(str(int(i) + 2) for i in names.index)}, column 'name_en': "
+                              f"{names.iloc[0]!r} names two tactics; give each its own name")
         for i, indicator in frame["indicator_id"].items():
-            if indicator and indicator not in self.ocg_indicators.index:
+            if indicator and indicator not in self.ocg_indicators.index and shipped:
+                frame.at[i, "indicator_id"] = ""   # a data folder's own indicators lack it: not measured there
+            elif indicator and indicator not in self.ocg_indicators.index:
                 raise ConfigError(f"{path}, row {int(i) + 2}, column 'indicator_id': {indicator!r} is not an indicator_id "
                                   f"of ocg_indicators.csv ({', '.join(self.ocg_indicators.index)}); correct it, or leave "
                                   "it empty if no indicator measures the tactic")

@@ -342,7 +342,7 @@ def _cross_checks(tables: dict[str, pd.DataFrame], raw: dict[str, pd.DataFrame],
             for i, row in zip(relations.index, relations.to_dict("records")):
                 for column in ("ocg_id", "other_ocg_id"):
                     value = row[column]
-                    if value not in known and value not in unread:
+                    if value and value not in known and value not in unread:   # an empty one is told as empty
                         problems.append(Problem("ocg_relations.csv", i + 2, column, value,
                                                 f"no OCG with this id in ocg_register.csv{did_you_mean(value, known, 0.8)}",
                                                 kind="unknown ocg"))
@@ -412,6 +412,13 @@ def _years(project: Project, tables: dict[str, pd.DataFrame], raw: dict[str, pd.
             problems.append(Problem("ocg_register.csv", i + 2, "first_reported",
                                     raw["ocg_register.csv"].at[i, "first_reported"],
                                     f"is in the future (this is {today}): correct the year", kind="future year"))
+        # a group first reported after the period would be younger than none: its longevity is not known
+        after = (year.notna() & (year > last) & ~future).fillna(False).astype(bool)
+        for i in register.index[after]:
+            problems.append(Problem("ocg_register.csv", i + 2, "first_reported",
+                                    raw["ocg_register.csv"].at[i, "first_reported"],
+                                    f"is after the period {first}–{last} of dataset.yaml: correct the year, or widen the "
+                                    f"period (period: [{first}, {int(year[i])}])", kind="after the period"))
     return problems
 
 
@@ -574,6 +581,7 @@ def validate(project: Project) -> ValidationResult:
     # the reference files whose ids name output files, and the yardstick's templates: a bad one is a
     # configuration error (ConfigError) now, not a failure of every page later
     _ = ref.countries, ref.areas, ref.indicators, ref.yardstick
+    _ = ref.tactics, ref.places, ref.boundaries   # and what the factors and OCG chapters read: refused now, not later
     problems: list[Problem] = []
     notes: list[str] = []
     tables: dict[str, pd.DataFrame] = {}    # complete, checked tables: what processing may use

@@ -248,9 +248,9 @@ class FactorsPage(Page):
                                        hatch="///", lw=0))
             ax.text(j, i, labels.iat[i, j], ha="center", va="center", fontsize=9, color=figures.INK,
                     bbox=None if not np.isnan(value) else {"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none"})
-        ax.set_xticks(range(grid.shape[1]), [textwrap.fill(figures.fitted(str(c), 48), 16) for c in grid.columns],
+        ax.set_xticks(range(grid.shape[1]), [textwrap.fill(figures.shortened(str(c), 48), 16) for c in grid.columns],
                       fontsize=8.5)
-        ax.set_yticks(range(grid.shape[0]), [figures.fitted(str(a), figures.TICK_CHARACTERS) for a in grid.index])
+        ax.set_yticks(range(grid.shape[0]), [figures.shortened(str(a)) for a in grid.index])
         ax.tick_params(length=0)
         ax.grid(False)
         ax.set_title(t("Tactics of the groups by crime area"))
@@ -297,7 +297,7 @@ class FactorsPage(Page):
                                       **values))
         text = "\n".join(lines)
         counts = pd.Series(leaders, dtype=str).value_counts()
-        if shares["share"].isna().any():   # a hidden share may be the highest: neither leads nor spread is known
+        if self.threshold and shares["share"].isna().any():   # a hidden share may be the highest: neither is known
             return t("Of the shares this edition shows:") + "\n\n" + text + "\n\n" + t(
                 "Whether one crime area leads in most tactics cannot be said: some shares are not shown.")
         if len(counts) and counts.iloc[0] > shares["tactic"].nunique() / 2 and (len(counts) == 1 or counts.iloc[0] > counts.iloc[1]):

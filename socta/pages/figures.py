@@ -232,6 +232,13 @@ def fitted(text: str, characters: int = LABEL_CHARACTERS) -> str:
                      for line in lines)
 
 
+def shortened(text: str, characters: int = TICK_CHARACTERS) -> str:
+    """``text`` cut to ``characters`` on one line, still as the page holds it: :func:`plain_text` makes
+    every label of a figure plain once, when the figure is shown (plain twice would eat a backslash)."""
+    text = " ".join(str(text).split())
+    return textwrap.shorten(text, characters, placeholder=" …") if len(text) > characters else text
+
+
 class _AsWritten(mpl.ticker.Formatter):
     """A tick formatter that gives the text of another as written and fitted (:func:`fitted`)."""
 
@@ -367,7 +374,7 @@ def place_labels(ax, xs: list[float], ys: list[float], labels: list[str]) -> Non
         boxes = {}
         for offset, ha, va in sides:
             # a name from data is fitted, and a label inside the map never resizes the figure's layout
-            text = ax.annotate(fitted(label, TICK_CHARACTERS), (x, y), xytext=offset, textcoords="offset points",
+            text = ax.annotate(shortened(label), (x, y), xytext=offset, textcoords="offset points",
                                ha=ha, va=va, fontsize=8, color=INK, zorder=5, annotation_clip=True,
                                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85})
             text.set_in_layout(False)
@@ -379,7 +386,7 @@ def place_labels(ax, xs: list[float], ys: list[float], labels: list[str]) -> Non
         free = [o for o in inside if not any(boxes[o][0].overlaps(other) for other in taken)]
         offset = (free or inside or [sides[0][0]])[0]
         box, ha, va = boxes[offset]
-        text = ax.annotate(fitted(label, TICK_CHARACTERS), (x, y), xytext=offset, textcoords="offset points", ha=ha,
+        text = ax.annotate(shortened(label), (x, y), xytext=offset, textcoords="offset points", ha=ha,
                            va=va, fontsize=8, color=INK, zorder=5, annotation_clip=True,
                            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85})
         text.set_in_layout(False)

@@ -503,26 +503,37 @@ class OcgPage(Page):
             return np.nan
         return float(row["groups"].iloc[0])
 
+    # how far beyond the region's countries the map reaches (degrees) to take in a place: the neighbours
+    REACH = 3.5
+
     def map_frame(self, places: pd.DataFrame) -> tuple[float, float, float, float]:
-        """West, south, east, north: the region's countries, and every place shown, with a margin."""
+        """West, south, east, north: the region's countries, and the places shown within :data:`REACH`
+        degrees of them (a place farther off is in the table only), with a margin."""
         rings = [ring for code, parts in self.ref.boundaries if code in self.countries for ring in parts]
-        xs = [x for ring in rings for x, _ in ring] + list(places["longitude"])
-        ys = [y for ring in rings for _, y in ring] + list(places["latitude"])
-        if not xs:   # a boundary file without the region's countries: the places alone
-            xs, ys = [18.0, 23.0], [41.0, 46.0]
+        xs = [x for ring in rings for x, _ in ring] or list(places["longitude"]) or [18.0, 23.0]
+        ys = [y for ring in rings for _, y in ring] or list(places["latitude"]) or [41.0, 46.0]
+        near = self.on_map(places, (min(xs) - self.REACH, min(ys) - self.REACH, max(xs) + self.REACH,
+                                    max(ys) + self.REACH))
+        xs, ys = xs + list(near["longitude"]), ys + list(near["latitude"])
         return min(xs) - 0.6, min(ys) - 0.4, max(xs) + 0.6, max(ys) + 0.4
+
+    @staticmethod
+    def on_map(places: pd.DataFrame, frame: tuple[float, float, float, float]) -> pd.DataFrame:
+        west, south, east, north = frame
+        return places[places["longitude"].between(west, east) & places["latitude"].between(south, north)]
 
     def map_figure(self, places: pd.DataFrame):
         """The region's countries (tinted) among their neighbours; a filled circle at each place where
         groups are based, its area proportional to their number, and a ring where groups operate."""
         frame = self.map_frame(places)
+        places = self.on_map(places, frame)
         fig, ax = figures.new_figure("tall")
         shapes = self.ref.boundaries
         figures.country_shapes(ax, shapes, self.countries, frame)
         for code in self.countries:   # the region's countries are named; the others are context
             centre = figures.shape_centre(shapes, code)
             if centre:
-                name = ax.text(*centre, figures.fitted(t(self.ref.country_name(code)).upper(), figures.TICK_CHARACTERS),
+                name = ax.text(*centre, figures.shortened(t(self.ref.country_name(code)).upper()),
                                ha="center", va="center", fontsize=8, color=figures.MUTED, style="italic", zorder=2)
                 name.set_in_layout(False)
                 name.set_clip_on(True)
@@ -550,6 +561,10 @@ class OcgPage(Page):
         text = t("Places where the groups reported in {scope:loc} are based (filled circles, their area proportional "
                  "to the number of groups) and where they operate (rings); in brackets, the groups based there, then "
                  "those operating there (–: none shown).", scope=self.scope_term())
+        beyond = len(places) - len(self.on_map(places, self.map_frame(places)))
+        if beyond:
+            text += " " + tn("{n} place lies beyond the map and is in the table only.",
+                             "{n} places lie beyond the map and are in the table only.", beyond)
         if self.threshold:
             text += " " + tn("This public edition shows no place where fewer than {n} group is based or operates, nor "
                              "a count that would give a small one away.", "This public edition shows no place where "
@@ -558,7 +573,8 @@ class OcgPage(Page):
         return text
 
     def map_alt(self, places: pd.DataFrame) -> str:
-        parts = [t("Map of the region with its neighbours")]
+        parts = [t("Map of the region with its neighbours, showing only the places this public edition may name")
+                 if self.threshold else t("Map of the region with its neighbours")]
         for column in ("based", "operating"):
             shown = places.dropna(subset=[column])
             if shown.empty:
@@ -584,9 +600,9 @@ class OcgPage(Page):
         elif not self.has_input("ocg_places.csv"):
             self.say_missing("ocg_places.csv")
         elif self.threshold:
-            self.no_data(t("Where the groups of {scope} are based and operate is confidential in this public edition: "
-                           "every count per place is small, or would give a small one away; the restricted edition "
-                           "shows them.", scope=self.scope_term()))
+            self.no_data(t("No place of the groups of {scope} can be shown in this public edition: none is recorded, "
+                           "or every count per place is small or would give a small one away; the restricted edition "
+                           "shows those recorded.", scope=self.scope_term()))
         else:
             self.no_data(t("No place where a group of {scope} is based or operates is recorded.", scope=self.scope_term()))
 

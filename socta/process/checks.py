@@ -36,6 +36,8 @@ PUBLIC_HIDES_ALL = "the public edition hides every row"
 # a backtest needs a fitted origin and the horizon's whole years after it: short, sparse or censored series
 # give none, and the methodology chapter says so in a sentence
 SERIES_TOO_SHORT = "no series is long and whole enough to backtest"
+# tactics.csv may name no OCG indicator for any tactic: the factors chapter then says none is measured
+NO_TACTIC_MEASURED = "no tactic is measured by an OCG indicator"
 
 
 @dataclass(frozen=True)
@@ -121,7 +123,7 @@ TABLES: tuple[Expect, ...] = (
            ("indicator", "groups", "share_using", "suppressed", "share_using_band", "share_using_bound"),
            restricted_columns=("using", "unknown"),
            ranges={"groups": COUNT, "using": COUNT, "unknown": COUNT, "share_using": SHARE, "share_using_bound": SHARE},
-           may_be_empty_when=("ocg_answers.csv",), reference="crime_areas.csv, tactics.csv"),
+           may_be_empty_when=("ocg_answers.csv", NO_TACTIC_MEASURED), reference="crime_areas.csv, tactics.csv"),
     Expect("ocg_enablers", ("scope", "indicator"),
            ("groups", "share_medium_high", "share_unknown", "suppressed", "share_medium_high_band",
             "share_medium_high_bound", "share_unknown_band", "share_unknown_bound"),
@@ -322,6 +324,9 @@ def may_be_empty(expect: Expect, audience: str, tables: dict[str, pd.DataFrame],
                 return True
         elif reason == SERIES_TOO_SHORT:
             return True
+        elif reason == NO_TACTIC_MEASURED:
+            if tables.get(expect.name) is not None and "indicator" in tables[expect.name] and tables[expect.name].empty:
+                return True
         elif reason not in inputs or inputs[reason].empty:
             return True
     return False

@@ -13,7 +13,7 @@ import pandas as pd
 from socta.core.config import OPEN_SOURCES_DIR, REGION, Project
 from socta.core.text import listed
 from socta.i18n import translate as i18n
-from socta.ingest.reference import REFERENCE_FILES
+from socta.ingest.reference import BOUNDARIES, REFERENCE_FILES
 from socta.process.fingerprints import _file_digest, _sha, code_digests
 from socta.run.jobs import (
     READ_WHOLE,
@@ -37,7 +37,8 @@ _VOLATILE_CATALOGUE_LINE = re.compile(rb'^"(?:POT-Creation-Date|PO-Revision-Date
 
 
 def _reference_names() -> list[str]:
-    return [*REFERENCE_FILES, "settings.yaml", "gitoc_components.csv"]
+    # the map's boundaries and the method profile's description are read by pages too
+    return [*REFERENCE_FILES, "settings.yaml", "gitoc_components.csv", BOUNDARIES, "method.yaml"]
 
 
 def reference_digests(project: Project) -> dict[str, str]:

@@ -200,6 +200,8 @@ def test_a_bad_place_of_the_reference_is_refused(tmp_path, text, expected):
      '"coordinates": [[[1, 2], [3, 4], [5, 6]]]}}]}', "feature 1: a Polygon or MultiPolygon with the property ADM0_A3"),
     ('{"type": "FeatureCollection", "features": [{"properties": {"ADM0_A3": "<b>"}, "geometry": {"type": "Point", '
      '"coordinates": [1, 2]}}]}', "feature 1: a Polygon or MultiPolygon"),
+    ('{"type": "FeatureCollection", "features": [{"properties": {"ADM0_A3": "SRB"}, "geometry": {"type": "Polygon", '
+     '"coordinates": [[[Infinity, 2], [3, 4], [5, 6]]]}}]}', "feature 1: .*not a longitude and latitude"),
 ])
 def test_a_bad_boundary_file_is_refused(tmp_path, text, expected):
     folder = data_with(tmp_path, boundaries__geojson=text)
@@ -241,7 +243,8 @@ def test_the_public_map_shows_only_published_places(processed, said):
     serbia = make(OcgPage, processed["public"], scope="SRB")
     assert serbia.place_counts().empty
     serbia.no_map()
-    assert "Where the groups of Serbia are based and operate is confidential in this public edition" in text_of(said)
+    assert ("No place of the groups of Serbia can be shown in this public edition: none is recorded, or every count "
+            "per place is small or would give a small one away") in text_of(said)
 
 
 def test_the_longevity_sentence_and_its_opposite(processed, tmp_path):
@@ -312,3 +315,36 @@ def test_a_bad_relation_is_named(tmp_path, row, expected):
     (folder / "ocg_relations.csv").write_text(RELATIONS_HEAD + row + "\n", encoding="utf-8")
     problems = problems_of(folder)
     assert any(expected in p for p in problems), problems
+
+
+def test_a_place_far_from_the_region_is_in_the_table_not_on_the_map(processed, tmp_path):
+    """A base in Bogotá would stretch the map over the Atlantic: the map keeps to the region and its
+    neighbours, and the caption says that the far place is in the table only."""
+    from .test_findings import flipped
+
+    folder = data_with(tmp_path, places__csv=(DEMO_DIR.parent / "reference" / "places.csv").read_text(encoding="utf-8")
+                       + "bogota,COL,Bogotá,4.6,-74.08,test fixture\n")
+
+    def far(frame):
+        frame.loc[len(frame)] = {"scope": REGION, "role": "base", "place": "bogota", "groups": 7, "suppressed": False}
+    page = make(OcgPage, flipped(processed["restricted"], tmp_path / "p", "ocg_places", far), audience="restricted",
+                data_dir=folder)
+    places = page.place_counts()
+    assert "bogota" in set(places["place"])
+    west, south, east, north = page.map_frame(places)
+    assert west > 10 and east < 30 and south > 35   # the region and its neighbours, not Colombia
+    assert "1 place lies beyond the map and is in the table only." in page.map_caption(places)
+    labels = {t.get_text() for t in page.map_figure(places).axes[0].texts}
+    assert not any(label.startswith("Bogotá") for label in labels)
+
+
+def test_a_group_first_reported_after_the_period_is_refused(tmp_path):
+    folder = copy_demo(tmp_path / "data")
+    path = folder / "ocg_register.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    cells = lines[1].split(",")
+    cells[7] = "2025"   # first_reported; the demo's period ends in 2024
+    lines[1] = ",".join(cells)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert any("ocg_register.csv, row 2, column 'first_reported': '2025': is after the period 2014–2024" in p
+               for p in problems_of(folder))

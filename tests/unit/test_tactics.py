@@ -88,7 +88,8 @@ def test_the_public_tactics_make_no_judgement_the_hidden_shares_could_change(pro
     assert text.endswith("Whether one crime area leads in most tactics cannot be said: some shares are not shown.")
     assert "lead in most tactics:" not in text
     fig = page.tactics_figure(shares)
-    assert sum(t.get_text() == "c" for t in fig.axes[0].texts) == shares["share"].isna().sum() == 12
+    hidden = shares["share"].isna().sum()
+    assert sum(t.get_text() == "c" for t in fig.axes[0].texts) == hidden and hidden >= 12   # thb, economic, cyber at least
 
 
 def test_a_tactic_no_indicator_measures_is_named(processed, tmp_path):
@@ -118,3 +119,57 @@ def test_no_measured_tactic_says_so(processed, tmp_path, said):
     assert shares.empty
     page.no_tactic_shares(shares)
     assert "No tactic of tactics.csv is measured by an OCG indicator in force" in said[-1]
+
+
+def test_an_attacker_with_more_relations_recovers_no_hidden_count(demo_processing):
+    """A reader knows more than the model's relations: a tactic's groups in an area are the area's groups
+    when every group answered the indicator (the enablers show that), and a place abroad holds at most the
+    groups active in that country (the geography table). Given both, the audit of the demo's public edition
+    still finds no hidden small count it could narrow to fewer than three values (the review's attack)."""
+    from socta.core.config import REGION as region
+    from socta.process.disclosure_policy import count_model
+
+    project, tables = demo_processing.project, demo_processing.tables
+    restricted = {k: v for k, v in tables["restricted"].items() if k.startswith("ocg_")}
+    countries = ["SRB", "MNE", "MKD"]
+    model = count_model(restricted, project.settings["ocg_scoring"]["bands"], countries)
+    hidden = model.suppress(5)
+    ref = Reference(project)
+    abroad = {p: c for p, c in ref.places["country"].items() if c not in countries}
+    for scope in [*countries, region]:
+        for country in set(abroad.values()):
+            reach = ("ocg_geography", scope, "active_abroad", country)
+            if reach not in model.values:
+                continue
+            there = [p for p, c in abroad.items() if c == country]
+            for role in ("base", "activity"):
+                for place in there:
+                    model.at_most(("ocg_places", scope, role, place), reach)
+    everyone = restricted["ocg_summary"].set_index(["scope", "measure", "category"]).at[(region, "groups", "all"), "count"]
+    answered = restricted["ocg_enablers"].set_index(["scope", "indicator"])["groups"]
+    for row in restricted["ocg_tactics"].itertuples(index=False):
+        if answered[(row.scope, row.indicator)] == everyone:
+            model.equalities.append({("ocg_tactics", row.scope, row.area, row.tactic, "groups"): 1.0,
+                                     ("ocg_aggregates", row.scope, row.area, "ocgs"): -1.0})
+    assert model.audit(hidden, 5) == []
+    # the tactic's groups are hidden wherever the area's are: the same count
+    public = tables["public"]
+    areas_hidden = set(public["ocg_aggregates"].loc[public["ocg_aggregates"]["ocgs_suppressed"] &
+                                                    public["ocg_aggregates"]["scope"].eq(region), "area"])
+    tactics = public["ocg_tactics"]
+    assert areas_hidden and tactics.loc[tactics["area"].isin(areas_hidden), "groups"].isna().all()
+
+
+def test_the_shipped_tactics_follow_a_folders_own_indicators(tmp_path):
+    """A data folder whose own ocg_indicators.csv lacks violence: the shipped tactic is not measured there,
+    not an error; two tactics of one name are refused."""
+    indicators = (REFERENCE / "ocg_indicators.csv").read_text(encoding="utf-8")
+    folder = data_with(tmp_path, ocg_indicators__csv="\n".join(line for line in indicators.splitlines()
+                                                               if not line.startswith("violence,")) + "\n")
+    tactics = Reference(Project(data_dir=folder)).tactics
+    assert tactics.at["violence", "indicator_id"] == "" and tactics.at["lbs", "indicator_id"] == "lbs"
+    twice = TACTICS.replace("Corruption,corruption", "Abuse of legal business structures,corruption")
+    folder = data_with(tmp_path / "twice", tactics__csv=twice)
+    with pytest.raises(ConfigError, match="tactics.csv, rows 3, 4, column 'name_en': 'Abuse of legal business "
+                                          "structures' names two tactics"):
+        _ = Reference(Project(data_dir=folder)).tactics
