@@ -127,9 +127,10 @@ class FactorsPage(Page):
         context = inert_frame(pd.read_csv(OPEN_SOURCES_DIR / "europol_context.csv"))
         lines = []
         for indicator in ("corruption", "lbs", "money_laundering"):
-            ours = t("{share} of the region's groups use {enabler} to a medium or high degree ({unknown} unknown)",
+            # the indicator's name in quotes: "use use of legal business structures" was the sentence around it
+            ours = t("{share} of the region's groups are assessed medium or high on “{enabler}” ({unknown} unknown)",
                      share=self.share_of(reg.loc[indicator], "share_medium_high"),
-                     enabler=in_sentence(t(self.ref.ocg_indicators.at[indicator, "name_en"])),
+                     enabler=t(self.ref.ocg_indicators.at[indicator, "name_en"]),
                      unknown=self.share_of(reg.loc[indicator], "share_unknown"))
             ctx = context[context["indicator"].eq(indicator)]
             if len(ctx):

@@ -397,7 +397,8 @@ def test_enabler_shares_near_the_extremes_are_a_range_in_the_text_and_not_drawn(
     page = make(FactorsPage, flipped(processed["public"], tmp_path / "p", "ocg_enablers", extreme))
     page.enablers_text()
     line = next(line for line in "\n".join(said).splitlines() if "legal business structures" in line)
-    assert line.startswith("- more than 95% of the region's groups use"), line
+    assert line.startswith("- more than 95% of the region's groups are assessed medium or high on “Use of legal "
+                           "business structures” ("), line
     shares = page.enabler_shares()
     assert shares.loc[shares["enabler"].eq("Use of legal business structures") & shares["place"].eq("Region"),
                       "share"].isna().all()
