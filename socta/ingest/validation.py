@@ -317,53 +317,42 @@ def _cross_checks(tables: dict[str, pd.DataFrame], raw: dict[str, pd.DataFrame],
                     problems.append(Problem("ocg_register.csv", i + 2, "crime_areas", row["crime_areas"],
                                             f"unknown crime area(s) {', '.join(unknown)}{hints}; expected ids from "
                                             "crime_areas.csv", kind="crime_areas"))
-        answers = tables.get("ocg_answers.csv")
-        if answers is not None and "ocg_id" not in absent.get("ocg_answers.csv", frozenset()) \
-                and "ocg_id" not in missing:
-            # ids on register lines that could not be read are not unknown: those lines are reported already
-            known = list(register["ocg_id"]) + [i for line in (skipped or {}).get("ocg_register.csv", [])
-                                                for i in re.findall(r"[A-Z]{3}-OCG-[0-9]{3}", line)]
-            for i in answers.index[~answers["ocg_id"].isin(known)]:
-                value = answers.at[i, "ocg_id"]
-                problems.append(Problem("ocg_answers.csv", i + 2, "ocg_id", value,
-                                        f"no OCG with this id in ocg_register.csv{did_you_mean(value, known, 0.8)}",
-                                        kind="unknown ocg"))
-        places = tables.get("ocg_places.csv")
-        if places is not None and not {"ocg_id", "place", "role"} & absent.get("ocg_places.csv", frozenset()) \
-                and "ocg_id" not in missing:
-            # ids on register lines that could not be read are not unknown: those lines are reported already
-            unread = {i for line in (skipped or {}).get("ocg_register.csv", []) for i in re.findall(r"[A-Z]{3}-OCG-[0-9]{3}", line)}
-            problems.extend(_place_problems(places[~places["ocg_id"].isin(unread)], register, ref, missing))
-        relations = tables.get("ocg_relations.csv")
-        if relations is not None and not {"ocg_id", "other_ocg_id"} & absent.get("ocg_relations.csv", frozenset()) \
-                and "ocg_id" not in missing:
-            unread = {i for line in (skipped or {}).get("ocg_register.csv", []) for i in re.findall(r"[A-Z]{3}-OCG-[0-9]{3}", line)}
-            known = list(register["ocg_id"])
-            for i, row in zip(relations.index, relations.to_dict("records")):
-                for column in ("ocg_id", "other_ocg_id"):
-                    value = row[column]
-                    if value and value not in known and value not in unread:   # an empty one is told as empty
-                        problems.append(Problem("ocg_relations.csv", i + 2, column, value,
-                                                f"no OCG with this id in ocg_register.csv{did_you_mean(value, known, 0.8)}",
-                                                kind="unknown ocg"))
-                if row["ocg_id"] and row["ocg_id"] == row["other_ocg_id"]:
-                    problems.append(Problem("ocg_relations.csv", i + 2, "other_ocg_id", row["other_ocg_id"],
+        # ids on register lines that could not be read are not unknown: those lines are reported already
+        known = list(register["ocg_id"]) + [i for line in (skipped or {}).get("ocg_register.csv", [])
+                                            for i in re.findall(r"[A-Z]{3}-OCG-[0-9]{3}", line)]
+        for name, columns in (("ocg_answers.csv", ("ocg_id",)), ("ocg_places.csv", ("ocg_id",)),
+                              ("ocg_relations.csv", ("ocg_id", "other_ocg_id"))):
+            frame = tables.get(name)
+            if frame is None or "ocg_id" in missing or set(columns) & absent.get(name, frozenset()):
+                continue
+            problems.extend(_unknown_groups(name, frame, columns, known))
+            if name == "ocg_places.csv" and not {"place", "role"} & absent.get(name, frozenset()):
+                problems.extend(_place_problems(frame[frame["ocg_id"].isin(register["ocg_id"])], register, ref, missing))
+            if name == "ocg_relations.csv":
+                for i in frame.index[frame["ocg_id"].ne("") & frame["ocg_id"].eq(frame["other_ocg_id"])]:
+                    problems.append(Problem(name, i + 2, "other_ocg_id", frame.at[i, "other_ocg_id"],
                                             "is the group itself: a relation links two groups", kind="self relation"))
     return problems
 
 
-def _place_problems(places: pd.DataFrame, register: pd.DataFrame, ref: Reference, missing: frozenset) -> list[Problem]:
-    """Every place row names a registered group; a group has one base at most; a place lies in a country
-    where its group is active (countries_active), or the two files disagree."""
+def _unknown_groups(name: str, frame: pd.DataFrame, columns: tuple[str, ...], known: list[str]) -> list[Problem]:
+    """Every group id of ``columns`` names a group of the register (``known``); an empty one is told as empty."""
     problems = []
-    known = list(register["ocg_id"])
+    for column in columns:
+        for i in frame.index[frame[column].ne("") & ~frame[column].isin(known)]:
+            value = frame.at[i, column]
+            problems.append(Problem(name, i + 2, column, value,
+                                    f"no OCG with this id in ocg_register.csv{did_you_mean(value, known, 0.8)}",
+                                    kind="unknown ocg"))
+    return problems
+
+
+def _place_problems(places: pd.DataFrame, register: pd.DataFrame, ref: Reference, missing: frozenset) -> list[Problem]:
+    """A group has one base at most; a place lies in a country where its group is active (countries_active),
+    or the two files disagree. ``places``: the rows of registered groups."""
+    problems = []
     active = dict(zip(register["ocg_id"], register["countries_active"].astype(str).str.split("|"))) \
         if "countries_active" not in missing else {}
-    for i in places.index[~places["ocg_id"].isin(known)]:
-        value = places.at[i, "ocg_id"]
-        problems.append(Problem("ocg_places.csv", i + 2, "ocg_id", value,
-                                f"no OCG with this id in ocg_register.csv{did_you_mean(value, known, 0.8)}",
-                                kind="unknown ocg"))
     bases = places[places["role"].eq("base")]
     for ocg, rows in bases.groupby("ocg_id").groups.items():
         for i in list(rows)[1:]:
