@@ -335,6 +335,20 @@ def _cross_checks(tables: dict[str, pd.DataFrame], raw: dict[str, pd.DataFrame],
     return problems
 
 
+# optional files whose header alone says "none recorded" (no place, no relation known), not "forgotten"
+MAY_HAVE_NO_ROWS = ("ocg_places.csv", "ocg_relations.csv")
+
+
+def _header_only(path: Path, spec: TableSpec) -> bool:
+    """Whether the file holds its header row alone, with every required column of ``spec``."""
+    try:
+        lines = [line for line in path.read_text(encoding="utf-8-sig").splitlines() if line.strip()]
+    except (OSError, UnicodeDecodeError):
+        return False
+    header = [cell.strip() for cell in lines[0].split(",")] if len(lines) == 1 else []
+    return bool(header) and all(name in header for name, column in spec.columns.items() if column.required)
+
+
 def _unknown_groups(name: str, frame: pd.DataFrame, columns: tuple[str, ...], known: list[str]) -> list[Problem]:
     """Every group id of ``columns`` names a group of the register (``known``); an empty one is told as empty."""
     problems = []
@@ -593,6 +607,10 @@ def validate(project: Project) -> ValidationResult:
         try:
             read: CsvTable = read_csv_table(path, numeric_columns=numeric, lenient=True, list_columns=lists)
         except TableError as exc:
+            if spec.file in MAY_HAVE_NO_ROWS and _header_only(path, spec):
+                tables[spec.file] = empty_table(spec)   # none recorded: a state, not a mistake
+                present.add(spec.file)
+                continue
             problems.append(Problem(spec.file, None, None, None, str(exc).split(": ", 1)[-1]))
             continue
         present.add(spec.file)

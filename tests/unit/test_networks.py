@@ -348,3 +348,26 @@ def test_a_group_first_reported_after_the_period_is_refused(tmp_path):
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert any("ocg_register.csv, row 2, column 'first_reported': '2025': is after the period 2014–2024" in p
                for p in problems_of(folder))
+
+
+def test_a_header_alone_says_none_recorded(tmp_path, said):
+    """ocg_places.csv and ocg_relations.csv with their header only: valid (nothing recorded, not a mistake);
+    the restricted map says no place is recorded, the links sentence that no group works with another."""
+    folder = copy_demo(tmp_path / "data")
+    (folder / "ocg_places.csv").write_text("ocg_id,place,role,grade,handling_code\n", encoding="utf-8")
+    (folder / "ocg_relations.csv").write_text("ocg_id,other_ocg_id,kind,grade,handling_code\n", encoding="utf-8")
+    project = Project(data_dir=folder, build_dir=tmp_path / "build")
+    result = validate(project)
+    assert result.ok, [str(p) for p in result.problems]
+    from socta.process.tables import write_processed
+
+    folders = write_processed(project, result)
+    page = make(OcgPage, folders["restricted"], audience="restricted", data_dir=folder)
+    assert page.place_counts().empty
+    page.no_map()
+    assert "No place where a group of the region is based or operates is recorded." in text_of(said)
+    assert page.links_text() == ("None of the 83 groups works with another group as a partner, supplier or provider "
+                                 "of a crime service.")
+    (folder / "ocg_places.csv").write_text("ocg_id,place\n", encoding="utf-8")   # a header lacking columns: refused
+    assert any(p.startswith("ocg_places.csv: has a header row but no data rows") for p in
+               [str(p) for p in validate(Project(data_dir=folder, build_dir=tmp_path / "b2")).problems])
