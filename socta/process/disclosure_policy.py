@@ -157,7 +157,7 @@ def count_model(tables: dict[str, pd.DataFrame], bands: dict[str, float], countr
     # Not modelled: a place abroad lies in a country where its group is active, so its count is at most the
     # groups active in that country (the geography table). With that relation the suppression hides the
     # countries' totals to protect places abroad; without it, an audit that adds it finds nothing on the
-    # demos (tests/unit/test_networks.py). A leftover for real data: hide every place abroad instead.
+    # demos (tests/unit/test_tactics.py). A leftover for real data: hide every place abroad instead.
 
     # the tactics per crime area (the region): groups answering, using and unknown; those active in an area
     # are among its groups, and those using a tactic there among those using it at all (the enablers); a
