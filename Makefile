@@ -110,9 +110,9 @@ bench: $(STAMP) ## benchmark the runner: naive loop vs socta cold / unchanged / 
 	$(BIN)/python bench/bench.py --jobs $(JOBS)
 	$(BIN)/python bench/bench.py --backtest-only
 
-demo-data: $(STAMP) ## regenerate the synthetic demonstration data from its seed (data/demo, and data/demo-2025 on the EU-SOCTA 2025 method profile)
+demo-data: $(STAMP) ## regenerate the synthetic demonstration data from its seed (data/demo on the EU-SOCTA 2025 method profile, data/demo-2016 on the 2016 regional method)
 	$(BIN)/python data/demo/generate.py
-	$(BIN)/python data/demo/generate.py --method eu-socta-2025 --out data/demo-2025
+	$(BIN)/python data/demo/generate.py --method shipped --out data/demo-2016
 
 messages: $(STAMP) ## extract translatable strings to socta/locale/socta.pot and merge them into every <lang>/LC_MESSAGES/socta.po
 	mkdir -p socta/locale

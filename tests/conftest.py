@@ -1,5 +1,5 @@
 """What the tiers share: ``copy_demo`` and the ``demo_copy`` fixtures (throw-away copies of the demo data
-folder: no test touches data/demo), ``said`` (what a page shows) and the demo validated and processed
+folder: no test touches data/demo-2016), ``said`` (what a page shows) and the demo validated and processed
 once per session. The books the book tier builds are in tests/book/conftest.py.
 
 The tiers, by folder: tests/unit (no notebook, no book: `make test-fast`), tests/pipeline (a changed copy
@@ -13,8 +13,10 @@ from types import SimpleNamespace
 
 import pytest
 
+from tests.helpers import DEMO_2016
+
 ROOT = Path(__file__).resolve().parents[1]
-DEMO_DIR = ROOT / "data" / "demo"
+DEMO_DIR = DEMO_2016
 BOOK_FIXTURES = ROOT / "tests" / "book" / "conftest.py"
 
 
@@ -28,7 +30,7 @@ def copy_demo(target: Path) -> Path:
 
 @pytest.fixture
 def demo_copy(tmp_path: Path) -> Path:
-    """A fresh copy of data/demo (input tables and dataset.yaml) in a temporary folder."""
+    """A fresh copy of data/demo-2016 (input tables and dataset.yaml) in a temporary folder."""
     return copy_demo(tmp_path / "data")
 
 
@@ -97,7 +99,7 @@ def processed(demo_processing) -> dict[str, Path]:
 
 @pytest.fixture(scope="session")
 def demo_project(demo_processing):
-    """The Project (data/demo, the session's build folder) the ``processed`` folders belong to."""
+    """The Project (data/demo-2016, the session's build folder) the ``processed`` folders belong to."""
     return demo_processing.project
 
 

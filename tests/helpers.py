@@ -5,6 +5,9 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+# the demo on the 2016 regional method: the exact values of the unit and pipeline tiers are computed on it
+# (data/demo, the default, is on the EU-SOCTA 2025 profile)
+DEMO_2016 = REPO / "data" / "demo-2016"
 SOCTA = [sys.executable, "-m", "socta"]
 
 

@@ -105,14 +105,14 @@ def keep_areas(folder: Path, areas: tuple[str, ...]) -> None:
 
 
 def plant(target: Path, secret_dir: Path, areas: tuple[str, ...] = ()) -> tuple[Path, Path, Path]:
-    """Copy data/demo to ``target`` with the payloads planted (``areas``: only these crime areas);
+    """Copy data/demo-2016 to ``target`` with the payloads planted (``areas``: only these crime areas);
     returns (data folder, secret, marker)."""
     secret_dir.mkdir(parents=True, exist_ok=True)
     secret = secret_dir / "secret.txt"
     secret.write_text(SECRET + "\n", encoding="utf-8")
     marker = secret_dir / MARKER
     texts = [payload(secret, marker, 0), payload(secret, marker, 1)]
-    shutil.copytree(REPO / "data" / "demo", target)
+    shutil.copytree(REPO / "data" / "demo-2016", target)
     for name, columns in DATA_TEXT.items():
         frame = pd.read_csv(target / name, dtype=str, keep_default_na=False)
         for column in columns:

@@ -19,7 +19,7 @@ random stream, so adding a country does not change the other countries' statisti
 then also be active in the new country, and expert scales are relative to the regional mean).
 
 Usage:
-    python data/demo/generate.py [--seed N] [--out DIR] [--method PROFILE]
+    python data/demo/generate.py [--seed N] [--out DIR] [--method PROFILE|shipped]
 """
 from __future__ import annotations
 
@@ -227,6 +227,9 @@ def split_list(cell: str | None) -> list[str]:
     return [x.strip() for x in str(cell).split("|") if x.strip()]
 
 
+# the demo's method is the current one; data/demo-2016 is written with --method shipped (Makefile: demo-data)
+DEFAULT_METHOD = "eu-socta-2025"
+SHIPPED = "shipped"
 METHOD: str | None = None   # --method: a method profile of data/reference/methods/ (None: the shipped files)
 
 
@@ -692,11 +695,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=SEED, help=f"random seed (default {SEED})")
     parser.add_argument("--out", type=Path, default=HERE,
                         help="output folder (default: the folder this script is in)")
-    parser.add_argument("--method", default=None,
-                        help="a method profile of data/reference/methods/ (default: the shipped reference files)")
+    parser.add_argument("--method", default=DEFAULT_METHOD,
+                        help=f"a method profile of data/reference/methods/ (default: {DEFAULT_METHOD}), or "
+                             f"{SHIPPED!r}: the shipped reference files, the 2016 regional report's method")
     args = parser.parse_args(argv)
     global METHOD
-    METHOD = args.method
+    METHOD = None if args.method == SHIPPED else args.method
     if METHOD and not (REPO_REFERENCE / "methods" / METHOD).is_dir():
         sys.exit(f"generate.py: no method profile {METHOD!r} in {REPO_REFERENCE / 'methods'}")
     out: Path = args.out

@@ -22,6 +22,8 @@ from socta.core.settings import Settings
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 DEFAULT_DATA_DIR = REPO_ROOT / "data" / "demo"
+# the synthetic demonstration folders: the default (on the EU-SOCTA 2025 method profile) and the 2016 method's
+DEMO_DIRS = (DEFAULT_DATA_DIR, REPO_ROOT / "data" / "demo-2016")
 
 REFERENCE_DIR = REPO_ROOT / "data" / "reference"
 

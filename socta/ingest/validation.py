@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from socta.core.config import DEFAULT_DATA_DIR, ConfigError, Project
+from socta.core.config import DEMO_DIRS, ConfigError, Project
 from socta.core.tableio import CsvTable, TableError, formula_cells, neutralise, read_csv_table
 from socta.core.text import closest, did_you_mean, listed
 from socta.ingest.coverage import coverage_warnings, period_warning
@@ -728,19 +728,21 @@ def _demo_copy(project: Project) -> list[Problem]:
     """A folder that calls itself real must not carry the synthetic demonstration files."""
     import hashlib
 
-    if project.dataset.get("synthetic") or project.data_dir == DEFAULT_DATA_DIR.resolve():
+    if project.dataset.get("synthetic") or project.data_dir in {d.resolve() for d in DEMO_DIRS}:
         return []
     problems = []
     for name in INPUT_FILES:
-        own, demo = project.input_path(name), DEFAULT_DATA_DIR / name
-        try:  # sizes first: an oversized file is refused where it is read, never read whole here
-            same = own.is_file() and demo.is_file() and own.stat().st_size == demo.stat().st_size and \
-                hashlib.sha256(own.read_bytes()).digest() == hashlib.sha256(demo.read_bytes()).digest()
-        except OSError:
-            continue  # an unreadable file is reported where it is read
-        if same:
-            problems.append(Problem(name, None, None, None,
-                                    "is the synthetic demonstration file of data/demo/, but dataset.yaml says "
-                                    "'synthetic: false': remove it (the file is optional unless it is statistics.csv) "
-                                    "or replace it with your real data"))
+        own = project.input_path(name)
+        for demo in DEMO_DIRS:
+            try:  # sizes first: an oversized file is refused where it is read, never read whole here
+                same = own.is_file() and (demo / name).is_file() and own.stat().st_size == (demo / name).stat().st_size \
+                    and hashlib.sha256(own.read_bytes()).digest() == hashlib.sha256((demo / name).read_bytes()).digest()
+            except OSError:
+                break  # an unreadable file is reported where it is read
+            if same:
+                problems.append(Problem(name, None, None, None,
+                                        f"is the synthetic demonstration file of data/{demo.name}/, but dataset.yaml "
+                                        "says 'synthetic: false': remove it (the file is optional unless it is "
+                                        "statistics.csv) or replace it with your real data"))
+                break
     return problems

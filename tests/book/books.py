@@ -1,14 +1,15 @@
 """The books the book tier builds, each once per session, in the background from the session's start.
 
-- ``edition``: the public demo edition, HTML and PDF, with canaries in its restricted fields
-  (tests/canaries.py), as `make report` builds it; its executed pages are also the warm-kernel run the
-  runner's warm-versus-fresh comparison checks (tests/book/test_runner.py);
+- ``edition``: the public edition of the default demo (data/demo, on the EU-SOCTA 2025 method profile), HTML
+  and PDF, with canaries in its restricted fields (tests/canaries.py), as `make report` builds it; its executed
+  pages are also the warm-kernel run the runner's warm-versus-fresh comparison checks (tests/book/test_runner.py);
+- ``restricted``: the same data, restricted edition, HTML, as `make report AUDIENCE=restricted` builds it;
 - ``open_book``: the open-data edition (real public statistics only), HTML and PDF;
-- ``holes``: the demo with whole years, a country's years, categories and indicators removed, HTML;
-- ``language_editions``: the demo in sr, sr-Latn, mk and cnr, HTML, and the two Cyrillic PDFs;
-- ``hostile``: the demo with every payload in every text field (tests/payloads.py), public HTML and PDF
-  and restricted HTML, two crime areas;
-- ``method_2025``: the demo on the EU-SOCTA 2025 method profile (data/demo-2025), public and restricted, HTML;
+- ``holes``: the demo on the 2016 regional method (data/demo-2016) with whole years, a country's years,
+  categories and indicators removed, HTML: the whole book of the 2016 method;
+- ``language_editions``: the default demo in sr, sr-Latn, mk and cnr, HTML, and the two Cyrillic PDFs;
+- ``hostile``: the 2016 demo with every payload in every text field (tests/payloads.py), public and restricted,
+  HTML and PDF, two crime areas;
 - ``training_book``: the training edition, HTML.
 
 Each is built by the real command line (`socta report`) in its own temporary build folder. The books
@@ -38,11 +39,10 @@ from socta.ingest.reference import Reference
 
 from ..canaries import plant as plant_canaries
 from ..conftest import copy_demo
-from ..helpers import REPO, socta
+from ..helpers import DEMO_2016, REPO, socta
 from ..payloads import plant as plant_payloads
 
 OPEN = REPO / "data" / "open"
-DEMO_2025 = REPO / "data" / "demo-2025"
 # the holes are punched at random from this seed, the same every run; set SOCTA_HOLES_SEED to try others
 HOLES_SEED = int(os.environ.get("SOCTA_HOLES_SEED", "2026"))
 # the four languages besides English, and the two Cyrillic PDFs, each with its own LaTeX language setting;
@@ -71,7 +71,7 @@ def punch_holes(target: Path, seed: int) -> dict:
     with open(path, newline="", encoding="utf-8") as f:
         rows = list(csv.reader(f))
     header, body = rows[0], rows[1:]
-    ref = Reference(Project())
+    ref = Reference(Project(data_dir=DEMO_2016))
     plain = [i for i, spec in ref.indicators.iterrows() if not spec["submarket_list"] and not spec["category_list"]]
     gone_indicator = rng.choice(sorted(ref.indicators.index))
     gone_year = rng.choice(range(2016, 2021))
@@ -119,6 +119,12 @@ def edition(root: Path):
     return lambda: report(data, root / "build", "--formats", "html,pdf")
 
 
+def restricted(root: Path):
+    """The restricted edition's build folder (``<build>/restricted-en``) of the edition's data."""
+    data = plant_canaries(root / "data")
+    return lambda: report(data, root / "build", "--audience", "restricted", "--formats", "html")
+
+
 def open_book(root: Path):
     return lambda: report(OPEN, root / "build", "--formats", "html,pdf")
 
@@ -160,18 +166,6 @@ def hostile(root: Path):
     return run
 
 
-def method_2025(root: Path):
-    """The demo on the EU-SOCTA 2025 method profile (data/demo-2025: ten crime areas, network indicators,
-    tactics, the EMPACT mapping), public and restricted, HTML."""
-    build = root / "build"
-
-    def run():
-        for audience in ("public", "restricted"):
-            report(DEMO_2025, build, "--audience", audience, "--formats", "html")
-        return build
-    return run
-
-
 def training_book(root: Path):
     build = root / "build"
     return lambda: (report(None, build, "--audience", "training", "--formats", "html", timeout=900),
@@ -182,7 +176,7 @@ def training_book(root: Path):
 # test (warm against fresh kernels, tests/book/test_runner.py) runs its grid again once it is there; then the
 # longest builds first. The book tier's tests run in this order too, those that read no book first
 # (tests/conftest.py, ``pytest_collection_modifyitems``).
-BOOKS = (edition, language_editions, hostile, open_book, holes, method_2025, training_book)
+BOOKS = (edition, language_editions, hostile, open_book, holes, restricted, training_book)
 BY_NAME = {book.__name__: book for book in BOOKS}
 ORDER = list(BY_NAME)
 

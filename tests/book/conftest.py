@@ -50,6 +50,8 @@ def training_book(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def method_2025(tmp_path_factory) -> Path:
-    """The build folder of the demo on the EU-SOCTA 2025 method profile (public-en, restricted-en)."""
-    return BUILDS.result("method_2025", tmp_path_factory)
+def restricted(tmp_path_factory) -> Path:
+    """The restricted edition's HTML folder (the edition's data, canaries and all)."""
+    html = BUILDS.result("restricted", tmp_path_factory) / "restricted-en" / "html"
+    assert (html / "index.html").is_file()
+    return html

@@ -16,7 +16,7 @@ import pandas as pd
 from socta.core.config import Project
 from socta.ingest.reference import Reference
 
-from ..helpers import REPO
+from ..helpers import DEMO_2016, REPO
 
 OPEN = REPO / "data" / "open"
 TERMS = ["remote chance", "highly unlikely", "unlikely", "realistic possibility", "likely", "highly likely",
@@ -103,7 +103,7 @@ def test_a_book_with_holes_builds_and_prints_no_nan_or_placeholder(holes):
 
 def test_a_missing_value_is_printed_as_not_available_never_zero(holes):
     country, indicator, year = holes["cell"]
-    ref = Reference(Project())
+    ref = Reference(Project(data_dir=DEMO_2016))
     slug = ref.countries.at[country, "slug"]
     area = ref.indicators.at[indicator, "area_id"]
     text = page_text(holes["html"] / "areas" / area / "countries" / f"{slug}.html")
@@ -116,7 +116,7 @@ def test_a_missing_value_is_printed_as_not_available_never_zero(holes):
 
 
 def test_an_indicator_with_no_data_says_so(holes):
-    ref = Reference(Project())
+    ref = Reference(Project(data_dir=DEMO_2016))
     indicator = holes["gone_indicator"]
     area = ref.indicators.at[indicator, "area_id"]
     text = page_text(holes["html"] / "areas" / area / "index.html")
@@ -140,7 +140,7 @@ def test_no_yardstick_term_where_the_data_cannot_support_one(holes):
 
 
 def test_regional_totals_leave_out_years_a_country_did_not_report(holes):
-    ref = Reference(Project())
+    ref = Reference(Project(data_dir=DEMO_2016))
     lagging = ref.countries.at[holes["lagging"], "name_en"]
     area = next(a for a in ref.top_areas.index if ref.indicators["area_id"].eq(a).any()
                 and ref.indicators[ref.indicators["area_id"].eq(a)].index.difference([holes["gone_indicator"]]).size)
@@ -150,14 +150,14 @@ def test_regional_totals_leave_out_years_a_country_did_not_report(holes):
 
 def test_an_area_without_experts_says_harm_is_not_scored(holes):
     country, area = holes["no_experts"]
-    ref = Reference(Project())
+    ref = Reference(Project(data_dir=DEMO_2016))
     text = page_text(holes["html"] / "areas" / area / "countries" / f"{ref.countries.at[country, 'slug']}.html")
     assert "so its harm is not scored" in text
 
 
 def test_flagged_values_are_printed_and_drawn_as_published(holes):
     country, indicator = holes["flagged"]
-    ref = Reference(Project())
+    ref = Reference(Project(data_dir=DEMO_2016))
     slug = ref.countries.at[country, "slug"]
     area = ref.indicators.at[indicator, "area_id"]
     page = page_text(holes["html"] / "areas" / area / "countries" / f"{slug}.html")

@@ -16,7 +16,7 @@ from ..helpers import REPO, socta
 
 def demo_copy_project(root) -> Project:
     data = root / "data"
-    shutil.copytree(REPO / "data" / "demo", data)
+    shutil.copytree(REPO / "data" / "demo-2016", data)
     return Project(data_dir=data, build_dir=root / "build")
 
 
@@ -99,9 +99,9 @@ def test_the_command_exits_non_zero_and_names_the_failing_cell(tmp_path):
     # in their cell; a typo in configuration, the earlier way of making a page fail here, is now
     # refused before any page runs (tests/unit/test_safe_inputs.py)
     build = tmp_path / "build"
-    assert socta("validate", "--data", REPO / "data" / "demo", "--build-dir", build).returncode == 0
+    assert socta("validate", "--data", REPO / "data" / "demo-2016", "--build-dir", build).returncode == 0
     (build / "processed/public/trends.parquet").unlink()
-    result = socta("report", "--data", REPO / "data" / "demo", "--build-dir", build, "--country", "MNE",
+    result = socta("report", "--data", REPO / "data" / "demo-2016", "--build-dir", build, "--country", "MNE",
                    "--area", "cyber", "--area", "thb", "--formats", "html")
     assert result.returncode == 1
     assert "0 executed, 0 up to date, 2 failed" in result.stdout

@@ -8,9 +8,9 @@ from socta.analysis.calibration import shipped_map
 from socta.core.config import Project
 from socta.ingest.reference import Reference
 
-from ..helpers import REPO
+from ..helpers import DEMO_2016, REPO
 
-YARDSTICK = Reference(Project()).yardstick
+YARDSTICK = Reference(Project(data_dir=DEMO_2016)).yardstick
 
 
 def test_the_shipped_calibration_holds_within_five_points_on_a_simulation_it_was_not_fitted_on():
@@ -32,7 +32,7 @@ def run(capsys, *argv) -> tuple[int, str]:
 
 
 def test_socta_backtest_prints_skill_and_reliability_per_term_for_the_demo_and_the_open_data(capsys, tmp_path):
-    code, text = run(capsys, "backtest", "--data", REPO / "data" / "demo", "--out", tmp_path / "forecasts.csv")
+    code, text = run(capsys, "backtest", "--data", REPO / "data" / "demo-2016", "--out", tmp_path / "forecasts.csv")
     assert code == 0, text
     assert "Brier score" in text and "against climatology" in text and "highly likely" in text
     assert (tmp_path / "forecasts.csv").read_text(encoding="utf-8").startswith("source,scope,indicator,kind,origin")

@@ -20,6 +20,7 @@ from socta.core.config import Project
 from socta.core.tableio import read_csv_table
 from socta.ingest.schema import INPUT_FILES
 from tests.conftest import DEMO_DIR
+from tests.helpers import DEMO_2016
 
 YEARS = (2014, 2024)
 LANGS = {"SRB": "sr", "MNE": "cnr", "MKD": "mk"}
@@ -33,7 +34,7 @@ def previous(project: Project) -> dict:
 def books(tmp_path_factory) -> dict[str, Path]:
     """The demo's three workbooks, pre-filled, each in its country's language; and Serbia's in English."""
     folder = tmp_path_factory.mktemp("workbooks")
-    project = Project()
+    project = Project(data_dir=DEMO_2016)
     tables = previous(project)
     made = {country: write_workbook(build_layout(project, country, lang, YEARS, previous=tables),
                                     folder / workbook_name(country, YEARS, lang)) for country, lang in LANGS.items()}
@@ -118,7 +119,7 @@ def test_what_a_unit_sees(books):
 
 
 def test_new_cycle_is_filled_and_read(tmp_path):
-    project = Project()
+    project = Project(data_dir=DEMO_2016)
     path = write_workbook(build_layout(project, "SRB", "en", (2014, 2025), previous=previous(project)),
                           tmp_path / "SRB-2014-2025-en.xlsx")
     wb = load_workbook(path)
@@ -303,7 +304,7 @@ def test_a_workbook_of_another_configuration(books, tmp_path, demo_copy):
 
 
 def unit_books(tmp_path: Path, *units: str) -> list[Path]:
-    project = Project()
+    project = Project(data_dir=DEMO_2016)
     tables = previous(project)
     return [write_workbook(build_layout(project, "SRB", "en", YEARS, unit, previous=tables),
                            tmp_path / workbook_name("SRB", YEARS, "en", unit)) for unit in units]

@@ -19,7 +19,7 @@ def run(capsys, *args) -> tuple[int, str]:
 
 def copy_demo(tmp_path):
     data = tmp_path / "data"
-    shutil.copytree(REPO / "data" / "demo", data)
+    shutil.copytree(REPO / "data" / "demo-2016", data)
     return data
 
 

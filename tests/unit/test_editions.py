@@ -6,6 +6,7 @@ import zlib
 
 from socta.book.leaks import find_leaks, pdf_streams, png_text
 from socta.book.stage import edition_config, tex_escape
+from tests.helpers import DEMO_2016
 
 from ..canaries import GROUP, NOTE
 
@@ -93,7 +94,7 @@ def test_each_edition_has_a_banner_colour_of_its_own_with_white_text_readable():
         assert contrast(colour, "#ffffff") >= 4.5, (audience, colour)
         assert f"background: {colour};" in edition_stylesheet(audience)
         notices = dict.fromkeys(("edition_marking", "dataset_notice", "review_notice", "handling_note"), "")
-        config = edition_config(Project(), audience, "en", notices)
+        config = edition_config(Project(data_dir=DEMO_2016), audience, "en", notices)
         assert config["sphinx"]["config"]["html_css_files"][-1] == EDITION_STYLESHEET
 
 

@@ -25,6 +25,7 @@ from socta.ingest.reference import Reference
 from socta.pages.formatting import share_text
 from socta.process import disclosure_policy as public
 from socta.process.disclosure_policy import ShareRule, band_edge, publish_share, robustness_inputs
+from tests.helpers import DEMO_2016
 
 from .test_findings import make
 
@@ -32,7 +33,7 @@ from .test_findings import make
 
 @pytest.fixture(scope="module")
 def setting():
-    project = Project()
+    project = Project(data_dir=DEMO_2016)
     ref = Reference(project)
     return project, ref, public.ScoreSettings.of(project, ref)
 
@@ -308,7 +309,7 @@ def test_a_range_never_tells_that_no_row_or_every_row_has_the_property(rows):
 
 
 def test_the_share_rule_comes_from_the_settings():
-    settings = Project().settings
+    settings = Project(data_dir=DEMO_2016).settings
     assert settings["public"]["share_min_rows"] == 10 and settings["public"]["share_extreme"] == 0.05
     assert ShareRule.of(settings) == RULE
     assert ShareRule.of({"public": {"share_min_rows": 20, "share_extreme": 0.1}}) == ShareRule(20, 0.1)

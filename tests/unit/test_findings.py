@@ -26,7 +26,7 @@ from socta.pages.open_sources import OpenSourcesPage
 from ..conftest import copy_demo
 from ..helpers import REPO
 
-DEMO = REPO / "data" / "demo"
+DEMO = REPO / "data" / "demo-2016"
 REFERENCE = REPO / "data" / "reference"
 
 

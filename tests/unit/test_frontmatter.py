@@ -28,7 +28,7 @@ def test_a_wrong_publication_setting_is_refused_with_the_key_and_the_fix(publica
 
 def project_with(tmp_path, publication: dict, synthetic: bool) -> Project:
     data = tmp_path / "data"
-    shutil.copytree(REPO / "data" / "demo", data, ignore=shutil.ignore_patterns("narrative"))
+    shutil.copytree(REPO / "data" / "demo-2016", data, ignore=shutil.ignore_patterns("narrative"))
     (data / "reference").mkdir()
     settings = yaml.safe_load((REFERENCE_DIR / "settings.yaml").read_text(encoding="utf-8"))
     settings["publication"].update(publication)

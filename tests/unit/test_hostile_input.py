@@ -1,6 +1,6 @@
 """A corpus of hostile inputs to ``socta validate``: nothing crashes, nothing misleads.
 
-Each case builds one realistic faulty data folder from a copy of data/demo (data/demo itself is never
+Each case builds one realistic faulty data folder from a copy of data/demo-2016 (data/demo-2016 itself is never
 touched) or a small fixture in tests/hostile/, runs the real command line (``socta.cli.main``) and
 checks the exit code and the key words of the message: the file, the row (the file's own line
 number), the column and the fix. No case may print a traceback. Cases with data problems stop
@@ -26,9 +26,10 @@ import yaml
 from socta import cli
 from socta.core.config import Project
 from socta.ingest.validation import validate
+from tests.helpers import DEMO_2016
 
 ROOT = Path(__file__).resolve().parents[2]
-DEMO = ROOT / "data" / "demo"
+DEMO = ROOT / "data" / "demo-2016"
 HOSTILE = Path(__file__).resolve().parents[1] / "hostile"
 STATS, REGISTER, ANSWERS, EXPERT = "statistics.csv", "ocg_register.csv", "ocg_answers.csv", "expert_assessments.csv"
 
@@ -611,7 +612,7 @@ def test_a_1e308_series_gives_no_trend_even_unvalidated():
     from socta.core.config import REGION
     from socta.ingest.reference import Reference
 
-    project = Project()
+    project = Project(data_dir=DEMO_2016)
     ref = Reference(project)
     stats = validate(project).tables[STATS].copy()
     stats.loc[stats["indicator"].eq("tax_evasion_damage") & stats["country"].eq("SRB")

@@ -7,8 +7,9 @@ from socta.analysis.sensitivity import rank_robustness
 from socta.analysis.trends import trend_subscore
 from socta.core.config import Project
 from socta.ingest.reference import Reference
+from tests.helpers import DEMO_2016
 
-YARDSTICK = Reference(Project()).yardstick
+YARDSTICK = Reference(Project(data_dir=DEMO_2016)).yardstick
 
 
 @pytest.mark.parametrize("pct, term, gap", [
@@ -89,7 +90,7 @@ def test_every_yardstick_term_makes_a_grammatical_judgement(term):
     from socta.pages.judgements import judgement_sentence
 
     set_language("en")
-    y = Reference(Project()).yardstick.set_index("term")
+    y = Reference(Project(data_dir=DEMO_2016)).yardstick.set_index("term")
     band = f"{y.at[term, 'lower_pct']:g}–{y.at[term, 'upper_pct']:g}%"
     text = judgement_sentence(term, y.at[term, "opening"], band, "drug trafficking", "Serbia", 2025, 2028, "42")
     expected = {"remote chance": "There is a **remote chance** (0–5%) that", "realistic possibility":

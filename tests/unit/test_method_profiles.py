@@ -17,7 +17,7 @@ from ..conftest import DEMO_DIR
 from ..helpers import REPO
 from .test_findings import make, text_of
 
-DEMO_2025 = REPO / "data" / "demo-2025"
+DEMO_2025 = REPO / "data" / "demo"
 
 
 def test_the_profile_file_wins_over_the_shipped_one_and_the_folders_own_over_both(tmp_path):

@@ -14,7 +14,7 @@ from socta.ingest.validation import validate
 from socta.run.execute import prepare
 from socta.run.jobs import grid
 
-from ..helpers import REPO
+from ..helpers import DEMO_2016, REPO
 
 TEMPLATES = sorted(NOTEBOOKS_DIR.rglob("*.md"))
 
@@ -22,7 +22,7 @@ TEMPLATES = sorted(NOTEBOOKS_DIR.rglob("*.md"))
 def test_one_area_template_names_no_indicator_and_no_area():
     """Area pages are built from the configuration: adding or removing an indicator or a crime area
     in the reference files changes the pages without a template edit."""
-    ref = Reference(Project())
+    ref = Reference(Project(data_dir=DEMO_2016))
     text = (NOTEBOOKS_DIR / "area.md").read_text(encoding="utf-8")
     body = text.split("```{code-cell} ipython3\n:tags: [parameters]", 1)[1].split("```", 1)[1]
     named = [i for i in [*ref.indicators.index, *ref.top_areas.index] if f'"{i}"' in body]
@@ -63,7 +63,7 @@ def test_template_has_one_parameters_cell_and_a_title(template):
 
 
 def test_runner_parameters_are_declared_by_every_template(tmp_path):
-    project = Project()
+    project = Project(data_dir=DEMO_2016)
     for job in grid(project, "public", "en", tmp_path):
         nb_path = tmp_path / (job.output.replace("/", "_") + ".ipynb")
         nbformat.write(prepare(job), nb_path)
@@ -72,7 +72,7 @@ def test_runner_parameters_are_declared_by_every_template(tmp_path):
 
 
 def test_placeholders_are_filled_through_the_translation_function(tmp_path):
-    job = next(j for j in grid(Project(), "public", "en", tmp_path) if j.output == "areas/drugs/countries/serbia")
+    job = next(j for j in grid(Project(data_dir=DEMO_2016), "public", "en", tmp_path) if j.output == "areas/drugs/countries/serbia")
     nb = prepare(job)
     text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     assert "# Drug trafficking — Serbia" in text and "## Indicators over time" in text and "{{" not in text

@@ -27,7 +27,7 @@ from socta.pages.render import Rendering
 
 from ..helpers import REPO
 
-DEMO = REPO / "data" / "demo"
+DEMO = REPO / "data" / "demo-2016"
 
 
 # ---- formatting --------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from socta.ingest.coverage import year_ranges
 from socta.ingest.reference import Reference
 from socta.ingest.validation import validate
 from socta.pages.observations import footnote_legend, observation_text
+from tests.helpers import DEMO_2016
 
 from .test_validation import find_row, read_rows, set_cell, write_rows
 
@@ -30,7 +31,7 @@ STATS = "statistics.csv"
 
 @pytest.fixture(scope="module")
 def ref() -> Reference:
-    return Reference(Project())
+    return Reference(Project(data_dir=DEMO_2016))
 
 
 def messages(result) -> list[str]:
@@ -109,7 +110,7 @@ def test_a_real_folder_with_the_demo_files_is_refused(demo_copy: Path):
     meta["synthetic"] = False
     (demo_copy / "dataset.yaml").write_text(yaml.safe_dump(meta))
     found = messages(validate(Project(data_dir=demo_copy)))
-    assert any(m.startswith("ocg_register.csv: is the synthetic demonstration file of data/demo/") for m in found), found
+    assert any(m.startswith("ocg_register.csv: is the synthetic demonstration file of data/demo-2016/") for m in found), found
 
 
 def test_period_in_dataset_yaml_is_honoured_and_checked(demo_copy: Path):

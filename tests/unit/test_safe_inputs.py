@@ -85,7 +85,7 @@ def test_a_crime_area_id_that_is_a_path_is_refused(demo_copy, column, value):
     assert "lower-case letters a-z, digits and '_', starting with a letter" in message
 
 
-@pytest.mark.parametrize("folder", [ROOT / "data" / "demo", ROOT / "data" / "open"])
+@pytest.mark.parametrize("folder", [ROOT / "data" / "demo-2016", ROOT / "data" / "open"])
 def test_the_shipped_ids_and_openings_pass(folder):
     ref = Reference(Project(data_dir=folder))
     assert len(ref.countries) and len(ref.areas) and len(ref.indicators) and len(ref.yardstick)
@@ -184,7 +184,7 @@ def test_the_restricted_inputs_are_the_tables_validation_marks_restricted():
     from socta.core.config import RESTRICTED_INPUTS
     from socta.ingest.schema import table_specs
 
-    project = Project(data_dir=Path(__file__).resolve().parents[2] / "data" / "demo")
+    project = Project(data_dir=Path(__file__).resolve().parents[2] / "data" / "demo-2016")
     assert set(RESTRICTED_INPUTS) == {spec.file for spec in table_specs(project, Reference(project)) if spec.restricted}
 
 

@@ -396,7 +396,7 @@ def test_the_leak_gate_finds_a_note_as_a_page_writes_it(tmp_path):
     from socta.process.tables import write_processed
 
     data = tmp_path / "data"
-    shutil.copytree(REPO / "data" / "demo", data)
+    shutil.copytree(REPO / "data" / "demo-2016", data)
     register = pd.read_csv(data / "ocg_register.csv", dtype=str, keep_default_na=False)
     note = 'Meets "R&D" <contact> at *the port*'
     register["notes"] = ""

@@ -8,6 +8,7 @@ import pytest
 from socta.analysis import scoring
 from socta.core.config import REGION, Project
 from socta.ingest.reference import Reference
+from tests.helpers import DEMO_2016
 
 ALL_MEDIUM = {i: "medium" for i in
               ["cooperation", "countermeasures", "expertise", "flexibility", "multi_crime", "resources", "structure"]}
@@ -15,7 +16,7 @@ ALL_MEDIUM = {i: "medium" for i in
 
 @pytest.fixture(scope="module")
 def project():
-    return Project()
+    return Project(data_dir=DEMO_2016)
 
 
 @pytest.fixture(scope="module")
@@ -111,7 +112,7 @@ def test_harm_disagreement_flag():
     frame = pd.DataFrame({"country": "MNE", "area": "thb", "respondent": ["R1", "R2", "R3"],
                           "harm_financial": [0, 1, 3], "harm_physical": [2, 2, 2], "harm_social": [1, 1, 1],
                           "harm_environmental": [0, 0, 0], "harm_political": [0, 4, 1]})
-    ref = Reference(Project())
+    ref = Reference(Project(data_dir=DEMO_2016))
     harm = scoring.harm_scores(frame, ref).set_index(["scope", "area"])
     assert harm.at[("MNE", "thb"), "disagreement"] == "financial|political"
     assert harm.at[(REGION, "thb"), "respondents"] == 3

@@ -10,6 +10,7 @@ from socta.core.config import REFERENCE_DIR, ConfigError, Project
 from socta.core.markup import inert_tree
 from socta.core.settings import Settings
 from socta.core.text import did_you_mean
+from tests.helpers import DEMO_2016
 
 REPOSITORY = yaml.safe_load((REFERENCE_DIR / "settings.yaml").read_text(encoding="utf-8"))
 
@@ -27,7 +28,7 @@ def test_the_repository_settings_are_the_defaults_but_the_kept_older_rules():
 
 
 def test_a_section_reads_as_attributes_and_as_a_mapping():
-    s = Project().settings
+    s = Project(data_dir=DEMO_2016).settings
     assert isinstance(s, Settings) and s.public.score_step == s["public"]["score_step"] == 5
     assert s["public"].get("score_step", 99) == 5 and s.get("nothing", "x") == "x"
     changed = {**s, "priority": {**s["priority"], "weights": {"threat": 1, "harm": 0}}}

@@ -47,9 +47,9 @@ def frozen_code():
 
 @pytest.fixture(scope="module")
 def validated(tmp_path_factory, frozen_code, demo_processing) -> Path:
-    """A copy of data/demo with the session's processed tables of it (what `socta validate` writes)."""
+    """A copy of data/demo-2016 with the session's processed tables of it (what `socta validate` writes)."""
     base = tmp_path_factory.mktemp("validated")
-    shutil.copytree(REPO / "data" / "demo", base / "data")
+    shutil.copytree(REPO / "data" / "demo-2016", base / "data")
     shutil.copytree(demo_processing.project.build_dir / "processed", base / "build" / "processed")
     return base
 

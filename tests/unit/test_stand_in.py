@@ -75,7 +75,7 @@ def test_the_chapter_stays_and_the_conclusions_name_the_failed_pages(tmp_path):
     for output in ("methodology", "conclusions", "areas/thb/countries/serbia"):
         page(source / f"{output}.ipynb", output)
     write_stand_in(job(), source, tmp_path / "failed", "cell 1: KeyError: 'x'")
-    project = Project(data_dir=REPO / "data" / "demo", build_dir=tmp_path / "build")
+    project = Project(data_dir=REPO / "data" / "demo-2016", build_dir=tmp_path / "build")
     toc = edition_toc(project, source)
     assert "file: areas/thb/index" in toc and "areas/thb/countries/*" in toc
     note_failed_pages(source)

@@ -14,8 +14,9 @@ from socta.analysis.series import yearly
 from socta.analysis.trends import fit_trend, trend_table
 from socta.core.config import Project
 from socta.ingest.reference import Reference
+from tests.helpers import DEMO_2016
 
-REF = Reference(Project())
+REF = Reference(Project(data_dir=DEMO_2016))
 SETTINGS = REF.project.settings
 SPEC = REF.indicators.loc["drug_offences"]  # kind count, no sub-markets or categories
 

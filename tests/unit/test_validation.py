@@ -1,6 +1,6 @@
 """Tests for socta.ingest.validation: every bad input is reported with file, row, column, value and fix.
 
-Each test builds a bad copy of the demo data in a temporary folder (data/demo is never modified)
+Each test builds a bad copy of the demo data in a temporary folder (data/demo-2016 is never modified)
 and checks the Problem the validator reports. Rows are spreadsheet rows: the header is row 1, the
 first data row is row 2.
 """
@@ -18,7 +18,7 @@ from socta.ingest.schema import Problem, ValidationResult
 from socta.ingest.validation import validate
 
 ROOT = Path(__file__).resolve().parents[2]
-DEMO_DIR = ROOT / "data" / "demo"
+DEMO_DIR = ROOT / "data" / "demo-2016"
 STATS = "statistics.csv"
 REGISTER = "ocg_register.csv"
 ANSWERS = "ocg_answers.csv"
