@@ -648,7 +648,7 @@ def gen_places(seed: int, ref: Reference, register: list[dict]) -> list[dict]:
             if by_country.get(country) and rng.random() < 0.6:
                 rows.append({"ocg_id": group["ocg_id"], "place": by_country[country][0], "role": "activity",
                              "grade": grade, "handling_code": handling})
-    rows.sort(key=lambda r: (r["ocg_id"], r["role"] != "base", r["place"]))
+    rows.sort(key=lambda r: (r["ocg_id"], r["place"], r["role"]))   # the order socta import writes
     return rows
 
 

@@ -68,7 +68,7 @@ def collect_command(args, console) -> int:
 
 
 def import_command(args, console) -> int:
-    """Filled collection workbooks → a data folder (statistics, register, answers, expert assessments)."""
+    """Filled collection workbooks → a data folder (statistics, register, answers, expert assessments, places, links)."""
     try:
         project = Project(data_dir=args.data) if args.data else None
         written, collected, notes = import_workbooks(args.workbook, args.out, project, args.country,

@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from socta.core.config import Project
+from socta.core.text import N_
 from socta.i18n import translate as i18n
 from socta.i18n.translate import code_label, t, tp
 from socta.ingest.reference import Reference
-from socta.ingest.schema import CONFIDENCE
+from socta.ingest.schema import CONFIDENCE, RELATION_KINDS
 
 FORMAT = "socta-collection-1"  # what the hidden sheet says the workbook is; a later layout changes it
 META_SHEET = "socta"   # very hidden: what the workbook is for and the key of every row
@@ -25,9 +26,13 @@ LISTS_SHEET = "lists"  # hidden: the drop-down lists
 TITLE_ROW, NOTE_ROW, HEADER_ROW, FIRST_ROW = 1, 2, 4, 5
 
 STATISTICS, GROUPS, EXPERTS, INSTRUCTIONS = "statistics", "groups", "experts", "instructions"
+PLACES, LINKS = "places", "links"
+# the method a workbook says it was made on when its data folder names no profile: the shipped reference files
+SHIPPED_METHOD = "regional-2016"   # where the groups are based and operate; how they are linked
 
-# blank rows offered for what the last cycle did not have: new groups, further expert respondents
+# blank rows offered for what the last cycle did not have: new groups, further expert respondents, places, links
 NEW_GROUP_ROWS = 15
+NEW_PLACE_ROWS, NEW_LINK_ROWS = 20, 15
 EXPERT_ROWS_AT_LEAST, NEW_EXPERT_ROWS = 8, 3
 
 
@@ -130,7 +135,17 @@ def choice_lists(project: Project, ref: Reference) -> dict[str, list[tuple[str, 
         "change": [(str(v), str(v)) for v in (-2, -1, 0, 1, 2)],
         "level": [(str(v), str(v)) for v in range(5)],
         "months": [(str(v), str(v)) for v in range(1, 12)],
+        # a place as the unit knows it, with its country: two towns may share a name
+        "place": [(pid, f"{t(row['name_en'])} ({row['country']})") for pid, row in ref.places.iterrows()],
+        "role": [("base", t("based here")), ("activity", t("operates here"))],
+        "kind": [(kind, t(RELATION_LABELS[kind])) for kind in RELATION_KINDS],
     }
+
+
+# the kinds of link between groups as a unit picks them (ocg_relations.csv kind)
+RELATION_LABELS = {"cooperation": N_("cooperation"), "supply": N_("supplies the other group"),
+                   "service": N_("sells the other group a service (violence, laundering, documents)"),
+                   "conflict": N_("conflict")}
 
 
 def _statistics_fields() -> list[Field]:
@@ -168,6 +183,22 @@ def _group_fields(ref: Reference, years: tuple[int, int]) -> list[Field]:
                    Field(f"handling:{indicator}", t("{name}: handling code", name=name), 8, input=True,
                          choices="handling")]
     return fields + [check, Field("key", "key", 4, hidden=True)]
+
+
+def _place_fields() -> list[Field]:
+    return [Field("ocg_id", t("Group id"), 14, input=True), Field("place", t("Place"), 24, input=True, choices="place"),
+            Field("role", t("Based here or operates here"), 18, input=True, choices="role"),
+            Field("grade", t("Grade"), 8, input=True, choices="grade"),
+            Field("handling_code", t("Handling code"), 12, input=True, choices="handling"),
+            Field("check", t("Check"), 46), Field("key", "key", 4, hidden=True)]
+
+
+def _link_fields() -> list[Field]:
+    return [Field("ocg_id", t("Group id"), 14, input=True), Field("other_ocg_id", t("Linked group's id"), 16, input=True),
+            Field("kind", t("Kind of link"), 30, input=True, choices="kind"),
+            Field("grade", t("Grade"), 8, input=True, choices="grade"),
+            Field("handling_code", t("Handling code"), 12, input=True, choices="handling"),
+            Field("check", t("Check"), 46), Field("key", "key", 4, hidden=True)]
 
 
 def _expert_fields(ref: Reference) -> list[Field]:
@@ -224,6 +255,17 @@ def build_layout(project: Project, country: str, lang: str, years: tuple[int, in
         sheets.append(_groups_sheet(ref, country, previous.get("ocg_register.csv"), previous.get("ocg_answers.csv"),
                                     lists, taken))
         sheets.append(_experts_sheet(ref, country, previous.get("expert_assessments.csv"), lists, taken))
+        groups = _country_groups(previous.get("ocg_register.csv"), country)
+        sheets.append(_group_rows_sheet(
+            PLACES, sheet_title(t("Places"), taken), _place_fields(), previous.get("ocg_places.csv"), groups,
+            {"place": "place", "role": "role"}, lists, NEW_PLACE_ROWS,
+            t("One row per group and place: the one place where the group is based, and every place where it "
+              "operates. A place not on the list is added to places.csv by the analysts first.")))
+        sheets.append(_group_rows_sheet(
+            LINKS, sheet_title(t("Links between groups"), taken), _link_fields(), previous.get("ocg_relations.csv"),
+            groups, {"kind": "kind"}, lists, NEW_LINK_ROWS,
+            t("One row per link from a group of this country to another group, of this country or another: "
+              "the other group by its id.")))
         sheets[0].rows = _instructions(ref, country, years, unit, sheets)
     finally:
         i18n.set_language(was)
@@ -232,6 +274,7 @@ def build_layout(project: Project, country: str, lang: str, years: tuple[int, in
         "format": FORMAT, "country": country, "unit": unit, "language": lang, "years": layout.cycle,
         "dataset": str(project.dataset.get("name", "")), "synthetic": "true" if project.dataset.get("synthetic") and
         previous else "false", "reference": reference_digest(project), "socta": _version(),
+        "method": project.method or SHIPPED_METHOD,
     }
     return layout
 
@@ -250,7 +293,7 @@ def reference_digest(project: Project) -> str:
     configuration is told apart from one whose rows were moved."""
     digest = hashlib.sha256()
     for name in ("indicators.csv", "crime_areas.csv", "ocg_indicators.csv", "harm_dimensions.csv", "answer_scale.csv",
-                 "grading_profiles.csv", "observation_status.csv", "countries.csv"):
+                 "grading_profiles.csv", "observation_status.csv", "countries.csv", "places.csv"):
         path = project.reference_path(name)
         digest.update(name.encode() + b"\0" + (path.read_bytes() if path.is_file() else b""))
     return digest.hexdigest()[:16]
@@ -328,6 +371,26 @@ def _groups_sheet(ref: Reference, country: str, register: pd.DataFrame | None, a
     return sheet
 
 
+def _country_groups(register: pd.DataFrame | None, country: str) -> set[str]:
+    """The ids of the groups ``country`` registered: the groups whose places and links its workbook holds."""
+    return set() if register is None or register.empty else set(register.loc[register["country"].eq(country), "ocg_id"])
+
+
+def _group_rows_sheet(role: str, title: str, fields: list[Field], previous: pd.DataFrame | None, groups: set[str],
+                      coded: dict[str, str], lists: dict, blank: int, note: str) -> Sheet:
+    """A sheet of rows about the country's groups (places, links), pre-filled from the last cycle's table, with
+    ``blank`` rows for new ones; ``coded``: the columns shown by their label on a drop-down list."""
+    sheet = Sheet(role, title, fields, check=role, note=note)
+    mine = [] if previous is None or previous.empty else previous[previous["ocg_id"].isin(groups)].to_dict("records")
+    inputs = [f.name for f in fields if f.input]
+    for n, record in enumerate(mine, start=1):
+        sheet.rows.append({"key": f"{role}:{n}", **{name: (_label(lists, coded[name], record.get(name, ""))
+                                                           if name in coded else record.get(name) or None)
+                                                    for name in inputs}})
+    sheet.rows += [{"key": f"{role}:{i}"} for i in range(len(mine) + 1, len(mine) + 1 + blank)]
+    return sheet
+
+
 def _experts_sheet(ref: Reference, country: str, experts: pd.DataFrame | None, lists: dict, taken: set[str]) -> Sheet:
     sheet = Sheet(EXPERTS, sheet_title(t("Expert assessments"), taken), _expert_fields(ref), check=EXPERTS,
                   note=t("One row per respondent and crime area: trend and outlook from -2 (strong decrease) to 2 "
@@ -373,8 +436,9 @@ def _instructions(ref: Reference, country: str, years: tuple[int, int], unit: st
                                      "example SRB|BIH. Crime areas are written with the codes listed below.")},
         {"style": "plain", "text": t("The column Check says what a row still needs; an empty Check means the row is "
                                      "empty or complete.")},
-        {"style": "plain", "text": t("Once filled in, the workbook holds restricted information (the groups sheet): "
-                                     "send it only through the channel your handling code allows.")},
+        {"style": "plain", "text": t("Once filled in, the workbook holds restricted information (the sheets of the "
+                                     "groups, their places and links): send it only through the channel your "
+                                     "handling code allows.")},
         {"style": "heading", "text": t("Sheets")},
     ]
     for sheet in sheets[1:]:
@@ -382,6 +446,8 @@ def _instructions(ref: Reference, country: str, years: tuple[int, int], unit: st
             STATISTICS: t("statistics of the crime area, one row per indicator and year"),
             GROUPS: t("the groups and their indicators, one row per group"),
             EXPERTS: t("the experts' assessment of each crime area"),
+            PLACES: t("where the groups are based and operate, one row per group and place"),
+            LINKS: t("how the groups are linked to other groups, one row per link"),
         }[sheet.role.split(":")[0]]})
     rows.append({"style": "heading", "text": t("Codes")})
     rows += [{"style": "pair", "text": area, "second": t(row["name_en"])} for area, row in ref.areas.iterrows()]

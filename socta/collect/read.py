@@ -33,8 +33,11 @@ from socta.collect.layout import (
     GROUPS,
     HEADER_ROW,
     INSTRUCTIONS,
+    LINKS,
     LISTS_SHEET,
     META_SHEET,
+    PLACES,
+    SHIPPED_METHOD,
     STATISTICS,
     Layout,
     Sheet,
@@ -55,13 +58,14 @@ COLUMNS = {
     "ocg_register.csv": ["ocg_id", "country", "size", "structure", "nationalities", "countries_active", "crime_areas",
                          "first_reported", "grade", "handling_code"],
     "ocg_answers.csv": ["ocg_id", "indicator", "answer", "grade", "handling_code"],
+    "ocg_places.csv": ["ocg_id", "place", "role", "grade", "handling_code"],
+    "ocg_relations.csv": ["ocg_id", "other_ocg_id", "kind", "grade", "handling_code"],
 }
 OPTIONAL_COLUMNS = {"statistics.csv": ["status", "months"], "ocg_register.csv": ["notes"]}
 SORT = {"statistics.csv": ("country", "year", "indicator", "submarket", "category"), "ocg_register.csv": ("ocg_id",),
-        "ocg_answers.csv": ("ocg_id", "indicator"), "expert_assessments.csv": ("country", "area", "respondent")}
+        "ocg_answers.csv": ("ocg_id", "indicator"), "expert_assessments.csv": ("country", "area", "respondent"),
+        "ocg_places.csv": ("ocg_id", "place", "role"), "ocg_relations.csv": ("ocg_id", "other_ocg_id", "kind")}
 PROVENANCE_COLUMNS = ["file", "row", "column", "workbook", "sheet", "cell"]
-# the input files a workbook collects (not yet ocg_places.csv: where the groups are based and operate)
-COLLECTED_FILES = tuple(SORT)
 MANIFEST_COLUMNS = ["workbook", "sha256", "country", "unit", "language", "years", "reference"]
 NUMBER_TEXT = re.compile(r"^-?\d+(\.\d+)?$")
 DECIMAL_COMMA = re.compile(r"^-?\d+,(\d{1,2}|\d{4,})$")  # 12,5: a decimal comma; 1,234 could be a thousand
@@ -384,7 +388,22 @@ def _read_experts(reader: _Sheet, keys, layout: Layout, ref: Reference, out: Col
              reader.unchanged(row))
 
 
-READERS = {STATISTICS: _read_statistics, GROUPS: _read_groups, EXPERTS: _read_experts}
+def _group_rows_reader(file: str, coded: dict[str, str]):
+    """The reader of a sheet of rows about the country's groups (places, links) into ``file``; ``coded``: the
+    columns picked from a drop-down list (their label read back as the code)."""
+    def read(reader: _Sheet, keys, layout: Layout, ref: Reference, out: Collected, workbook: str) -> None:
+        for row, _key in keys:
+            texts = {name: reader.text(row, name) for name in COLUMNS[file]}
+            if not any(texts.values()):
+                continue
+            record = texts | {name: _code(layout.lists, lst, texts[name]) for name, lst in coded.items()}
+            _add(out, file, record, {name: reader.where(row, name) for name in record}, workbook, reader.unchanged(row))
+    return read
+
+
+READERS = {STATISTICS: _read_statistics, GROUPS: _read_groups, EXPERTS: _read_experts,
+           PLACES: _group_rows_reader("ocg_places.csv", {"place": "place", "role": "role"}),
+           LINKS: _group_rows_reader("ocg_relations.csv", {"kind": "kind"})}
 
 
 def _add(out: Collected, file: str, record: dict, where: dict, workbook: str, unchanged: bool = False) -> None:
@@ -426,6 +445,13 @@ def read_workbook(path: Path, project: Project, out: Collected) -> None:
     if country not in ref.countries.index:
         out.problems.append(CellProblem(name, None, None, country, "is a country that countries.csv in force does not "
                                         "list: import it with the data folder whose configuration made it"))
+        return
+    made_on, in_force = facts.get("method"), project.method or SHIPPED_METHOD
+    if made_on and made_on != in_force:  # its sheets are another method's: read against this one, all would differ
+        out.problems.append(CellProblem(name, None, None, made_on, "is a workbook of another method (method profile "
+                                        f"{made_on!r}; the data folder's is {in_force!r}): import it into a data "
+                                        "folder on that method (its dataset.yaml names it), or make the workbooks "
+                                        "again with socta collect"))
         return
     layout = build_layout(project, country, lang, (first, last), facts.get("unit", ""))
     if facts.get("reference") != reference_digest(project):
@@ -492,10 +518,11 @@ def _csv_bytes(columns: list[str], rows: list[list]) -> bytes:
 
 # what one row of each table is about, the part that must be given, and the cell a problem points at
 KEYS = {"statistics.csv": ("country", "year", "indicator", "submarket", "category"), "ocg_register.csv": ("ocg_id",),
-        "ocg_answers.csv": ("ocg_id", "indicator"), "expert_assessments.csv": ("country", "area", "respondent")}
+        "ocg_answers.csv": ("ocg_id", "indicator"), "expert_assessments.csv": ("country", "area", "respondent"),
+        "ocg_places.csv": ("ocg_id", "place", "role"), "ocg_relations.csv": ("ocg_id", "other_ocg_id", "kind")}
 GIVEN = {"statistics.csv": ("country", "year", "indicator")}
 POINT_AT = {"statistics.csv": "value", "ocg_register.csv": "ocg_id", "ocg_answers.csv": "answer",
-            "expert_assessments.csv": "respondent"}
+            "expert_assessments.csv": "respondent", "ocg_places.csv": "place", "ocg_relations.csv": "other_ocg_id"}
 
 
 def _merge(collected: Collected) -> list[CellProblem]:
@@ -581,7 +608,7 @@ def collect_tables(paths: list[Path], project: Project, countries: list[str] | N
     return files, collected
 
 
-def _dataset_yaml(collected: Collected) -> bytes:
+def _dataset_yaml(collected: Collected, method: str | None) -> bytes:
     countries = sorted({m["country"] for m in collected.manifest})
     meta = {"name": f"Collected from the units' workbooks ({', '.join(countries)})",
             "synthetic": bool(collected.synthetic),
@@ -590,22 +617,22 @@ def _dataset_yaml(collected: Collected) -> bytes:
                            + (" The workbooks were pre-filled from SYNTHETIC demonstration data." if collected.synthetic
                               else ""),
             "generated_by": "socta import --workbook",
-            "period": list(collected.years) if collected.years else None}
+            "period": list(collected.years) if collected.years else None,
+            **({"method": method} if method else {})}
     return yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=100).encode("utf-8")
 
 
-def _validation_problems(files: dict[str, bytes], collected: Collected, project: Project, dataset: bytes,
-                         kept: dict[str, bytes] | None = None) -> tuple[list[CellProblem], list[str]]:
-    """``socta validate`` on the assembled tables (in a temporary folder), with the folder's ``kept`` files
-    that no workbook collects (ocg_places.csv), its problems told by cell."""
+def _validation_problems(files: dict[str, bytes], collected: Collected, project: Project,
+                         dataset: bytes) -> tuple[list[CellProblem], list[str]]:
+    """``socta validate`` on the assembled tables (in a temporary folder), its problems told by cell."""
     with tempfile.TemporaryDirectory(prefix="socta-import-") as tmp:
         folder = Path(tmp)
         if (project.data_dir / "reference").is_dir():  # the configuration in force, as the workbooks were read
             shutil.copytree(project.data_dir / "reference", folder / "reference", symlinks=False)
         (folder / "dataset.yaml").write_bytes(dataset)
         for name in INPUT_FILES:
-            if name in files or name in (kept or {}):
-                (folder / name).write_bytes(files[name] if name in files else kept[name])
+            if name in files:
+                (folder / name).write_bytes(files[name])
         result = validate(Project(data_dir=folder, build_dir=folder / "_build"))
     where: dict[tuple, dict] = {}
     for row in csv.DictReader(io.StringIO(files["provenance.csv"].decode("utf-8"))):
@@ -629,21 +656,20 @@ def import_workbooks(paths: list[Path], out_dir: Path, project: Project | None =
     problem, writing nothing, if there is any."""
     out_dir = Path(out_dir)
     existing = (out_dir / "dataset.yaml").is_file()
-    project = project or Project(data_dir=out_dir if existing else Project().data_dir)
-    years = Project(data_dir=out_dir).years if existing else None  # the folder's cycle, whatever --data says
-    files, collected = collect_tables(paths, project, countries, years)
+    with tempfile.TemporaryDirectory(prefix="socta-method-") as blank:
+        # a new folder is read on the method the workbooks were made on (the shipped reference files, or a profile)
+        project = project or Project(data_dir=out_dir if existing else _method_folder(paths, Path(blank)))
+        years = Project(data_dir=out_dir).years if existing else None  # the folder's cycle, whatever --data says
+        files, collected = collect_tables(paths, project, countries, years)
     problems = list(collected.problems)
     notes: list[str] = []
-    dataset = (out_dir / "dataset.yaml").read_bytes() if existing else _dataset_yaml(collected)
-    # the folder's files no workbook collects stay, and are checked against what comes in
-    kept = {name: (out_dir / name).read_bytes() for name in INPUT_FILES
-            if name not in COLLECTED_FILES and (out_dir / name).is_file()}
+    dataset = (out_dir / "dataset.yaml").read_bytes() if existing else _dataset_yaml(collected, project.method)
     if any(name in files for name in INPUT_FILES):  # also beside the workbooks' own problems: all at once
-        found, notes = _validation_problems(files, collected, project, dataset, kept)
+        found, notes = _validation_problems(files, collected, project, dataset)
         told = {(p.workbook, p.sheet, p.cell) for p in problems}
         problems += [p for p in found if (p.workbook, p.sheet, p.cell) not in told or p.cell is None]
     problems += _would_be_lost(out_dir, collected)
-    for name in COLLECTED_FILES:
+    for name in INPUT_FILES:
         if name not in files and (out_dir / name).is_file():
             problems.append(CellProblem(str(out_dir / name), None, None, None,
                                         "is from before, and the workbooks have no rows for it, so it would be kept "
@@ -663,6 +689,28 @@ def import_workbooks(paths: list[Path], out_dir: Path, project: Project | None =
             write_atomic(out_dir / "dataset.yaml", dataset)
             written.append(out_dir / "dataset.yaml")
     return written, collected, notes
+
+
+def _method_folder(paths: list[Path], folder: Path) -> Path:
+    """``folder`` described as the data folder being read, on the method profile the first readable workbook
+    was made on (none: the shipped reference files): what a new data folder's workbooks are read with."""
+    about = {"name": "Collection workbooks being read", "synthetic": False,
+             "description": "socta import --workbook into a new data folder"}
+    for path in paths:
+        try:
+            data = read_input(Path(path))
+            if _zip_problem(data, Path(path).name):
+                continue
+            written, why = _meta(load_workbook(io.BytesIO(data)), Path(path).name)
+        except Exception:  # noqa: BLE001 - a workbook that cannot be read is reported where it is read
+            continue
+        if not why:
+            method = written.facts.get("method")
+            if method and method != SHIPPED_METHOD:
+                about["method"] = method
+            break
+    (folder / "dataset.yaml").write_text(yaml.safe_dump(about, sort_keys=False), encoding="utf-8")
+    return folder
 
 
 def _would_be_lost(out_dir: Path, collected: Collected) -> list[CellProblem]:

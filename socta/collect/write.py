@@ -27,9 +27,11 @@ from socta.collect.layout import (
     GROUPS,
     HEADER_ROW,
     INSTRUCTIONS,
+    LINKS,
     LISTS_SHEET,
     META_SHEET,
     NOTE_ROW,
+    PLACES,
     STATISTICS,
     TITLE_ROW,
     Layout,
@@ -54,6 +56,8 @@ def check_messages() -> dict[str, str]:
         "statistics": t("needs a grade, a handling code and a source"),
         "groups": t("needs a group id, a grade and a handling code"),
         "experts": t("needs every score and the confidence"),
+        "places": t("needs a group id, a place, based or operating, a grade and a handling code"),
+        "links": t("needs both group ids, the kind of link, a grade and a handling code"),
     }
 
 
@@ -72,9 +76,10 @@ def _check_formula(sheet: Sheet, row: int, messages: dict[str, str]) -> str:
                 f'{_quoted(messages["not_number"])},IF(OR({needs}),{_quoted(messages["statistics"])},{ok})))')
     inputs = [f for f in sheet.fields if f.input]
     first, last = col[inputs[0].name], col[inputs[-1].name]
-    if sheet.check == GROUPS:
-        needs = ",".join(f'{col[c]}{row}=""' for c in ("ocg_id", "grade", "handling_code"))
-        return (f'=IF(COUNTA({first}{row}:{last}{row})=0,"",IF(OR({needs}),{_quoted(messages["groups"])},{ok}))')
+    if sheet.check in (GROUPS, PLACES, LINKS):  # every input of a place or a link is needed
+        needed = ("ocg_id", "grade", "handling_code") if sheet.check == GROUPS else [f.name for f in inputs]
+        needs = ",".join(f'{col[c]}{row}=""' for c in needed)
+        return (f'=IF(COUNTA({first}{row}:{last}{row})=0,"",IF(OR({needs}),{_quoted(messages[sheet.check])},{ok}))')
     scores = [f for f in inputs if f.name != "respondent"]
     return (f'=IF(COUNTA({first}{row}:{last}{row})=0,"",IF(COUNTBLANK({col[scores[0].name]}{row}:'
             f'{col[scores[-1].name]}{row})>0,{_quoted(messages["experts"])},{ok}))')

@@ -220,7 +220,8 @@ def table_specs(project: Project, ref: Reference) -> list[TableSpec]:
             "ocg_relations.csv",
             {
                 "ocg_id": col("str", words="an ocg_id in ocg_register.csv"),
-                "other_ocg_id": col("str", words="the ocg_id of another group in ocg_register.csv"),
+                "other_ocg_id": col("str", words="the ocg_id of another group (in ocg_register.csv, or another "
+                                                 "country's)"),
                 "kind": col("str", RELATION_KINDS, "cooperation, supply (one supplies the other), service (one "
                                                    "sells the other a crime service: violence, laundering, "
                                                    "documents) or conflict"),

@@ -320,8 +320,9 @@ def _cross_checks(tables: dict[str, pd.DataFrame], raw: dict[str, pd.DataFrame],
         # ids on register lines that could not be read are not unknown: those lines are reported already
         known = list(register["ocg_id"]) + [i for line in (skipped or {}).get("ocg_register.csv", [])
                                             for i in re.findall(r"[A-Z]{3}-OCG-[0-9]{3}", line)]
+        # a link's other group may lie outside the register (another country's): a warning (_outside_links)
         for name, columns in (("ocg_answers.csv", ("ocg_id",)), ("ocg_places.csv", ("ocg_id",)),
-                              ("ocg_relations.csv", ("ocg_id", "other_ocg_id"))):
+                              ("ocg_relations.csv", ("ocg_id",))):
             frame = tables.get(name)
             if frame is None or "ocg_id" in missing or set(columns) & absent.get(name, frozenset()):
                 continue
@@ -563,6 +564,22 @@ def _answer_warnings(tables: dict[str, pd.DataFrame], ref: Reference, present: s
     return out
 
 
+def _outside_links(tables: dict[str, pd.DataFrame], present: set[str]) -> list[str]:
+    """Links to a group the register does not hold: a group of another country, when one country's data are
+    assessed alone, or a mistyped id. Kept, and counted as a link of the group that has it."""
+    if not {"ocg_register.csv", "ocg_relations.csv"} <= present:
+        return []
+    known = list(tables["ocg_register.csv"]["ocg_id"])
+    links = tables["ocg_relations.csv"]
+    outside = links[links["other_ocg_id"].ne("") & ~links["other_ocg_id"].isin(known)]
+    if outside.empty:
+        return []
+    shown = [f"{g} (row {i + 2}){did_you_mean(g, known, 0.8)}" for i, g in zip(outside.index, outside["other_ocg_id"])]
+    return [f"ocg_relations.csv: {len(outside)} link(s) name a group that ocg_register.csv does not hold: "
+            f"{listed(shown)}. Each counts as a link of the registered group, and not as a link abroad (the other "
+            "group's country is not known); check the id if the group should be in the register."]
+
+
 def _dataset_warnings(project: Project) -> list[str]:
     """Keys of dataset.yaml the data dictionary does not know, or lacks."""
     known = {"name", "synthetic", "description", "generated_by", "seed", "period", "sources", "method"}
@@ -673,6 +690,8 @@ def validate(project: Project) -> ValidationResult:
     if not ({"ocg_id", "indicator"} & (absent.get("ocg_answers.csv", frozenset()) | absent.get("ocg_register.csv",
                                                                                                  frozenset()))):
         warnings.extend(_answer_warnings(checked, ref, present))
+    if not {"ocg_id", "other_ocg_id"} & absent.get("ocg_relations.csv", frozenset()):
+        warnings.extend(_outside_links(checked, present))
     if "statistics.csv" in checked:
 
         warnings.extend(period_warning(project, checked["statistics.csv"]))

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from socta.cli import main
 from socta.collect.layout import FIRST_ROW, build_layout
-from socta.collect.read import COLLECTED_FILES, WorkbookImportFailed, import_workbooks
+from socta.collect.read import WorkbookImportFailed, import_workbooks
 from socta.collect.write import workbook_name, write_workbook
 from socta.core.config import Project
 from socta.core.tableio import read_csv_table
@@ -64,8 +64,7 @@ def failure(paths, out: Path, **kwargs) -> list[str]:
 def test_demo_round_trip_is_byte_for_byte(books, tmp_path):
     out = tmp_path / "collected"
     import_workbooks([books[c] for c in LANGS], out)
-    assert len(COLLECTED_FILES) == 4
-    for name in COLLECTED_FILES:
+    for name in INPUT_FILES:   # every input table, the groups' places and links among them
         assert (out / name).read_bytes() == (DEMO_DIR / name).read_bytes(), name
 
 
@@ -289,7 +288,7 @@ def test_workbooks_saved_by_libreoffice_import_byte_for_byte(books, tmp_path):
     saved = convert([books[c] for c in LANGS], "xlsx:Calc MS Excel 2007 XML", tmp_path / "saved")
     out = tmp_path / "collected"
     import_workbooks(saved, out)
-    for name in COLLECTED_FILES:
+    for name in INPUT_FILES:
         assert (out / name).read_bytes() == (DEMO_DIR / name).read_bytes(), name
 
 
@@ -413,3 +412,88 @@ def test_a_usage_error_prints_words_not_markup(tmp_path, capsys):
     assert main(["collect", "--country", "XXX", "--out", str(tmp_path)]) == 2
     printed = capsys.readouterr().out
     assert "Usage error: --country XXX: not in countries.csv (SRB, MNE, MKD)" in printed and "[bold" not in printed
+
+
+def test_places_and_links_have_their_sheets(books, tmp_path):
+    """Where Serbia's groups are based and operate, and their links, pre-filled from the last cycle with the
+    place and the kind of link by their names; a row added is read back with its cell."""
+    wb = load_workbook(books["SRB-en"])
+    assert wb.sheetnames[-4:-2] == ["Places", "Links between groups"]   # then the hidden lists and key
+    places, links = wb["Places"], wb["Links between groups"]
+    assert [c.value for c in places[4]][:5] == ["Group id", "Place", "Based here or operates here", "Grade",
+                                                 "Handling code"]
+    serbian = {r["ocg_id"] for r in csv.DictReader(open(DEMO_DIR / "ocg_register.csv", encoding="utf-8"))
+               if r["country"] == "SRB"}
+    demo = [r for r in csv.DictReader(open(DEMO_DIR / "ocg_places.csv", encoding="utf-8")) if r["ocg_id"] in serbian]
+    offered = [[places.cell(r, c).value for c in range(1, 4)] for r in range(FIRST_ROW, FIRST_ROW + len(demo))]
+    assert offered[0][0] == demo[0]["ocg_id"] and offered[0][1] in ("Belgrade (SRB)", "Novi Sad (SRB)", "Niš (SRB)")
+    assert {o[2] for o in offered} <= {"based here", "operates here"} and places.cell(FIRST_ROW + len(demo), 1).value is None
+    place_list = next(v for v in places.data_validations.dataValidation if str(v.sqref).startswith("B5:"))
+    assert place_list.type == "list" and place_list.errorStyle == "stop", "a place is picked from the list"
+    assert links.cell(FIRST_ROW, 1).value in serbian and links["C4"].value == "Kind of link"
+    # a place where a group operates, added; read back into ocg_places.csv with the cell it came from
+    row = FIRST_ROW + len(demo)
+    for col, value in zip("ABCDE", [demo[0]["ocg_id"], "Subotica (SRB)", "operates here", "B2", "H1"]):
+        places[f"{col}{row}"] = value
+    path = tmp_path / books["SRB-en"].name
+    wb.save(path)
+    out = tmp_path / "out"
+    import_workbooks([path], out)
+    rows = read_csv_table(out / "ocg_places.csv").frame
+    assert [demo[0]["ocg_id"], "subotica", "activity", "B2", "H1"] in rows.values.tolist()
+    prov = read_csv_table(out / "provenance.csv").frame
+    line = rows.index[rows.place.eq("subotica")][0] + 2
+    assert prov[(prov.file == "ocg_places.csv") & (prov.row == str(line)) & (prov.column == "place")].cell.tolist() == \
+        [f"B{row}"]
+
+
+@pytest.mark.parametrize("sheet, cells, expected", [
+    ("Places", {"B5": "Atlantis"}, "sheet 'Places', cell B5: 'Atlantis': not allowed; expected a place_id in places.csv"),
+    ("Places", {"A5": "SRB-OCG-999"}, "sheet 'Places', cell A5: 'SRB-OCG-999'"),
+    ("Links between groups", {"A5": "XXX-OCG-001"}, "sheet 'Links between groups', cell A5: 'XXX-OCG-001'"),
+    ("Links between groups", {"C5": "friendship"}, "sheet 'Links between groups', cell C5: 'friendship': not allowed"),
+])
+def test_a_wrong_place_or_link_is_refused_by_cell(copy, tmp_path, sheet, cells, expected):
+    path = copy("SRB-en")
+    wb = load_workbook(path)
+    for cell, value in cells.items():
+        wb[sheet][cell] = value
+    wb.save(path)
+    problems = failure([path], tmp_path / "out")
+    assert any(expected in p for p in problems), problems
+
+
+def test_a_second_base_is_refused_by_cell(copy, tmp_path):
+    path = copy("SRB-en")
+    wb = load_workbook(path)
+    places = wb["Places"]
+    based = next(r for r in range(FIRST_ROW, places.max_row + 1) if places.cell(r, 3).value == "based here")
+    new = next(r for r in range(FIRST_ROW, places.max_row + 1) if places.cell(r, 1).value is None)
+    other = "Novi Sad (SRB)" if places.cell(based, 2).value != "Novi Sad (SRB)" else "Niš (SRB)"
+    for col, value in zip("ABCDE", [places.cell(based, 1).value, other, "based here", "B2", "H1"]):
+        places[f"{col}{new}"] = value
+    wb.save(path)
+    problems = failure([path], tmp_path / "out")
+    assert any(f"sheet 'Places', cell C{new}" in p and "already has a base" in p for p in problems), problems
+
+
+def test_the_default_demo_round_trips_on_its_method(tmp_path):
+    """The default demo (EU-SOCTA 2025 profile): its workbooks say their method; read into a new folder they
+    give the demo's tables byte for byte and a dataset.yaml on the same method; into a folder on the 2016
+    method they are refused, saying why."""
+    project = Project()
+    tables = previous(project)
+    made = [write_workbook(build_layout(project, country, lang, YEARS, previous=tables),
+                           tmp_path / workbook_name(country, YEARS, lang)) for country, lang in LANGS.items()]
+    out = tmp_path / "new"
+    import_workbooks(made, out)
+    for name in INPUT_FILES:
+        assert (out / name).read_bytes() == (project.data_dir / name).read_bytes(), name
+    assert Project(data_dir=out).method == "eu-socta-2025"
+    old = tmp_path / "old"
+    old.mkdir()
+    (old / "dataset.yaml").write_text("name: the 2016 method\nsynthetic: true\nperiod: [2014, 2024]\n")
+    problems = failure(made[:1], old)
+    assert problems == [f"{made[0].name}: 'eu-socta-2025': is a workbook of another method (method profile "
+                        "'eu-socta-2025'; the data folder's is 'regional-2016'): import it into a data folder on that "
+                        "method (its dataset.yaml names it), or make the workbooks again with socta collect"]

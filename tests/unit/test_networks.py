@@ -9,7 +9,7 @@ import matplotlib
 import pandas as pd
 import pytest
 
-from socta.analysis.scoring import longevity_band, longevity_bands, ocg_places
+from socta.analysis.scoring import linked_groups, longevity_band, longevity_bands, ocg_places
 from socta.core.config import REGION, ConfigError, Project
 from socta.ingest.reference import Reference
 from socta.ingest.validation import validate
@@ -305,7 +305,7 @@ def test_the_links_sentence_and_its_opposites(processed, tmp_path):
 
 
 @pytest.mark.parametrize("row, expected", [
-    ("SRB-OCG-001,SRB-OCG-999,supply,B2,H0", "ocg_relations.csv, row 2, column 'other_ocg_id': 'SRB-OCG-999': no OCG"),
+    ("SRB-OCG-999,SRB-OCG-001,supply,B2,H0", "ocg_relations.csv, row 2, column 'ocg_id': 'SRB-OCG-999': no OCG"),
     ("SRB-OCG-001,SRB-OCG-001,supply,B2,H0", "ocg_relations.csv, row 2, column 'other_ocg_id': 'SRB-OCG-001': is the "
                                              "group itself"),
     ("SRB-OCG-001,SRB-OCG-002,friendship,B2,H0", "ocg_relations.csv, row 2, column 'kind': 'friendship'"),
@@ -315,6 +315,24 @@ def test_a_bad_relation_is_named(tmp_path, row, expected):
     (folder / "ocg_relations.csv").write_text(RELATIONS_HEAD + row + "\n", encoding="utf-8")
     problems = problems_of(folder)
     assert any(expected in p for p in problems), problems
+
+
+def test_a_link_to_a_group_outside_the_register_is_kept_with_a_warning(tmp_path):
+    """One country's data alone: a link to a group another country reported is kept (a link of the registered
+    group, not one abroad, since the other's country is unknown); the warning names it, and a near miss of a
+    registered id is offered as the id meant."""
+    folder = copy_demo(tmp_path / "data")
+    (folder / "ocg_relations.csv").write_text(RELATIONS_HEAD + "SRB-OCG-001,ALB-OCG-777,supply,B2,H0\n"
+                                              "SRB-OCG-001,SRB-OCG-02,cooperation,B2,H0\n", encoding="utf-8")
+    result = validate(Project(data_dir=folder, build_dir=tmp_path / "build"))
+    assert result.ok, [str(p) for p in result.problems]
+    assert ("ocg_relations.csv: 2 link(s) name a group that ocg_register.csv does not hold: ALB-OCG-777 (row 2); "
+            "SRB-OCG-02 (row 3) (did you mean 'SRB-OCG-032'?). Each counts as a link of the registered group, and not "
+            "as a link abroad (the other group's country is not known); check the id if the group should be in the "
+            "register.") in result.warnings, result.warnings
+    register = pd.DataFrame({"ocg_id": ["SRB-OCG-001"], "country": ["SRB"]})
+    assert linked_groups(register, pd.DataFrame({"ocg_id": ["SRB-OCG-001"], "other_ocg_id": ["ALB-OCG-777"],
+                                                 "kind": ["supply"]})) == ({"SRB-OCG-001", "ALB-OCG-777"}, set())
 
 
 def test_a_place_far_from_the_region_is_in_the_table_not_on_the_map(processed, tmp_path):
