@@ -255,6 +255,24 @@ def fmt_list(items: list[str], lang: str | None = None) -> str:
     return format_list(list(items), locale=babel_locale(lang)) if items else ""
 
 
+def territory_name(iso3: str, lang: str | None = None) -> str:
+    """A country outside the assessment (a neighbour where groups operate) by its ISO 3166 three-letter code, as
+    the language names it (CLDR, through Babel: "Albania", "Албанија"); the code itself where CLDR has none.
+    CLDR's English writes "Bosnia & Herzegovina": a publication writes "and"."""
+    from babel import Locale, UnknownLocaleError
+    from babel.core import get_global
+
+    # XKX, the code the EU uses for Kosovo (and the workbooks' instructions), is no ISO alias; ZZ is CLDR's "unknown"
+    alpha2 = {"XKX": "XK"}.get(iso3) or (get_global("territory_aliases").get(iso3) or [None])[0]
+    if alpha2 in (None, "ZZ"):
+        return iso3
+    try:
+        name = Locale.parse(babel_locale(lang)).territories.get(alpha2)
+    except (UnknownLocaleError, ValueError):
+        name = None
+    return name.replace(" & ", " and ") if name and babel_locale(lang).startswith("en") else (name or iso3)
+
+
 def fmt_date(day, lang: str | None = None) -> str:
     """A date as the edition's language writes it in full (29 November 2026, 29. новембар 2026.)."""
     from babel.dates import format_date

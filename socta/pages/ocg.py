@@ -8,7 +8,7 @@ from matplotlib.patches import PathPatch
 from matplotlib.path import Path
 
 from socta.core.text import in_sentence
-from socta.i18n.translate import code_label, fmt_list, fmt_number, t, tn, tp
+from socta.i18n.translate import code_label, fmt_list, fmt_number, t, territory_name, tn, tp
 from socta.pages import figures
 from socta.pages.formatting import PROFILE_AGREEMENT, fmt_points, join_words
 from socta.pages.page import Page, needs_input
@@ -632,8 +632,8 @@ class OcgPage(Page):
         if places.empty:
             return
         frame = pd.DataFrame({t("Place"): places["name"], t("Country"): [t(self.ref.country_name(c))
-                                                                       if c in self.ref.countries.index else c
-                                                                       for c in places["country"]],
+                                                                       if c in self.ref.countries.index else
+                                                                       territory_name(c) for c in places["country"]],
                               t("Groups based there"): [self.num(v) if pd.notna(v) else "–" for v in places["based"]],
                               t("Groups operating there"): [self.num(v) if pd.notna(v) else "–"
                                                             for v in places["operating"]]})

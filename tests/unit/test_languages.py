@@ -120,6 +120,18 @@ def test_dates_follow_the_language():
     assert "ноември" in i18n.fmt_date(day, "mk")
 
 
+@pytest.mark.parametrize("lang, names", [
+    ("en", ["Albania", "Bosnia and Herzegovina", "Kosovo", "ZZZ"]),
+    ("sr", ["Албанија", "Босна и Херцеговина", "Косово", "ZZZ"]),
+    ("sr-Latn", ["Albanija", "Bosna i Hercegovina", "Kosovo", "ZZZ"]),
+    ("mk", ["Албанија", "Босна и Херцеговина", "Косово", "ZZZ"]),
+    ("cnr", ["Albanija", "Bosna i Hercegovina", "Kosovo", "ZZZ"])])
+def test_a_country_outside_the_assessment_is_named_in_the_language(lang, names):
+    """A neighbour where groups operate (the places table) by its name, not its ISO3 code; an unknown code as it
+    is, never CLDR's "Unknown Region"."""
+    assert [i18n.territory_name(code, lang) for code in ("ALB", "BIH", "XKX", "ZZZ")] == names
+
+
 def test_serbian_latin_is_the_cyrillic_catalogue_transliterated():
     import cyrtranslit
 
