@@ -564,13 +564,13 @@ def _answer_warnings(tables: dict[str, pd.DataFrame], ref: Reference, present: s
     return out
 
 
-def _outside_links(tables: dict[str, pd.DataFrame], present: set[str]) -> list[str]:
+def _outside_links(tables: dict[str, pd.DataFrame]) -> list[str]:
     """Links to a group the register does not hold: a group of another country, when one country's data are
     assessed alone, or a mistyped id. Kept, and counted as a link of the group that has it."""
-    if not {"ocg_register.csv", "ocg_relations.csv"} <= present:
+    register, links = tables.get("ocg_register.csv"), tables.get("ocg_relations.csv")
+    if register is None or links is None or links.empty:
         return []
-    known = list(tables["ocg_register.csv"]["ocg_id"])
-    links = tables["ocg_relations.csv"]
+    known = list(register["ocg_id"])
     outside = links[links["other_ocg_id"].ne("") & ~links["other_ocg_id"].isin(known)]
     if outside.empty:
         return []
@@ -691,7 +691,7 @@ def validate(project: Project) -> ValidationResult:
                                                                                                  frozenset()))):
         warnings.extend(_answer_warnings(checked, ref, present))
     if not {"ocg_id", "other_ocg_id"} & absent.get("ocg_relations.csv", frozenset()):
-        warnings.extend(_outside_links(checked, present))
+        warnings.extend(_outside_links(checked))
     if "statistics.csv" in checked:
 
         warnings.extend(period_warning(project, checked["statistics.csv"]))

@@ -67,14 +67,12 @@ class MethodologyPage(Page):
         or that the edition follows the 2016 regional method (the shipped reference files)."""
         method = self.project.method
         if not method:
-            self.say(t("This edition follows the method of the 2016 regional SOCTA: its crime areas and OCG indicators "
-                       "are the shipped reference files. A data folder chooses another method profile with 'method' "
-                       "in its dataset.yaml."))
+            self.say(t("This edition follows the method of the 2016 regional SOCTA: its crime areas and its OCG "
+                       "indicators."))
             return
         about = inert_tree(read_yaml(METHODS_DIR / method / "method.yaml", "the method profile") or {})
-        self.say(t("This edition follows the method profile “{name}” ({folder}): {description}",
-                   name=t(str(about.get("name_en", method))), folder=f"`data/reference/methods/{method}/`",
-                   description=t(str(about.get("description", "")).strip())))
+        self.say(t("This edition follows the method profile “{name}”: {description}",
+                 name=t(str(about.get("name_en", method))), description=t(str(about.get("description", "")).strip())))
         if about.get("source"):
             self.say(t("Source of the profile: {source}", source=t(str(about["source"]).strip())))
 

@@ -76,7 +76,8 @@ def test_images_exist_and_are_png(book):
 def test_every_chapter_of_the_outline_is_in_the_book(book):
     index = read(book, "intro.html")
     for title in ["Methodology", "Main conclusions", "Drug trafficking", "Migrant smuggling",
-                  "Trafficking in human beings", "Property crime", "Economic crime", "Cybercrime",
+                  "Trafficking in human beings", "Property crime", "Economic crime", "Firearms trafficking",
+                  "Online fraud", "Cyber-attacks", "Online child sexual exploitation", "Waste and environmental crime",
                   "Organised crime groups", "Open-source context", "Data sources and provenance", "Glossary"]:
         assert title in index, f"{title} missing from the navigation"
 
@@ -347,14 +348,17 @@ def test_the_cover_is_an_official_documents_and_the_findings_come_first(edition,
 
 def test_sentences_are_said_once(book):
     """The method, the synthetic notice and the legends are said once and linked, not repeated on every page:
-    before this was measured the public book repeated 8,427 words of sentences of eight words or more
-    (the synthetic box 32 times, the harm and trend paragraphs 24 times each); now under 3,000."""
+    before this was measured the public book of the 2016 method (33 pages) repeated 8,427 words of sentences of
+    eight words or more (the synthetic box 32 times, the harm and trend paragraphs 24 times each), about 255 a
+    page; since, under 3,000 (91 a page). The measure is per page, since a book of more crime areas has more
+    tables whose notes (a symbol's legend) each must carry; and no sentence comes back on every page."""
     from ..helpers import repeated_sentences, repeated_words
 
+    pages = len(list(book.rglob("*.html")))
     repeats = repeated_sentences(book)
     worst = sorted(repeats.items(), key=lambda kv: -(kv[1] - 1) * len(kv[0].split()))[:5]
-    assert repeated_words(repeats) < 3000, f"{repeated_words(repeats)} words repeated; most: {worst}"
-    assert all(n <= 30 for n in repeats.values()), worst
+    assert repeated_words(repeats) < 91 * pages, f"{repeated_words(repeats)} words repeated on {pages} pages; most: {worst}"
+    assert all(n < pages for n in repeats.values()), worst
 
 
 def test_the_readers_text_names_no_configuration_file(book):
@@ -463,7 +467,7 @@ def test_the_index_lists_places_crime_areas_and_terms(edition, book):
     import subprocess
 
     index = re.sub(r"<[^>]+>", " ", read(book, "genindex.html"))
-    for entry in ("Drug trafficking", "Cybercrime", "Serbia", "Montenegro", "North Macedonia", "Harm score"):
+    for entry in ("Drug trafficking", "Firearms trafficking", "Serbia", "Montenegro", "North Macedonia", "Harm score"):
         assert entry in index, f"{entry} not in the index"
     assert 'href="areas/drugs/countries/serbia.html#index-' in read(book, "genindex.html")
     pdf = subprocess.run(["pdftotext", str(edition / "public-en" / "pdf" / "assessment.pdf"), "-"],

@@ -91,7 +91,7 @@ def test_public_pdf_exists_with_cover_chapters_captions_and_markings(edition):
     assert all("PUBLIC" in p for p in page_texts), "a PDF page without the PUBLIC marking"
     cover = page_texts[0]
     assert "Regional Serious and Organised Crime" in cover and "Synthetic demonstration data" in cover
-    for chapter in ["Methodology", "Main conclusions", "Drug trafficking — Regional overview", "Cybercrime — Serbia",
+    for chapter in ["Methodology", "Main conclusions", "Drug trafficking — Regional overview", "Cyber-attacks — Serbia",
                     "Crime-relevant factors", "Open-source context", "Glossary"]:
         assert chapter in text, chapter
     assert re.search(r"Fig\. \d+\.\d+: Prioritisation matrix, Region", text)
