@@ -214,10 +214,9 @@ class FactorsPage(Page):
                    if k not in self.measured_tactics()]
         if not missing:
             return t("Every tactic of the method in force is measured by an OCG indicator.")
-        return tn("No OCG indicator of this assessment measures {tactics}, so this tactic is not assessed here; "
-                  "tactics.csv names the indicator that measures each tactic.",
-                  "No OCG indicator of this assessment measures {tactics}, so these tactics are not assessed here; "
-                  "tactics.csv names the indicator that measures each tactic.", len(missing), tactics=fmt_list(missing))
+        return tn("No OCG indicator of this assessment measures {tactics}, so this tactic is not assessed here.",
+                  "No OCG indicator of this assessment measures {tactics}, so these tactics are not assessed here.",
+                  len(missing), tactics=fmt_list(missing))
 
     def no_tactic_shares(self, shares: pd.DataFrame) -> None:
         if not self.has_input("ocg_answers.csv"):
@@ -225,7 +224,7 @@ class FactorsPage(Page):
         elif not self.has_input("ocg_register.csv"):
             self.say_missing("ocg_register.csv")
         elif not self.measured_tactics():
-            self.no_data(t("No tactic of tactics.csv is measured by an OCG indicator in force, so no figure is drawn."))
+            self.no_data(t("No tactic is measured by an OCG indicator of this assessment, so no figure is drawn."))
         else:
             self.no_data(t("Every share of the groups using a tactic in a crime area is confidential in this public "
                            "edition, or rests on too few groups, so no figure is drawn."))
@@ -237,9 +236,12 @@ class FactorsPage(Page):
         from matplotlib.colors import LinearSegmentedColormap
         from matplotlib.patches import Rectangle
 
+        shares = self.areas_shown(shares)   # a row of confidential cells only says nothing: the caption names it
         grid = shares.pivot(index="area", columns="tactic", values="share")
         labels = shares.pivot(index="area", columns="tactic", values="label")
         fig, ax = figures.new_figure("panel")
+        # a row of about half an inch, as the panel's ten rows have: a few rows do not stretch into tall blocks
+        fig.set_figheight(min(figures.SIZES["panel"][1], 1.6 + 0.45 * grid.shape[0]))
         # light to mid blue: dark words stay readable on every cell (WCAG contrast)
         cmap = LinearSegmentedColormap.from_list("share", ["#F4F8FB", "#7FB3D9"])
         ax.imshow(np.ma.masked_invalid(grid.to_numpy(float)), cmap=cmap, vmin=0, vmax=1, aspect="auto")
@@ -257,10 +259,25 @@ class FactorsPage(Page):
         ax.set_title(t("Tactics of the groups by crime area"))
         return fig
 
+    @staticmethod
+    def areas_shown(shares: pd.DataFrame) -> pd.DataFrame:
+        """The rows of the crime areas with at least one share shown."""
+        shown = shares.groupby("area", observed=True)["share"].transform(lambda s: s.notna().any())
+        out = shares[shown.astype(bool)].copy()
+        out["area"] = out["area"].cat.remove_unused_categories()
+        return out
+
     def tactics_caption(self, shares: pd.DataFrame) -> str:
         text = t("Share of the region's organised crime groups active in each crime area assessed as using each tactic "
                  "to a medium or high degree (a group active in several areas counts in each).")
-        if shares["share"].isna().any():
+        left_out = [in_sentence(str(a)) for a in shares["area"].cat.categories
+                    if a in set(shares["area"].astype(str)) and a not in set(self.areas_shown(shares)["area"].astype(str))]
+        if left_out:
+            text += " " + tn("The shares of {areas} are all confidential in this edition, or rest on too few groups, so "
+                             "its row is left out.",
+                             "The shares of {areas} are all confidential in this edition, or rest on too few groups, so "
+                             "their rows are left out.", len(left_out), areas=fmt_list(left_out))
+        if self.areas_shown(shares)["share"].isna().any():
             text += " " + (t("Hatched cells (c) are confidential in this public edition, rest on too few groups, or "
                              "are close to none or all of them (shown as a range).") if self.threshold else
                            t("Hatched cells have no group with an answer."))
@@ -289,7 +306,11 @@ class FactorsPage(Page):
             leaders += list(top["area"].astype(str))
             values = dict(tactic=str(tactic), areas=fmt_list([in_sentence(a) for a in top["area"].astype(str)]),
                           share=fmt_percent(top["share"].iloc[0]))
-            if len(top) == 1:
+            if len(shown) == 1:   # one area shown: nothing to compare it with
+                lines.append("- " + tn("{tactic}: {share} of the {n} group active in {areas}.",
+                                       "{tactic}: {share} of the {n} groups active in {areas}.",
+                                       int(top["groups"].iloc[0]), **values))
+            elif len(top) == 1:
                 lines.append("- " + tn("{tactic}: most common among the groups active in {areas}, {share} of its {n} group.",
                                        "{tactic}: most common among the groups active in {areas}, {share} of its {n} groups.",
                                        int(top["groups"].iloc[0]), **values))

@@ -88,15 +88,21 @@ def test_the_public_tactics_make_no_judgement_the_hidden_shares_could_change(pro
     assert text.endswith("Whether one crime area leads in most tactics cannot be said: some shares are not shown.")
     assert "lead in most tactics:" not in text
     fig = page.tactics_figure(shares)
-    hidden = shares["share"].isna().sum()
-    assert sum(t.get_text() == "c" for t in fig.axes[0].texts) == hidden and hidden >= 12   # thb, economic, cyber at least
+    drawn = page.areas_shown(shares)
+    # an area whose every share is confidential has no row, and the caption names it; the rows drawn mark theirs c
+    left_out = sorted(set(shares["area"].astype(str)) - set(drawn["area"].astype(str)))
+    assert len(left_out) >= 3 and [t.get_text() for t in fig.axes[0].get_yticklabels()] == list(drawn["area"].cat.categories)
+    assert sum(t.get_text() == "c" for t in fig.axes[0].texts) == drawn["share"].isna().sum()
+    caption = page.tactics_caption(shares)
+    assert all(area.lower() in caption for area in left_out), caption
+    assert "are all confidential in this edition, or rest on too few groups, so their rows are left out." in caption
 
 
 def test_a_tactic_no_indicator_measures_is_named(processed, tmp_path):
     page = make(FactorsPage, processed["restricted"], audience="restricted")
     assert page.unmeasured_tactics_text() == (
         "No OCG indicator of this assessment measures exploitation of young people recruited online, so this tactic is "
-        "not assessed here; tactics.csv names the indicator that measures each tactic.")
+        "not assessed here.")
     measured = TACTICS.replace("online_recruitment,Exploitation of young people recruited online,,",
                                "online_recruitment,Exploitation of young people recruited online,expertise,")
     folder = data_with(tmp_path, tactics__csv=measured)
@@ -118,7 +124,7 @@ def test_no_measured_tactic_says_so(processed, tmp_path, said):
     shares = page.tactic_shares()
     assert shares.empty
     page.no_tactic_shares(shares)
-    assert "No tactic of tactics.csv is measured by an OCG indicator in force" in said[-1]
+    assert "No tactic is measured by an OCG indicator of this assessment" in said[-1]
 
 
 def test_an_attacker_with_more_relations_recovers_no_hidden_count(demo_processing):
@@ -173,3 +179,15 @@ def test_the_shipped_tactics_follow_a_folders_own_indicators(tmp_path):
     with pytest.raises(ConfigError, match="tactics.csv, rows 3, 4, column 'name_en': 'Abuse of legal business "
                                           "structures' names two tactics"):
         _ = Reference(Project(data_dir=folder)).tactics
+
+
+def test_a_tactic_shown_for_one_area_only_is_compared_with_nothing(processed):
+    """Where one crime area's share alone can be shown, the sentence gives it, and calls it neither the most
+    common nor the least."""
+    page = make(FactorsPage, processed["restricted"], audience="restricted")
+    shares = page.tactic_shares()
+    alone = shares.assign(share=shares["share"].where(shares["area"].eq("Drug trafficking")))
+    text = page.tactics_text(alone)
+    row = alone[alone["area"].eq("Drug trafficking")].iloc[0]
+    assert (f"- {row['tactic']}: {row['label']} of the {int(row['groups'])} groups active in drug trafficking." in text)
+    assert "most common" not in text
