@@ -65,8 +65,9 @@ class ConclusionsPage(Page):
                                   "(priority score {score}, {tier}), followed by {second} and {third}.", **values),
         }[(len(leaders) == 1, len(top))]()
         # the sentence agrees with the number of ranked areas; the count in the tier stands where nothing agrees
-        text += " " + tn("Of the {n} ranked crime area, {k} falls in {tier}.", "Of the {n} ranked crime areas, {k} fall "
-                         "in {tier}.", len(region), k=len(first_tier), tier=values["tier"])
+        # ("Of the 10 areas, 1 fall" did not: the tier is the subject)
+        text += " " + tn("{tier} holds {k} of the {n} ranked crime area.", "{tier} holds {k} of the {n} ranked crime "
+                         "areas.", len(region), k=len(first_tier), tier=values["tier"])
         self.say(text + self.unranked_text(REGION))
         lines = []
         for iso3 in self.countries:

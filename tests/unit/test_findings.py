@@ -239,6 +239,10 @@ def test_scales_and_yardstick_gaps_follow_the_reference(processed, tmp_path, sai
 def test_every_country_ranks_first_only_when_they_do(processed, tmp_path, said):
     make(ConclusionsPage, processed["public"]).headline()
     assert "Every country ranks drug trafficking first" in text_of(said)
+    # the first tier's count: the tier is the subject, so no verb has to agree with a count of 1 ("1 fall")
+    region = pd.read_parquet(processed["public"] / "area_scores.parquet").query("scope == @REGION")
+    first = int((region["tier"] == region.loc[region["rank"] == 1, "tier"].iloc[0]).sum())
+    assert f"Tier 1 holds {first} of the {len(region)} ranked crime areas." in text_of(said)
 
     def change(frame):
         mne = frame["scope"].eq("MNE")
