@@ -352,6 +352,37 @@ class ConclusionsPage(Page):
         self.say(text)
 
     # ---- change since the previous period ---------------------------------------------
+    def move_text(self, area: str, r_before: int, r_now: int, c_before: float, c_now: float, now: pd.DataFrame,
+                  before: pd.DataFrame) -> str:
+        """Why an area changed rank: its headline indicator's trend, when that moved the same way; otherwise the
+        areas that passed it (or that it passed), since its own trend cannot explain the move."""
+        values = dict(area=self.area_name(area), b=str(r_before), n=str(r_now), cb=signed_percent(c_before),
+                      cn=signed_percent(c_now),
+                      ind=in_sentence(t(self.ref.indicators.at[self.headline_indicator(area), "name_en"])))
+        up = r_now < r_before
+        ranked = now["rank"].notna() & before["rank"].reindex(now.index).notna()
+        if up:   # the areas it passed: above it before, below it now
+            passed = [a for a in now.index[ranked] if a != area and before.at[a, "rank"] < r_before and now.at[a, "rank"] > r_now]
+        else:    # the areas that passed it
+            passed = [a for a in now.index[ranked] if a != area and before.at[a, "rank"] > r_before and now.at[a, "rank"] < r_now]
+        against = pd.notna(c_before) and pd.notna(c_now) and (c_now <= c_before if up else c_now >= c_before)
+        if against and passed:
+            others = fmt_list([in_sentence(self.area_name(a)) for a in sorted(passed, key=lambda a: now.at[a, "rank"])])
+            if up:
+                return tn("{area} moved up from {b} to {n} although its headline indicator ({ind}) went from {cb} to "
+                          "{cn} a year: {others} now ranks below it.",
+                          "{area} moved up from {b} to {n} although its headline indicator ({ind}) went from {cb} to "
+                          "{cn} a year: {others} now rank below it.", len(passed), others=others, **values)
+            return tn("{area} moved down from {b} to {n} although its headline indicator ({ind}) went from {cb} to "
+                      "{cn} a year: {others} now ranks above it.",
+                      "{area} moved down from {b} to {n} although its headline indicator ({ind}) went from {cb} to "
+                      "{cn} a year: {others} now rank above it.", len(passed), others=others, **values)
+        if up:
+            return t("{area} moved up from {b} to {n}: its headline indicator ({ind}) went from {cb} to {cn} a year.",
+                     **values)
+        return t("{area} moved down from {b} to {n}: its headline indicator ({ind}) went from {cb} to {cn} a year.",
+                 **values)
+
     def what_changed(self, scope: str = REGION) -> None:
         """Rank now against rank with the previous period's statistics, and the statistical reason."""
         window = int(self.project.settings["assessment"]["trend_window"])
@@ -373,10 +404,7 @@ class ConclusionsPage(Page):
                          t("Move"): ("▲ " + str(move)) if move > 0 else ("▼ " + str(-move)) if move < 0 else "=",
                          t("Trend before"): pct(c_before), t("Trend now"): pct(c_now)})
             if move:
-                moves.append(t("{area} moved {dir} from {b} to {n}: its headline indicator ({ind}) went from {cb} to {cn} "
-                               "a year.", area=self.area_name(area), dir=t("up") if move > 0 else t("down"),
-                               b=str(r_before), n=str(r_now), ind=in_sentence(t(self.ref.indicators.at[self.headline_indicator(area), "name_en"])),
-                               cb=pct(c_before), cn=pct(c_now)))
+                moves.append(self.move_text(area, r_before, r_now, c_before, c_now, now, before))
         last = self.last_year
         self.say(t("The ranking below is recomputed with the statistics of the period ending in {before} (the fitted trend "
                    "over {span} years) against the period ending in {last}; expert assessments and the OCG register "

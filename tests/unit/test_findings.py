@@ -332,3 +332,21 @@ def test_ocg_overview_names_the_configured_bands(processed, tmp_path, said):
     said.clear()
     make(OcgPage, folder, scope="MNE", audience="restricted", data_dir=data).overview()
     assert "By assessed threat: severe: 2, high: 5, medium: 9 and low: 7." in text_of(said)
+
+
+def test_a_move_against_the_areas_own_trend_is_explained_by_the_areas_that_passed_it(processed):
+    """Drug trafficking falls to second while its own trend rose: the reason is migrant smuggling passing it, not
+    its trend (which read as a contradiction); a move its trend explains keeps the trend as its reason."""
+    page = make(ConclusionsPage, processed["public"])
+    ind = page.ref.indicators.at[page.headline_indicator("drugs"), "name_en"].lower()
+    now = pd.DataFrame({"rank": [1, 2, 3]}, index=["migrant_smuggling", "drugs", "thb"])
+    before = pd.DataFrame({"rank": [2, 1, 3]}, index=["migrant_smuggling", "drugs", "thb"])
+    assert page.move_text("drugs", 1, 2, 0.004, 0.008, now, before) == (
+        f"Drug trafficking moved down from 1 to 2 although its headline indicator ({ind}) went from +0.4% to +0.8% a "
+        "year: migrant smuggling now ranks above it.")
+    assert page.move_text("drugs", 1, 2, 0.008, 0.004, now, before) == (
+        f"Drug trafficking moved down from 1 to 2: its headline indicator ({ind}) went from +0.8% to +0.4% a year.")
+    ind = page.ref.indicators.at[page.headline_indicator("migrant_smuggling"), "name_en"].lower()
+    assert page.move_text("migrant_smuggling", 2, 1, 0.05, -0.02, now, before) == (
+        f"Migrant smuggling moved up from 2 to 1 although its headline indicator ({ind}) went from +5.0% to −2.0% a "
+        "year: drug trafficking now ranks below it.")
