@@ -176,6 +176,10 @@ def _split(cell: str) -> list[str]:
     return [part.strip() for part in str(cell).split("|") if part.strip()]
 
 
+# where an EMPACT priority that no crime area corresponds to is assessed instead (empact_priorities.csv assessed_in)
+EMPACT_ASSESSED_IN = ("", "ocg")
+
+
 @dataclass(frozen=True)
 class Reference:
     """``inert``: every text cell made inert MyST (:func:`socta.core.markup.inert_frame`), as a page reads
@@ -344,8 +348,20 @@ class Reference:
 
     @cached_property
     def empact(self) -> pd.DataFrame:
-        """The EMPACT priorities in their order (empact_priorities.csv)."""
-        return self.table("empact_priorities.csv").sort_values("order", kind="stable").set_index("priority_id", drop=False)
+        """The EMPACT priorities in their order (empact_priorities.csv), with ``assessed_in``: ``ocg`` for a priority
+        that concerns the groups rather than a crime area (assessed in the chapter on the organised crime groups),
+        else empty. Any other value is refused with its file, row and column."""
+        frame = self.table("empact_priorities.csv").copy()
+        if "assessed_in" not in frame.columns:
+            frame["assessed_in"] = ""
+        frame["assessed_in"] = frame["assessed_in"].fillna("").astype(str).str.strip()
+        bad = ~frame["assessed_in"].isin(EMPACT_ASSESSED_IN)
+        if bad.any():
+            i = int(bad.idxmax())
+            raise ConfigError(f"{self.project.reference_path('empact_priorities.csv')}, row {i + 2}, column 'assessed_in': "
+                              f"{frame.at[i, 'assessed_in']!r} is not one of 'ocg' (the chapter on the organised crime "
+                              "groups assesses the priority) or empty: correct it")
+        return frame.sort_values("order", kind="stable").set_index("priority_id", drop=False)
 
     @cached_property
     def area_empact(self) -> dict[str, str]:

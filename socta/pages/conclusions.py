@@ -226,9 +226,19 @@ class ConclusionsPage(Page):
                    else tn("{n} ranked crime area corresponds to no EMPACT {cycle} priority: {areas}.",
                            "{n} ranked crime areas correspond to no EMPACT {cycle} priority: {areas}.", len(outside),
                            cycle=cycle, areas=fmt_list([in_sentence(self.area_name(a)) for a in outside])))
-        uncovered = [pid for pid in name if pid not in set(mapping.values())]
+        by_groups = [pid for pid in name if pid not in set(mapping.values()) and self.ref.empact.at[pid, "assessed_in"] == "ocg"
+                     and self.has_input("ocg_register.csv")]
+        uncovered = [pid for pid in name if pid not in set(mapping.values()) and pid not in by_groups]
         quoted = fmt_list([t("“{name}”", name=name[p]) for p in uncovered])  # quotation marks of the language
-        out.append(t("Every EMPACT {cycle} priority has a crime area in this assessment.", cycle=cycle) if not uncovered
+        if by_groups:  # the names quoted first: a t() inside tn()'s arguments hides its plural from pybabel
+            named = fmt_list([t("“{name}”", name=name[p]) for p in by_groups])
+            out.append(tn("{priorities} concerns the groups rather than a crime area: the chapter on the organised "
+                          "crime groups assesses them.",
+                          "{priorities} concern the groups rather than a crime area: the chapter on the organised "
+                          "crime groups assesses them.", len(by_groups), priorities=named))
+        out.append(t("Every other EMPACT {cycle} priority has a crime area in this assessment.", cycle=cycle)
+                   if not uncovered and by_groups else
+                   t("Every EMPACT {cycle} priority has a crime area in this assessment.", cycle=cycle) if not uncovered
                    else tn("{n} EMPACT {cycle} priority has no crime area in this assessment: {priorities}.",
                            "{n} EMPACT {cycle} priorities have no crime area in this assessment: {priorities}.",
                            len(uncovered), cycle=cycle, priorities=quoted))

@@ -86,7 +86,10 @@ class MethodologyPage(Page):
                  for pid in priorities.index}
         frame = pd.DataFrame({
             t("EMPACT priority"): [t(name) for name in priorities["name_en"]],
-            t("Crime areas of this assessment"): [fmt_list(areas[pid]) if areas[pid] else "—" for pid in priorities.index],
+            t("Crime areas of this assessment"): [fmt_list(areas[pid]) if areas[pid] else
+                                                  t("the chapter on the organised crime groups")
+                                                  if priorities.at[pid, "assessed_in"] == "ocg" else "—"
+                                                  for pid in priorities.index],
             t("Status"): [t(status) for status in priorities["status"]],
         })
         self.show_table(frame, "empact", t("The EU's EMPACT {cycle} priorities and the crime areas of this assessment "

@@ -42,8 +42,9 @@ def test_the_conclusions_map_the_new_areas_onto_empact(public):
     assert re.search(r"\d+ Firearms trafficking Tier \d Firearms and explosives", page), page[:2000]
     assert re.search(r"\d+ Waste and environmental crime Tier \d Environmental crime", page)
     assert "corresponds to no EMPACT 2026–2029 priority: property crime." in page
-    assert ("1 EMPACT 2026–2029 priority has no crime area in this assessment: “Most threatening criminal networks "
-            "and individuals”.") in page
+    assert ("“Most threatening criminal networks and individuals” concerns the groups rather than a crime area: the "
+            "chapter on the organised crime groups assesses them. Every other EMPACT 2026–2029 priority has a crime "
+            "area in this assessment.") in page
 
 
 def test_every_tactic_is_measured_and_the_map_is_drawn(public, restricted):

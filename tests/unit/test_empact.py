@@ -18,20 +18,23 @@ ALL_AREAS = "area_id,priority_id\ndrugs,drugs\nmigrant_smuggling,migrant_smuggli
 def priorities(*ids: str, status: str = "verified") -> str:
     rows = [line for line in (REFERENCE / "empact_priorities.csv").read_text(encoding="utf-8").splitlines()[1:]
             if line.split(",")[0] in ids]
-    head = "priority_id,name_en,order,cycle,status,source"
+    head = (REFERENCE / "empact_priorities.csv").read_text(encoding="utf-8").splitlines()[0]
     return "\n".join([head, *(line.replace(",unverified,", f",{status},") for line in rows)]) + "\n"
 
 
 def test_the_demo_against_empact(processed, said):
-    """Demo ranking: drugs first (Drugs); property crime (rank 6) has no EMPACT priority; networks, firearms
-    and environmental crime have no crime area; the shipped list is marked unverified."""
+    """Demo ranking: drugs first (Drugs); property crime (rank 6) has no EMPACT priority; firearms and
+    environmental crime have no crime area; the networks' priority concerns the groups, which the OCG chapter
+    assesses; the shipped list is marked unverified."""
     make(ConclusionsPage, processed["public"]).empact("region")
     text = text_of(said)
     assert "| 1 | Drug trafficking | Tier 1 | Drugs |" in text and "| 6 | Property crime | Tier 3 | — |" in text
     assert "The highest-priority threat, drug trafficking, corresponds to the EMPACT priority “Drugs”." in text
     assert "1 ranked crime area corresponds to no EMPACT 2026–2029 priority: property crime." in text
-    assert ("3 EMPACT 2026–2029 priorities have no crime area in this assessment: “Most threatening criminal networks "
-            "and individuals”, “Firearms and explosives” and “Environmental crime”.") in text
+    assert ("“Most threatening criminal networks and individuals” concerns the groups rather than a crime area: the "
+            "chapter on the organised crime groups assesses them.") in text
+    assert ("2 EMPACT 2026–2029 priorities have no crime area in this assessment: “Firearms and explosives” and "
+            "“Environmental crime”.") in text
     assert "not yet checked against the Council's decision: a provisional reading." in text
 
 
@@ -45,6 +48,30 @@ def test_a_complete_and_checked_mapping_says_so(processed, tmp_path, said):
     assert "Every EMPACT 2026–2029 priority has a crime area in this assessment." in text
     assert "provisional reading" not in text, text
     assert "| 6 | Property crime | Tier 3 | Most threatening criminal networks" in text
+
+
+def test_the_networks_priority_is_the_groups_chapter_only_where_there_is_a_register(processed, tmp_path, said):
+    """Without the OCG register there is no chapter of the groups: the networks' priority has no coverage; a
+    value of assessed_in other than ocg or empty is refused by file, row and column."""
+    folder = data_with(tmp_path, area_empact__csv=ALL_AREAS.replace("property,criminal_networks\n", ""),
+                       empact_priorities__csv=priorities("criminal_networks", "online_crime", "drugs",
+                                                         "migrant_smuggling_thb", "economic_financial"))
+    make(ConclusionsPage, processed["public"], data_dir=folder).empact("region")
+    assert ("“Most threatening criminal networks and individuals” concerns the groups rather than a crime area: the "
+            "chapter on the organised crime groups assesses them. Every other EMPACT 2026–2029 priority has a crime "
+            "area in this assessment.") in text_of(said)
+    (folder / "ocg_register.csv").unlink(missing_ok=True)
+    said.clear()
+    page = make(ConclusionsPage, processed["public"], data_dir=folder)
+    page.has_input = lambda name: name != "ocg_register.csv"
+    page.empact("region")
+    assert ("1 EMPACT 2026–2029 priority has no crime area in this assessment: “Most threatening criminal networks and "
+            "individuals”.") in text_of(said)
+    bad = priorities("drugs").replace(",,verified,", ",groups,verified,")
+    folder = data_with(tmp_path / "bad", empact_priorities__csv=bad)
+    with pytest.raises(ConfigError) as caught:
+        _ = Reference(Project(data_dir=folder)).empact
+    assert "empact_priorities.csv, row 2, column 'assessed_in': 'groups' is not one of 'ocg'" in str(caught.value)
 
 
 def test_the_first_priority_outside_empact(processed, tmp_path, said):
@@ -85,6 +112,8 @@ def test_the_methodology_prints_the_list_in_force(processed, tmp_path, said):
     assert "| Migrant smuggling and trafficking in human beings | Migrant smuggling and Trafficking in human beings | " \
            "unverified |" in text
     assert "| Firearms and explosives | — | unverified |" in text
+    assert "| Most threatening criminal networks and individuals | the chapter on the organised crime groups | " \
+           "unverified |" in text
     said.clear()
     folder = data_with(tmp_path, area_empact__csv="area_id,priority_id\nproperty,criminal_networks\n",
                        empact_priorities__csv=priorities("criminal_networks"))
