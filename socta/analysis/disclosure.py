@@ -12,7 +12,8 @@ protected when that interval still spans ``threshold − 1`` whole values (``hig
 2``): the tables narrow it no further than the rule "fewer than the threshold" itself does. Where
 the audit finds a
 count exposed, *secondary* suppression hides the smallest published cell of a relation through it,
-and the audit runs again, until nothing is exposed. Every hidden cell is printed ``c``
+and the audit runs again, until nothing is exposed. A cell hidden to protect another that the published cells
+still fix exactly (a total less its parts) is published after all: it hides nothing. Every hidden cell is printed ``c``
 (confidential), so a reader cannot tell the small ones from those hidden to protect them; in the
 model a hidden cell is only known to be at least 1 (zeros are never hidden).
 """
@@ -165,7 +166,14 @@ class CountModel:
         while twins := {b for a, b in self.twins if a in hidden and b not in hidden} | \
                 {a for a, b in self.twins if b in hidden and a not in hidden}:
             hidden |= twins  # a count hidden in one table is hidden in every table that shows it
-        return hidden
+        return hidden - self.determined(hidden, threshold)
+
+    def determined(self, hidden: set, threshold: int) -> set:
+        """The cells hidden to protect others that the published cells fix exactly all the same (a total less
+        its published parts): printing c there hides nothing, and a reader who subtracts finds the count the
+        edition calls confidential. Publishing them leaves every interval as it was (each was one point)."""
+        extreme = self._program(hidden)
+        return {k for k in hidden if self.values[k] >= threshold and extreme(k, -1.0) - extreme(k, 1.0) < 0.5}
 
     def _partner(self, cell: Hashable, hidden: set) -> Hashable | None:
         """The cell to hide with an exposed one: from the sums through it first (a bound alone rarely

@@ -201,10 +201,16 @@ class Judgements:
         """What the judgement rests on, in a sentence or two: the indicators' direction, the experts'."""
         out = []
         if parts["used"]:
-            # one count governs each sentence's grammar; the others stand where no word agrees with them
-            out.append(tn("Of the {n} indicator with a trend the data support, growth is indicated by {up} and a fall "
-                          "by {down}.", "Of the {n} indicators with a trend the data support, growth is indicated by "
-                          "{up} and a fall by {down}.", len(parts["used"]), up=int(outlook.rising), down=int(outlook.falling)))
+            # one count governs each sentence's grammar; the others stand where no word agrees with them. What an
+            # indicator indicates is its (calibrated) chance of a higher mean over the horizon than over as many
+            # years before it, which a small yearly trend can leave below even: said as such, not as its trend
+            h = int(self.project.settings.judgement.horizon_years)
+            out.append(tn("Of the {n} indicator with a trend the data support, the mean over {next} is more likely than "
+                          "not higher than over {past} for {up} and lower for {down}.",
+                          "Of the {n} indicators with a trend the data support, the mean over {next} is more likely than "
+                          "not higher than over {past} for {up} and lower for {down}.", len(parts["used"]),
+                          up=int(outlook.rising), down=int(outlook.falling),
+                          next=f"{self.last_year + 1}–{self.last_year + h}", past=f"{self.last_year - h + 1}–{self.last_year}"))
         if outlook.experts:
             out.append(tn("{n} expert answered on the outlook: growth {up}, no change {level}, a fall {down}.",
                           "{n} experts answered on the outlook: growth {up}, no change {level}, a fall {down}.",

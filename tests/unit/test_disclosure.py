@@ -91,6 +91,19 @@ def test_a_count_shown_in_two_tables_is_hidden_in_both():
     assert model.audit(hidden, 5) == []
 
 
+def test_a_cell_the_published_cells_fix_is_published_not_hidden():
+    """A total hidden to protect a part, which a second sum still fixes (30 = 20 + 10): a c there would hide
+    nothing; the small part stays hidden."""
+    model = table({"a": 3, "b": 27}, total=30)
+    model.cell(("u", "c"), 20)
+    model.cell(("u", "d"), 10)
+    model.total(("t", "total"), [("u", "c"), ("u", "d")])
+    assert model.determined({("t", "a"), ("t", "total")}, 5) == {("t", "total")}
+    assert model.determined({("t", "a"), ("t", "b")}, 5) == set()   # 3 + 27 = 30: neither is fixed
+    hidden = model.suppress(5)
+    assert ("t", "a") in hidden and ("t", "total") not in hidden and model.audit(hidden, 5) == []
+
+
 def test_no_suppression_for_the_restricted_edition():
     assert table({"a": 1, "b": 2}, total=3).suppress(0) == set()
 
@@ -153,6 +166,7 @@ def test_no_suppressed_count_can_be_derived_from_the_public_tables(editions):
     assert published_hidden(tables["public"]) == {k for k in hidden if k[0] in
                                                     {"ocg_aggregates", "ocg_profiles", "ocg_summary", "ocg_links"}}
     assert model.audit(hidden, 5) == []
+    assert model.determined(hidden, 5) == set(), "no c where the published cells give the count away"
     small = [k for k in hidden if 0 < model.values[k] < 5]
     assert len(small) > 30   # the demo has many small counts: the proof is not vacuous
     # a hidden small count never appears in a public table, whatever the table
