@@ -370,7 +370,8 @@ class AreaPage(Page):
         row = self.score_row()
         dims = self.ref.harm_dimensions
         disputed = [in_sentence(t(dims.at[d, "name_en"])) for d in str(row["disagreement"]).split("|") if d]
-        note = t(" Respondents disagree widely on: {dims}.", dims=", ".join(disputed)) if disputed else \
+        note = tn(" Respondents disagree widely on one dimension: {dims}.", " Respondents disagree widely on {n} "
+                  "dimensions: {dims}.", len(disputed), dims=fmt_list(disputed)) if disputed else \
             t(" The respondents broadly agree on every dimension.")
         return tn("Median harm assessed by {n} expert respondent in {scope:loc} (bar), and the answer (dots).{note}",
                   "Median harm assessed by {n} expert respondents in {scope:loc} (bars), and each respondent's answer "
@@ -378,8 +379,13 @@ class AreaPage(Page):
 
     def harm_alt(self, answers: pd.DataFrame) -> str:
         medians = answers.groupby("dimension", observed=True)["answer"].median()
-        return t("Horizontal bars of median harm per dimension on a scale of 0 to 4, with each answer as a dot; "
-                 "highest: {dim}.", dim=in_sentence(str(medians.idxmax())))
+        top = [in_sentence(str(d)) for d in medians.index[medians.eq(medians.max())]]
+        if len(top) == len(medians):   # a tie across the board: no dimension is the highest
+            return t("Horizontal bars of median harm per dimension on a scale of 0 to 4, with each answer as a dot; "
+                     "every dimension has the same median, {value}.", value=fmt_number(medians.max(), 1 if medians.max() % 1 else 0))
+        return tn("Horizontal bars of median harm per dimension on a scale of 0 to 4, with each answer as a dot; "
+                  "highest: {dims}.", "Horizontal bars of median harm per dimension on a scale of 0 to 4, with each "
+                  "answer as a dot; highest, equally: {dims}.", len(top), dims=fmt_list(top))
 
     @property
     def harm_scale(self) -> list[str]:

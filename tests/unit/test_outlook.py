@@ -4,6 +4,7 @@ agreement."""
 import math
 import re
 
+import pandas as pd
 import pytest
 
 from socta.analysis.outlook import LEVELS, capped_confidence, expert_opinion, pool
@@ -136,3 +137,16 @@ def test_a_judgement_says_so_where_the_backtest_shows_no_skill_and_only_there(pr
 
     page = make(AreaPage, flipped(processed["public"], tmp_path / "none", "backtest", none), scope=REGION, area="cyber")
     assert math.isnan(page.backtest_skill("count")) and NO_SKILL not in page.judgement()["text"]
+
+
+def test_the_harm_figure_names_a_highest_dimension_only_when_there_is_one(processed):
+    """A tie is not a highest: the alt text says so, and names every dimension tied for the top."""
+    page = make(AreaPage, processed["public"], scope=REGION, area="drugs")
+    def answers(medians):
+        return pd.DataFrame({"dimension": [d for d, m in medians.items() for _ in range(3)],
+                             "answer": [m for m in medians.values() for _ in range(3)]})
+    assert page.harm_alt(answers({"Social": 2, "Economic": 2})).endswith(
+        "every dimension has the same median, 2.")
+    assert page.harm_alt(answers({"Social": 3, "Economic": 3, "Political": 1})).endswith(
+        "highest, equally: economic and social.")   # in the order of the dimensions
+    assert page.harm_alt(answers({"Social": 3, "Economic": 1})).endswith("highest: social.")
