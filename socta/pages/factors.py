@@ -9,7 +9,7 @@ from socta.analysis.disclosure import MARK
 from socta.core.config import OPEN_SOURCES_DIR, REGION
 from socta.core.markup import inert_frame
 from socta.core.text import in_sentence
-from socta.i18n.translate import fmt_list, fmt_number, fmt_percent, t, tn
+from socta.i18n.translate import fmt_list, fmt_number, fmt_percent, t, territory_name, tn
 from socta.pages import figures
 from socta.pages.formatting import join_words, share_text
 from socta.pages.page import Page, needs_input
@@ -143,14 +143,16 @@ class FactorsPage(Page):
     # ---- where the groups are active abroad: the template draws it ----
     def groups_abroad(self) -> pd.DataFrame:
         """The countries outside the region where the region's groups are active, most groups first: code
-        (ISO 3166 alpha-3), groups (a group active in several countries counts in each). The public edition
+        (ISO 3166 alpha-3), name (in the edition's language), groups (a group active in several countries counts in
+        each). The public edition
         leaves out every country whose count it hides: the name alone would tell. Empty without an OCG
         register."""
         if not self.has_input("ocg_register.csv"):
-            return pd.DataFrame(columns=["code", "groups"])
+            return pd.DataFrame(columns=["code", "name", "groups"])
         geo = self.table("ocg_geography")
         abroad = geo[geo["scope"].eq(REGION) & geo["measure"].eq("active_abroad") & ~geo["suppressed"].astype(bool)]
-        return abroad.sort_values(["groups", "code"], ascending=[False, True])[["code", "groups"]].reset_index(drop=True)
+        abroad = abroad.sort_values(["groups", "code"], ascending=[False, True])[["code", "groups"]].reset_index(drop=True)
+        return abroad.assign(name=[territory_name(c) for c in abroad["code"]])[["code", "name", "groups"]]
 
     def no_groups_abroad(self) -> None:
         """What the page says instead of a figure with no country to draw."""
@@ -166,12 +168,12 @@ class FactorsPage(Page):
 
     def abroad_caption(self) -> str:
         note = " " + self.few_groups_note() if self.threshold else ""
-        return t("Number of the region's organised crime groups active in each country outside the region (ISO 3166 "
-                 "alpha-3 codes); a group active in several countries counts in each.{note}", note=note)
+        return t("Number of the region's organised crime groups active in each country outside the region; a group "
+                 "active in several countries counts in each.{note}", note=note)
 
     def abroad_alt(self, abroad: pd.DataFrame) -> str:
         top = abroad[abroad["groups"].eq(abroad["groups"].max())]
-        values = dict(code=join_words(list(top["code"])), n=int(top["groups"].iloc[0]))
+        values = dict(code=join_words(list(top["name"])), n=int(top["groups"].iloc[0]))
         if self.threshold:
             return t("Bar chart; of the countries shown, most groups active abroad operate in {code} ({n}).", **values)
         return t("Bar chart; most groups active abroad operate in {code} ({n}).", **values)

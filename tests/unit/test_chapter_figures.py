@@ -256,13 +256,15 @@ def test_groups_abroad_are_the_published_countries_largest_first(processed, audi
     geo = page.table("ocg_geography")
     geo = geo[geo["scope"].eq(REGION) & geo["measure"].eq("active_abroad") & ~geo["suppressed"]]
     assert sorted(abroad["code"]) == sorted(geo["code"]) and abroad["groups"].is_monotonic_decreasing
-    assert abroad.iloc[0].to_dict() == {"code": "BIH", "groups": 11}
+    assert abroad.iloc[0].to_dict() == {"code": "BIH", "name": "Bosnia and Herzegovina", "groups": 11}
     if audience == "public":
         assert list(abroad["code"]) == ["BIH", "ALB"] and abroad["groups"].ge(page.threshold).all()
         assert "Countries with fewer than 5 groups are not shown" in page.abroad_caption()
-        assert page.abroad_alt(abroad) == "Bar chart; of the countries shown, most groups active abroad operate in BIH (11)."
+        assert page.abroad_alt(abroad) == "Bar chart; of the countries shown, most groups active abroad operate in Bosnia and Herzegovina (11)."
     else:
-        assert len(abroad) == 10 and page.abroad_alt(abroad) == "Bar chart; most groups active abroad operate in BIH (11)."
+        assert len(abroad) == 10 and page.abroad_alt(abroad) == ("Bar chart; most groups active abroad operate in Bosnia and "
+                                                                 "Herzegovina (11).")
+        assert "ISO" not in page.abroad_caption() and not abroad["name"].str.fullmatch(r"[A-Z]{3}").any()
 
 
 # ---- a dataset without OCG register or expert assessments ------------------------------------------
