@@ -154,8 +154,9 @@ class ConclusionsPage(Page):
         rounded = points["score_precision"].eq("rounded").any()
         return (t("Prioritisation matrix, {scope}: each crime area by threat and harm.", scope=self.scope_label(scope))
                 + " " + self.matrix_reading()
+                # the count hidden may be small, or hidden to protect a small one: "too small" was not always true
                 + (t(" Open circles: threat rounded to the nearest {step} in the public edition (it rests on a count "
-                     "of groups too small to publish).", step=str(self.project.settings.public.score_step))
+                     "of groups this edition does not publish).", step=str(self.project.settings.public.score_step))
                    if rounded else "")
                 + (t(" Not drawn (score withheld): {areas}.", areas=", ".join(withheld)) if withheld else "")
                 + (t(" Not drawn (threat or harm not scored): {areas}.", areas=", ".join(unscored)) if unscored else ""))

@@ -177,6 +177,7 @@ def test_matrix_points_are_the_ranked_areas_with_their_scores(processed, audienc
     region = page.matrix_points(REGION)
     assert region["score_precision"].eq("rounded").any() == (audience == "public")
     assert ("Open circles" in page.matrix_caption(REGION, region)) == (audience == "public")
+    assert "too small" not in page.matrix_caption(REGION, region), "a count hidden to protect another is not small"
     top = region.iloc[0]
     assert page.matrix_alt(REGION, region).endswith(
         f"drug trafficking has the highest priority with threat {round(top['threat'])} and harm {round(top['harm'])}.")
